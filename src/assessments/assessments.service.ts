@@ -40,7 +40,6 @@ import type {
   LegalRegime,
   Section,
 } from '../statute/assessment.types';
-import { DISCHARGER_TEXT } from '../statute/assessment.types';
 import {
   alreadyInHospital,
   type DisplacementApplicationFacts,
@@ -55,18 +54,19 @@ import {
 } from '../statute/clocks';
 import {
   amendmentCures,
-  judgeDetentionEnd,
   judgeRectification,
   rectificationPeriod,
   type RectificationFacts,
   type RectificationKind,
   rectifiedFindings,
+  sameAdmission,
 } from '../statute/after-admission.rules';
 import { legalRegime } from '../statute/legal-regime';
 import { STANDING_TEXT, type Standing } from '../statute/objection-standing';
 import { overrideReportProblems, type OverrideReport } from '../statute/override-report';
 import { localDate } from '../statute/time';
 import { EligibilityService } from '../workforce/eligibility.service';
+import { detentionEndTimes, judgedDetentionEnd, refuseSecondEnd } from './detention-end';
 import { AssessmentEntity, type ApprovalReliedOn, type ReportRecipient, type StoredDetentionRemaining } from './assessment.entities';
 import type { ReportSource } from './assessment-report';
 import {
@@ -298,9 +298,18 @@ function recallOf(referral: ReferralDto): CtoDecisionFacts['recall'] {
   return clock ? { startsAt: new Date(clock.anchor), endsAt: new Date(clock.deadline), provisional: clock.provisional } : null;
 }
 
-/** APP-17 / NR-11: the s.2 a patient referred while already detained under it is on (its admission), if any. */
+/**
+ * APP-17 / NR-11: the s.2 a patient referred while already detained under it is on (its admission), if any, with the
+ * end recorded of it (APP-22: on the referral, or on the hub's own assessment of the same admission; the referral's
+ * view gives whichever applies, statedS2Ended).
+ */
 function detainedUnderS2Of(referral: ReferralDto): ApplicationFacts['detainedUnderS2'] {
-  return referral.legalContext.kind === 'already-s2' ? { admittedAt: new Date(referral.legalContext.admittedAt as string) } : null;
+  if (referral.legalContext.kind !== 'already-s2') return null;
+  const e = referral.legalContext.detentionEnded;
+  return {
+    admittedAt: new Date(referral.legalContext.admittedAt as string),
+    ended: e ? { kind: e.kind, at: new Date(e.at), by: e.by ?? null, assessmentId: e.assessmentId ?? null } : null,
+  };
 }
 
 /**
@@ -1511,27 +1520,18 @@ export class AssessmentsService implements OnModuleInit {
    * also once the assessment is closed.
    */
   async recordDetentionEnd(actor: Actor, id: string, dto: DetentionEndDto, expectedVersion: ExpectedVersion): Promise<AssessmentViewDto> {
-    const given = (value: string | undefined, field: string) => (value !== undefined ? new Date(this.notFuture(value, field)) : null);
-    const at = given(dto.at, 'at');
-    const nearestRelativeNoticeAt = given(dto.nearestRelativeNoticeAt, 'nearestRelativeNoticeAt');
-    const barredAt = given(dto.barredAt, 'barredAt');
+    const times = detentionEndTimes(dto, this.clock.now());
     return this.change(actor, id, expectedVersion, 'assessment.detention-end', async (m, a) => {
       const stored = storedApplication(a);
       if (!stored)
         throw new ConflictProblem('No application is recorded on this assessment: there is no detention to end.', 'no-application', {
           rule: 'APP-22' satisfies RuleId,
         });
-      const recorded = detentionEndedOf(stored);
-      if (recorded)
-        throw new ConflictProblem(
-          `The end of this detention is already recorded (${recorded.kind} at ${formatLocal(recorded.at, this.config.timeZone)}).`,
-          'detention-end-recorded',
-          { rule: 'APP-22' satisfies RuleId, kind: recorded.kind, at: recorded.at.toISOString() },
-        );
+      const zone = this.config.timeZone;
+      refuseSecondEnd(detentionEndedOf(stored), zone);
       const referral = await this.referrals.forAssessment(m, a.referralId);
       const application = await this.completeApplication(m, a, referral, this.applicationFromStored(stored));
       const { facts } = await this.evaluate(m, a, application, { referral });
-      const zone = this.config.timeZone;
       // A s.4 that became a s.2 (APP-11: converted, or judged to convert) is a s.2 from the s.4 admission.
       const s4 = stored.section === 's4';
       const becameS2 = s4BecameS2(a, stored);
@@ -1544,48 +1544,28 @@ export class AssessmentsService implements OnModuleInit {
             ? null
             : application.admittedAt;
       const s2 = section === 's2' && admittedAt ? s2End(admittedAt, facts.application!.displacementApplications, zone) : null;
-      const judged = judgeDetentionEnd({
-        section,
-        s4NotConverted: s4 && !becameS2,
-        admittedAt,
-        s2: s2 && { end: s2.end, open: endNotKnown(s2.extension) },
-        kind: dto.kind,
-        at,
-        by: dto.by ?? null,
-        nearestRelativeNoticeAt,
-        barredAt,
-        now: this.clock.now(),
-        zone,
-      });
-      if (!judged.ok) throw new UnprocessableProblem(judged.message, judged.code, { field: judged.field, rule: judged.rule });
-      const detentionEnded = {
-        kind: dto.kind,
-        at: judged.at.toISOString(),
-        by: dto.kind === 'discharged' ? (dto.by ?? null) : null,
-        nearestRelativeNoticeAt: isoOrNull(nearestRelativeNoticeAt),
-        barredAt: isoOrNull(barredAt),
-        details: dto.details ?? null,
-        recordedAt: this.clock.now().toISOString(),
-        recordedBy: actor.userId,
-      };
+      const judged = judgedDetentionEnd(
+        { section, s4NotConverted: s4 && !becameS2, admittedAt, s2: s2 && { end: s2.end, open: endNotKnown(s2.extension) } },
+        dto,
+        times,
+        { now: this.clock.now(), zone, recordedBy: actor.userId },
+      );
+      const detentionEnded = judged.record;
       await m.query('UPDATE assessments SET outcome = $2 WHERE id = $1', [
         id,
         { ...a.outcome, application: { ...stored, detentionEnded } },
       ]);
-      const what =
-        dto.kind === 'discharged'
-          ? `Discharged by ${DISCHARGER_TEXT[dto.by!]} (s.23)`
-          : dto.kind === 'lapsed'
-            ? 'The s.2 lapsed at the end of its 28 days (s.2(4))'
-            : 'Admitted under a s.3 application, which ended the s.2 (s.6(4))';
       await m.query('INSERT INTO assessment_events (assessment_id, type, at, note, data, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)', [
         id,
         'detention-ended',
         judged.at,
-        what,
+        judged.note,
         { kind: dto.kind, by: detentionEnded.by },
         actor.userId,
       ]);
+      // APP-17 / APP-22: a referral of the person stating this s.2 (the same admission) takes its end: its s.2 clock
+      // stops, and the queue's order follows.
+      await this.referrals.refreshNextDeadlinesOf(m, a.personId);
       return { kind: dto.kind, at: detentionEnded.at, ...(detentionEnded.by ? { by: detentionEnded.by } : {}) };
     });
   }
@@ -2294,8 +2274,9 @@ export class AssessmentsService implements OnModuleInit {
             displacementApplications: displacements,
             // APP-17 (s.2(4)): the s.2 the referral says the patient is on, else one the hub's own record shows in force.
             detainedUnderS2:
-              application.detainedUnderS2 ??
-              (application.section === 's7' ? null : await this.s2OnRecord(m, a, application.signedAt, displacements)),
+              application.section === 's7'
+                ? (application.detainedUnderS2 ?? null)
+                : await this.s2Detained(m, a, application.detainedUnderS2 ?? null, application.signedAt, displacements),
             ...(replacedIds.size ? { replacedUnderS15: recommendations.filter((r) => replacedIds.has(r.id)) } : {}),
           }
         : null,
@@ -2354,6 +2335,21 @@ export class AssessmentsService implements OnModuleInit {
    * admission ended it (s.6(4)), and so did a discharge (s.23), lapse or s.3 recorded on it by then (APP-22, POST
    * detention-end): the rules refuse a further s.2 or a s.4 on one still in force (`from: 'record'`, naming its assessment).
    */
+  private async s2Detained(
+    m: EntityManager,
+    a: AssessmentRow,
+    stated: ApplicationFacts['detainedUnderS2'],
+    at: Date,
+    displacements: readonly DisplacementApplicationFacts[],
+  ): Promise<ApplicationFacts['detainedUnderS2']> {
+    // APP-17 / APP-22: the s.2 the referral states, while in force at `at` (s2InForce, with any end recorded of it);
+    // once it is not, a s.2 of another admission the hub's own record shows in force then; else the stated one (a s.3
+    // is still checked against its end).
+    if (stated && s2InForce(s2End(stated.admittedAt, displacements, this.config.timeZone), at, stated.ended)) return stated;
+    const onRecord = await this.s2OnRecord(m, a, at, displacements);
+    return onRecord && !(stated && sameAdmission(onRecord.admittedAt, stated.admittedAt)) ? onRecord : (stated ?? onRecord);
+  }
+
   private async s2OnRecord(
     m: EntityManager,
     a: AssessmentRow,
@@ -2375,13 +2371,13 @@ export class AssessmentsService implements OnModuleInit {
         [a.personId, a.id, at],
       );
     if (!last) return null;
-    // APP-22 (s.23, s.2(4), s.6(4)): a discharge, lapse or s.3 recorded on it by then ended it.
-    if (last.ended_at && new Date(last.ended_at).getTime() <= at.getTime()) return null;
     const s2 = last.section === 's2' || (last.section === 's4' && !!last.s4_converts_at && last.s4_converts_at.getTime() <= at.getTime());
     if (!s2) return null;
     const admittedAt = new Date(last.admitted_at);
     const judged = s2End(admittedAt, displacements, this.config.timeZone);
-    return s2InForce(judged, at) ? { admittedAt, from: 'record', assessmentId: last.id } : null;
+    // APP-22 (s.23, s.2(4), s.6(4)): a discharge, lapse or s.3 recorded on it by then ended it.
+    const ended = last.ended_at ? { at: new Date(last.ended_at) } : null;
+    return s2InForce(judged, at, ended) ? { admittedAt, from: 'record', assessmentId: last.id } : null;
   }
 
   /** 422 unless the workflow's gate lets the outcome through (assessment.rules.ts). */

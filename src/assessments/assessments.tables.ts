@@ -9,6 +9,7 @@ export const TABLES: ModuleTables = {
     'openAssessmentLedBySql',
     'leadsOfOpenAssessmentsSql',
     'unfinishedAssessmentsOfSql',
+    'recordedDetentionEndsSql',
   ],
 };
 
@@ -64,3 +65,18 @@ export const leadsOfOpenAssessmentsSql = (): string =>
 export const unfinishedAssessmentsOfSql = (referral: string): string =>
   `SELECT ua.id::text AS id, ua.lead_amhp_user_id::text AS "leadUserId" FROM assessments ua
     WHERE ua.referral_id = ${referral} AND ua.status <> 'closed' AND ua.lead_amhp_user_id IS NOT NULL ORDER BY ua.opened_at, ua.id`;
+
+/**
+ * SQL fragment for the referrals module's query: the applications of the person `person` (an SQL expression, e.g. the
+ * caller's column) whose detention's end is recorded on them (APP-22, POST /assessments/{id}/detention-end), as a JSON
+ * array of `{ assessmentId, admittedAt, ended }`: the admission (the timeline's first "admitted"; for a patient already
+ * in hospital the managers' receipt, APP-12) and the end as kept. A referral stating the patient already on a s.2 of
+ * the same admission takes that end (statedS2Ended). Dates come as JSON text.
+ */
+export const recordedDetentionEndsSql = (person: string): string => `coalesce((SELECT json_agg(json_build_object(
+    'assessmentId', de_a.id, 'ended', de_a.outcome->'application'->'detentionEnded',
+    'admittedAt', CASE WHEN de_a.outcome->'application'->>'inPatient' = 'true' AND de_a.outcome->'application'->>'managersReceivedAt' IS NOT NULL
+                       THEN (de_a.outcome->'application'->>'managersReceivedAt')::timestamptz
+                       ELSE (SELECT min(de_e.at) FROM assessment_events de_e WHERE de_e.assessment_id = de_a.id AND de_e.type = 'admitted') END))
+   FROM assessments de_a WHERE de_a.person_id = ${person} AND de_a.outcome_kind = 'application'
+    AND jsonb_typeof(de_a.outcome->'application'->'detentionEnded') = 'object'), '[]')`;

@@ -180,6 +180,23 @@ export const EVENTS = {
       legalContext: enumOf(['cto-recall', 's135-1'] as const, 'The power whose clock runs from the arrival.'),
     }),
   ),
+  'referral.detention-end': event(
+    'referral',
+    'How the s.2 the referral states the patient is already on ended was recorded (APP-22): a discharge under s.23, its lapse at the end of its 28 days (s.2(4)), or admission under a s.3 (s.6(4)); its clock stops.',
+    obj(
+      {
+        referralId: uuid(),
+        kind: enumOf(['discharged', 'lapsed', 'became-s3'], 'How it ended.'),
+        at: instant('When it ended.'),
+      },
+      {
+        by: enumOf(
+          ['responsible-clinician', 'hospital-managers', 'local-social-services-authority', 'nearest-relative', 'tribunal'],
+          'Who discharged the patient (a discharge only).',
+        ),
+      },
+    ),
+  ),
   'referral.place-of-safety-moved': event(
     'referral',
     'The person was moved to another place of safety (s.136(3), s.135(3A)); the period still runs from the first start.',

@@ -23,6 +23,7 @@ import {
   WrittenReasonsDto,
 } from './dto/referral.dto';
 import { ReferralsService } from './referrals.service';
+import { DetentionEndDto } from '../assessments/dto/assessment.dto';
 import { Revalidated } from '../common/conditional-get';
 import { ParseIdPipe } from '../common/validation';
 
@@ -158,6 +159,27 @@ export class ReferralsController {
   @ApiCreatedResponse({ type: ReferralDto })
   recordArrival(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string, @Body() dto: ArrivalDto): Promise<ReferralDto> {
     return this.referrals.recordArrival(actor, id, dto);
+  }
+
+  @Post(':id/detention-end')
+  @Authorize('referrals.screen')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "APP-22 for the s.2 the referral states the patient is already on (already-s2): how it ended, as for an application's detention-end: discharged (s.23: at and by; the nearest relative after 72 hours' notice, not when barred, s.25(1)), lapsed (once its 28 days, with any s.29(4) extension, have run), became-s3 (s.6(4)). 422 naming the field for a time before the admission, after the lapse or in the future; once only (409 detention-end-recorded, also when recorded on the hub's own assessment of the same admission). From then APP-17 no longer refuses a further s.2 and the s.2 clock stops.",
+  })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: ReferralDto })
+  async detentionEnd(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Body() dto: DetentionEndDto,
+    @IfMatchVersion() version: ExpectedVersion,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReferralDto> {
+    const r = await this.referrals.recordDetentionEnd(actor, id, dto, version);
+    reply.header('etag', etagFor(r.version));
+    return r;
   }
 
   @Post(':id/allocation')

@@ -6,9 +6,13 @@ import { BreakGlassService } from '../access/break-glass.service';
 import {
   leadsOfOpenAssessmentsSql,
   openAssessmentLedBySql,
+  recordedDetentionEndsSql,
   referralStopFactsSql,
   unfinishedAssessmentsOfSql,
 } from '../assessments/assessments.tables';
+import { detentionEndTimes, judgedDetentionEnd, refuseSecondEnd, type StoredDetentionEnd } from '../assessments/detention-end';
+import type { DetentionEndDto } from '../assessments/dto/assessment.dto';
+import { statedS2Ended, type RecordedS2End } from '../statute/after-admission.rules';
 import { holdersOfLiveRelationshipsSql, liveRelationshipSql } from '../access/access.tables';
 import { practitionerUserIdSql } from '../workforce/workforce.tables';
 import { ClockAlerts } from '../alerts/clock-alerts.service';
@@ -64,6 +68,9 @@ import {
   refusesIntake,
   standingIntakeFindings,
   outcomeClocks,
+  s2End,
+  endNotKnown,
+  type S2Ended,
   S136BExtension,
   type PlaceOfSafetyTransfer,
   validateExtension,
@@ -88,6 +95,7 @@ import {
   ReferralProgressDto,
   ReferralQuery,
   ReferralStatusDto,
+  StatedS2EndViewDto,
   TransferDto,
   TransitionDto,
   WrittenReasonsDto,
@@ -194,6 +202,8 @@ type Row = ReferralEntity &
     intakeFindings: Finding[];
     /** NR-11: the person's s.29 applications on ground (c) or (d), read for a patient already on a s.2 (else none). */
     s29Applications: Array<{ filedAt: string; status: DisplacementApplicationFacts['status']; disposedOn: string | null }>;
+    /** APP-22: the person's applications whose end is recorded on them, read for a patient already on a s.2 (else none). */
+    recordedS2Ends: Array<{ assessmentId: string; admittedAt: string | null; ended: StoredDetentionEnd }>;
     stopFacts: {
       assessmentOpenedAt: string | null;
       inPersonContactsAt: string[] | null;
@@ -224,6 +234,7 @@ const ROW = `SELECT r.*, ${personSummarySql('r.person_id')} AS person,
        coalesce((SELECT ev.data->'findings' FROM referral_events ev WHERE ev.referral_id = r.id AND ev.type = 'received' LIMIT 1), '[]') AS "intakeFindings",
        ${referralStopFactsSql('r.id')} AS "stopFacts",
        CASE WHEN r.legal_context->>'kind' = 'already-s2' THEN ${s29ApplicationsSql('r.person_id')} ELSE '[]' END AS "s29Applications",
+       CASE WHEN r.legal_context->>'kind' = 'already-s2' THEN ${recordedDetentionEndsSql('r.person_id')} ELSE '[]' END AS "recordedS2Ends",
        (SELECT min(o.offered_at) FROM allocation_offers o WHERE o.referral_id = r.id) AS "firstOfferedAt"
   FROM referrals r`;
 
@@ -1277,6 +1288,71 @@ export class ReferralsService implements OnModuleInit {
         aggregateType: 'referral',
         aggregateId: id,
         payload: { referralId: id, at: at.toISOString(), legalContext: kind },
+      });
+      return this.view(await this.row(m, id));
+    });
+  }
+
+  /**
+   * APP-17 / APP-22 (s.23, s.25, s.2(4), s.6(4)): how the s.2 the referral states the patient is already on
+   * (`already-s2`) ended: a discharge (who, when; the nearest relative's s.25 notice and any barring), its lapse at the
+   * end of its 28 days (with any s.29(4) extension, NR-11) once they have run, or admission under a s.3. The same
+   * request, refusals and record as the end recorded on an assessment (assessments/detention-end.ts, judgeDetentionEnd),
+   * for the s.2 from the admission the referral states. Recorded once (409 `detention-end-recorded`, also when the
+   * hub's own assessment of the same admission has it); kept on the legal context (`detentionEnded`), on the timeline
+   * (`detention-ended`), audited and published. From then APP-17 no longer refuses a further s.2 on it, NR-03 no
+   * longer counts it as remaining, and its clock stops (met) with the reason. Kept after the fact, whatever the
+   * referral's status.
+   */
+  async recordDetentionEnd(actor: Actor, id: string, dto: DetentionEndDto, expectedVersion?: ExpectedVersion): Promise<ReferralDto> {
+    const now = this.clock.now();
+    const times = detentionEndTimes(dto, now);
+    return this.db.transaction(async (m) => {
+      const r = await this.lock(m, id, actor);
+      assertVersion(expectedVersion, r.version);
+      const basis = await this.requirePerson(actor, r, this.actionFor(r), m);
+      const context = r.legalContext as Record<string, unknown>;
+      if (context.kind !== 'already-s2')
+        throw new ConflictProblem(
+          'This referral does not state that the patient is already detained under a s.2 (legal context already-s2): there is no s.2 on it to end. The end of a detention under an application the hub made is recorded on its assessment (POST /assessments/{id}/detention-end).',
+          'no-s2-stated',
+          { rule: 'APP-22' satisfies RuleId },
+        );
+      const zone = this.config.timeZone;
+      const recorded = this.statedS2EndOf(r);
+      refuseSecondEnd(
+        recorded,
+        zone,
+        recorded?.assessmentId ? `, on the hub's own assessment of the same admission (${recorded.assessmentId})` : '',
+      );
+      const admittedAt = new Date(context.admittedAt as string);
+      const s2 = s2End(admittedAt, this.s29Of(r), zone);
+      const judged = judgedDetentionEnd({ section: 's2', admittedAt, s2: { end: s2.end, open: endNotKnown(s2.extension) } }, dto, times, {
+        now,
+        zone,
+        recordedBy: actor.userId,
+      });
+      const ended = judged.record;
+      await this.changeWithEvent(
+        m,
+        `UPDATE referrals SET legal_context = jsonb_set(legal_context, '{detentionEnded}', $2::jsonb), version = version + 1 WHERE id = $1`,
+        [id, JSON.stringify(ended)],
+        { actor, type: 'detention-ended', data: { kind: ended.kind, at: ended.at, by: ended.by, note: judged.note } },
+      );
+      await this.refreshNextDeadline(m, id);
+      await this.audit.record(m, {
+        action: 'referral.detention-end',
+        resourceType: 'referral',
+        resourceId: id,
+        subjectPersonId: r.personId,
+        accessBasis: basis,
+        details: { kind: ended.kind, at: ended.at, by: ended.by },
+      });
+      await this.events.emit(m, {
+        type: 'referral.detention-end',
+        aggregateType: 'referral',
+        aggregateId: id,
+        payload: { referralId: id, kind: ended.kind, at: ended.at, ...(ended.by ? { by: ended.by } : {}) },
       });
       return this.view(await this.row(m, id));
     });
@@ -2479,6 +2555,41 @@ export class ReferralsService implements OnModuleInit {
       })),
       closedAt: r.closedAt ? new Date(r.closedAt) : !isOpen(r.status) ? now : null,
       displacementApplications: this.s29Of(r),
+      s2Ended: this.statedS2EndOf(r),
+    };
+  }
+
+  /**
+   * APP-17 / APP-22: the end recorded of the s.2 the referral states the patient is already on: recorded on the
+   * referral, else on the hub's own assessment of the same admission (statedS2Ended); null for any other referral.
+   */
+  private statedS2EndOf(r: Row): S2Ended | null {
+    const context = r.legalContext as Record<string, unknown>;
+    if (context.kind !== 'already-s2') return null;
+    const ended = (e: StoredDetentionEnd): Omit<S2Ended, 'assessmentId'> => ({ kind: e.kind, at: new Date(e.at), by: e.by ?? null });
+    const own = context.detentionEnded as StoredDetentionEnd | undefined;
+    const onRecord: RecordedS2End[] = (r.recordedS2Ends ?? [])
+      .filter((x) => x.admittedAt)
+      .map((x) => ({ assessmentId: x.assessmentId, admittedAt: new Date(x.admittedAt!), ended: ended(x.ended) }));
+    return statedS2Ended(new Date(context.admittedAt as string), own ? ended(own) : null, onRecord);
+  }
+
+  /** The end of the stated s.2 as the referral shows it (ReferralLegalContextDto.detentionEnded), from where it is kept. */
+  private statedS2EndView(r: Row): StatedS2EndViewDto | null {
+    const ended = this.statedS2EndOf(r);
+    if (!ended) return null;
+    const kept = ended.assessmentId
+      ? r.recordedS2Ends.find((x) => x.assessmentId === ended.assessmentId)!.ended
+      : ((r.legalContext as Record<string, unknown>).detentionEnded as StoredDetentionEnd);
+    return {
+      kind: kept.kind,
+      at: new Date(kept.at).toISOString(),
+      by: kept.by ?? null,
+      nearestRelativeNoticeAt: kept.nearestRelativeNoticeAt ?? null,
+      barredAt: kept.barredAt ?? null,
+      details: kept.details ?? null,
+      recordedAt: kept.recordedAt,
+      assessmentId: ended.assessmentId ?? null,
     };
   }
 
@@ -2596,7 +2707,9 @@ export class ReferralsService implements OnModuleInit {
       referrer: r.referrer,
       reason: r.reason,
       risks: r.risks,
-      legalContext: r.legalContext as never,
+      legalContext: (r.legalContext.kind === 'already-s2'
+        ? { ...r.legalContext, detentionEnded: this.statedS2EndView(r) }
+        : r.legalContext) as never,
       location: r.location,
       otherAuthority: r.otherAuthority,
       nearestRelativeRequest: r.nearestRelativeRequest,

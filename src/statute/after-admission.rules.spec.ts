@@ -6,7 +6,10 @@ import {
   judgeRectification,
   rectificationPeriod,
   rectifiedFindings,
+  sameAdmission,
+  statedS2Ended,
   type DetentionEndInput,
+  type RecordedS2End,
   type RectificationInput,
 } from './after-admission.rules';
 import type { RuleId } from './rule-catalogue';
@@ -293,5 +296,56 @@ describe('rectifiedFindings (APP-16)', () => {
   it('no rectification: nothing cured', () => {
     const asMade = [f('APP-03', 'hospital-site-missing')];
     expect(rectifiedFindings(asMade, asMade, [])).toEqual({ findings: asMade, cured: [] });
+  });
+});
+
+describe('statedS2Ended (APP-17 / APP-22: the end of the s.2 a referral states)', () => {
+  const admitted = at('2026-11-02T10:00:00Z');
+  const discharged = { kind: 'discharged' as const, at: at('2026-11-12T15:00:00Z'), by: 'tribunal' as const };
+  const record = (admittedAt: string, id = 'a-1', ended: RecordedS2End['ended'] = discharged): RecordedS2End => ({
+    assessmentId: id,
+    admittedAt: at(admittedAt),
+    ended,
+  });
+  it.each<[string, RecordedS2End['ended'] | null, RecordedS2End[], string | null, string | null]>([
+    // [case, recorded on the referral, ends on the hub's record, ended at or null, from assessment]
+    ['nothing recorded anywhere', null, [], null, null],
+    ['recorded on the referral', discharged, [], '2026-11-12T15:00:00.000Z', null],
+    [
+      "the hub's own s.2 of the same admission, its end recorded",
+      null,
+      [record('2026-11-02T10:00:00Z')],
+      '2026-11-12T15:00:00.000Z',
+      'a-1',
+    ],
+    [
+      'the same admission to the minute (seconds on the timeline)',
+      null,
+      [record('2026-11-02T10:00:42Z')],
+      '2026-11-12T15:00:00.000Z',
+      'a-1',
+    ],
+    ["the hub's s.2 of another admission: not this s.2's end", null, [record('2026-10-02T10:00:00Z')], null, null],
+    ['a minute apart: another admission', null, [record('2026-11-02T10:01:00Z')], null, null],
+    [
+      'recorded on both: the referral’s record is the one kept',
+      { kind: 'became-s3', at: at('2026-11-10T09:00:00Z') },
+      [record('2026-11-02T10:00:00Z')],
+      '2026-11-10T09:00:00.000Z',
+      null,
+    ],
+  ])('%s', (_case, onReferral, onRecord, endedAt, assessmentId) => {
+    const ended = statedS2Ended(admitted, onReferral, onRecord);
+    expect(ended?.at.toISOString() ?? null).toBe(endedAt);
+    expect(ended?.assessmentId ?? null).toBe(assessmentId);
+  });
+
+  it.each([
+    ['the same instant', '2026-11-02T10:00:00Z', '2026-11-02T10:00:00Z', true],
+    ['seconds apart within the minute', '2026-11-02T10:00:00Z', '2026-11-02T10:00:59Z', true],
+    ['the next minute', '2026-11-02T10:00:59Z', '2026-11-02T10:01:00Z', false],
+    ['another day', '2026-11-02T10:00:00Z', '2026-11-03T10:00:00Z', false],
+  ])('sameAdmission: %s', (_case, a, b, same) => {
+    expect(sameAdmission(at(a), at(b))).toBe(same);
   });
 });

@@ -1,12 +1,13 @@
 /**
  * What is recorded about a made application after the admission, judged by the Act. Pure: facts in, a judgement out.
  * - APP-22 (s.23, s.25, s.2(4), s.6(4)): how the detention (or guardianship) under it ended: a discharge, a s.2's
- *   lapse at its 28 days, or a s.2 ended by admission under a s.3 (judgeDetentionEnd).
+ *   lapse at its 28 days, or a s.2 ended by admission under a s.3 (judgeDetentionEnd); the same for the s.2 a referral
+ *   states the patient is on, and which recorded end is that s.2's (statedS2Ended).
  * - APP-16 (s.15): its rectification within 14 days beginning with the day of admission, and which findings of the
  *   checks that cures (judgeRectification, amendmentCures, rectifiedFindings).
  */
-import { CLOCK_SKEW_MS, formatLocal, hoursAfter, type Finding, type Instant } from './clocks';
-import type { DetentionEndKind, Discharger, Section } from './assessment.types';
+import { CLOCK_SKEW_MS, formatLocal, hoursAfter, type Finding, type Instant, type S2Ended } from './clocks';
+import { DISCHARGER_TEXT, type DetentionEndKind, type Discharger, type Section } from './assessment.types';
 import type { RuleId } from './rule-catalogue';
 import { addDays, localDate, type IsoDate } from './time';
 
@@ -187,6 +188,46 @@ export function judgeDetentionEnd(i: DetentionEndInput): { ok: true; at: Instant
       );
   }
   return { ok: true, at: i.at };
+}
+
+/** APP-22: the end of a detention as its timeline says it (`by`: who discharged, for a discharge). */
+export function detentionEndNote(kind: DetentionEndKind, by: Discharger | null): string {
+  return kind === 'discharged'
+    ? `Discharged by ${by ? DISCHARGER_TEXT[by] : 'someone not named'} (s.23)`
+    : kind === 'lapsed'
+      ? 'The s.2 lapsed at the end of its 28 days (s.2(4))'
+      : 'Admitted under a s.3 application, which ended the s.2 (s.6(4))';
+}
+
+/**
+ * APP-17 / APP-22: whether two records of an admission are of the same admission: the same minute (a referral states
+ * the admission to the minute; the hub's own timeline may carry seconds).
+ */
+export function sameAdmission(a: Instant, b: Instant): boolean {
+  return Math.floor(a.getTime() / 60_000) === Math.floor(b.getTime() / 60_000);
+}
+
+/** A s.2 on the hub's own record whose end is recorded (POST /assessments/{id}/detention-end), with its admission. */
+export interface RecordedS2End {
+  assessmentId: string;
+  admittedAt: Instant;
+  ended: Omit<S2Ended, 'assessmentId'>;
+}
+
+/**
+ * APP-17 / APP-22: the end recorded of the s.2 a referral states the patient is on (legal context `already-s2`, admitted
+ * `admittedAt`): the end recorded on the referral itself; else, when that s.2 is the hub's own (an application of the
+ * person's admitted at the same admission, sameAdmission) and its end is recorded on that assessment, that end. Null
+ * while none is recorded: the s.2 runs to its end as s2End judges it.
+ */
+export function statedS2Ended(
+  admittedAt: Instant,
+  onReferral: Omit<S2Ended, 'assessmentId'> | null,
+  onRecord: readonly RecordedS2End[],
+): S2Ended | null {
+  if (onReferral) return { ...onReferral, assessmentId: null };
+  const same = onRecord.filter((r) => sameAdmission(r.admittedAt, admittedAt)).sort((x, y) => x.ended.at.getTime() - y.ended.at.getTime());
+  return same.length ? { ...same[0].ended, assessmentId: same[0].assessmentId } : null;
 }
 
 export const RECTIFICATION_KINDS = ['application-amended', 'recommendation-amended', 'recommendation-replaced'] as const;

@@ -8,6 +8,7 @@ import type {
   AssessorFacts,
   ContactFacts,
   DeadlineId,
+  DetentionEndKind,
   DetentionRemaining,
   NearestRelativeFacts,
   RecommendationFacts,
@@ -618,7 +619,7 @@ describe('APP-17 (s.2(4), C4): a s.2 lapses at the end of the 28th day beginning
   });
 
   // s.2(4): not renewable. The application is signed Tue 3 Mar 2026 18:00 GMT; the s.2 it would follow was admitted then.
-  it.each<[string, Section, string, 'referral' | 'record' | undefined, string | null, string | null]>([
+  it.each<[string, Section, string, 'referral' | 'record' | undefined, string | null, string | null, DetentionEndKind?, string?]>([
     ['a second s.2 while the referral says the patient is on a s.2 (day 12)', 's2', '2026-02-20T12:00:00Z', undefined, 'blocker', null],
     ['a s.4 while the referral says the patient is on a s.2', 's4', '2026-02-20T12:00:00Z', 'referral', 'blocker', null],
     [
@@ -641,10 +642,57 @@ describe('APP-17 (s.2(4), C4): a s.2 lapses at the end of the 28th day beginning
     ],
     ['a s.3: the lawful route on from a s.2', 's3', '2026-02-20T12:00:00Z', undefined, null, null],
     ['a s.2 signed before the s.2 admission', 's2', '2026-03-03T19:00:00Z', undefined, null, null],
-  ])('APP-17 (s.2(4)): %s', (_case, section, s2Admitted, from, severity, filedAt) => {
+    // APP-22: the end of the s.2 the referral states, recorded (on the referral or the hub's assessment of it) by the signing.
+    [
+      'a second s.2 after the patient was discharged from the stated s.2 (s.23)',
+      's2',
+      '2026-02-20T12:00:00Z',
+      undefined,
+      null,
+      null,
+      'discharged',
+      '2026-03-01T10:00:00Z',
+    ],
+    [
+      'a s.4 after the stated s.2 ended by admission under a s.3',
+      's4',
+      '2026-02-20T12:00:00Z',
+      'referral',
+      null,
+      null,
+      'became-s3',
+      '2026-03-02T10:00:00Z',
+    ],
+    [
+      'a second s.2 before a discharge recorded later that evening',
+      's2',
+      '2026-02-20T12:00:00Z',
+      undefined,
+      'blocker',
+      null,
+      'discharged',
+      '2026-03-03T20:00:00Z',
+    ],
+    [
+      'a second s.2 after a discharge while a s.29 application was pending',
+      's2',
+      '2026-02-03T12:00:00Z',
+      undefined,
+      null,
+      '2026-02-20T10:00:00Z',
+      'discharged',
+      '2026-03-01T10:00:00Z',
+    ],
+  ])('APP-17 (s.2(4)): %s', (...row) => {
+    // Rest parameters: jest takes a callback with more parameters than a row has cells for one that wants done().
+    const [, section, s2Admitted, from, severity, filedAt, endedKind, endedAt] = row;
     const c = checked(
       withApp(facts(section, '2026-03-03T18:00:00Z'), {
-        detainedUnderS2: { admittedAt: at(s2Admitted), ...(from ? { from } : {}) },
+        detainedUnderS2: {
+          admittedAt: at(s2Admitted),
+          ...(from ? { from } : {}),
+          ...(endedKind ? { ended: { kind: endedKind, at: at(endedAt!) } } : {}),
+        },
         displacementApplications: filedAt ? [{ filedAt: at(filedAt), status: 'applied', disposedOn: null }] : [],
       }),
     );
@@ -2380,6 +2428,35 @@ describe('NR-03 with CV v SLAM: "unreasonable delay" against what the hub\'s clo
       at('2026-12-04T12:00:00Z'),
       { rule: 'APP-17', name: 'the s.2 detention', endsAt: null, remainingMinutes: null },
       'no end date',
+    ],
+    [
+      'that s.2, the patient discharged from it Wed 2 Dec 10:00 (APP-22), relied on Fri 4 Dec 12:00: nothing remains',
+      {
+        detainedUnderS2: {
+          admittedAt: at('2026-11-07T10:00:00Z'),
+          ended: { kind: 'discharged', at: at('2026-12-02T10:00:00Z'), by: 'tribunal' },
+        },
+      },
+      at('2026-12-04T12:00:00Z'),
+      { rule: 'APP-17', name: 'the s.2 detention', endsAt: at('2026-12-02T10:00:00Z'), remainingMinutes: 0 },
+      'had already ended (the patient was discharged by the tribunal, s.23, at Wed 2 Dec 2026 10:00 GMT)',
+    ],
+    [
+      'that s.2 discharged while a s.29 application was pending: ended, not without an end date',
+      {
+        detainedUnderS2: { admittedAt: at('2026-11-07T10:00:00Z'), ended: { kind: 'discharged', at: at('2026-12-04T09:00:00Z') } },
+        displacementApplications: [{ filedAt: at('2026-12-03T10:00:00Z'), status: 'applied', disposedOn: null }],
+      },
+      at('2026-12-04T12:00:00Z'),
+      { rule: 'APP-17', name: 'the s.2 detention', endsAt: at('2026-12-04T09:00:00Z'), remainingMinutes: 0 },
+      'had already ended',
+    ],
+    [
+      'that s.2 discharged only after the reliance: the time left then is as it was',
+      { detainedUnderS2: { admittedAt: at('2026-11-07T10:00:00Z'), ended: { kind: 'discharged', at: at('2026-12-04T20:00:00Z') } } },
+      at('2026-12-04T12:00:00Z'),
+      { rule: 'APP-17', name: 'the s.2 detention', endsAt: at('2026-12-05T00:00:00Z'), remainingMinutes: 12 * 60 },
+      '12 h of the s.2 detention remained',
     ],
     ['an informal patient: no detention clock', {}, relied, null, 'No detention with a clock'],
   ])('%s', (_name, detentions, when, detention, text) => {

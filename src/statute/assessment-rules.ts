@@ -26,6 +26,7 @@ import {
   type Finding,
   type Instant,
   type LegalContextKind,
+  type S2Ended,
 } from './clocks';
 
 export { S29_ORDER_FURTHER_DAYS } from './clocks';
@@ -1143,8 +1144,11 @@ export interface DetentionsInForce {
   holdingPower?: { rule: 'HOLD-01' | 'HOLD-02'; endsAt: Instant } | null;
   /** POL-07 / POL-04: the s.136 or s.135(1) place-of-safety detention, ending at its clock's deadline (with any s.136B extension). */
   placeOfSafety?: { rule: 'POL-07' | 'POL-04'; endsAt: Instant } | null;
-  /** APP-17: the patient is already detained under a s.2, admitted then; it ends as s2End judges it (NR-11). */
-  detainedUnderS2?: { admittedAt: Instant } | null;
+  /**
+   * APP-17: the patient is already detained under a s.2, admitted then; it ends as s2End judges it (NR-11), or at the
+   * end recorded of it (`ended`, APP-22: a discharge, its lapse, a s.3).
+   */
+  detainedUnderS2?: { admittedAt: Instant; ended?: S2Ended | null } | null;
   /** NR-11: the person's s.29 applications on ground (c) or (d), which may extend that s.2. */
   displacementApplications?: readonly DisplacementApplicationFacts[];
 }
@@ -1178,10 +1182,15 @@ export function detentionRemaining(at: Instant, detentions: DetentionsInForce, z
   let rule: NonNullable<DetentionRemaining['detention']>['rule'] | null = null;
   let endsAt: Instant | null = null;
   let extended = '';
+  // APP-22: the end recorded of the s.2 (a discharge, its lapse, a s.3) counts once it had come by `at`; one after `at`
+  // was not a fact then (the reliance is judged on the facts as they were).
+  const recorded = detentions.detainedUnderS2?.ended;
+  const ended = recorded && recorded.at.getTime() <= at.getTime() ? recorded : null;
   if (detentions.detainedUnderS2) {
     const judged = s2End(detentions.detainedUnderS2.admittedAt, detentions.displacementApplications ?? [], zone);
     rule = 'APP-17';
-    if (endNotKnown(judged.extension))
+    if (ended) endsAt = ended.at;
+    else if (endNotKnown(judged.extension))
       extended = `extended by the s.29 application filed at ${formatLocal(judged.extension.by.filedAt, zone)} (NR-11, s.29(4)) until the court disposes of it, so it had no end date`;
     else endsAt = judged.end;
   } else if (detentions.holdingPower) {
@@ -1197,9 +1206,12 @@ export function detentionRemaining(at: Instant, detentions: DetentionsInForce, z
   const name = DETENTION_NAMES[rule];
   if (!endsAt) return { at, detention: { rule, name, endsAt: null, remainingMinutes: null }, text: `At ${when}, ${name} was ${extended}.` };
   const remainingMinutes = Math.max(0, Math.floor((endsAt.getTime() - at.getTime()) / 60_000));
+  const endedBy = ended && ended.at.getTime() === endsAt.getTime() && ended.kind !== 'lapsed' ? ended : null;
   const text =
     endsAt.getTime() <= at.getTime()
-      ? `At ${when}, ${name} had already lapsed (at ${formatLocal(endsAt, zone)}).`
+      ? endedBy
+        ? `At ${when}, ${name} had already ended (${endedBy.kind === 'discharged' ? `the patient was discharged${endedBy.by ? ` by ${DISCHARGER_TEXT[endedBy.by]}` : ''}, s.23` : 'admitted under a s.3, s.6(4)'}, at ${formatLocal(endsAt, zone)}).`
+        : `At ${when}, ${name} had already lapsed (at ${formatLocal(endsAt, zone)}).`
       : `${minutesText(remainingMinutes)} of ${name} remained at ${when}: it ends at ${formatLocal(endsAt, zone)}.`;
   return { at, detention: { rule, name, endsAt, remainingMinutes }, text };
 }
@@ -1905,7 +1917,10 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number, s14
       checkS3Content(ctx, recs);
       checkTreatmentHospital(ctx, app, recs);
       // APP-17 with NR-11: a s.3 for a patient already on a s.2 is made against that s.2's end (extended by s.29(4)).
-      if (app.detainedUnderS2) s2Expiry(ctx, app, app.detainedUnderS2.admittedAt, 'admission under that s.2', true);
+      // APP-22: not once the patient was discharged from that s.2 (s.23), or a s.3 ended it (s.6(4)), by the signing.
+      const ended = app.detainedUnderS2?.ended;
+      const over = !!ended && ended.kind !== 'lapsed' && ended.at.getTime() <= app.signedAt.getTime();
+      if (app.detainedUnderS2 && !over) s2Expiry(ctx, app, app.detainedUnderS2.admittedAt, 'admission under that s.2', true);
     }
     checkLearningDisability(ctx, recs);
     checkAutismLdGate(ctx, recs);
@@ -2139,7 +2154,8 @@ function describeContacts(ctx: Ctx, contacts: readonly ContactFacts[], from: Iso
 function checkS2NotRenewed(ctx: Ctx, app: ApplicationFacts, s2: NonNullable<ApplicationFacts['detainedUnderS2']>): void {
   if (app.signedAt.getTime() < s2.admittedAt.getTime()) return;
   const judged = s2End(s2.admittedAt, app.displacementApplications, ctx.zone);
-  if (!s2InForce(judged, app.signedAt)) return;
+  // APP-22: a s.2 whose end (discharge, lapse, s.3) is recorded by the signing is not renewed by a fresh s.2.
+  if (!s2InForce(judged, app.signedAt, s2.ended)) return;
   const open = endNotKnown(judged.extension);
   const fromRecord = s2.from === 'record';
   const what = app.section === 's4' ? 'an emergency application under s.4' : 'a further s.2 application';
@@ -2151,7 +2167,7 @@ function checkS2NotRenewed(ctx: Ctx, app: ApplicationFacts, s2: NonNullable<Appl
     'APP-17',
     'blocker',
     's2-not-renewable',
-    `${fromRecord ? "The hub's record shows the patient admitted" : 'The patient is detained'} under a s.2 at ${local(ctx, s2.admittedAt)}, ${runs}. A s.2 cannot be renewed (s.2(4)), and ${what} made while it is in force does not extend it: to keep the patient detained beyond it, make a s.3 application (its admission ends the s.2, s.6(4)); otherwise the s.2 runs out.${fromRecord ? ` No discharge, lapse or s.3 is recorded on it: if the patient was discharged from that s.2 (s.23) before this application, record the discharge on the assessment it was made in (POST /assessments/${s2.assessmentId ?? '{id}'}/detention-end, APP-22) first.` : ''}`,
+    `${fromRecord ? "The hub's record shows the patient admitted" : 'The patient is detained'} under a s.2 at ${local(ctx, s2.admittedAt)}, ${runs}. A s.2 cannot be renewed (s.2(4)), and ${what} made while it is in force does not extend it: to keep the patient detained beyond it, make a s.3 application (its admission ends the s.2, s.6(4)); otherwise the s.2 runs out.${fromRecord ? ` No discharge, lapse or s.3 is recorded on it: if the patient was discharged from that s.2 (s.23) before this application, record the discharge on the assessment it was made in (POST /assessments/${s2.assessmentId ?? '{id}'}/detention-end, APP-22) first.` : ' If the patient was discharged from that s.2 (s.23), or it lapsed or a s.3 followed, before this application, record its end on the referral (POST /referrals/{id}/detention-end, APP-22) first.'}`,
     C.app17,
   );
 }

@@ -184,7 +184,7 @@ export interface AssessorFacts {
 
 /** NR-11: a s.29 application on ground (c) or (d), as far as the court has taken it (judged by s2End, clocks.ts). */
 export type { DisplacementApplicationFacts } from './clocks';
-import type { DisplacementApplicationFacts } from './clocks';
+import type { DisplacementApplicationFacts, S2Ended } from './clocks';
 
 export interface ApplicationFacts {
   section: Section;
@@ -241,9 +241,11 @@ export interface ApplicationFacts {
    * context states it (`from` 'referral', the default), or as the hub's own record shows it in force at the signing (an
    * earlier assessment's s.2, or a s.4 that became one, admitted; `from` 'record'). A s.3 for them is checked with that
    * s.2's end; a further s.2 or a s.4 is refused: a s.2 cannot be renewed. From the record, only while no discharge
-   * (s.23), lapse or s.3 is recorded on it (APP-22); `assessmentId` names the assessment it was made in. Absent when not.
+   * (s.23), lapse or s.3 is recorded on it (APP-22); `assessmentId` names the assessment it was made in. `ended`: the end
+   * recorded of the s.2 the referral states (APP-22: on the referral, or on the hub's assessment of the same admission);
+   * it is not in force from then (s2InForce). Absent when not.
    */
-  detainedUnderS2?: { admittedAt: Instant; from?: 'referral' | 'record'; assessmentId?: string } | null;
+  detainedUnderS2?: { admittedAt: Instant; from?: 'referral' | 'record'; assessmentId?: string; ended?: S2Ended | null } | null;
   /**
    * APP-22 (s.23, s.2(4), s.6(4)): the detention (or guardianship) under this application ended, as recorded after the
    * fact: discharged by an order under s.23 (`by` whom), a s.2 lapsed at its 28 days, or a s.2 ended by admission

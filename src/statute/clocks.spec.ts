@@ -893,6 +893,22 @@ describe('s2End (APP-17, NR-11, s.29(4)): one judgement of when a s.2 ends, for 
     expect(s2InForce(judged, new Date(at))).toBe(inForce);
   });
 
+  it.each([
+    ['discharged Tue 1 Dec 10:00: in force the minute before', [], '2026-12-01T10:00:00Z', '2026-12-01T09:59:00Z', true],
+    ['discharged Tue 1 Dec 10:00: not in force from then', [], '2026-12-01T10:00:00Z', '2026-12-01T10:00:00Z', false],
+    [
+      'discharged while a s.29 application is pending: not in force after',
+      [app('2026-12-03T10:00:00Z')],
+      '2026-12-04T10:00:00Z',
+      '2027-03-01T00:00:00Z',
+      false,
+    ],
+    ['an end recorded after the instant asked about does not end it before', [], '2026-12-03T10:00:00Z', '2026-12-02T10:00:00Z', true],
+  ] as const)('in force with a recorded end (s2InForce, APP-22): %s', (_name, apps, endedAt, at, inForce) => {
+    const judged = s2End(admitted, apps, 'Europe/London');
+    expect(s2InForce(judged, new Date(at), { at: new Date(endedAt) })).toBe(inForce);
+  });
+
   it('the already-s2 clock stops at the filing while the application is pending, and ends at the extended end once decided', () => {
     const context = { kind: 'already-s2', admittedAt: admitted } as const;
     const at = (apps: DisplacementApplicationFacts[]) =>

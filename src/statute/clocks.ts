@@ -12,6 +12,7 @@
  * Readings marked ✱ (see rule-catalogue.ts) are data (ClockPolicy, ResponseTargets, WarningThresholds), never literals:
  * DUTY-01's local response targets, COP-09's assessment-start target, and the warning stages.
  */
+import { DISCHARGER_TEXT, type DetentionEndKind, type Discharger } from './assessment.types';
 import { citationOf, type RuleId } from './rule-catalogue';
 import { visibleLength } from './visible-text';
 import { addDays as addDaysIso, ageOn, endOfLocalDay, isIsoDate, isUnder, type IsoDate, lastDayOfPeriod, localDate } from './time';
@@ -802,8 +803,27 @@ export function endNotKnown(extension: S2Extension): extension is Extract<S2Exte
   return extension.kind === 'pending' || extension.kind === 'end-unknown';
 }
 
-/** APP-17 (s.2(4)): whether the s.2 judged (s2End) is in force at `at`: its end not yet known, or not yet reached. */
-export function s2InForce(judged: Pick<S2End, 'end' | 'extension'>, at: Instant): boolean {
+/**
+ * APP-22 (s.23, s.2(4), s.6(4)): the end recorded of a s.2 after the fact: a discharge, its lapse at the 28 days, or
+ * admission under a s.3 (`at`). On the referral (POST /referrals/{id}/detention-end, for the s.2 the referral states),
+ * or on the hub's own assessment that made it (POST /assessments/{id}/detention-end; `assessmentId` names it).
+ */
+export interface S2Ended {
+  kind: DetentionEndKind;
+  at: Instant;
+  by?: Discharger | null;
+  /** The hub's own assessment the end is recorded on; absent when recorded on the referral. */
+  assessmentId?: string | null;
+}
+
+/**
+ * APP-17 (s.2(4)) with APP-22: whether the s.2 judged (s2End) is in force at `at`: not once an end recorded on it
+ * (`ended`: a discharge under s.23, its lapse, a s.3 under s.6(4)) has come by then; otherwise while its end is not
+ * yet known (a s.29 application pending, NR-11) or not yet reached. The one judgement of it: the s.2 a referral states
+ * and the one the hub's own record shows are both judged here.
+ */
+export function s2InForce(judged: Pick<S2End, 'end' | 'extension'>, at: Instant, ended?: Pick<S2Ended, 'at'> | null): boolean {
+  if (ended && ended.at.getTime() <= at.getTime()) return false;
   return endNotKnown(judged.extension) || at.getTime() < judged.end.getTime();
 }
 
@@ -1524,6 +1544,8 @@ export interface StopFacts {
   closedAt?: Instant | null;
   /** NR-11 (s.29(4)): the person's s.29 applications on ground (c) or (d), which may extend a s.2 (APP-17). */
   displacementApplications?: readonly DisplacementApplicationFacts[];
+  /** APP-22: the end recorded of the s.2 the referral states the patient is on (discharged, lapsed, became a s.3). */
+  s2Ended?: S2Ended | null;
 }
 
 export interface ClockStop {
@@ -1534,6 +1556,16 @@ export interface ClockStop {
   reason: string;
   /** Met when stopped before the deadline (half-open), breached when at or after it. */
   result: 'met' | 'breached';
+}
+
+/** APP-22: why the s.2's clock stopped at its recorded end, in words (`t`: the end in local time). */
+function s2EndedReason(ended: S2Ended, t: string): string {
+  const where = ended.assessmentId ? ` (recorded on the hub's assessment that made it, ${ended.assessmentId})` : '';
+  return ended.kind === 'discharged'
+    ? `the patient was discharged from the s.2${ended.by ? ` by ${DISCHARGER_TEXT[ended.by]}` : ''} at ${t} (s.23)${where}: the s.2 no longer runs`
+    : ended.kind === 'lapsed'
+      ? `the s.2 is recorded as lapsed at ${t}, the end of its 28 days (s.2(4))${where}: the patient is no longer detained under it`
+      : `the patient was admitted under a s.3 application at ${t}, which ended the s.2 (s.6(4))${where}`;
 }
 
 /** `met`: a stop that meets the clock even at its deadline instant (APP-11's receipt "within" the 72 hours). */
@@ -1607,7 +1639,8 @@ export function outcomeClocks(facts: StopFacts, zone: string = DEFAULT_CLOCK_POL
  *   after the end of the 72 hours, too late: the patient had to be released then (s.17F(5)).
  * - APP-17 (APP-20, s.6(4)): admission under a new application (a s.3: never a further s.2 or a s.4, which cannot
  *   renew it, s.2(4)) while the s.2 is in force; one after its end stops it at the lapse (APP-17, breached), saying
- *   the new application came too late to end it.
+ *   the new application came too late to end it. Also (APP-22) the end recorded of that s.2 (s2Ended: a discharge
+ *   under s.23, its lapse, or admission under a s.3), met: from then there is nothing left to warn about.
  * - APP-11 (s.4(4)): the s.4 converting into a s.2 (s4ConvertedAt: a second recommendation received by the managers
  *   within the 72 hours, the 72nd hour included, that complies with s.12 with the first, as s4Conversion judges it;
  *   met), or the s.4 lapsing at its 72 hours. A second recommendation that cannot convert it stops nothing.
@@ -1706,6 +1739,10 @@ export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT
           (t) =>
             `the s.2 lapsed at ${t} (s.2(4)); it cannot be renewed. The new application took effect only at ${formatLocal(late, zone)}, after it, so it did not end the s.2 (s.6(4)), and the patient was held without authority in between`,
         );
+      // APP-22 (s.23, s.2(4), s.6(4)): the end of the s.2 recorded after the fact (on the referral, or on the hub's own
+      // assessment that made it) ends the clock then, met: the s.2 no longer runs, and nothing is owed before its end.
+      const ended = facts.s2Ended;
+      if (ended) add(ended.at, 'APP-22', (t) => s2EndedReason(ended, t), true);
       // NR-11 (s.29(4)): while an application made during the s.2 is undecided (or its decision's day is not
       // recorded), the s.2 has no end date: the clock stops at the filing, met, and runs again to the extended end
       // (clocksFor) once the court's decision is recorded.

@@ -230,7 +230,7 @@ export const RULES = {
   'APP-17': {
     citation: 'MHA 1983 s.2(4)',
     summary:
-      'Detention under s.2 ends 28 days beginning with the day of admission, and cannot be renewed: a further s.2, or a s.4, made while it is in force (as the referral records it, or the hub’s own record shows it with no discharge, lapse or s.3 recorded) is refused and does not end it; the route on is a s.3.',
+      'Detention under s.2 ends 28 days beginning with the day of admission, and cannot be renewed: a further s.2, or a s.4, made while it is in force (as the referral records it, or the hub’s own record shows it, in either case with no discharge, lapse or s.3 recorded of it by then) is refused and does not end it; the route on is a s.3.',
     severity: 'blocker',
     regime: 'mha-1983',
     commencement: null,
@@ -254,7 +254,7 @@ export const RULES = {
   'APP-22': {
     citation: 'MHA 1983 s.23, s.25, s.2(4), s.6(4)',
     summary:
-      'A detention or guardianship ends when the patient is discharged by an order under s.23 (the responsible clinician, the hospital managers or, for guardianship, the local social services authority; the nearest relative under s.23(2), for a hospital patient only after 72 hours’ written notice to the managers and not if the responsible clinician bars it within them, s.25(1); the tribunal), when a s.2 lapses at its 28 days (s.2(4)) or when the patient is admitted under a s.3 (s.6(4)): once recorded, the detention is no longer in force from then.',
+      'A detention or guardianship ends when the patient is discharged by an order under s.23 (the responsible clinician, the hospital managers or, for guardianship, the local social services authority; the nearest relative under s.23(2), for a hospital patient only after 72 hours’ written notice to the managers and not if the responsible clinician bars it within them, s.25(1); the tribunal), when a s.2 lapses at its 28 days (s.2(4)) or when the patient is admitted under a s.3 (s.6(4)): once recorded (on the application, or for the s.2 a referral states on the referral; the same admission on both is one s.2), the detention is no longer in force from then.',
     severity: 'info',
     regime: 'mha-1983',
     commencement: null,

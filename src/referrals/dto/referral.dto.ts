@@ -19,6 +19,7 @@ import {
 import { PageQuery } from '../../common/pagination';
 import { CreatePersonDto } from '../../people/dto/person.dto';
 import { REFERRAL_SOURCES, REFERRAL_STATUSES, URGENCIES } from '../referral.entities';
+import { DETENTION_END_KINDS, DISCHARGERS } from '../../statute/assessment.types';
 
 export const LEGAL_CONTEXT_KINDS = [
   'informal',
@@ -174,8 +175,41 @@ export class PlaceOfSafetyContinuationDto {
   startedAt: string;
 }
 
+/**
+ * APP-22: the end of the s.2 the referral states the patient is already on (already-s2): recorded on the referral
+ * (POST /referrals/{id}/detention-end), or on the hub's own assessment that made that s.2 (the same admission).
+ */
+export class StatedS2EndViewDto {
+  @ApiProperty({ enum: DETENTION_END_KINDS, description: 'discharged (s.23), lapsed (s.2(4)), became-s3 (s.6(4)).' })
+  kind: (typeof DETENTION_END_KINDS)[number];
+  @ApiProperty({ format: 'date-time', description: 'When the s.2 ended (a lapse: the end of its 28 days).' }) at: string;
+  @ApiProperty({ nullable: true, enum: DISCHARGERS, description: 'Who discharged the patient (a discharge only).' })
+  by: (typeof DISCHARGERS)[number] | null;
+  @ApiProperty({ nullable: true, format: 'date-time', description: "s.25(1): the nearest relative's notice to the managers." })
+  nearestRelativeNoticeAt: string | null;
+  @ApiProperty({ nullable: true, format: 'date-time', description: "s.25(1): the responsible clinician's barring report." })
+  barredAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) details: string | null;
+  @ApiProperty({ format: 'date-time' }) recordedAt: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description:
+      "The hub's own assessment the end is recorded on (its s.2 is this one: the same admission); null: recorded on this referral.",
+  })
+  assessmentId: string | null;
+}
+
 /** The legal context as the referral records it: what was sent, and what the hub recorded since about the places of safety. */
 export class ReferralLegalContextDto extends LegalContextDto {
+  @ApiPropertyOptional({
+    type: StatedS2EndViewDto,
+    nullable: true,
+    description:
+      'already-s2 (APP-22): the end of that s.2, once recorded (discharge, lapse, s.3); from then APP-17 no longer refuses a further s.2 on it and its clock stops. null while none is recorded.',
+  })
+  detentionEnded?: StatedS2EndViewDto | null;
   @ApiPropertyOptional({
     type: [PlaceOfSafetyTransferViewDto],
     description:
