@@ -1363,6 +1363,207 @@ describe('assessments: record, checks against the Act, outcomes', () => {
       expect(clock.deadline).toBe('2026-12-08T00:00:00.000Z');
     });
 
+    it('once the s.2 the referral states is recorded as ended on the referral (discharged by the tribunal, APP-22), a further s.2 is no renewal and is accepted, and the s.2 clock stops, met, and no longer warns', async () => {
+      // Admitted Tue 27 Oct: the s.2 lapses at the end of Mon 23 Nov, so on Sat 21 Nov its clock warns.
+      const {
+        worker,
+        referral,
+        assessment: a,
+      } = await opened({ legalContext: { kind: 'already-s2', admittedAt: '2026-10-27T10:00:00Z' } });
+      const parent = await prepared(a, worker, 's2');
+      await as(worker)
+        .put(`/assessments/${a.id}/nearest-relative`, {
+          relativeId: parent.id,
+          informedAt: '2026-11-21T10:30:00Z',
+          informedMethod: 'phone',
+        })
+        .expect(200);
+      const body = application('s2', { managersReceivedAt: '2026-11-21T11:30:00Z' });
+      const s2Clock = async () =>
+        ((await as(worker).get(`/referrals/${referral.id}`).expect(200)).body.clocks as Array<Record<string, unknown>>).find(
+          (c) => c.id === 'APP-17',
+        )!;
+      expect(await s2Clock()).toMatchObject({ state: 'warning', deadline: '2026-11-24T00:00:00.000Z' });
+      const refused = await decide(worker, a.id, body);
+      expect([refused.status, refused.body.code]).toEqual([422, 'application-blocked']);
+      const found = (refused.body.findings as Array<{ code: string; message: string }>).find((f) => f.code === 's2-not-renewable')!;
+      expect(found.message).toContain('/detention-end');
+
+      const ended = await as(worker)
+        .post(`/referrals/${referral.id}/detention-end`, { kind: 'discharged', at: '2026-11-21T09:00:00Z', by: 'tribunal' })
+        .expect(200);
+      expect(ended.headers.etag).toBeDefined();
+      expect(ended.body.legalContext.detentionEnded).toMatchObject({
+        kind: 'discharged',
+        at: '2026-11-21T09:00:00.000Z',
+        by: 'tribunal',
+        assessmentId: null,
+      });
+      const clock = await s2Clock();
+      expect(clock).toMatchObject({ state: 'stopped', stopRule: 'APP-22', result: 'met', stoppedAt: '2026-11-21T09:00:00.000Z' });
+      expect(clock.stopReason).toContain('discharged from the s.2 by the tribunal');
+      // Nothing left to warn about: the referral's next deadline is no longer the s.2's.
+      expect((await as(worker).get(`/referrals/${referral.id}`).expect(200)).body.nextDeadline).not.toBe('2026-11-24T00:00:00.000Z');
+      const timeline = (await as(worker).get(`/referrals/${referral.id}/events`).expect(200)).body.items as Array<Record<string, unknown>>;
+      expect(timeline).toContainEqual(
+        expect.objectContaining({ type: 'detention-ended', data: expect.objectContaining({ kind: 'discharged', by: 'tribunal' }) }),
+      );
+      expect(
+        await t.sql(`SELECT 1 FROM audit_events WHERE resource_id = $1 AND action = 'referral.detention-end'`, [referral.id]),
+      ).toHaveLength(1);
+      expect(
+        await t.sql(`SELECT 1 FROM outbox_events WHERE aggregate_id = $1 AND type = 'referral.detention-end'`, [referral.id]),
+      ).toHaveLength(1);
+      // The checks as at before the discharge still refuse; now they do not.
+      const before = (await as(worker).get(`/assessments/${a.id}/checks?section=s2&asAt=2026-11-21T08:30:00Z`).expect(200)).body;
+      expect(before.findings.map((f: { code: string }) => f.code)).toContain('s2-not-renewable');
+      expect((await s2Checks(worker, a.id)).findings.map((f: { code: string }) => f.code)).not.toContain('s2-not-renewable');
+      expect((await decide(worker, a.id, body)).status).toBe(200);
+    });
+
+    it("the end of a referral's s.2 is refused for bad input naming the field, changing nothing; recorded once (a second is 409); a referral stating no s.2 has none to end", async () => {
+      // Admitted Tue 10 Nov: the s.2 lapses at the end of Mon 7 Dec.
+      const { worker, referral } = await opened({ legalContext: { kind: 'already-s2', admittedAt: '2026-11-10T10:00:00Z' } });
+      const read = async () => (await as(worker).get(`/referrals/${referral.id}`).expect(200)).body;
+      const { version } = await read();
+      const cases: Array<[object, number, string, string]> = [
+        [{ at: '2026-11-21T09:00:00Z', by: 'tribunal' }, 400, 'kind', ''],
+        [{ kind: 'discharged', at: '2026-11-21T09:00:00Z', by: 'the-doctor' }, 400, 'by', ''],
+        [{ kind: 'discharged', at: 'yesterday', by: 'tribunal' }, 400, 'at', ''],
+        [{ kind: 'discharged', at: '2026-11-21T12:30:00Z', by: 'tribunal' }, 422, 'at', 'in-future'],
+        [{ kind: 'discharged', at: '2026-11-10T09:00:00Z', by: 'tribunal' }, 422, 'at', 'ended-before-admission'],
+        [{ kind: 'discharged', at: '2026-11-21T09:00:00Z' }, 400, 'by', ''],
+        [
+          { kind: 'discharged', at: '2026-11-21T09:00:00Z', by: 'local-social-services-authority' },
+          422,
+          'by',
+          'discharger-not-for-section',
+        ],
+        [
+          { kind: 'discharged', at: '2026-11-21T09:00:00Z', by: 'nearest-relative' },
+          422,
+          'nearestRelativeNoticeAt',
+          'nearest-relative-notice-missing',
+        ],
+        [
+          { kind: 'discharged', at: '2026-11-21T09:00:00Z', by: 'nearest-relative', nearestRelativeNoticeAt: '2026-11-19T10:00:00Z' },
+          422,
+          'at',
+          'nearest-relative-notice-short',
+        ],
+        [
+          {
+            kind: 'discharged',
+            at: '2026-11-21T11:00:00Z',
+            by: 'nearest-relative',
+            nearestRelativeNoticeAt: '2026-11-17T10:00:00Z',
+            barredAt: '2026-11-18T10:00:00Z',
+          },
+          422,
+          'barredAt',
+          'discharge-barred',
+        ],
+        [{ kind: 'lapsed' }, 422, 'kind', 's2-not-lapsed'],
+        [{ kind: 'lapsed', at: '2026-11-21T09:00:00Z' }, 422, 'at', 'at-not-for-lapse'],
+        [{ kind: 'became-s3' }, 400, 'at', ''],
+      ];
+      for (const [body, status, field, code] of cases) {
+        const refused = await as(worker).post(`/referrals/${referral.id}/detention-end`, body).expect(status);
+        expect(refused.headers['content-type']).toContain('application/problem+json');
+        expect(refused.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+        if (status === 422) expect(refused.body.code).toBe(code);
+      }
+      const unchanged = await read();
+      expect([unchanged.version, unchanged.legalContext.detentionEnded]).toEqual([version, null]);
+      expect(await t.sql(`SELECT 1 FROM referral_events WHERE referral_id = $1 AND type = 'detention-ended'`, [referral.id])).toHaveLength(
+        0,
+      );
+
+      // A stale If-Match is 412; the end is then recorded once: a second, even of another kind, is 409.
+      await as(worker)
+        .post(
+          `/referrals/${referral.id}/detention-end`,
+          { kind: 'became-s3', at: '2026-11-21T09:00:00Z' },
+          { 'if-match': `"v${version + 7}"` },
+        )
+        .expect(412);
+      await as(worker).post(`/referrals/${referral.id}/detention-end`, { kind: 'became-s3', at: '2026-11-21T09:00:00Z' }).expect(200);
+      const again = await as(worker)
+        .post(`/referrals/${referral.id}/detention-end`, { kind: 'discharged', at: '2026-11-21T10:00:00Z', by: 'tribunal' })
+        .expect(409);
+      expect(again.body).toMatchObject({ code: 'detention-end-recorded', kind: 'became-s3', at: '2026-11-21T09:00:00.000Z' });
+      expect((await read()).legalContext.detentionEnded).toMatchObject({ kind: 'became-s3', by: null });
+
+      const informal = await opened();
+      const none = await as(informal.worker)
+        .post(`/referrals/${informal.referral.id}/detention-end`, { kind: 'discharged', at: '2026-11-21T09:00:00Z', by: 'tribunal' })
+        .expect(409);
+      expect(none.body.code).toBe('no-s2-stated');
+    });
+
+    it("a referral's s.2 is recorded as lapsed only once its 28 days have run, at their end; its clock then stops, met", async () => {
+      // Admitted Tue 20 Oct: the s.2 lapsed at the end of Mon 16 Nov.
+      const { worker, referral } = await opened({ legalContext: { kind: 'already-s2', admittedAt: '2026-10-20T10:00:00Z' } });
+      const late = await as(worker)
+        .post(`/referrals/${referral.id}/detention-end`, { kind: 'discharged', at: '2026-11-18T10:00:00Z', by: 'hospital-managers' })
+        .expect(422);
+      expect(late.body).toMatchObject({ code: 'detention-already-lapsed', field: 'at', rule: 'APP-17' });
+      const lapsed = (await as(worker).post(`/referrals/${referral.id}/detention-end`, { kind: 'lapsed' }).expect(200)).body;
+      expect(lapsed.legalContext.detentionEnded).toMatchObject({ kind: 'lapsed', at: '2026-11-17T00:00:00.000Z', by: null });
+      expect(lapsed.clocks.find((c: { id: string }) => c.id === 'APP-17')).toMatchObject({
+        state: 'stopped',
+        stopRule: 'APP-22',
+        result: 'met',
+      });
+    });
+
+    it('a referral stating the s.2 the hub itself made (the same admission) takes the end recorded on that assessment: the s.2 clock stops and a further s.2 is accepted (APP-17, APP-22)', async () => {
+      // The hub's own s.2: signed 11:00 and admitted 11:30 on Sat 21 Nov. The ward refers the patient again, stating it.
+      const first = await detained();
+      const second = await opened({
+        personId: first.a.person.id,
+        legalContext: { kind: 'already-s2', admittedAt: '2026-11-21T11:30:00Z' },
+        receivedAt: '2026-11-21T11:40:00Z',
+        openedAt: '2026-11-21T11:41:00Z',
+      });
+      await prepared(second.assessment, second.worker, 's2', ['2026-11-21T11:42:00Z', '2026-11-21T11:44:00Z']);
+      await as(second.worker)
+        .put(`/assessments/${second.assessment.id}/nearest-relative`, {
+          relativeId: first.parent.id,
+          informedAt: '2026-11-21T10:30:00Z',
+          informedMethod: 'phone',
+        })
+        .expect(200);
+      const body = application('s2', { signedAt: '2026-11-21T11:55:00Z', managersReceivedAt: '2026-11-21T11:58:00Z' });
+      const view = async () => (await as(second.worker).get(`/referrals/${second.referral.id}`).expect(200)).body;
+      expect((await view()).legalContext.detentionEnded).toBeNull();
+      expect((await decide(second.worker, second.assessment.id, body)).body.code).toBe('application-blocked');
+
+      await as(first.worker)
+        .post(`/assessments/${first.a.id}/detention-end`, { kind: 'discharged', at: '2026-11-21T11:45:00Z', by: 'responsible-clinician' })
+        .expect(200);
+      const after = await view();
+      expect(after.legalContext.detentionEnded).toMatchObject({
+        kind: 'discharged',
+        at: '2026-11-21T11:45:00.000Z',
+        by: 'responsible-clinician',
+        assessmentId: first.a.id,
+      });
+      expect(after.clocks.find((c: { id: string }) => c.id === 'APP-17')).toMatchObject({
+        state: 'stopped',
+        stopRule: 'APP-22',
+        result: 'met',
+        stoppedAt: '2026-11-21T11:45:00.000Z',
+      });
+      // It is that s.2's one end: not recorded again on the referral.
+      const twice = await as(second.worker)
+        .post(`/referrals/${second.referral.id}/detention-end`, { kind: 'discharged', at: '2026-11-21T11:50:00Z', by: 'tribunal' })
+        .expect(409);
+      expect(twice.body.code).toBe('detention-end-recorded');
+      expect(twice.body.detail).toContain(first.a.id);
+      expect((await decide(second.worker, second.assessment.id, body)).status).toBe(200);
+    });
+
     it("a second s.2 for a patient the hub's own record shows admitted under a s.2 is refused while no discharge is recorded (APP-17); once the discharge is recorded on the first it is not, and as at before that admission it never was", async () => {
       // The first referral's s.2: signed 11:00 and admitted 11:30 on Sat 21 Nov.
       const first = await detained();

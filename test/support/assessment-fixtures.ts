@@ -68,7 +68,16 @@ export function assessmentFixtures(world: () => AssessmentWorld) {
   let n = 0;
 
   /** A referral allocated to a fresh AMHP (of a new person, or of `personId`), and the assessment that AMHP opens. */
-  async function opened(over: { nearestRelativeRequest?: boolean; source?: string; legalContext?: object; personId?: string } = {}) {
+  async function opened(
+    over: {
+      nearestRelativeRequest?: boolean;
+      source?: string;
+      legalContext?: object;
+      personId?: string;
+      receivedAt?: string;
+      openedAt?: string;
+    } = {},
+  ) {
     const worker = await amhp(world().t);
     const referral = (
       await as(world().manager)
@@ -83,7 +92,7 @@ export function assessmentFixtures(world: () => AssessmentWorld) {
           urgency: 'urgent',
           legalContext: over.legalContext ?? { kind: 'informal' },
           nearestRelativeRequest: over.nearestRelativeRequest ?? false,
-          receivedAt: '2026-11-20T14:00:00Z',
+          receivedAt: over.receivedAt ?? '2026-11-20T14:00:00Z',
         })
         .expect(201)
     ).body;
@@ -92,7 +101,11 @@ export function assessmentFixtures(world: () => AssessmentWorld) {
     await as(world().manager).post(`/referrals/${referral.id}/allocation`, { userId: worker.id }).expect(200);
     // Recorded as it happened from the afternoon before: the assessment began when the first doctor was asked for.
     const res = await as(worker)
-      .post('/assessments', { referralId: referral.id, location: 'Home address, Riverside', openedAt: '2026-11-20T14:30:00Z' })
+      .post('/assessments', {
+        referralId: referral.id,
+        location: 'Home address, Riverside',
+        openedAt: over.openedAt ?? '2026-11-20T14:30:00Z',
+      })
       .expect(201);
     expect(res.headers.location).toBe(`/assessments/${res.body.id}`);
     return { worker, referral, assessment: res.body as { id: string; version: number; person: { id: string } } };
