@@ -618,6 +618,21 @@ describe('APP-17 (s.2(4), C4): a s.2 lapses at the end of the 28th day beginning
     }
   });
 
+  it.each<[string, 'discharged' | 'became-s3' | 'lapsed', string, boolean]>([
+    // APP-22: the s.2 (admitted Wed 11 Feb) the referral states, its end recorded; the s.3 is signed Mon 9 Mar 23:00 GMT.
+    ['discharged before the s.3 was signed: the s.3 is not made against it', 'discharged', '2026-03-02T10:00:00Z', false],
+    ['discharged only after the s.3 was signed: its expiry is still shown', 'discharged', '2026-03-10T10:00:00Z', true],
+    ['ended by an earlier s.3 admission: not this s.3’s s.2', 'became-s3', '2026-03-02T10:00:00Z', false],
+  ])('APP-17 / APP-22: a s.3 for a patient whose stated s.2 was %s', (_case, kind, endedAt, shown) => {
+    const c = checked(
+      withApp(facts('s3', '2026-03-09T23:00:00Z'), {
+        detainedUnderS2: { admittedAt: at('2026-02-11T10:00:00Z'), ended: { kind, at: at(endedAt) } },
+      }),
+    );
+    expect(c.deadlines.some((d) => d.id === 's2-expiry')).toBe(shown);
+    expect(c.findings.map((f) => f.code)).not.toContain('s2-lapsed-before-application');
+  });
+
   // s.2(4): not renewable. The application is signed Tue 3 Mar 2026 18:00 GMT; the s.2 it would follow was admitted then.
   it.each<[string, Section, string, 'referral' | 'record' | undefined, string | null, string | null, DetentionEndKind?, string?]>([
     ['a second s.2 while the referral says the patient is on a s.2 (day 12)', 's2', '2026-02-20T12:00:00Z', undefined, 'blocker', null],
