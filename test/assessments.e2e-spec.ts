@@ -971,6 +971,30 @@ describe('assessments: record, checks against the Act, outcomes', () => {
       );
     });
 
+    it('relying on "unreasonable delay" after the s.2 the referral states was recorded as ended: the hub\'s clock counts none of it remaining (NR-03, APP-22)', async () => {
+      // Admitted Tue 27 Oct: the s.2 would run to the end of Mon 23 Nov, 60 hours after Sat 21 Nov 12:00; discharged at 09:00.
+      const {
+        worker,
+        referral,
+        assessment: a,
+      } = await opened({ legalContext: { kind: 'already-s2', admittedAt: '2026-10-27T10:00:00Z' } });
+      const parent = await prepared(a, worker, 's3');
+      await as(worker)
+        .post(`/referrals/${referral.id}/detention-end`, { kind: 'discharged', at: '2026-11-21T09:00:00Z', by: 'tribunal' })
+        .expect(200);
+      await as(worker).put(`/assessments/${a.id}/nearest-relative`, { relativeId: parent.id, exception: delay }).expect(200);
+      const view = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body;
+      expect(view.nearestRelative.exception.detentionRemaining).toMatchObject({
+        rule: 'APP-17',
+        endsAt: '2026-11-21T09:00:00.000Z',
+        remainingMinutes: 0,
+        text: expect.stringContaining('the s.2 detention had already ended (the patient was discharged by the tribunal, s.23'),
+      });
+      const checks = (await as(worker).get(`/assessments/${a.id}/checks?section=s3`).expect(200)).body;
+      expect(checks.findings.map((f: { code: string }) => f.code)).not.toContain('unreasonable-delay-with-time-remaining');
+      expect(checks.deadlines.map((d: { id: string }) => d.id)).not.toContain('nr-exception-detention-ends');
+    });
+
     it('relying on "unreasonable delay" for a patient under no detention at all is a warning to answer; with 2 hours of a s.5(4) left it is not', async () => {
       const informal = await opened();
       const parent = await prepared(informal.assessment, informal.worker, 's3');
