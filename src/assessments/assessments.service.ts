@@ -1516,8 +1516,9 @@ export class AssessmentsService implements OnModuleInit {
    * judgeDetentionEnd allows it: a discharge (who, when; the nearest relative's s.25 notice and any barring), a s.2's
    * lapse at the end of its 28 days, or a s.2 ended by admission under a s.3. Recorded once, kept on the application
    * (`outcome.application.detentionEnded`) and on the timeline (`detention-ended`); from then the hub's own record no
-   * longer shows the detention in force (APP-17's s2OnRecord) and the s.2 expiry shows the end. Kept after the fact,
-   * also once the assessment is closed.
+   * longer shows the detention in force (APP-17's s2OnRecord), nor does a referral stating that s.2 (the same
+   * admission: its clock stops), and the s.2 expiry shows the end. Kept after the fact, also once the assessment is
+   * closed. The request, refusals and record are those of the referral's own detention-end (detention-end.ts).
    */
   async recordDetentionEnd(actor: Actor, id: string, dto: DetentionEndDto, expectedVersion: ExpectedVersion): Promise<AssessmentViewDto> {
     const times = detentionEndTimes(dto, this.clock.now());
@@ -2328,12 +2329,10 @@ export class AssessmentsService implements OnModuleInit {
   }
 
   /**
-   * APP-17 (s.2(4)): the s.2 the hub's own record shows the person detained under at `at`, whatever the referral says:
-   * of the applications made in the person's other assessments, the one admitted last by then (not after its authority
-   * to convey ended, APP-13/14), when it is a s.2, or a s.4 that had become one (APP-11; the s.2 runs from the s.4
-   * admission), and still in force then as s2End judges it with the displacement applications (NR-11). A later s.3
-   * admission ended it (s.6(4)), and so did a discharge (s.23), lapse or s.3 recorded on it by then (APP-22, POST
-   * detention-end): the rules refuse a further s.2 or a s.4 on one still in force (`from: 'record'`, naming its assessment).
+   * APP-17 (s.2(4)) with APP-22: the s.2 the patient is on when an application is signed at `at`: the one the referral
+   * states (`stated`) while it is in force then (s2InForce, with any end recorded of it on the referral or on the hub's
+   * assessment of the same admission); once it is not, one of another admission the hub's own record shows in force
+   * (s2OnRecord); else the stated one, so that a s.3 is still made against its end.
    */
   private async s2Detained(
     m: EntityManager,
@@ -2342,14 +2341,19 @@ export class AssessmentsService implements OnModuleInit {
     at: Date,
     displacements: readonly DisplacementApplicationFacts[],
   ): Promise<ApplicationFacts['detainedUnderS2']> {
-    // APP-17 / APP-22: the s.2 the referral states, while in force at `at` (s2InForce, with any end recorded of it);
-    // once it is not, a s.2 of another admission the hub's own record shows in force then; else the stated one (a s.3
-    // is still checked against its end).
     if (stated && s2InForce(s2End(stated.admittedAt, displacements, this.config.timeZone), at, stated.ended)) return stated;
     const onRecord = await this.s2OnRecord(m, a, at, displacements);
     return onRecord && !(stated && sameAdmission(onRecord.admittedAt, stated.admittedAt)) ? onRecord : (stated ?? onRecord);
   }
 
+  /**
+   * APP-17 (s.2(4)): the s.2 the hub's own record shows the person detained under at `at`, whatever the referral says:
+   * of the applications made in the person's other assessments, the one admitted last by then (not after its authority
+   * to convey ended, APP-13/14), when it is a s.2, or a s.4 that had become one (APP-11; the s.2 runs from the s.4
+   * admission), and still in force then as s2End judges it with the displacement applications (NR-11). A later s.3
+   * admission ended it (s.6(4)), and so did a discharge (s.23), lapse or s.3 recorded on it by then (APP-22, POST
+   * detention-end): the rules refuse a further s.2 or a s.4 on one still in force (`from: 'record'`, naming its assessment).
+   */
   private async s2OnRecord(
     m: EntityManager,
     a: AssessmentRow,

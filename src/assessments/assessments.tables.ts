@@ -67,8 +67,8 @@ export const unfinishedAssessmentsOfSql = (referral: string): string =>
     WHERE ua.referral_id = ${referral} AND ua.status <> 'closed' AND ua.lead_amhp_user_id IS NOT NULL ORDER BY ua.opened_at, ua.id`;
 
 /**
- * SQL fragment for the referrals module's query: the applications of the person `person` (an SQL expression, e.g. the
- * caller's column) whose detention's end is recorded on them (APP-22, POST /assessments/{id}/detention-end), as a JSON
+ * SQL fragment for the referrals module's query: the s.2 applications (and s.4s, which may have become one) of the
+ * person `person` (an SQL expression, e.g. the caller's column) whose detention's end is recorded on them (APP-22, POST /assessments/{id}/detention-end), as a JSON
  * array of `{ assessmentId, admittedAt, ended }`: the admission (the timeline's first "admitted"; for a patient already
  * in hospital the managers' receipt, APP-12) and the end as kept. A referral stating the patient already on a s.2 of
  * the same admission takes that end (statedS2Ended). Dates come as JSON text.
@@ -78,5 +78,5 @@ export const recordedDetentionEndsSql = (person: string): string => `coalesce((S
     'admittedAt', CASE WHEN de_a.outcome->'application'->>'inPatient' = 'true' AND de_a.outcome->'application'->>'managersReceivedAt' IS NOT NULL
                        THEN (de_a.outcome->'application'->>'managersReceivedAt')::timestamptz
                        ELSE (SELECT min(de_e.at) FROM assessment_events de_e WHERE de_e.assessment_id = de_a.id AND de_e.type = 'admitted') END))
-   FROM assessments de_a WHERE de_a.person_id = ${person} AND de_a.outcome_kind = 'application'
+   FROM assessments de_a WHERE de_a.person_id = ${person} AND de_a.outcome_kind = 'application' AND de_a.section IN ('s2', 's4')
     AND jsonb_typeof(de_a.outcome->'application'->'detentionEnded') = 'object'), '[]')`;

@@ -1309,8 +1309,8 @@ export class ReferralsService implements OnModuleInit {
     const times = detentionEndTimes(dto, now);
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id, actor);
-      assertVersion(expectedVersion, r.version);
       const basis = await this.requirePerson(actor, r, this.actionFor(r), m);
+      assertVersion(expectedVersion, r.version);
       const context = r.legalContext as Record<string, unknown>;
       if (context.kind !== 'already-s2')
         throw new ConflictProblem(
