@@ -63,6 +63,7 @@ import * as m59 from './1796482000000-RelativesAsRecorded';
 import * as m60 from './1796482100000-PersonMatchAttempts';
 import * as m61 from './1796486000000-PersonMatchIntakes';
 import * as m62 from './1796488000000-PersonMatchFold';
+import * as m63 from './1796491000000-PersonMatchWithdrawn';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -128,4 +129,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m60),
   ...Object.values(m61),
   ...Object.values(m62),
+  ...Object.values(m63),
 ];

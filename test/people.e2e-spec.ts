@@ -957,6 +957,152 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       ]);
     });
 
+    for (const later of ['a new number', 'a number another record holds', 'no number (null)'] as const)
+      it(`an AMHP who gives a record a held NHS number and then ${later} sees the record show what she sent last, found by it and not by the first, exactly as had the first been new; the match leaves the managers' queue withdrawn, audited, and resolving it is 409`, async () => {
+        const holder = await person();
+        const otherHolder = await person();
+        const worker = await t.user(['amhp']);
+        const [mine, alsoMine] = [await person({ nhsNumber: undefined }), await person({ nhsNumber: undefined })];
+        for (const p of [mine, alsoMine]) await grant(worker.id, p.id, 'allocated');
+        const [notHeld, laterFresh, alsoLaterFresh] = [nhsNumber(), nhsNumber(), nhsNumber()];
+        identifying.push(notHeld, laterFresh, alsoLaterFresh);
+        // Her second number for the record whose first the hub holds, and for the one whose first it does not.
+        const [second, alsoSecond] =
+          later === 'a new number'
+            ? [laterFresh, alsoLaterFresh]
+            : later === 'a number another record holds'
+              ? [otherHolder.nhsNumber, laterFresh]
+              : [null, null];
+        const patch = (id: string, nhs: string | null, v: number) =>
+          as(worker).patch(`/people/${id}`, { nhsNumber: nhs, postcode: 'SW1A 2AA' }, `"v${v}"`);
+        const shape = (r: { status: number; headers: Record<string, string>; body: Record<string, unknown> }) => ({
+          status: r.status,
+          etag: r.headers.etag,
+          body: {
+            ...r.body,
+            id: '{id}',
+            nhsNumber: r.body.nhsNumber === null ? null : '{sent}',
+            familyName: '{name}',
+            createdAt: '{t}',
+            updatedAt: '{t}',
+          },
+        });
+        expect(shape(await patch(mine.id, holder.nhsNumber, 1))).toEqual(shape(await patch(alsoMine.id, notHeld, 1)));
+        let held!: Awaited<ReturnType<typeof patch>>;
+        let fresh!: Awaited<ReturnType<typeof patch>>;
+        const heldCost = await statementsSent(async () => (held = await patch(mine.id, second, 2)));
+        const freshCost = await statementsSent(async () => (fresh = await patch(alsoMine.id, alsoSecond, 2)));
+        expect(shape(held)).toEqual(shape(fresh));
+        expect(heldCost).toBe(freshCost);
+        expect([held.status, held.body.nhsNumber, fresh.body.nhsNumber]).toEqual([200, second, alsoSecond]);
+        // Read back, the record shows the number she sent last, as the other does; to a manager too.
+        const [readHeld, readFresh] = [await as(worker).get(`/people/${mine.id}`), await as(worker).get(`/people/${alsoMine.id}`)];
+        expect(shape(readHeld)).toEqual(shape(readFresh));
+        expect([readHeld.body.nhsNumber, readFresh.body.nhsNumber]).toEqual([second, alsoSecond]);
+        expect((await as(manager).get(`/people/${mine.id}`).expect(200)).body.nhsNumber).toBe(second);
+        // Found by the number sent last, never by the one it superseded: as for the record whose first was new.
+        const found = async (nhs: string) =>
+          (await as(worker).get(`/people?nhsNumber=${nhs}`).expect(200)).body.items.map((p: { id: string }) => p.id);
+        expect(await found(holder.nhsNumber)).toEqual([]);
+        expect(await found(notHeld)).toEqual([]);
+        if (second && alsoSecond) {
+          expect(await found(second)).toEqual([mine.id]);
+          expect(await found(alsoSecond)).toEqual([alsoMine.id]);
+        }
+        // The managers' queue no longer holds the match for the first number: withdrawn, by her change, audited.
+        const matches = async (status: string) =>
+          (await as(manager).get(`/people/matches?status=${status}&limit=100`).expect(200)).body.items.filter(
+            (x: { candidatePerson: { id: string } }) => x.candidatePerson.id === holder.id,
+          );
+        expect(await matches('pending')).toEqual([]);
+        const [withdrawn] = await matches('withdrawn');
+        expect(withdrawn).toMatchObject({ status: 'withdrawn', pendingPerson: { id: mine.id }, resolvedBy: worker.id, intakes: [] });
+        expect(
+          await t.sql(
+            `SELECT actor_id, subject_person_id, outcome, details FROM audit_events WHERE action = 'person.match-withdraw' AND resource_id = $1`,
+            [withdrawn.id],
+          ),
+        ).toEqual([
+          {
+            actor_id: worker.id,
+            subject_person_id: holder.id,
+            outcome: 'success',
+            details: {
+              personId: mine.id,
+              part: 'pending-person',
+              status: 'withdrawn',
+              pendingPersonId: mine.id,
+              reason: 'nhs-number-superseded',
+              via: 'person-update',
+            },
+          },
+        ]);
+        const refused = await as(manager).post(`/people/matches/${withdrawn.id}/resolve`, { outcome: 'same-person' }).expect(409);
+        expect(refused.body).toMatchObject({ code: 'match-withdrawn' });
+        expect((await as(manager).get(`/people/${mine.id}`).expect(200)).body.sameAs).toBeNull();
+        // A number held by another record waits in a match of its own to that record.
+        expect(
+          await t.sql(`SELECT candidate_person_id AS "candidate" FROM person_matches WHERE pending_person_id = $1 AND status = 'pending'`, [
+            mine.id,
+          ]),
+        ).toEqual(later === 'a number another record holds' ? [{ candidate: otherHolder.id }] : []);
+        expect(await t.sql(`SELECT nhs_number FROM persons WHERE id = $1`, [mine.id])).toEqual([
+          { nhs_number: later === 'a new number' ? second : null },
+        ]);
+      });
+
+    it('a record folded into a match as one of its intakes, then given another NHS number, leaves the match: it shows and is found by its own number, the match waits with its other records, and resolving it settles only them', async () => {
+      const holder = await person();
+      const worker = await t.user(['amhp']);
+      const records = [];
+      for (let i = 0; i < 4; i++) records.push(await person({ nhsNumber: undefined }));
+      const [first, second, third, fourth] = records;
+      for (const p of records) await grant(worker.id, p.id, 'allocated');
+      for (const p of records) await as(worker).patch(`/people/${p.id}`, { nhsNumber: holder.nhsNumber }, '"v1"').expect(200);
+      const [c1, c2] = [nhsNumber(), nhsNumber()];
+      identifying.push(c1, c2);
+      // An intake's later number: its link goes.
+      const res = await as(worker).patch(`/people/${third.id}`, { nhsNumber: c1 }, '"v2"').expect(200);
+      expect(res.body.nhsNumber).toBe(c1);
+      const found = async (nhs: string) =>
+        (await as(worker).get(`/people?nhsNumber=${nhs}`).expect(200)).body.items.map((p: { id: string }) => p.id).sort();
+      expect(await found(c1)).toEqual([third.id]);
+      expect(await found(holder.nhsNumber)).toEqual([first.id, second.id, fourth.id].sort());
+      const pending = async () =>
+        (await as(manager).get('/people/matches?status=pending&limit=100').expect(200)).body.items.filter(
+          (x: { candidatePerson: { id: string } }) => x.candidatePerson.id === holder.id,
+        );
+      let [match] = await pending();
+      expect(match).toMatchObject({ pendingPerson: { id: first.id }, attempts: 4 });
+      expect(match.intakes.map((i: { personId: string }) => i.personId)).toEqual([second.id, fourth.id]);
+      // The pending person's later number: the oldest intake left takes its place, the match waiting with it.
+      await as(worker).patch(`/people/${first.id}`, { nhsNumber: c2 }, '"v2"').expect(200);
+      expect((await as(worker).get(`/people/${first.id}`).expect(200)).body.nhsNumber).toBe(c2);
+      expect(await found(holder.nhsNumber)).toEqual([second.id, fourth.id].sort());
+      [match] = await pending();
+      expect(match).toMatchObject({ status: 'pending', pendingPerson: { id: second.id, nhsNumber: holder.nhsNumber } });
+      expect(match.intakes.map((i: { personId: string }) => i.personId)).toEqual([fourth.id]);
+      expect(
+        (
+          await t.sql<{ details: { personId: string; part: string; status: string; pendingPersonId: string } }>(
+            `SELECT details FROM audit_events WHERE action = 'person.match-withdraw' AND resource_id = $1 ORDER BY id`,
+            [match.id],
+          )
+        ).map((a) => [a.details.personId, a.details.part, a.details.status, a.details.pendingPersonId]),
+      ).toEqual([
+        [third.id, 'intake', 'pending', first.id],
+        [first.id, 'pending-person', 'pending', second.id],
+      ]);
+      // Resolving settles the records that still wait on it, not those given another number since.
+      await as(manager).post(`/people/matches/${match.id}/resolve`, { outcome: 'same-person' }).expect(200);
+      for (const p of [second, fourth]) expect((await as(manager).get(`/people/${p.id}`).expect(200)).body.sameAs).toBe(holder.id);
+      for (const [p, nhs] of [
+        [first, c2],
+        [third, c1],
+      ] as const)
+        expect((await as(manager).get(`/people/${p.id}`).expect(200)).body).toMatchObject({ sameAs: null, nhsNumber: nhs });
+    });
+
     it("duplicate pending matches already stored (one caller, one recorded person, from before every route folded) are folded into the oldest: one in the managers' queue, attempts summed, every record its intake, the others kept as folded and audited; resolving it settles all", async () => {
       for (const roles of [['referrer'], ['amhp']] as const) {
         const holder = await person();

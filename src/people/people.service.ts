@@ -133,6 +133,68 @@ const personNumberLockSql = (nhsNumber: string): string =>
   `(SELECT true FROM (SELECT pg_advisory_xact_lock(hashtextextended('person-nhs-number:' || ${nhsNumber}::text, 0))) number_lock)`;
 
 /**
+ * PERSON-MATCH, a record's later claim superseding its earlier one: a condition (true) that takes, as
+ * personNumberLockSql does and in the numbers' order (two requests never wait on each other), the locks on the number
+ * a change of the person `person` claims (`nhsNumber`, NULL for none) and on each number the person waits on in a
+ * pending match (as its pending person or an intake). Whatever raises or counts a match, or withdraws from it, holds
+ * the lock on its number, so the change's statement (withdrawnPartsSql) finds each match's records as they stand.
+ */
+const claimLocksSql = (nhsNumber: string, person: string): string =>
+  `(SELECT count(*) >= 0 FROM (SELECT pg_advisory_xact_lock(hashtextextended('person-nhs-number:' || c.n, 0))
+      FROM (SELECT DISTINCT n FROM (SELECT ${nhsNumber}::text AS n
+                                    UNION ALL SELECT pm.nhs_number FROM person_matches pm
+                                     WHERE pm.status = 'pending'
+                                       AND (pm.pending_person_id = ${person}
+                                            OR pm.id IN (SELECT i.match_id FROM person_match_intakes i WHERE i.person_id = ${person}))) claimed
+             WHERE n IS NOT NULL ORDER BY n) c) number_locks)`;
+
+/**
+ * PERSON-MATCH: a record's later claim of an NHS number supersedes the claim it still waits on in a pending match, so
+ * that it shows (personNhsNumberSql) and is found by the number it was last given, never one it was given before (nor
+ * would a record given a number nobody held go on showing it once given another). The CTEs `parts`, `promoted`,
+ * `withdrawn` and `unlinked`, for the statement that changed the person `person` (an SQL expression, NULL when nothing
+ * was written) and, when `claims` (an SQL boolean: the change sent `nhsNumber`), claimed the number `nhsNumber` (NULL:
+ * none) that `holder` holds (NULL: nobody else), by `user` at `at`.
+ *
+ * The person's part goes from each pending match it is in for another number (the match for the number claimed, to
+ * its holder, is the one pendingMatchSql counts): as an intake, its link; as the pending person, the oldest intake
+ * takes its place (one not waiting already in a pending match of its own to the same holder); a match left with no
+ * record is `withdrawn` (no longer in the managers' queue; resolving it is 409). The match's version moves. Callers
+ * hold the locks of those numbers (claimLocksSql) from an earlier statement; a manager resolving a match meanwhile
+ * leaves it resolved (the update finds it no longer pending).
+ */
+function withdrawnPartsSql(p: { person: string; claims: string; nhsNumber: string; holder: string; user: string; at: string }): string {
+  return `parts AS (SELECT pm.id, pm.candidate_person_id, pm.pending_person_id = ${p.person} AS was_pending FROM person_matches pm
+                     WHERE ${p.claims} AND pm.status = 'pending'
+                       AND (pm.pending_person_id = ${p.person}
+                            OR pm.id IN (SELECT i.match_id FROM person_match_intakes i WHERE i.person_id = ${p.person}))
+                       AND pm.nhs_number IS DISTINCT FROM ${p.nhsNumber} AND pm.candidate_person_id IS DISTINCT FROM ${p.holder}),
+       promoted AS (SELECT DISTINCT ON (pt.id) pt.id, i.person_id FROM parts pt JOIN person_match_intakes i ON i.match_id = pt.id
+                     WHERE pt.was_pending
+                       AND NOT EXISTS (SELECT 1 FROM person_matches o WHERE o.status = 'pending' AND o.id <> pt.id
+                                          AND o.pending_person_id = i.person_id AND o.candidate_person_id = pt.candidate_person_id)
+                     ORDER BY pt.id, i.attempt, i.person_id),
+       withdrawn AS (UPDATE person_matches pm
+                        SET pending_person_id = coalesce(pr.person_id, pm.pending_person_id),
+                            status = CASE WHEN pt.was_pending AND pr.person_id IS NULL THEN 'withdrawn' ELSE pm.status END,
+                            resolved_by = CASE WHEN pt.was_pending AND pr.person_id IS NULL THEN ${p.user} ELSE pm.resolved_by END,
+                            resolved_at = CASE WHEN pt.was_pending AND pr.person_id IS NULL THEN ${p.at} ELSE pm.resolved_at END,
+                            version = pm.version + 1
+                       FROM parts pt LEFT JOIN promoted pr ON pr.id = pt.id
+                      WHERE pm.id = pt.id AND pm.status = 'pending'
+                      RETURNING pm.id, pm.status, pm.candidate_person_id, pm.pending_person_id, pt.was_pending),
+       unlinked AS (DELETE FROM person_match_intakes i USING withdrawn w
+                     WHERE i.match_id = w.id AND (i.person_id = ${p.person} OR i.person_id = w.pending_person_id) RETURNING i.match_id)`;
+}
+
+/** A match the change of a person withdrew from (withdrawnPartsSql), as its statement reads it back. */
+type WithdrawnPart = { id: string; status: 'pending' | 'withdrawn'; candidateId: string; pendingPersonId: string; wasPending: boolean };
+
+/** The statement's read of its `withdrawn` CTE: a JSON array of WithdrawnPart. */
+const WITHDRAWN_PARTS = `(SELECT coalesce(json_agg(json_build_object('id', w.id, 'status', w.status, 'candidateId', w.candidate_person_id,
+                           'pendingPersonId', w.pending_person_id, 'wasPending', w.was_pending) ORDER BY w.id), '[]') FROM withdrawn w)`;
+
+/**
  * POST /people's and intake's second statement, the same whether the number ($2) is held or not: the new person ($1)
  * takes the number when no record holds it; otherwise the pending match to its holder is left or the caller's open one
  * counts it (pendingMatchSql), and the holder's names and date of birth and the access facts of the caller ($3, at $4)
@@ -563,7 +625,8 @@ export class PeopleService {
 
   /**
    * Settles a pending match inside the caller's transaction (which moves the referrals on `same-person`): 404 for
-   * no such match, 409 `match-resolved` when it was resolved already (also when two managers race).
+   * no such match, 409 `match-resolved` when it was resolved already (also when two managers race), `match-withdrawn`
+   * when its record's later number superseded it.
    */
   async settleMatch(m: EntityManager, actor: Actor, id: string, outcome: 'same-person' | 'different-person'): Promise<PersonMatchDto> {
     const [[row]]: PersonMatchRow[][] = await m.query(
@@ -582,6 +645,12 @@ export class PeopleService {
         throw new ConflictProblem(`This match was folded into ${exists.foldedInto}: resolve that one.`, 'match-resolved', {
           foldedInto: exists.foldedInto,
         });
+      // PERSON-MATCH: its only record was given another NHS number (or none) since, which superseded the one it waited on.
+      if (exists.status === 'withdrawn')
+        throw new ConflictProblem(
+          'This match was withdrawn: its record was given another NHS number since, so nothing waits on it.',
+          'match-withdrawn',
+        );
       throw new ConflictProblem(`This match was already resolved (${exists.status}).`, 'match-resolved');
     }
     const [full]: PersonMatchRow[] = await m.query(`${MATCH_SELECT} WHERE pm.id = $1`, [id]);
@@ -710,19 +779,23 @@ export class PeopleService {
         return { person: current };
       }
       let heldBy: string | undefined;
+      // A number sent (or `null`, none) is a claim that supersedes any the record still waits on in a pending match
+      // for another number (PERSON-MATCH; withdrawnPartsSql, in the change's statement below).
+      const claims = dto.nhsNumber !== undefined;
       // Looked up whenever a number is sent, even the one the record holds or shows (a number waiting in a pending
       // match is shown as sent, and sent again is counted on the match, never written): the same statements whether
-      // or not the number is held elsewhere, a first time or again.
-      if (dto.nhsNumber) {
-        // Who holds the number, with the caller's access facts to them, in one statement that first takes the number's
-        // lock (as POST /people and intake do: the caller's open match is then looked for and written in one step);
-        // the pending match is left by the change's own statement below: a number held elsewhere costs no statement a
-        // new one does not.
+      // or not the number is held elsewhere, a first time or again, or the record waits on a match or not.
+      if (claims) {
+        // Who holds the number, with the caller's access facts to them, in one statement that first takes the locks of
+        // the number and of those the record waits on in pending matches (as POST /people and intake take the number's:
+        // the caller's open match is then looked for and written in one step, and the record's part in another match
+        // withdrawn); the pending match is left by the change's own statement below: a number held elsewhere costs no
+        // statement a new one does not.
         const [other] = await this.db.preparedOn<PersonAccessRow & { id: string }>(
           m,
           `SELECT o.id::text AS id, ${accessFactsSql({ user: '$3', person: 'o.id', at: '$4', resourceType: 'NULL::text', resourceId: 'NULL::text' })}
-             FROM persons o WHERE ${personNumberLockSql('$1')} AND o.nhs_number = $1 AND o.id <> $2`,
-          [dto.nhsNumber, id, actor.userId, this.clock.now()],
+             FROM persons o WHERE ${claimLocksSql('$1', '$2::uuid')} AND o.nhs_number = $1 AND o.id <> $2`,
+          [dto.nhsNumber ?? null, id, actor.userId, this.clock.now()],
         );
         if (other) {
           if (this.access.decideFrom(actor, 'person.read', other).allowed) return { existingId: other.id };
@@ -740,12 +813,21 @@ export class PeopleService {
         heldBy ? dto.nhsNumber : null,
         actor.userId,
         this.clock.now(),
+        claims,
+        dto.nhsNumber ?? null,
       ];
       const sets = written.map((f, i) => `${COLUMN[f]} = $${i + 3}, `);
-      let rows: Array<{ id: string; matchId: string | null; earlierPersonId: string | null; attempts: number | null }>;
+      let rows: Array<{
+        id: string;
+        matchId: string | null;
+        earlierPersonId: string | null;
+        attempts: number | null;
+        withdrawals: WithdrawnPart[];
+      }>;
       try {
         // The pending match, or the caller's open one counting the change (and linking this person to it, if it is
-        // not its pending person), by the one statement that raises them all (pendingMatchSql).
+        // not its pending person), by the one statement that raises them all (pendingMatchSql); and the person's part
+        // withdrawn from any pending match for another number (withdrawnPartsSql).
         rows = await m.query(
           `WITH changed AS (UPDATE persons SET ${sets.join('')}version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id),
                 ${pendingMatchSql({
@@ -754,10 +836,19 @@ export class PeopleService {
                   nhsNumber: `$${n + 4}::text`,
                   user: `$${n + 5}::uuid`,
                   at: `$${n + 6}::timestamptz`,
+                })},
+                ${withdrawnPartsSql({
+                  person: '(SELECT id FROM changed)',
+                  claims: `$${n + 7}::boolean`,
+                  nhsNumber: `$${n + 8}::text`,
+                  holder: `$${n + 3}::uuid`,
+                  user: `$${n + 5}::uuid`,
+                  at: `$${n + 6}::timestamptz`,
                 })}
            SELECT changed.id, coalesce((SELECT matched.id FROM matched), (SELECT repeated.id FROM repeated))::text AS "matchId",
                   (SELECT repeated.pending_person_id FROM repeated)::text AS "earlierPersonId",
-                  coalesce((SELECT matched.attempts FROM matched), (SELECT repeated.attempts FROM repeated)) AS attempts
+                  coalesce((SELECT matched.attempts FROM matched), (SELECT repeated.attempts FROM repeated)) AS attempts,
+                  ${WITHDRAWN_PARTS} AS withdrawals
              FROM changed`,
           params,
         );
@@ -770,6 +861,23 @@ export class PeopleService {
       }
       if (!rows.length)
         throw new PreconditionFailedProblem('The person was changed by someone else meanwhile; fetch them again and retry.');
+      // Each match the change withdrew the person from, audited as its raising was: against the holder.
+      for (const w of rows[0].withdrawals) {
+        await this.audit.record(m, {
+          action: 'person.match-withdraw',
+          resourceType: 'person-match',
+          resourceId: w.id,
+          subjectPersonId: w.candidateId,
+          details: {
+            personId: id,
+            part: w.wasPending ? 'pending-person' : 'intake',
+            status: w.status,
+            pendingPersonId: w.pendingPersonId,
+            reason: 'nhs-number-superseded',
+            via: 'person-update',
+          },
+        });
+      }
       if (heldBy) {
         // As an intake's: against the holder, with the match's pending person and the attempts it now counts, and this
         // person when the change was folded into the caller's match of another record (one of its intakes now).

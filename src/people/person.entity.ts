@@ -95,9 +95,11 @@ export class PersonEntity {
 
 /**
  * `folded`: a duplicate of another pending match of the same caller to the same recorded person (from before repeats
- * were folded at intake), merged into that match (`foldedInto`): its intakes are that match's now.
+ * were folded at intake), merged into that match (`foldedInto`): its intakes are that match's now. `withdrawn`: its only
+ * record was given another NHS number (or none) since (PATCH /people/{id}): the later claim supersedes the one that
+ * waited, so nothing is left for a manager to decide (PERSON-MATCH).
  */
-export const PERSON_MATCH_STATUSES = ['pending', 'same-person', 'different-person', 'folded'] as const;
+export const PERSON_MATCH_STATUSES = ['pending', 'same-person', 'different-person', 'folded', 'withdrawn'] as const;
 export type PersonMatchStatus = (typeof PERSON_MATCH_STATUSES)[number];
 
 /**
@@ -108,7 +110,7 @@ export type PersonMatchStatus = (typeof PERSON_MATCH_STATUSES)[number];
  * to `candidatePersonId`) or a different one (the pending record stays a person of its own).
  */
 @Entity('person_matches')
-@Check('person_matches_status', `status IN ('pending','same-person','different-person','folded')`)
+@Check('person_matches_status', `status IN ('pending','same-person','different-person','folded','withdrawn')`)
 @Check('person_matches_nhs_number', `nhs_number ~ '^[0-9]{10}$'`)
 @Index('person_matches_pending_pair_key', ['pendingPersonId', 'candidatePersonId'], { unique: true, where: `status = 'pending'` })
 @Index('person_matches_status_idx', ['status', 'requestedAt'])

@@ -41,7 +41,8 @@ export class PersonMatchesController {
   @ApiOkResponse({ type: PersonMatchDto })
   @ApiNotFoundResponse({ description: 'No such match.' })
   @ApiConflictResponse({
-    description: '`match-resolved`: already resolved; `pending-person-in-use`: other records name the pending person.',
+    description:
+      '`match-resolved`: already resolved (or folded into `foldedInto`); `match-withdrawn`: its record was given another NHS number since; `pending-person-in-use`: other records name the pending person.',
   })
   resolve(
     @CurrentActor() actor: Actor,

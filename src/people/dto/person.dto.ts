@@ -311,7 +311,7 @@ export class MatchedPersonDto {
   @ApiProperty({ nullable: true, type: String }) nhsNumber: string | null;
 }
 
-export const PERSON_MATCH_FILTERS = ['pending', 'same-person', 'different-person', 'folded', 'all'] as const;
+export const PERSON_MATCH_FILTERS = ['pending', 'same-person', 'different-person', 'folded', 'withdrawn', 'all'] as const;
 
 export class PersonMatchQuery extends PageQuery {
   @ApiPropertyOptional({ enum: PERSON_MATCH_FILTERS, default: 'pending' })
@@ -338,11 +338,11 @@ export class PersonMatchIntakeDto {
 export class PersonMatchDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({
-    enum: ['pending', 'same-person', 'different-person', 'folded'],
+    enum: ['pending', 'same-person', 'different-person', 'folded', 'withdrawn'],
     description:
-      '`folded`: a duplicate pending match of the same caller to the same recorded person, merged into `foldedInto` (its attempts and intakes are counted there).',
+      '`folded`: a duplicate pending match of the same caller to the same recorded person, merged into `foldedInto` (its attempts and intakes are counted there). `withdrawn`: its only record was given another NHS number (or none) since, by PATCH /people/{id}, which supersedes the number that waited here: nothing is left to resolve (`resolvedAt`, and `resolvedBy` the user whose change it was). A record of a match with other records that is given another number leaves the match alone (an intake is unlinked; a pending person is replaced by the oldest intake), the match waiting with the rest.',
   })
-  status: 'pending' | 'same-person' | 'different-person' | 'folded';
+  status: 'pending' | 'same-person' | 'different-person' | 'folded' | 'withdrawn';
   @ApiProperty({ description: 'The NHS number the referrer gave.' }) nhsNumber: string;
   @ApiProperty({ type: MatchedPersonDto, description: 'The record made from what the referrer sent.' }) pendingPerson: MatchedPersonDto;
   @ApiProperty({ type: MatchedPersonDto, description: 'The person recorded with that NHS number.' }) candidatePerson: MatchedPersonDto;
