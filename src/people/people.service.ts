@@ -766,7 +766,10 @@ export class PeopleService {
    * (an AMHP with no relationship to the holder) is answered as for a number never recorded, so that the number does
    * not say whether the hub holds it (being known to the hub means a Mental Health Act referral): the change is made
    * without the number, which waits in a pending match to the holder for a manager to resolve, audited against the
-   * holder (`person.match`).
+   * holder (`person.match`). A number (or `null`) sent supersedes any other the record still waits on in a pending match
+   * (PERSON-MATCH): its part in that match is withdrawn in the change's statement (withdrawnPartsSql), audited against
+   * that match's holder (`person.match-withdraw`), so that the record shows, and is found by, what it was given last,
+   * as it would had the earlier number been new; the same statements either way.
    */
   async update(actor: Actor, id: string, dto: UpdatePersonDto, expectedVersion: ExpectedVersion, decision: Decision): Promise<PersonDto> {
     this.checkRules(dto);

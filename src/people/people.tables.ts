@@ -26,7 +26,8 @@ export const TABLES: ModuleTables = {
  * pending identity match to the record holding it (PERSON-MATCH: the number given at intake, POST /people or PATCH
  * /people/{id}, not written while a manager has yet to confirm who the person is), else the number the record holds.
  * Whoever reads the record sees what was sent, as the answer to the request that sent it did: a record shows nothing
- * that would tell a reader the hub holds the number for someone else.
+ * that would tell a reader the hub holds the number for someone else. A record waits only on its latest claim: a number
+ * (or none) given to it later withdraws it from the match (PeopleService's withdrawnPartsSql), so it then shows that.
  */
 export const personNhsNumberSql = (p: string): string =>
   `coalesce((SELECT pm.nhs_number FROM person_matches pm
