@@ -1103,6 +1103,54 @@ describe('people: recording, reading and finding the subjects of referrals (audi
         expect((await as(manager).get(`/people/${p.id}`).expect(200)).body).toMatchObject({ sameAs: null, nhsNumber: nhs });
     });
 
+    it('an AMHP who gives a held NHS number to a record that had a number of its own cannot tell it was held: the record gives up its old number as it would for a new one (not found by it, free for another record), and shows the new', async () => {
+      const holder = await person();
+      const worker = await t.user(['amhp']);
+      const [mine, alsoMine] = [await person(), await person()];
+      for (const p of [mine, alsoMine]) await grant(worker.id, p.id, 'allocated');
+      const fresh = nhsNumber();
+      identifying.push(fresh);
+      const shape = (r: { status: number; headers: Record<string, string>; body: Record<string, unknown> }) => ({
+        status: r.status,
+        etag: r.headers.etag,
+        body: { ...r.body, id: '{id}', nhsNumber: '{sent}', familyName: '{name}', createdAt: '{t}', updatedAt: '{t}' },
+      });
+      const held = await as(worker).patch(`/people/${mine.id}`, { nhsNumber: holder.nhsNumber }, '"v1"');
+      const notHeld = await as(worker).patch(`/people/${alsoMine.id}`, { nhsNumber: fresh }, '"v1"');
+      expect(shape(held)).toEqual(shape(notHeld));
+      expect([held.body.nhsNumber, notHeld.body.nhsNumber]).toEqual([holder.nhsNumber, fresh]);
+      // Neither record is found by the number it had before, nor holds it: another record may be given it.
+      for (const old of [mine.nhsNumber, alsoMine.nhsNumber])
+        expect((await as(worker).get(`/people?nhsNumber=${old}`).expect(200)).body.items).toEqual([]);
+      const [again, alsoAgain] = [
+        await as(worker).post('/people', { nhsNumber: mine.nhsNumber, givenName: 'Anon', familyName: surname('Again') }),
+        await as(worker).post('/people', { nhsNumber: alsoMine.nhsNumber, givenName: 'Anon', familyName: surname('Again') }),
+      ];
+      expect([again.status, alsoAgain.status]).toEqual([201, 201]);
+      expect(await t.sql(`SELECT nhs_number FROM persons WHERE id = $1`, [again.body.id])).toEqual([{ nhs_number: mine.nhsNumber }]);
+    });
+
+    it('a record kept from before a later number superseded an earlier one (holding a number of its own, waiting on two matches) is found only by the number it shows', async () => {
+      const [holder, otherHolder] = [await person(), await person()];
+      const worker = await t.user(['amhp']);
+      const kept = await person();
+      await grant(worker.id, kept.id, 'allocated');
+      // As such a database holds it: its own number, a match for one number, then a later one for another.
+      for (const [h, at] of [
+        [holder, '2026-11-01T09:00:00Z'],
+        [otherHolder, '2026-11-01T10:00:00Z'],
+      ] as const)
+        await t.sql(
+          `INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at, last_requested_at)
+           VALUES ($1, $2, $3, $4, $5, $5)`,
+          [kept.id, h.id, h.nhsNumber, worker.id, at],
+        );
+      const found = async (nhs: string) =>
+        (await as(worker).get(`/people?nhsNumber=${nhs}`).expect(200)).body.items.map((p: { id: string }) => p.id);
+      expect((await as(worker).get(`/people/${kept.id}`).expect(200)).body.nhsNumber).toBe(otherHolder.nhsNumber);
+      expect([await found(kept.nhsNumber), await found(holder.nhsNumber), await found(otherHolder.nhsNumber)]).toEqual([[], [], [kept.id]]);
+    });
+
     it("duplicate pending matches already stored (one caller, one recorded person, from before every route folded) are folded into the oldest: one in the managers' queue, attempts summed, every record its intake, the others kept as folded and audited; resolving it settles all", async () => {
       for (const roles of [['referrer'], ['amhp']] as const) {
         const holder = await person();

@@ -37,13 +37,16 @@ export const personNhsNumberSql = (p: string): string =>
 
 /**
  * The ids of the people whose record shows the NHS number `nhsNumber` (an SQL expression; personNhsNumberSql): the
- * record holding it, and the pending persons and intakes of the pending matches for it. Each part by its index.
+ * record holding it, and the pending persons and intakes of the pending matches for it, each part by its index; of
+ * those, each that shows that number (a record waits on its latest claim only, but one kept from before a later claim
+ * superseded the earlier may still hold a number of its own, or wait on two matches).
  */
 export const peopleShowingNhsNumberSql = (nhsNumber: string): string =>
-  `(SELECT h.id FROM persons h WHERE h.nhs_number = ${nhsNumber}
+  `(SELECT s.id FROM (SELECT h.id FROM persons h WHERE h.nhs_number = ${nhsNumber}
     UNION ALL SELECT pm.pending_person_id FROM person_matches pm WHERE pm.nhs_number = ${nhsNumber} AND pm.status = 'pending'
     UNION ALL SELECT i.person_id FROM person_match_intakes i JOIN person_matches pm ON pm.id = i.match_id
-     WHERE pm.nhs_number = ${nhsNumber} AND pm.status = 'pending')`;
+     WHERE pm.nhs_number = ${nhsNumber} AND pm.status = 'pending') s
+    JOIN persons shown ON shown.id = s.id WHERE ${personNhsNumberSql('shown')} = ${nhsNumber})`;
 
 /**
  * SQL fragment for another module's query: whether the person (`personId`, an SQL expression) waits on a pending
