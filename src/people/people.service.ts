@@ -766,10 +766,11 @@ export class PeopleService {
    * (an AMHP with no relationship to the holder) is answered as for a number never recorded, so that the number does
    * not say whether the hub holds it (being known to the hub means a Mental Health Act referral): the change is made
    * without the number (the record giving up any of its own, as for a new number), which waits in a pending match to
-   * the holder for a manager to resolve, audited against the holder (`person.match`). A number (or `null`) sent supersedes any other the record still waits on in a pending match
-   * (PERSON-MATCH): its part in that match is withdrawn in the change's statement (withdrawnPartsSql), audited against
-   * that match's holder (`person.match-withdraw`), so that the record shows, and is found by, what it was given last,
-   * as it would had the earlier number been new; the same statements either way.
+   * the holder for a manager to resolve, audited against the holder (`person.match`). A number (or `null`) sent
+   * supersedes any other the record still waits on in a pending match (PERSON-MATCH): its part in that match is
+   * withdrawn in the change's statement (withdrawnPartsSql), audited against that match's holder
+   * (`person.match-withdraw`), so that the record shows, and is found by, what it was given last, as it would had the
+   * earlier number been new; the same statements either way.
    */
   async update(actor: Actor, id: string, dto: UpdatePersonDto, expectedVersion: ExpectedVersion, decision: Decision): Promise<PersonDto> {
     this.checkRules(dto);
@@ -808,12 +809,11 @@ export class PeopleService {
       // A number held elsewhere is not written: the record gives up any number of its own, as it would for a new one
       // (PERSON-MATCH: the later claim supersedes it, so it is neither found by it nor keeps it from another record),
       // and waits on the match for the number sent. The rest is written, and the version moves as for any change.
-      const written = fields;
-      const n = written.length;
+      const n = fields.length;
       const params: unknown[] = [
         id,
         current.version,
-        ...written.map((f) => (f === 'nhsNumber' && heldBy ? null : dto[f])),
+        ...fields.map((f) => (f === 'nhsNumber' && heldBy ? null : dto[f])),
         heldBy ?? null,
         heldBy ? dto.nhsNumber : null,
         actor.userId,
@@ -821,7 +821,7 @@ export class PeopleService {
         claims,
         dto.nhsNumber ?? null,
       ];
-      const sets = written.map((f, i) => `${COLUMN[f]} = $${i + 3}, `);
+      const sets = fields.map((f, i) => `${COLUMN[f]} = $${i + 3}, `);
       let rows: Array<{
         id: string;
         matchId: string | null;
