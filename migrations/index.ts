@@ -64,6 +64,7 @@ import * as m60 from './1796482100000-PersonMatchAttempts';
 import * as m61 from './1796486000000-PersonMatchIntakes';
 import * as m62 from './1796488000000-PersonMatchFold';
 import * as m63 from './1796491000000-PersonMatchWithdrawn';
+import * as m64 from './1796492000000-ShiftEditedIndividually';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -130,4 +131,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m61),
   ...Object.values(m62),
   ...Object.values(m63),
+  ...Object.values(m64),
 ];

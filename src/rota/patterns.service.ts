@@ -11,6 +11,7 @@ import {
   BankHolidayChangeDto,
   BankHolidayDto,
   CreatePatternDto,
+  PatternChangeDto,
   PatternDto,
   PutBankHolidayDto,
   ROTA_FIRST_DAY,
@@ -95,7 +96,13 @@ export class PatternsService {
     });
   }
 
-  async update(id: string, body: UpdatePatternDto, expectedVersion: ExpectedVersion): Promise<PatternDto> {
+  /**
+   * Changes a pattern's name, staffing, end or active flag. The shifts already generated from it that have not started
+   * are brought in line in the same transaction (ShiftsService.reconcileIn, ROTA-WORKED: never a shift under way or
+   * over): they take its name, required AMHPs and skills; after its end, or all of them when it is made inactive, they
+   * are removed when nobody is on them and kept and listed otherwise; the answer's `rota` says what it did.
+   */
+  async update(actor: Actor, id: string, body: UpdatePatternDto, expectedVersion: ExpectedVersion): Promise<PatternChangeDto> {
     return this.db.transaction(async (m) => {
       const p = await m.getRepository(ShiftPatternEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!p) throw new NotFoundProblem('Shift pattern', id);
@@ -120,13 +127,32 @@ export class PatternsService {
         ],
       );
       if (!rows.length) throw new PreconditionFailedProblem();
+      // The days of its shifts already generated that have not started: from today to the last of them.
+      const [{ last }]: Array<{ last: string | null }> = await m.query(
+        `SELECT to_char(max(local_date), 'YYYY-MM-DD') AS last FROM shifts WHERE pattern_id = $1 AND starts_at > $2`,
+        [id, this.clock.now()],
+      );
+      const rota = last ? await this.shifts.reconcileIn(m, this.today(), last, actor, id) : undefined;
       await this.audit.record(m, {
         action: 'rota.pattern.update',
         resourceType: 'shift-pattern',
         resourceId: id,
-        details: { fields: Object.keys(body) },
+        details: {
+          fields: Object.keys(body),
+          ...(rota
+            ? {
+                rota: {
+                  updated: rota.updated,
+                  removed: rota.removed,
+                  kept: rota.kept.length,
+                  overStaffed: rota.overStaffed.length,
+                  keptEdited: rota.keptEdited.length,
+                },
+              }
+            : {}),
+        },
       });
-      return dto(await m.getRepository(ShiftPatternEntity).findOneByOrFail({ id }));
+      return { ...dto(await m.getRepository(ShiftPatternEntity).findOneByOrFail({ id })), ...(rota ? { rota } : {}) };
     });
   }
 

@@ -21,6 +21,7 @@ import {
   GenerateResultDto,
   OnDutyDto,
   OnDutyQuery,
+  PatternChangeDto,
   PatternDto,
   PatternListDto,
   PeriodQuery,
@@ -97,16 +98,20 @@ export class RotaController {
 
   @Patch('patterns/:id')
   @Authorize('rota.write')
-  @ApiOperation({ summary: "Change a pattern's name, staffing, end date or active flag (future generation only)." })
+  @ApiOperation({
+    summary:
+      "Change a pattern's name, staffing, end date or active flag. Its shifts already generated that have not started are brought in line in the same change (staffing updated; after its end or when made inactive removed when nobody is on them, listed in `rota.kept` otherwise); `rota` says what it did.",
+  })
   @ApiHeader({ name: 'If-Match', required: false })
-  @ApiOkResponse({ type: PatternDto })
+  @ApiOkResponse({ type: PatternChangeDto })
   async updatePattern(
+    @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() body: UpdatePatternDto,
     @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<PatternDto> {
-    const p = await this.patterns.update(id, body, version);
+  ): Promise<PatternChangeDto> {
+    const p = await this.patterns.update(actor, id, body, version);
     reply.header('etag', etagFor(p.version));
     return p;
   }

@@ -109,6 +109,13 @@ export class ShiftEntity {
   @Column('integer', { default: 1 })
   version: number;
 
+  /**
+   * Whether a manager changed this generated shift's own label or staffing (PATCH /rota/shifts/{id}): a change to its
+   * pattern then leaves them as she set them and lists the shift (ShiftsService.reconcileIn).
+   */
+  @Column('boolean', { default: false })
+  editedIndividually: boolean;
+
   /** When the shift's own details last changed (created, label, staffing or notes). */
   @Column('timestamptz', { default: () => 'now()' })
   updatedAt: Date;

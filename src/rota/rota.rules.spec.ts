@@ -19,6 +19,7 @@ import {
   onCallPeriodRefusal,
   patternDatesRefusal,
   generationRefusal,
+  staffingDrift,
 } from './rota.rules';
 
 const LONDON = 'Europe/London';
@@ -686,5 +687,24 @@ describe('ROTA-WORKED: a shift pattern takes effect from today on, and the rota 
     ['from last year', '2025-11-21', 'from'],
   ])('generating %s', (_case, from, field) => {
     expect(generationRefusal(from, today)?.field ?? null).toBe(field);
+  });
+});
+
+describe("ROTA-WORKED: a generated shift ahead follows its pattern's staffing", () => {
+  const night = { label: 'Night', requiredCount: 1, requiredSkills: ['senior'] };
+  it.each<[string, Partial<typeof night>, string[]]>([
+    ['nothing changed', {}, []],
+    ['the same skills in another order', { requiredSkills: ['senior'] }, []],
+    ['more AMHPs required', { requiredCount: 2 }, ['requiredCount']],
+    ['fewer AMHPs required', { requiredCount: 0 }, ['requiredCount']],
+    ['a skill added', { requiredSkills: ['senior', 'bia'] }, ['requiredSkills']],
+    ['every skill dropped', { requiredSkills: [] }, ['requiredSkills']],
+    ['renamed', { label: 'Night (weekday)' }, ['label']],
+    ['renamed and two more required', { label: 'Nights', requiredCount: 3 }, ['label', 'requiredCount']],
+  ])('%s', (_case, pattern, fields) => {
+    expect(staffingDrift(night, { ...night, ...pattern })).toEqual(fields);
+  });
+  it('skills compare as sets', () => {
+    expect(staffingDrift({ ...night, requiredSkills: ['a', 'b'] }, { ...night, requiredSkills: ['b', 'a'] })).toEqual([]);
   });
 });

@@ -173,6 +173,26 @@ export function planShifts(
   return { shifts, warnings };
 }
 
+/** The staffing a generated shift carries, copied from its pattern when generated (planShifts). */
+export interface ShiftStaffing {
+  label: string;
+  requiredCount: number;
+  requiredSkills: string[];
+}
+
+/**
+ * The staffing fields of a generated shift that differ from what its pattern calls for now (ROTA-WORKED: applied only
+ * to a shift that has not started). Skills compare as sets: their order means nothing.
+ */
+export function staffingDrift(shift: ShiftStaffing, wanted: ShiftStaffing): Array<keyof ShiftStaffing> {
+  const skills = (xs: string[]) => [...new Set(xs)].sort().join(',');
+  return [
+    ...(shift.label !== wanted.label ? (['label'] as const) : []),
+    ...(shift.requiredCount !== wanted.requiredCount ? (['requiredCount'] as const) : []),
+    ...(skills(shift.requiredSkills) !== skills(wanted.requiredSkills) ? (['requiredSkills'] as const) : []),
+  ];
+}
+
 export interface Period {
   startsAt: Date;
   endsAt: Date;

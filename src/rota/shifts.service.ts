@@ -12,7 +12,7 @@ import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import { daysBetween, isIsoDate, localDate } from '../statute/time';
 import { AssignedDto, CreateShiftDto, GenerateResultDto, ShiftDto, UpdateShiftDto } from './dto/rota.dto';
-import { CoverageShift, filledPlaces, generationRefusal, planShifts, PatternFacts } from './rota.rules';
+import { CoverageShift, filledPlaces, generationRefusal, planShifts, PatternFacts, staffingDrift } from './rota.rules';
 import { ShiftEntity, ShiftPatternEntity } from './rota.entities';
 
 export const MAX_SHIFT_HOURS = 24;
@@ -108,20 +108,28 @@ export class ShiftsService {
    * has not started and that its pattern no longer calls for (a bank holiday added or removed since, for a pattern
    * that excludes or only runs on them; a pattern ended by `validTo` or made inactive) is removed when nobody is on it,
    * and otherwise kept and listed in `kept` (with a review alert) for the manager to move its AMHPs: staffed shifts are
-   * never deleted silently; the `bankHoliday` flag of the shifts that have not started follows the calendar. Shifts
-   * that have started, and shifts added by hand, are left as they are (apart from the flag of the latter).
+   * never deleted silently; a generated shift that has not started and that its pattern still calls for takes the
+   * pattern's name, required AMHPs and skills (`updated`), but one whose own staffing a manager changed
+   * (`editedIndividually`) keeps it and is listed in `keptEdited` when it differs, and one left with more AMHPs on it
+   * than its pattern now requires keeps them and is listed in `overStaffed`; the `bankHoliday` flag of the shifts that
+   * have not started follows the calendar. Shifts that have started, and shifts added by hand, are left as they are
+   * (apart from the flag of the latter). With `patternId` (a change to that pattern, PATCH /rota/patterns/{id}) only
+   * that pattern's shifts already on the rota are brought in line: none is created.
    */
-  async reconcileIn(m: EntityManager, from: string, to: string, actor?: Actor): Promise<GenerateResultDto> {
+  async reconcileIn(m: EntityManager, from: string, to: string, actor?: Actor, patternId?: string): Promise<GenerateResultDto> {
     {
-      const patterns: PatternFacts[] = (await m.getRepository(ShiftPatternEntity).find({ where: { active: true } })).map((p) => ({ ...p }));
+      const patterns: PatternFacts[] = (
+        await m.getRepository(ShiftPatternEntity).find({ where: patternId ? { id: patternId, active: true } : { active: true } })
+      ).map((p) => ({ ...p }));
       const holidays = new Set<string>(
         (await m.query(`SELECT to_char(date, 'YYYY-MM-DD') AS d FROM bank_holidays WHERE date BETWEEN $1 AND $2`, [from, to])).map(
           (r: { d: string }) => r.d,
         ),
       );
       const { shifts: wanted, warnings } = planShifts(patterns, holidays, from, to, this.config.timeZone);
-      // A shift already over is history (ROTA-WORKED): not made afterwards, whatever the patterns say now.
-      const ahead = wanted.filter((s) => s.endsAt.getTime() > this.clock.now().getTime());
+      // A shift already over is history (ROTA-WORKED): not made afterwards, whatever the patterns say now. A change to
+      // one pattern creates none: only the days already on the rota are brought in line.
+      const ahead = patternId ? [] : wanted.filter((s) => s.endsAt.getTime() > this.clock.now().getTime());
       let created = 0;
       for (let i = 0; i < ahead.length; i += 500) {
         const batch = ahead.slice(i, i + 500);
@@ -149,13 +157,24 @@ export class ShiftsService {
       const now = this.clock.now();
 
       // Generated shifts their pattern no longer calls for: locked (an assignment locks its shift first), then counted.
-      const wantedKeys = new Set(wanted.map((w) => `${w.patternId}|${w.localDate}`));
-      const candidates: Array<{ id: string; patternId: string; localDate: string; label: string; startsAt: Date }> = await m.query(
-        `SELECT id, pattern_id AS "patternId", to_char(local_date, 'YYYY-MM-DD') AS "localDate", label, starts_at AS "startsAt"
-           FROM shifts WHERE pattern_id IS NOT NULL AND local_date BETWEEN $1 AND $2 AND starts_at > $3 ORDER BY id FOR UPDATE`,
-        [from, to, now],
+      const wantedByKey = new Map(wanted.map((w) => [`${w.patternId}|${w.localDate}`, w]));
+      const candidates: Array<{
+        id: string;
+        patternId: string;
+        localDate: string;
+        label: string;
+        startsAt: Date;
+        requiredCount: number;
+        requiredSkills: string[];
+        editedIndividually: boolean;
+      }> = await m.query(
+        `SELECT id, pattern_id AS "patternId", to_char(local_date, 'YYYY-MM-DD') AS "localDate", label, starts_at AS "startsAt",
+                required_count AS "requiredCount", required_skills AS "requiredSkills", edited_individually AS "editedIndividually"
+           FROM shifts WHERE pattern_id IS NOT NULL AND local_date BETWEEN $1 AND $2 AND starts_at > $3 AND ($4::uuid IS NULL OR pattern_id = $4)
+          ORDER BY id FOR UPDATE`,
+        [from, to, now, patternId ?? null],
       );
-      const stale = candidates.filter((c) => !wantedKeys.has(`${c.patternId}|${c.localDate}`));
+      const stale = candidates.filter((c) => !wantedByKey.has(`${c.patternId}|${c.localDate}`));
       const staffed = new Map<string, number>(
         stale.length
           ? (
@@ -190,7 +209,7 @@ export class ShiftsService {
           localDate: c.localDate,
           startsAt: new Date(c.startsAt).toISOString(),
           assigned: staffed.get(c.id) ?? 0,
-          message: `The "${c.label}" shift on ${c.localDate} is no longer called for by its pattern (bank holiday rule or dates), but AMHPs are on it: move them and remove the shift.`,
+          message: `The "${c.label}" shift on ${c.localDate} is no longer called for by its pattern (bank holiday rule, dates, or the pattern made inactive), but AMHPs are on it: move them and remove the shift.`,
         }));
       for (const k of kept) {
         if (actor)
@@ -204,19 +223,118 @@ export class ShiftsService {
           });
       }
 
+      // The staffing of the shifts ahead that their pattern still calls for follows the pattern (ROTA-WORKED: never a
+      // shift under way or over), but a shift whose own staffing a manager changed keeps it, listed.
+      const drifted = candidates
+        .map((c) => {
+          const w = wantedByKey.get(`${c.patternId}|${c.localDate}`);
+          return w ? { c, w, fields: staffingDrift(c, w) } : null;
+        })
+        .filter((d): d is NonNullable<typeof d> => d !== null && d.fields.length > 0);
+      const toUpdate = drifted.filter((d) => !d.c.editedIndividually);
+      const assignedOn = new Map<string, number>(
+        toUpdate.length
+          ? (
+              await m.query(
+                'SELECT shift_id AS id, count(*)::int AS n FROM shift_assignments WHERE shift_id = ANY($1::uuid[]) GROUP BY shift_id',
+                [toUpdate.map((d) => d.c.id)],
+              )
+            ).map((r: { id: string; n: number }) => [r.id, r.n])
+          : [],
+      );
+      for (let i = 0; i < toUpdate.length; i += 500) {
+        const batch = toUpdate.slice(i, i + 500);
+        await m.query(
+          `UPDATE shifts s SET label = t.label, required_count = t.required_count, required_skills = string_to_array(t.skills, ','),
+                  version = s.version + 1, updated_at = $5
+             FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[]) AS t(id, label, required_count, skills) WHERE s.id = t.id`,
+          [
+            batch.map((d) => d.c.id),
+            batch.map((d) => d.w.label),
+            batch.map((d) => d.w.requiredCount),
+            batch.map((d) => d.w.requiredSkills.join(',')),
+            now,
+          ],
+        );
+      }
+      for (const { c, fields } of toUpdate) {
+        await this.audit.record(m, {
+          action: 'rota.shift.update',
+          resourceType: 'shift',
+          resourceId: c.id,
+          details: { fields, source: patternId ? 'pattern' : 'generate' },
+        });
+        await this.events.emit(m, {
+          type: 'rota.shift.updated',
+          aggregateType: 'shift',
+          aggregateId: c.id,
+          payload: { shiftId: c.id, fields },
+        });
+      }
+      const listed = (c: (typeof candidates)[number], assigned: number, message: string) => ({
+        shiftId: c.id,
+        label: c.label,
+        localDate: c.localDate,
+        startsAt: new Date(c.startsAt).toISOString(),
+        assigned,
+        message,
+      });
+      const overStaffed = toUpdate
+        .filter((d) => (assignedOn.get(d.c.id) ?? 0) > d.w.requiredCount)
+        .map((d) =>
+          listed(
+            { ...d.c, label: d.w.label },
+            assignedOn.get(d.c.id) ?? 0,
+            `The "${d.w.label}" shift on ${d.c.localDate} now requires ${d.w.requiredCount} AMHP(s) but ${assignedOn.get(d.c.id)} are on it: they stay on it until the manager takes one off.`,
+          ),
+        );
+      const keptEdited = drifted
+        .filter((d) => d.c.editedIndividually)
+        .map((d) =>
+          listed(
+            d.c,
+            0,
+            `The "${d.c.label}" shift on ${d.c.localDate} keeps the staffing a manager set on it (${d.fields.join(', ')} differ from its pattern): change the shift itself to follow the pattern.`,
+          ),
+        );
+      if (keptEdited.length) {
+        const counts = new Map<string, number>(
+          (
+            await m.query(
+              'SELECT shift_id AS id, count(*)::int AS n FROM shift_assignments WHERE shift_id = ANY($1::uuid[]) GROUP BY shift_id',
+              [keptEdited.map((k) => k.shiftId)],
+            )
+          ).map((r: { id: string; n: number }) => [r.id, r.n]),
+        );
+        for (const k of keptEdited) k.assigned = counts.get(k.shiftId) ?? 0;
+      }
+
       // The bank holiday flag of the shifts ahead follows the calendar.
       const [reflagged]: [Array<{ id: string }>, number] = await m.query(
         `UPDATE shifts SET bank_holiday = NOT bank_holiday, version = version + 1, updated_at = $4
           WHERE local_date BETWEEN $1 AND $2 AND starts_at > $4 AND bank_holiday <> (to_char(local_date, 'YYYY-MM-DD') = ANY($3::text[]))
+            AND ($5::uuid IS NULL OR pattern_id = $5)
           RETURNING id`,
-        [from, to, [...holidays], now],
+        [from, to, [...holidays], now, patternId ?? null],
       );
 
-      await this.audit.record(m, {
-        action: 'rota.shifts.generate',
-        resourceType: 'rota',
-        details: { from, to, created, removed: removed.length, kept: kept.length, reflagged: reflagged.length },
-      });
+      // A change to one pattern is audited by its caller (rota.pattern.update), with these counts.
+      if (!patternId)
+        await this.audit.record(m, {
+          action: 'rota.shifts.generate',
+          resourceType: 'rota',
+          details: {
+            from,
+            to,
+            created,
+            removed: removed.length,
+            kept: kept.length,
+            reflagged: reflagged.length,
+            updated: toUpdate.length,
+            overStaffed: overStaffed.length,
+            keptEdited: keptEdited.length,
+          },
+        });
       if (created)
         await this.events.emit(m, {
           type: 'rota.shifts.generated',
@@ -231,7 +349,17 @@ export class ShiftsService {
           aggregateId: id,
           payload: { shiftId: id, fields: ['bankHoliday'] },
         });
-      return { created, existing: ahead.length - created, removed: removed.length, reflagged: reflagged.length, kept, warnings };
+      return {
+        created,
+        existing: patternId ? candidates.length - stale.length : ahead.length - created,
+        removed: removed.length,
+        reflagged: reflagged.length,
+        updated: toUpdate.length,
+        kept,
+        overStaffed,
+        keptEdited,
+        warnings: patternId ? [] : warnings,
+      };
     }
   }
 
@@ -276,7 +404,9 @@ export class ShiftsService {
       assertVersion(expectedVersion, s.version);
       const [rows] = await m.query(
         `UPDATE shifts SET label = coalesce($3, label), required_count = coalesce($4, required_count), required_skills = coalesce($5, required_skills),
-                notes = CASE WHEN $7 THEN $6 ELSE notes END, version = version + 1, updated_at = $8
+                notes = CASE WHEN $7 THEN $6 ELSE notes END, version = version + 1, updated_at = $8,
+                -- Its own label or staffing: a later change to its pattern leaves them (reconcileIn).
+                edited_individually = edited_individually OR pattern_id IS NOT NULL AND ($3::text IS NOT NULL OR $4::int IS NOT NULL OR $5::text[] IS NOT NULL)
           WHERE id = $1 AND version = $2 RETURNING id`,
         [
           id,

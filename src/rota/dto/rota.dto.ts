@@ -162,11 +162,28 @@ export class GenerateResultDto {
   @ApiProperty({ description: 'Shifts ahead whose bankHoliday flag was brought in line with the bank holiday calendar.' })
   reflagged: number;
   @ApiProperty({
+    description:
+      "Generated shifts that have not started whose label, required AMHPs or skills were brought in line with their pattern's (ROTA-WORKED: never a shift under way or over).",
+  })
+  updated: number;
+  @ApiProperty({
     type: [KeptShiftDto],
     description:
       'Generated shifts ahead that their pattern no longer calls for but that AMHPs are on: kept, each with a review alert, for the manager to move the AMHPs and remove the shift.',
   })
   kept: KeptShiftDto[];
+  @ApiProperty({
+    type: [KeptShiftDto],
+    description:
+      'Shifts just brought in line that now require fewer AMHPs than are on them: the AMHPs stay on them, for the manager to take one off.',
+  })
+  overStaffed: KeptShiftDto[];
+  @ApiProperty({
+    type: [KeptShiftDto],
+    description:
+      'Generated shifts ahead whose own label or staffing a manager changed (PATCH /rota/shifts/{id}) and that differ from their pattern: they keep what the manager set.',
+  })
+  keptEdited: KeptShiftDto[];
   @ApiProperty({
     type: [GenerateWarningDto],
     description:
@@ -179,6 +196,16 @@ export class BankHolidayChangeDto extends BankHolidayDto {
   @ApiPropertyOptional({
     type: GenerateResultDto,
     description: 'When shifts had been generated for the day: what bringing them in line with the calendar did.',
+  })
+  rota?: GenerateResultDto;
+}
+
+/** PATCH /rota/patterns/{id}: the pattern, and what the change did to its shifts already generated ahead. */
+export class PatternChangeDto extends PatternDto {
+  @ApiPropertyOptional({
+    type: GenerateResultDto,
+    description:
+      'When shifts had been generated from the pattern that have not started: what bringing them in line did (staffing updated, shifts after its end or of an inactive pattern removed when nobody is on them and listed in `kept` otherwise; none is created).',
   })
   rota?: GenerateResultDto;
 }
