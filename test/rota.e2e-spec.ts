@@ -65,9 +65,29 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
         })
         .expect(201);
       const first = await api(manager).post('/rota/shifts/generate', { from: '2027-03-26', to: '2027-03-31' }).expect(200);
-      expect(first.body).toEqual({ created: 12, existing: 0, removed: 0, reflagged: 0, kept: [], warnings: [] });
+      expect(first.body).toEqual({
+        created: 12,
+        existing: 0,
+        removed: 0,
+        reflagged: 0,
+        updated: 0,
+        kept: [],
+        overStaffed: [],
+        keptEdited: [],
+        warnings: [],
+      });
       const again = await api(manager).post('/rota/shifts/generate', { from: '2027-03-26', to: '2027-03-31' }).expect(200);
-      expect(again.body).toEqual({ created: 0, existing: 12, removed: 0, reflagged: 0, kept: [], warnings: [] });
+      expect(again.body).toEqual({
+        created: 0,
+        existing: 12,
+        removed: 0,
+        reflagged: 0,
+        updated: 0,
+        kept: [],
+        overStaffed: [],
+        keptEdited: [],
+        warnings: [],
+      });
       const shifts = (await api(manager).get('/rota/shifts?from=2027-03-26T00:00:00Z&to=2027-04-01T00:00:00Z').expect(200)).body.items;
       const nights = shifts.filter((s: { label: string }) => s.label === 'Night');
       const hours = (s: { startsAt: string; endsAt: string }) => (Date.parse(s.endsAt) - Date.parse(s.startsAt)) / 3_600_000;
@@ -108,7 +128,7 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       expect(added.body).toEqual({
         date: '2027-02-03',
         name: 'Extra bank holiday',
-        rota: { created: 1, existing: 1, removed: 1, reflagged: 1, kept: [], warnings: [] },
+        rota: { created: 1, existing: 1, removed: 1, reflagged: 1, updated: 0, kept: [], overStaffed: [], keptEdited: [], warnings: [] },
       });
       expect(await day('2027-02-03')).toEqual([
         ['Bank holiday day', true, 0],
