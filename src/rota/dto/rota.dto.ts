@@ -72,7 +72,7 @@ export class UpdatePatternDto {
   @ApiPropertyOptional({
     format: 'date',
     description:
-      "End the pattern: no shifts are generated after this date. The hub's today or later, and not for a pattern already ended (ROTA-WORKED).",
+      "End the pattern: no shifts are generated after this date, and those already generated after it are removed when nobody is on them (kept and listed otherwise). The hub's today or later, and not for a pattern already ended (ROTA-WORKED).",
   })
   @IsOptional()
   @IsLocalDate()
