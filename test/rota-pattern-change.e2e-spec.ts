@@ -176,6 +176,25 @@ describe('rota: a change to a pattern reaches the shifts already generated ahead
     expect([on(after, '2026-11-23').n, on(after, '2026-11-24').n, on(after, '2026-11-24').on]).toEqual([3, 1, 2]);
   });
 
+  it("regenerating brings shifts ahead that differ from their pattern in line, but leaves a shift's own staffing set by a manager, listed", async () => {
+    const p = await generated('Regenerated');
+    const rows = await shiftsOf(p.id);
+    // As the rota stood where a pattern's staffing changed without reaching the shifts already generated.
+    await t.sql(`UPDATE shifts SET required_count = 4 WHERE pattern_id = $1 AND local_date = '2026-11-25'`, [p.id]);
+    const edited = on(rows, '2026-11-26');
+    await as(manager).patch(`/rota/shifts/${edited.id}`, { label: 'Regenerated (cover)' }).expect(200);
+    const res = await as(manager).post('/rota/shifts/generate', { from: '2026-11-21', to: '2026-11-28' }).expect(200);
+    expect(res.body).toMatchObject({
+      updated: 1,
+      // (with the shifts other tests' managers changed on their own)
+      keptEdited: expect.arrayContaining([
+        expect.objectContaining({ shiftId: edited.id, label: 'Regenerated (cover)', message: expect.stringContaining('label') }),
+      ]),
+    });
+    const after = await shiftsOf(p.id);
+    expect([on(after, '2026-11-25').n, on(after, '2026-11-26').label]).toEqual([1, 'Regenerated (cover)']);
+  });
+
   it('nothing changes on the rota when the change is refused: a stale If-Match (412) or an end before today (422)', async () => {
     const p = await generated('Refused');
     const before = await shiftsOf(p.id);
