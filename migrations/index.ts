@@ -65,6 +65,7 @@ import * as m61 from './1796486000000-PersonMatchIntakes';
 import * as m62 from './1796488000000-PersonMatchFold';
 import * as m63 from './1796491000000-PersonMatchWithdrawn';
 import * as m64 from './1796492000000-ShiftEditedIndividually';
+import * as m65 from './1796493000000-PagesSupersededByNewEpisode';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -132,4 +133,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m62),
   ...Object.values(m63),
   ...Object.values(m64),
+  ...Object.values(m65),
 ];

@@ -4,7 +4,7 @@ import { PushSender } from '../src/pages/push-sender.service';
 import { Db } from '../src/database/db';
 import { ManagerOnCallService } from '../src/rota/manager-on-call.service';
 import { FakePushService } from './support/push-service';
-import { amhp } from './support/workforce-fixtures';
+import { amhp, approvalOf } from './support/workforce-fixtures';
 import { accepted, s136Referral, sent } from './support/referral-fixtures';
 import { createTestApp, pastInstant, TestApp, TestUser } from './support/test-app';
 
@@ -684,6 +684,37 @@ describe('paging: pages that wake the right person, and the escalation chain', (
         for (const [id, step] of after) expect([id === amir.id, step > 0]).toEqual([false, true]);
       }
     });
+
+    it('a job taken from her after she acknowledged its clock page, and then given back to her, pages her again at once; the clock job adds nothing', async () => {
+      t.clock.set('2026-11-21T23:21:00Z');
+      const r = await referral('Staithe');
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: amir.id }).expect(200);
+      const first = await waitingClockPages(amir, r.id);
+      expect(first.length).toBeGreaterThan(0);
+      for (const p of first) await as(amir).post(`/me/pages/${p.id}/ack`).expect(200);
+      t.clock.set('2026-11-21T23:21:20Z');
+      await reallocate(r.id, jo);
+      t.clock.set('2026-11-21T23:21:40Z');
+      await reallocate(r.id, amir);
+
+      // Back with her: a new page per clock, waiting, at once; her acknowledgement of the old ones stands as given.
+      const again = await waitingClockPages(amir, r.id);
+      expect(again).toHaveLength(first.length);
+      expect(again.map((p) => p.id)).not.toEqual(expect.arrayContaining(first.map((p) => p.id)));
+      for (const p of (await clockPages(amir, r.id)).filter((x) => first.some((f) => f.id === x.id)))
+        expect(p).toMatchObject({ acknowledgedVia: 'app', closedReason: null });
+      for (const [, pages] of await chains(r.id))
+        expect(pages).toEqual([
+          [amir.id, 0],
+          [jo.id, 0],
+          [amir.id, 0],
+        ]);
+      // The clock job's next two runs page nobody again.
+      await at('2026-11-21T23:22:00Z');
+      await at('2026-11-21T23:23:00Z');
+      expect((await clockPages(amir, r.id)).length).toBe(first.length * 2);
+      expect(await waitingClockPages(jo, r.id)).toEqual([]);
+    });
   });
 
   describe('a job sent back to the queue pages the managers on call at once (DUTY-03)', () => {
@@ -747,6 +778,65 @@ describe('paging: pages that wake the right person, and the escalation chain', (
       await at('2026-11-21T23:52:00Z');
       expect(await clockState(r.id)).toEqual(now);
     });
+
+    /** The clock pages waiting for a manager about the referral, as the app lists them. */
+    const waitingFor = async (u: TestUser, referralId: string) =>
+      (
+        (await as(u).get('/me/pages?unacknowledged=true&limit=100').expect(200)).body.items as Array<{
+          id: string;
+          referralId: string;
+          kind: string;
+          step: number;
+        }>
+      ).filter((p) => p.referralId === referralId && (p.kind === 'clock-warning' || p.kind === 'clock-breach'));
+    /** The job waits unallocated: the clock job pages every manager (nobody is on call); Mo acknowledges his pages. */
+    const warnedAndAcknowledged = async (surname: string, from: string) => {
+      t.clock.set(from);
+      const r = await referral(surname);
+      await at(new Date(Date.parse(from) + 60_000).toISOString());
+      const mos = await waitingFor(mo, r.id);
+      expect(mos.length).toBeGreaterThan(0);
+      expect(mos.every((p) => p.step === 3)).toBe(true);
+      for (const p of mos) await as(mo).post(`/me/pages/${p.id}/ack`).expect(200);
+      expect(await waitingFor(mo, r.id)).toEqual([]);
+      return { r, chains: mos.length };
+    };
+
+    it('a manager who acknowledged a clock warning before the job was allocated is paged again at once when it is sent back to the queue; the clock job adds nothing', async () => {
+      const { r, chains } = await warnedAndAcknowledged('Shingle', '2026-11-21T23:53:00Z');
+      t.clock.set('2026-11-21T23:54:30Z');
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: amir.id }).expect(200);
+      t.clock.set('2026-11-21T23:55:00Z');
+      await sendBack(r.id);
+
+      // The job back unallocated is news: Mo (and Max) are paged about each clock due, at once.
+      expect(await waitingFor(mo, r.id)).toHaveLength(chains);
+      expect(await waitingFor(max, r.id)).toHaveLength(chains);
+      const now = await clockState(r.id);
+      await at('2026-11-21T23:56:00Z');
+      await at('2026-11-21T23:57:00Z');
+      expect(await clockState(r.id)).toEqual(now);
+      expect(await waitingFor(mo, r.id)).toHaveLength(chains);
+    });
+
+    it('the same when the job is handed back because its AMHP may no longer act: the manager who acknowledged its warning before is paged again at once', async () => {
+      const kit = await amhp(t, { displayName: 'Kit Duty' });
+      const { r, chains } = await warnedAndAcknowledged('Saltings', '2026-11-21T23:58:00Z');
+      t.clock.set('2026-11-21T23:59:30Z');
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: kit.id }).expect(200);
+      t.clock.set('2026-11-22T00:00:00Z');
+      await as(mo)
+        .post(`/approvals/${await approvalOf(t, kit.practitionerId)}/suspensions`, { reason: 'Interim suspension order by the regulator' })
+        .expect(201);
+      expect((await as(mo).get(`/referrals/${r.id}`).expect(200)).body).toMatchObject({ status: 'accepted', allocatedUserId: null });
+
+      expect(await waitingFor(mo, r.id)).toHaveLength(chains);
+      expect(await waitingFor(max, r.id)).toHaveLength(chains);
+      const now = await clockState(r.id);
+      await at('2026-11-22T00:01:00Z');
+      await at('2026-11-22T00:02:00Z');
+      expect(await clockState(r.id)).toEqual(now);
+    });
   });
 
   describe('expired subscriptions and the handover', () => {
@@ -786,7 +876,7 @@ describe('paging: pages that wake the right person, and the escalation chain', (
     const log = logged.join('\n');
     expect(log).toMatch(/page [0-9a-f-]{36} \(offer\) not pushed \(no-device\)/);
     expect(log).not.toMatch(
-      /Bridge|Quay|Harbour|Dock|Weir|Towpath|Mooring|Capstan|Lockgate|Slipway|Robin|PC Jones|Northshire General|s\.136/,
+      /Bridge|Quay|Harbour|Dock|Weir|Towpath|Mooring|Capstan|Lockgate|Slipway|Staithe|Shingle|Saltings|Robin|PC Jones|Northshire General|s\.136/,
     );
   });
 });

@@ -72,8 +72,11 @@ export type PageClosedReason = (typeof PAGE_CLOSED_REASONS)[number];
   `closed_reason IS NULL OR (acknowledged_via = 'system' AND closed_reason IN ('accepted-by-another','allocated','referral-ended','amhp-not-eligible','reallocated'))`,
 )
 @Check('pages_step', `step BETWEEN 0 AND 3`)
-// One page per chain, step and recipient, but for those the service closed: an AMHP a job comes back to is paged afresh.
-@Index('pages_chain_key', ['chainKey', 'step', 'recipientUserId'], { unique: true, where: 'closed_reason IS NULL' })
+@Check('pages_closed_superseded', `closed_reason IS NULL OR superseded_at IS NOT NULL`)
+// One page per chain, step and recipient in the matter's current episode: a page superseded (the service closed the
+// matter's pages: the job changed hands, went back to the queue, the offer ended) stands in no new page's way, though
+// its recipient acknowledged it. The manager or the AMHP a job comes back to is paged about it afresh.
+@Index('pages_chain_key', ['chainKey', 'step', 'recipientUserId'], { unique: true, where: 'superseded_at IS NULL' })
 @Index('pages_recipient_idx', ['recipientUserId', 'createdAt'])
 @Index('pages_push_due_idx', ['pushNextAttemptAt'], { where: `push_state = 'pending'` })
 @Index('pages_created_idx', ['createdAt'])
@@ -157,4 +160,11 @@ export class PageEntity {
   /** Closed by the service (acknowledgedVia `system`): why it no longer waits for her. */
   @Column('text', { nullable: true })
   closedReason: PageClosedReason | null;
+
+  /**
+   * When the episode of the matter the page belongs to ended (the service closed the matter's pages, PagesService
+   * .closeFor): acknowledged or not, it no longer keeps a new page of its chain, step and recipient from being raised.
+   */
+  @Column('timestamptz', { nullable: true })
+  supersededAt: Date | null;
 }

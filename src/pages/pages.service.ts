@@ -95,6 +95,7 @@ type PageRow = {
   acknowledged_by: string | null;
   acknowledged_via: string | null;
   closed_reason: PageClosedReason | null;
+  superseded_at: Date | null;
   recipient_name: string;
 };
 
@@ -252,8 +253,10 @@ export class PagesService {
   ) {}
 
   /**
-   * Raises a page for each recipient (in the caller's transaction), once per chain, step and recipient; the new page
-   * ids. A page the service closed does not count: the AMHP a job comes back to is paged about it afresh (DUTY-01).
+   * Raises a page for each recipient (in the caller's transaction), once per chain, step and recipient in the matter's
+   * current episode; the new page ids. A page superseded when the service closed the matter's pages (closeFor: the job
+   * allocated, reallocated, back in the queue; the offer ended) does not count, acknowledged or not: the manager or
+   * the AMHP a job comes back to is paged about it afresh (DUTY-01, DUTY-03), and only once in that episode.
    */
   async raise(m: EntityManager, p: NewPage): Promise<string[]> {
     const recipients = [...new Set(p.recipientUserIds)];
@@ -262,7 +265,7 @@ export class PagesService {
     const rows: Array<{ id: string }> = await m.query(
       `INSERT INTO pages (kind, recipient_user_id, chain_key, step, reason, referral_id, subject_type, subject_id, urgency, created_at, push_next_attempt_at)
        SELECT $2, u, $3, $4, $5, $6, $7, $8, $9, $10, $10 FROM unnest($1::uuid[]) AS u
-       ON CONFLICT (chain_key, step, recipient_user_id) WHERE closed_reason IS NULL DO NOTHING RETURNING id`,
+       ON CONFLICT (chain_key, step, recipient_user_id) WHERE superseded_at IS NULL DO NOTHING RETURNING id`,
       [
         recipients,
         p.kind,
@@ -351,6 +354,10 @@ export class PagesService {
    * - `clock`: the clock pages of the job and their escalations, when the job is no longer its AMHP's (reallocated,
    *   back to the queue, or the referral ended); the AMHP who holds it next is paged about its clocks afresh, at once
    *   (ClockAlerts, as the job comes to her). A page closed before it was sent is not sent after (PushSender).
+   * Every page of the matter in scope is superseded too, those already acknowledged by their recipient as well (their
+   * acknowledgement kept as it was, audited `page.supersede`): an acknowledgement answers for the episode it was given
+   * in. What is paged next about the matter (the job back in the queue, back with an AMHP, offered again) is new, and
+   * pages its recipients afresh, once in the new episode (raise).
    */
   async closeFor(
     m: EntityManager,
@@ -361,12 +368,31 @@ export class PagesService {
   ): Promise<number> {
     const chain = what === 'offer' ? `offer:${referralId}` : `clock:${referralId}:%`;
     const rows: PageRow[] = await m.query(
-      `SELECT * FROM pages WHERE referral_id = $1 AND chain_key LIKE $2 AND acknowledged_at IS NULL
+      `SELECT * FROM pages WHERE referral_id = $1 AND chain_key LIKE $2 AND superseded_at IS NULL
           AND ($3::uuid IS NULL OR recipient_user_id = $3) ORDER BY id FOR UPDATE`,
       [referralId, chain, recipientUserId],
     );
-    for (const row of rows) await this.acknowledgeIn(m, row, null, 'system', reason);
-    return rows.length;
+    let closed = 0;
+    for (const row of rows) {
+      if (!row.acknowledged_at) {
+        await this.acknowledgeIn(m, row, null, 'system', reason);
+        closed++;
+        continue;
+      }
+      await m.query(
+        `UPDATE pages SET superseded_at = $2,
+                push_next_attempt_at = CASE WHEN push_state = 'pending' THEN NULL ELSE push_next_attempt_at END
+          WHERE id = $1`,
+        [row.id, this.clock.now()],
+      );
+      await this.audit.record(m, {
+        action: 'page.supersede',
+        resourceType: 'page',
+        resourceId: row.id,
+        details: { kind: row.kind, step: row.step, referralId: row.referral_id, reason },
+      });
+    }
+    return closed;
   }
 
   private async acknowledgeIn(
@@ -378,9 +404,11 @@ export class PagesService {
   ): Promise<void> {
     const now = this.clock.now();
     // A page the service closed is not sent after (PushSender takes only pages with a next attempt, never a closed
-    // one): no push, and no text or call from the gateway, about what is no longer hers.
+    // one): no push, and no text or call from the gateway, about what is no longer hers. Closed, it is superseded: a
+    // new page of its chain, step and recipient may be raised (raise).
     await m.query(
       `UPDATE pages SET acknowledged_at = $2, acknowledged_by = $3, acknowledged_via = $4, closed_reason = $5,
+              superseded_at = CASE WHEN $5::text IS NOT NULL THEN $2 ELSE superseded_at END,
               push_next_attempt_at = CASE WHEN $5::text IS NOT NULL AND push_state = 'pending' THEN NULL ELSE push_next_attempt_at END
         WHERE id = $1`,
       [row.id, now, by, via, closedReason],

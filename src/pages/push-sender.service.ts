@@ -109,7 +109,7 @@ export class PushSender {
                 coalesce((SELECT json_agg(json_build_object('id', s.id, 'endpoint', s.endpoint, 'p256dh', s.p256dh, 'auth', s.auth) ORDER BY s.created_at)
                             FROM push_subscriptions s WHERE s.user_id = p.recipient_user_id), '[]') AS subscriptions
            FROM pages p
-          WHERE p.push_state = 'pending' AND p.push_next_attempt_at <= $1 AND p.closed_reason IS NULL
+          WHERE p.push_state = 'pending' AND p.push_next_attempt_at <= $1 AND p.superseded_at IS NULL
           ORDER BY p.push_next_attempt_at, p.id
           LIMIT $2
           FOR UPDATE OF p SKIP LOCKED`,
