@@ -837,6 +837,41 @@ describe('paging: pages that wake the right person, and the escalation chain', (
       await at('2026-11-22T00:02:00Z');
       expect(await clockState(r.id)).toEqual(now);
     });
+
+    it('a job handed back a second time because the same AMHP may no longer act pages the managers to reallocate it again, though they acknowledged the first', async () => {
+      const lee = await amhp(t, { displayName: 'Lee Duty' });
+      t.clock.set('2026-11-22T00:03:00Z');
+      const r = await referral('Foreshore');
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: lee.id }).expect(200);
+      await as(mo)
+        .post(`/approvals/${await approvalOf(t, lee.practitionerId)}/suspensions`, { reason: 'Interim suspension order by the regulator' })
+        .expect(201);
+      const toReallocate = async (u: TestUser) =>
+        (
+          (await as(u).get('/me/pages?limit=100').expect(200)).body.items as Array<{
+            id: string;
+            referralId: string;
+            reason: string | null;
+            acknowledgedAt: string | null;
+          }>
+        ).filter((p) => p.referralId === r.id && p.reason === 'amhp-not-eligible');
+      const [first] = await toReallocate(mo);
+      expect(first).toBeDefined();
+      await as(mo).post(`/me/pages/${first.id}/ack`).expect(200);
+      // A manager gives the job back to Lee, overriding the suspension; then her record is made inactive, which the
+      // override did not decide: the job is handed back again, and that is news to the managers.
+      t.clock.set('2026-11-22T00:04:00Z');
+      await as(mo)
+        .post(`/referrals/${r.id}/allocation`, { userId: lee.id, overrideReason: 'Only AMHP near; regulator consulted' })
+        .expect(200);
+      t.clock.set('2026-11-22T00:05:00Z');
+      await t.http.patch(`/practitioners/${lee.practitionerId}`).set('authorization', mo.auth).send({ active: false }).expect(200);
+      expect((await as(mo).get(`/referrals/${r.id}`).expect(200)).body).toMatchObject({ status: 'accepted', allocatedUserId: null });
+      const pages = await toReallocate(mo);
+      expect(pages).toHaveLength(2);
+      expect(pages.filter((p) => !p.acknowledgedAt)).toHaveLength(1);
+      expect((await toReallocate(max)).filter((p) => !p.acknowledgedAt)).toHaveLength(1);
+    });
   });
 
   describe('expired subscriptions and the handover', () => {
@@ -876,7 +911,7 @@ describe('paging: pages that wake the right person, and the escalation chain', (
     const log = logged.join('\n');
     expect(log).toMatch(/page [0-9a-f-]{36} \(offer\) not pushed \(no-device\)/);
     expect(log).not.toMatch(
-      /Bridge|Quay|Harbour|Dock|Weir|Towpath|Mooring|Capstan|Lockgate|Slipway|Staithe|Shingle|Saltings|Robin|PC Jones|Northshire General|s\.136/,
+      /Bridge|Quay|Harbour|Dock|Weir|Towpath|Mooring|Capstan|Lockgate|Slipway|Staithe|Shingle|Saltings|Foreshore|Robin|PC Jones|Northshire General|s\.136/,
     );
   });
 });

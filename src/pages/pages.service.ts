@@ -354,6 +354,8 @@ export class PagesService {
    * - `clock`: the clock pages of the job and their escalations, when the job is no longer its AMHP's (reallocated,
    *   back to the queue, or the referral ended); the AMHP who holds it next is paged about its clocks afresh, at once
    *   (ClockAlerts, as the job comes to her). A page closed before it was sent is not sent after (PushSender).
+   * - `reallocation`: the managers' pages to reallocate a job whose AMHP may no longer act (MHA 1983 s.114), once it
+   *   is allocated again: answered; should it come back to the queue for that reason again, they are paged again.
    * Every page of the matter in scope is superseded too, those already acknowledged by their recipient as well (their
    * acknowledgement kept as it was, audited `page.supersede`): an acknowledgement answers for the episode it was given
    * in. What is paged next about the matter (the job back in the queue, back with an AMHP, offered again) is new, and
@@ -362,11 +364,11 @@ export class PagesService {
   async closeFor(
     m: EntityManager,
     referralId: string,
-    what: 'offer' | 'clock',
+    what: 'offer' | 'clock' | 'reallocation',
     reason: PageClosedReason,
     recipientUserId: string | null = null,
   ): Promise<number> {
-    const chain = what === 'offer' ? `offer:${referralId}` : `clock:${referralId}:%`;
+    const chain = what === 'offer' ? `offer:${referralId}` : what === 'clock' ? `clock:${referralId}:%` : `reallocate:${referralId}:%`;
     const rows: PageRow[] = await m.query(
       `SELECT * FROM pages WHERE referral_id = $1 AND chain_key LIKE $2 AND superseded_at IS NULL
           AND ($3::uuid IS NULL OR recipient_user_id = $3) ORDER BY id FOR UPDATE`,

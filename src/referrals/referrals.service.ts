@@ -2273,6 +2273,10 @@ export class ReferralsService implements OnModuleInit {
     // is hers now, and her own pages start the chains afresh (chainsDue counts a chain's steps from its newest step 0).
     await this.pages.closeFor(m, r.id, 'clock', 'allocated');
     await this.notifications.close(m, { subjectId: r.id, dedupPrefix: `clock:${r.id}:`, userId: null }, 'allocated');
+    // And the managers' word to reallocate it, its AMHP having been unable to act (MHA 1983 s.114): done. Should it come
+    // back to the queue for that reason again, that is news, paged and told afresh (pageForReallocation).
+    await this.pages.closeFor(m, r.id, 'reallocation', 'allocated');
+    await this.notifications.close(m, { subjectId: r.id, dedupPrefix: `reallocate:${r.id}:`, userId: null }, 'allocated');
     await this.clockAlerts.raise(m, { id: r.id, reference: r.reference, allocatedUserId: userId, clocks: warnedClocks(this.view(r)) }, now);
     await this.audit.record(m, {
       action: 'referral.allocate',
