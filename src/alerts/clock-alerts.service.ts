@@ -31,7 +31,9 @@ export interface Unallocated {
  * escalated by the clock-escalation job while nobody acknowledges it). With no AMHP holding it, the managers are
  * notified and the manager on call (or every manager) is paged, the chain's last step. Both are keyed per person and
  * stage, so the clock job and a change of holder raise each once between them, and only what the clock rules say is
- * due now.
+ * due now. Once per episode: a change of holder first closes the job's clock pages and warnings (PagesService.closeFor,
+ * NotificationsService.close), those acknowledged or read too, so whoever the job comes back to (the AMHP it was taken
+ * from, the managers on call when it is back in the queue) is told again, though she answered before.
  */
 @Injectable()
 export class ClockAlerts {
