@@ -702,7 +702,7 @@ describe('paging: pages that wake the right person, and the escalation chain', (
       expect(again).toHaveLength(first.length);
       expect(again.map((p) => p.id)).not.toEqual(expect.arrayContaining(first.map((p) => p.id)));
       for (const p of (await clockPages(amir, r.id)).filter((x) => first.some((f) => f.id === x.id)))
-        expect(p).toMatchObject({ acknowledgedVia: 'app', closedReason: null });
+        expect(p).toMatchObject({ acknowledgedVia: 'app', closedReason: null, supersededAt: '2026-11-21T23:21:20.000Z' });
       for (const [, pages] of await chains(r.id))
         expect(pages).toEqual([
           [amir.id, 0],

@@ -196,6 +196,7 @@ function pageView(r: PageRow): PageViewDto {
     acknowledgedBy: r.acknowledged_by,
     acknowledgedVia: r.acknowledged_via,
     closedReason: r.closed_reason,
+    supersededAt: isoOrNull(r.superseded_at),
   };
 }
 

@@ -116,6 +116,14 @@ export class PageViewDto {
       'Closed by the service, no longer waiting for her: the offer was accepted by another AMHP, allocated by a manager, ended with the referral, or withdrawn as she may no longer act as an AMHP; a clock page: the job was reallocated away from her.',
   })
   closedReason: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description:
+      'When the episode the page belongs to ended (the job allocated, reallocated, sent back to the queue or ended; the offer ended): acknowledged or not, it answers for that episode only, and whoever is paged about the matter next is paged afresh.',
+  })
+  supersededAt: string | null;
 }
 
 export class PageListDto {
