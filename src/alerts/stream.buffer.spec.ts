@@ -1,29 +1,8 @@
-import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { Actor } from '../auth/actor';
 import { MAX_BUFFERED_BYTES, StreamService } from './stream.service';
 import type { StreamEvent } from './stream.visibility';
-
-/** A response whose client reads (nothing waits) or has stopped reading (`writableLength` keeps what is unsent). */
-class FakeResponse extends EventEmitter {
-  frames: string[] = [];
-  writableLength = 0;
-  writableEnded = false;
-  destroyed = false;
-  writeHead(): this {
-    return this;
-  }
-  write(chunk: string): boolean {
-    this.frames.push(chunk);
-    return true;
-  }
-  end(): void {
-    this.writableEnded = true;
-  }
-  destroy(): void {
-    this.destroyed = true;
-  }
-}
+import { FakeStreamResponse as FakeResponse } from '../../test/support/fake-stream-response';
 
 const amhp = (userId: string): Actor => ({ userId, roles: ['amhp'] }) as unknown as Actor;
 const shiftCreated = (id: string): StreamEvent => ({

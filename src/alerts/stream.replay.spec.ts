@@ -1,29 +1,8 @@
-import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { Actor } from '../auth/actor';
 import { REPLAY_LIMIT, StreamService } from './stream.service';
 import type { StreamEvent } from './stream.visibility';
-
-/** A response whose client reads everything it is sent. */
-class FakeResponse extends EventEmitter {
-  frames: string[] = [];
-  writableLength = 0;
-  writableEnded = false;
-  destroyed = false;
-  writeHead(): this {
-    return this;
-  }
-  write(chunk: string): boolean {
-    this.frames.push(chunk);
-    return true;
-  }
-  end(): void {
-    this.writableEnded = true;
-  }
-  destroy(): void {
-    this.destroyed = true;
-  }
-}
+import { FakeStreamResponse as FakeResponse } from '../../test/support/fake-stream-response';
 
 const manager = { userId: '11111111-1111-4111-8111-111111111111', roles: ['manager'] } as unknown as Actor;
 const shiftId = '44444444-4444-4444-8444-444444444444';
