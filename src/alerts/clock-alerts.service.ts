@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { PagesService } from '../pages/pages.service';
+import { ManagerOnCallService } from '../rota/manager-on-call.service';
 import { formatLocal } from '../statute/clocks';
 import { clockChainKey, clockStage, LAST_STEP } from './escalation.rules';
 import { NotificationsService } from './notifications.service';
@@ -41,7 +42,22 @@ export class ClockAlerts {
     private readonly notifications: NotificationsService,
     private readonly pages: PagesService,
     private readonly config: AppConfig,
+    private readonly onCall: ManagerOnCallService,
   ) {}
+
+  /**
+   * Who is told of the clocks of a job nobody holds, at `now` in the transaction `m`: the managers (notified) and the
+   * managers on call (ManagerOnCallService.managersOnCall, paged), each read once, when first needed, however many
+   * jobs they are told of (the clock job's pass).
+   */
+  whileQueued(m: EntityManager, now: Date): Unallocated {
+    let managers: Promise<string[]> | undefined;
+    let topOfChain: Promise<string[]> | undefined;
+    return {
+      managers: () => (managers ??= this.notifications.managerIds(m)),
+      topOfChain: () => (topOfChain ??= this.onCall.managersOnCall(m, now).then((last) => last.userIds)),
+    };
+  }
 
   /** The clocks of the referral at a warning or breach stage now, with the stage. */
   due(r: Pick<ClockAlertSubject, 'clocks'>, now: Date): Array<{ clock: ClockAlertSubject['clocks'][number]; stage: string }> {
@@ -53,7 +69,7 @@ export class ClockAlerts {
 
   /**
    * Tells whoever holds the job about each of its clocks due now (in the caller's transaction); how many notifications
-   * and pages were new. Without `unallocated`, a job nobody holds is left to the clock job.
+   * and pages were new. Without `unallocated` (whileQueued), a job nobody holds is left to the clock job.
    */
   async raise(m: EntityManager, r: ClockAlertSubject, now: Date, unallocated?: Unallocated): Promise<{ raised: number; paged: number }> {
     let raised = 0;

@@ -90,12 +90,7 @@ export class AlertJobs implements OnModuleInit {
   async clockWarnings(m: EntityManager, now: Date): Promise<Record<string, unknown>> {
     let raised = 0;
     let paged = 0;
-    let managers: string[] | undefined;
-    let topOfChain: string[] | undefined;
-    const unallocated = {
-      managers: async () => (managers ??= await this.notifications.managerIds(m)),
-      topOfChain: async () => (topOfChain ??= (await this.onCall.managersOnCall(m, now)).userIds),
-    };
+    const unallocated = this.clockAlerts.whileQueued(m, now);
     for (const r of await this.referrals.openForHandover(m)) {
       if (!this.clockAlerts.due(r, now).length) continue;
       const holder = await this.referrals.holderOf(m, r.id);

@@ -2362,10 +2362,12 @@ export class ReferralsService implements OnModuleInit {
    */
   private async warnWhileQueued(m: EntityManager, id: string, now: Date): Promise<void> {
     const r = await this.row(m, id);
-    await this.clockAlerts.raise(m, { id: r.id, reference: r.reference, allocatedUserId: null, clocks: warnedClocks(this.view(r)) }, now, {
-      managers: () => this.notifications.managerIds(m),
-      topOfChain: async () => (await this.onCall.managersOnCall(m, now)).userIds,
-    });
+    await this.clockAlerts.raise(
+      m,
+      { id: r.id, reference: r.reference, allocatedUserId: null, clocks: warnedClocks(this.view(r)) },
+      now,
+      this.clockAlerts.whileQueued(m, now),
+    );
   }
 
   /**
