@@ -9,7 +9,7 @@ import { BadRequestProblem, ConflictProblem, NotFoundProblem, PreconditionFailed
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { IsoDate, localDate } from '../statute/time';
-import { emailLookAlikeKey, lookingAlike } from '../statute/visible-text';
+import { confusableWith, emailLookAlikeKey } from '../statute/visible-text';
 import type { DoctorApprovalKind, DoctorContactNumber } from './doctor.entity';
 import {
   approvalOn as approvalsCovering,
@@ -426,8 +426,8 @@ export class DoctorsService {
       'SELECT id, email FROM doctors WHERE email IS NOT NULL AND ($1::uuid IS NULL OR id <> $1) ORDER BY created_at, id',
       [exceptId],
     );
-    const doctors = lookingAlike(email, held).filter((d) => d.email !== email);
-    const accounts = (await this.users.lookingLike(m, email)).filter((u) => u.email !== email);
+    const doctors = confusableWith(email, held);
+    const accounts = confusableWith(email, await this.users.lookingLike(m, email));
     if (!doctors.length && !accounts.length) return;
     const whose = doctors.length ? `doctor ${doctors[0].id}'s (${doctors[0].email})` : "a hub account's";
     throw new ConflictProblem(

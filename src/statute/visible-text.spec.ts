@@ -1,6 +1,7 @@
 import {
   canonicalName,
   emailAddressFault,
+  confusableWith,
   emailLookAlikeKey,
   lookingAlike,
   isBlankText,
@@ -193,5 +194,14 @@ describe('the addresses held that look like one given: the comparison every look
     ['another name', 'r.morgans@nhs.test', []],
   ])('%s (%j)', (_case, address, ids) => {
     expect(lookingAlike(address, held).map((h) => h.id)).toEqual(ids);
+  });
+
+  it.each<[string, string, string[]]>([
+    ['the same address is not confusable with itself, only with its look-alike', 'r.morgan@nhs.test', ['cyrillic']],
+    ['rn for m: both held look like it', 'r.rnorgan@nhs.test', ['plain', 'cyrillic']],
+    ['another domain, the very address held', 'r.morgan@nhs.example', []],
+    ['another name', 'r.morgans@nhs.test', []],
+  ])('confusable: %s (%j)', (_case, address, ids) => {
+    expect(confusableWith(address, held).map((h) => h.id)).toEqual(ids);
   });
 });

@@ -202,3 +202,12 @@ export function lookingAlike<T extends { email: string }>(address: string, held:
   const key = emailLookAlikeKey(address);
   return held.filter((h) => emailLookAlikeKey(h.email) === key);
 }
+
+/**
+ * Of the addresses held, those a reader cannot tell from `address` that are not the very address (lookingAlike less
+ * the same one): a doctor's email is refused when it looks like another's yet is not it (one of the two is a slip or
+ * an impersonation), and kept when it is the same (a practice's shared mailbox names no one else).
+ */
+export function confusableWith<T extends { email: string }>(address: string, held: readonly T[]): T[] {
+  return lookingAlike(address, held).filter((h) => h.email !== address);
+}
