@@ -104,9 +104,10 @@ type PageRow = {
  * by the service: what it paged about is no longer theirs to act on). A page the service closed is no one's answer: a
  * later page in the chain (the clock page of the AMHP the job was reallocated to) escalates if she leaves it (DUTY-03).
  * Nor is an acknowledgement of a page older than the chain's newest step 0: the AMHP who had the job (or a colleague
- * it was passed to then) answered for her time with it, not for the AMHP who holds it now, who was paged afresh.
+ * it was passed to then) answered for her time with it, not for the AMHP who holds it now, who was paged afresh; nor
+ * one of a page superseded (closeFor): it answered for an episode of the job that has ended.
  */
-const CHAIN_ANSWERED = `(bool_or(p.acknowledged_at IS NOT NULL AND p.closed_reason IS NULL
+const CHAIN_ANSWERED = `(bool_or(p.acknowledged_at IS NOT NULL AND p.closed_reason IS NULL AND p.superseded_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM pages n WHERE n.chain_key = p.chain_key AND n.step = 0 AND n.created_at > p.created_at))
      OR bool_and(p.acknowledged_at IS NOT NULL))`;
 
