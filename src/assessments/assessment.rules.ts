@@ -180,6 +180,12 @@ export function evaluationInstant(signedAt: Date | null, asAt: Date | null, now:
 export const EVENT_LEAD_MS = 7 * 86_400_000;
 
 /**
+ * An assessment's times, and the end of a detention (on an assessment or on a referral's stated s.2), are recorded at
+ * most this long after the fact (a record typed up late, or corrected): an earlier one is a mistyped year (422).
+ */
+export const RECORDED_LEAD_DAYS = 366;
+
+/**
  * Why a timeline event at `at` (ms) cannot be believed, or null: before the hub received the referral (nothing of
  * its handling happened before the hub heard of it: a slip of the thumb, or "earlier" taken as yesterday), or more
  * than EVENT_LEAD_MS before the assessment opened (a mistyped date).

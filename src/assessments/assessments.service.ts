@@ -82,6 +82,7 @@ import {
   type MadeApplication,
   OUTCOME_EVENTS,
   outcomeGate,
+  RECORDED_LEAD_DAYS,
   type EvaluationBasis,
 } from './assessment.rules';
 import { citationOf, type RuleId } from '../statute/rule-catalogue';
@@ -357,9 +358,6 @@ function detentionRemainingOf(d: StoredDetentionRemaining): DetentionRemaining {
     text: d.text,
   };
 }
-
-/** An assessment's times are recorded at most this long after the fact (a record typed up late, or corrected). */
-export const RECORDED_LEAD_DAYS = 366;
 
 /**
  * MHA assessments: the record of one assessment of a referral's person (who, where, every contact and its mode,

@@ -10,10 +10,8 @@ import { detentionEndNote, judgeDetentionEnd, type DetentionEndInput } from '../
 import type { DetentionEndKind, Discharger } from '../statute/assessment.types';
 import { formatLocal } from '../statute/clocks';
 import type { RuleId } from '../statute/rule-catalogue';
+import { RECORDED_LEAD_DAYS } from './assessment.rules';
 import type { DetentionEndDto } from './dto/assessment.dto';
-
-/** A detention's times are recorded at most this long after the fact (a record typed up late, or corrected). */
-export const DETENTION_END_LEAD_DAYS = 366;
 
 /** The end of a detention as it is kept (JSON: instants as ISO text). */
 export interface StoredDetentionEnd {
@@ -37,7 +35,7 @@ export interface DetentionEndTimes {
 /** The request's times, refused (422 naming the field) in the future or too long ago; before anything is read. */
 export function detentionEndTimes(dto: DetentionEndDto, now: Date): DetentionEndTimes {
   const given = (value: string | undefined, field: string) =>
-    value !== undefined ? recordedInstant(value, field, now, DETENTION_END_LEAD_DAYS) : null;
+    value !== undefined ? recordedInstant(value, field, now, RECORDED_LEAD_DAYS) : null;
   return {
     at: given(dto.at, 'at'),
     nearestRelativeNoticeAt: given(dto.nearestRelativeNoticeAt, 'nearestRelativeNoticeAt'),
