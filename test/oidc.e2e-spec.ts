@@ -86,6 +86,29 @@ describe('OIDC: bearer tokens from the council identity provider, verified again
     await me(await sign({ roles: ['manager'], email: 'morgan.lowe2@council.example' }, { sub: 'look-alike-other' })).expect(200);
   });
 
+  it("refuses a first sign-in whose email reads as a registered doctor's but is not it: 409 email-look-alike naming email, no account made, the doctor not named; the very same address signs in", async () => {
+    const manager = await sign({ roles: ['manager'], email: 'register.keeper@council.example' }, { sub: 'register-keeper' });
+    const doctor = (
+      await t.http
+        .post('/doctors')
+        .set('authorization', `Bearer ${manager}`)
+        .send({ name: 'Dr Owain Marsh', gmcNumber: '7654321', email: 'owain.marsh@nhs.example' })
+        .expect(201)
+    ).body as { id: string; email: string };
+    for (const [sub, email] of [
+      ['doctor-alike-rn', 'owain.rnarsh@nhs.example'],
+      ['doctor-alike-zero', 'Owain.Marsh@nhs.exarnple'],
+    ]) {
+      const res = await me(await sign({ roles: ['amhp'], email, name: 'Someone Else' }, { sub }));
+      expectProblem(res, 409, 'email-look-alike');
+      expect(res.body).toMatchObject({ errors: [expect.objectContaining({ field: 'email' })], lookAlikeDoctor: true });
+      expect(JSON.stringify(res.body)).not.toContain(doctor.id);
+      expect(JSON.stringify(res.body)).not.toContain(doctor.email);
+      expect(await usersWithSubject(sub)).toEqual([]);
+    }
+    await me(await sign({ roles: ['amhp'], email: 'Owain.Marsh@nhs.example' }, { sub: 'doctor-same' })).expect(200);
+  });
+
   it("finds the JWKS through the issuer's discovery document when OIDC_JWKS_URI is not set, and fetches it once", async () => {
     await me(await sign({ roles: ['amhp'] }, { sub: 'discovery-subject' })).expect(200);
     expect(idp.hitsOn(DISCOVERY_PATH)).toBe(1);

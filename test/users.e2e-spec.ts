@@ -93,6 +93,68 @@ describe('users admin: mass assignment (R5), If-Match (R9), Idempotency-Key (R10
     expect(await t.sql(`SELECT 1 FROM users WHERE display_name = 'Someone Else'`)).toEqual([]);
   });
 
+  describe("an address that reads as a registered doctor's", () => {
+    let gmc = 7_500_000;
+    const registerDoctor = async (email: string) =>
+      (
+        await t.http
+          .post('/doctors')
+          .set('authorization', admin.auth)
+          .send({ name: 'Dr Register', gmcNumber: String((gmc += 1)), email })
+          .expect(201)
+      ).body as { id: string; email: string };
+    const expectDoctorLookAlike = (body: Record<string, unknown>, doctor: { id: string; email: string }) => {
+      expect(body).toMatchObject({
+        status: 409,
+        code: 'email-look-alike',
+        errors: [{ field: 'email', messages: ["email looks the same as a registered doctor's address"] }],
+        lookAlikeDoctor: true,
+      });
+      expect(JSON.stringify(body)).not.toContain(doctor.id);
+      expect(JSON.stringify(body)).not.toContain(doctor.email);
+    };
+
+    it("a new account whose email reads as a doctor's on the register but is not it (rn for m, a digit one for an l) is 409 email-look-alike naming email, not naming the doctor, and nothing is made", async () => {
+      const doctor = await registerDoctor('morwen.hale@nhs.test');
+      for (const email of ['rnorwen.hale@nhs.test', 'morwen.ha1e@nhs.test', 'RNORWEN.HALE@nhs.test']) {
+        const res = await create({ email, displayName: 'Looks Like A Doctor', roles: ['amhp'] });
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+        expectDoctorLookAlike(res.body, doctor);
+      }
+      expect(await t.sql(`SELECT 1 FROM users WHERE display_name = 'Looks Like A Doctor'`)).toEqual([]);
+    });
+
+    it("the very same address as a doctor's (a doctor who also holds an account) makes the account, as a doctor's same address as an account's is kept", async () => {
+      await registerDoctor('dual.role@nhs.test');
+      const res = await create({ email: 'Dual.Role@nhs.test', displayName: 'Dual Role', roles: ['referrer'] }).expect(201);
+      expect(res.body.email).toBe('dual.role@nhs.test');
+    });
+
+    it("npm run create-admin refuses an address that reads as a doctor's alike, and makes nothing", async () => {
+      const doctor = await registerDoctor('ffion.lewis@nhs.test');
+      const refused = (await t.app
+        .get(DataSource)
+        .transaction((m) => createFirstAdmin(m, { email: 'Ffion.1ewis@nhs.test', displayName: 'Doctor Alike Admin', passwordHash: 'x' }))
+        .catch((err: unknown) => err)) as { status: number; code: string; extensions: Record<string, unknown> };
+      expectDoctorLookAlike({ status: refused.status, code: refused.code, ...refused.extensions }, doctor);
+      expect(await t.sql(`SELECT 1 FROM users WHERE display_name = 'Doctor Alike Admin'`)).toEqual([]);
+    });
+
+    it('a doctor and an account sent at once with addresses that read alike: one is kept and the other refused 409, never both', async () => {
+      for (let i = 0; i < 3; i++) {
+        const [doctor, account] = await Promise.all([
+          t.http
+            .post('/doctors')
+            .set('authorization', admin.auth)
+            .send({ name: 'Dr Race', gmcNumber: String((gmc += 1)), email: `race${i}.moss@nhs.test` }),
+          create({ email: `race${i}.rnoss@nhs.test`, displayName: 'Race Account', roles: ['amhp'] }),
+        ]);
+        expect([doctor.status, account.status].sort()).toEqual([201, 409]);
+        expect((doctor.status === 409 ? doctor : account).body.code).toBe('email-look-alike');
+      }
+    });
+  });
+
   describe('npm run create-admin (createFirstAdmin, in its own transaction)', () => {
     const createAdmin = (email: string, displayName = 'First Admin') =>
       t.app.get(DataSource).transaction((m) => createFirstAdmin(m, { email, displayName, passwordHash: 'not-a-real-hash' }));

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { ConflictProblem } from '../common/problem';
-import { emailLookAlikeKey, lookingAlike } from '../statute/visible-text';
+import { doctorEmailsSql } from '../doctors/doctors.tables';
+import { confusableWith, emailLookAlikeKey, lookingAlike } from '../statute/visible-text';
 
 /** An account's id and email. */
 export interface HeldAddress {
@@ -28,11 +29,26 @@ export async function accountsLookingLike(
 }
 
 /**
+ * Takes, for the rest of the caller's transaction, the turn of the form an address shares with those a reader cannot
+ * tell from it (emailLookAlikeKey): every check of an address against the accounts' and the doctors' (claimAccountEmail,
+ * the register's look-alike check) takes it first, so that two addresses looking alike sent at once, for two accounts,
+ * two doctors or one of each, are decided one after the other and not both kept.
+ */
+export async function takeEmailLookAlikeTurn(m: EntityManager, email: string): Promise<void> {
+  await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('email-look-alike:' || $1, 0))`, [emailLookAlikeKey(email)]);
+}
+
+/**
  * The one check of every way an account gets its address: POST /users, an account made on its first sign-in through
  * the council's identity provider, `npm run create-admin`, the demo seed. An address held by any account (active or
  * not), or one a reader cannot tell from it (another script's look-alike letters, 1 for l, rn for m), is refused:
- * 409 `email-taken` naming `field`, and nothing is made. Made in the caller's transaction, which takes its turn on the
- * form the addresses share (an advisory lock held to its end), so two looking alike sent at once are not both made.
+ * 409 `email-taken` naming `field`, and nothing is made. An address that reads as a doctor's on the register but is
+ * not the same address is refused as the register refuses a doctor's that reads as an account's (confusableWith):
+ * 409 `email-look-alike` naming `field`, saying only that it is a registered doctor's (`lookAlikeDoctor`), never whose
+ * nor the address; an AMHP writing to the one could be writing to the other, and one of the two is a slip or an
+ * impersonation. The very same address as a doctor's is kept: it names no one else (a doctor who also holds an
+ * account). Made in the caller's transaction, which takes its turn on the form the addresses share
+ * (takeEmailLookAlikeTurn, held to its end), so two looking alike sent at once are not both made.
  * `disclose`: whether the problem may name the account held (to an admin; not to someone signing in).
  */
 export async function claimAccountEmail(
@@ -41,22 +57,30 @@ export async function claimAccountEmail(
   options: { field?: string; exceptExternalSubject?: string; disclose?: boolean } = {},
 ): Promise<void> {
   const field = options.field ?? 'email';
-  await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('users:email-look-alike:' || $1, 0))`, [emailLookAlikeKey(email)]);
+  await takeEmailLookAlikeTurn(m, email);
   const [existing] = await accountsLookingLike(m, email, { exceptExternalSubject: options.exceptExternalSubject });
-  if (!existing) return;
-  const same = existing.email === email;
-  const errors = [{ field, messages: [same ? `${field} is held by another account` : `${field} looks the same as another account's`] }];
-  if (options.disclose === false)
+  if (existing) {
+    const same = existing.email === email;
+    const errors = [{ field, messages: [same ? `${field} is held by another account` : `${field} looks the same as another account's`] }];
+    if (options.disclose === false)
+      throw new ConflictProblem(
+        same
+          ? `Another account already uses the email address ${field} gives.`
+          : `Another account's email address looks the same as the one ${field} gives; an admin must sort out which is right.`,
+        'email-taken',
+        { errors },
+      );
     throw new ConflictProblem(
-      same
-        ? `Another account already uses the email address ${field} gives.`
-        : `Another account's email address looks the same as the one ${field} gives; an admin must sort out which is right.`,
+      same ? `A user with email ${email} already exists.` : `A user with an email that looks the same (${existing.email}) already exists.`,
       'email-taken',
-      { errors },
+      { existingId: existing.id, errors },
     );
-  throw new ConflictProblem(
-    same ? `A user with email ${email} already exists.` : `A user with an email that looks the same (${existing.email}) already exists.`,
-    'email-taken',
-    { existingId: existing.id, errors },
-  );
+  }
+  const doctors = confusableWith(email, await m.query<Array<{ id: string; email: string }>>(doctorEmailsSql()));
+  if (doctors.length)
+    throw new ConflictProblem(
+      `${field} looks the same as a registered doctor's but is not the same address: check which is right before it is kept.`,
+      'email-look-alike',
+      { errors: [{ field, messages: [`${field} looks the same as a registered doctor's address`] }], lookAlikeDoctor: true },
+    );
 }

@@ -241,7 +241,8 @@ export class AuthService {
         const email = claims.email ?? `${claims.subject}@${new URL(this.config.oidcIssuer!).hostname}`;
         const actor = { userId: '', roles: claims.roles };
         // A new account's address goes through the one look-alike check (claimAccountEmail): held by another account,
-        // or one a reader cannot tell from it, is 409 email-taken and no account is made. The subject's own account,
+        // or one a reader cannot tell from it, is 409 email-taken (one reading as a registered doctor's, 409
+        // email-look-alike) and no account is made. The subject's own account,
         // made meanwhile by a request of its own, is not another.
         if (!user) await claimAccountEmail(m, email, { field: 'email', exceptExternalSubject: claims.subject, disclose: false });
         const [inserted]: Row[] = await m

@@ -8,7 +8,8 @@ import { claimAccountEmail } from './account-email';
  * `npm run create-admin`: the first admin of a new installation, in the caller's transaction, audited as any account
  * made (`user.create`, via create-admin). Its address is taken as POST /users takes one: trimmed and in lower case,
  * refused if it is not an address or could be taken for another (emailAddressFault), and refused if an account holds
- * it or one a reader cannot tell from it (claimAccountEmail, 409 email-taken). The account's id and address.
+ * it or one a reader cannot tell from it (claimAccountEmail, 409 email-taken), or if it reads as a registered doctor's
+ * but is not it (409 email-look-alike). The account's id and address.
  */
 export async function createFirstAdmin(
   m: EntityManager,

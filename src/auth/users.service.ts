@@ -159,7 +159,8 @@ export class UsersService {
     const passwordHash = dto.password ? await hashPassword(dto.password) : null;
     return this.db.transaction(async (m) => {
       const repo = m.getRepository(UserEntity);
-      // The same address, or one a reader cannot tell from it, held by any account: 409 email-taken.
+      // The same address, or one a reader cannot tell from it, held by any account: 409 email-taken; one that reads as a
+      // registered doctor's but is not it: 409 email-look-alike.
       await claimAccountEmail(m, dto.email);
       const user = await repo.save(
         repo.create({

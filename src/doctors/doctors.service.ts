@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { takeEmailLookAlikeTurn } from '../auth/account-email';
 import { UsersService } from '../auth/users.service';
 import { Clock } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
@@ -9,8 +10,9 @@ import { BadRequestProblem, ConflictProblem, NotFoundProblem, PreconditionFailed
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { IsoDate, localDate } from '../statute/time';
-import { confusableWith, emailLookAlikeKey } from '../statute/visible-text';
+import { confusableWith } from '../statute/visible-text';
 import type { DoctorApprovalKind, DoctorContactNumber } from './doctor.entity';
+import { doctorEmailsSql } from './doctors.tables';
 import {
   approvalOn as approvalsCovering,
   displayPhone,
@@ -416,16 +418,14 @@ export class DoctorsService {
    * 409 `email-look-alike` naming `email`, and nothing changes. An AMHP writing to the doctor she picked from the
    * register could otherwise be writing to someone else, and one of the two addresses is a slip or an impersonation
    * the manager must sort out. The very same address is not refused: it names no one else (a practice's shared
-   * mailbox, a doctor who also holds an account). The doctors' addresses are compared under a lock on the form they
-   * share, so two looking alike sent at once are not both kept.
+   * mailbox, a doctor who also holds an account). The addresses are compared in the turn of the form they share
+   * (takeEmailLookAlikeTurn), which an account's address takes too (claimAccountEmail, which refuses one reading as a
+   * doctor's alike), so two looking alike sent at once, two doctors' or a doctor's and an account's, are not both kept.
    */
   private async refuseLookAlikeEmail(m: EntityManager, email: string | null | undefined, exceptId: string | null): Promise<void> {
     if (!email) return;
-    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('doctors:email-look-alike:' || $1, 0))`, [emailLookAlikeKey(email)]);
-    const held: Array<{ id: string; email: string }> = await m.query(
-      'SELECT id, email FROM doctors WHERE email IS NOT NULL AND ($1::uuid IS NULL OR id <> $1) ORDER BY created_at, id',
-      [exceptId],
-    );
+    await takeEmailLookAlikeTurn(m, email);
+    const held: Array<{ id: string; email: string }> = await m.query(doctorEmailsSql('$1::uuid IS NULL OR d.id <> $1'), [exceptId]);
     const doctors = confusableWith(email, held);
     const accounts = confusableWith(email, await this.users.lookingLike(m, email));
     if (!doctors.length && !accounts.length) return;

@@ -205,8 +205,9 @@ export function lookingAlike<T extends { email: string }>(address: string, held:
 
 /**
  * Of the addresses held, those a reader cannot tell from `address` that are not the very address (lookingAlike less
- * the same one): a doctor's email is refused when it looks like another's yet is not it (one of the two is a slip or
- * an impersonation), and kept when it is the same (a practice's shared mailbox names no one else).
+ * the same one): a doctor's email is refused when it looks like another doctor's or an account's yet is not it, and an
+ * account's when it looks like a doctor's yet is not it (one of the two is a slip or an impersonation); either is kept
+ * when it is the same (a practice's shared mailbox, a doctor who also holds an account, names no one else).
  */
 export function confusableWith<T extends { email: string }>(address: string, held: readonly T[]): T[] {
   return lookingAlike(address, held).filter((h) => h.email !== address);

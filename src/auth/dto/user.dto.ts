@@ -23,7 +23,7 @@ export class CreateUserDto {
   @ApiProperty({
     example: 'a.amhp@council.gov.uk',
     description:
-      'Kept in lower case. Refused (400): invisible or formatting characters, text not in its composed form (NFKC), a non-ASCII domain (give it as xn--), a local part mixing scripts or with non-ASCII symbols. 409 email-taken: the address, or one a reader cannot tell from it (look-alike letters of another script, 1 for l), is held by an account.',
+      "Kept in lower case. Refused (400): invisible or formatting characters, text not in its composed form (NFKC), a non-ASCII domain (give it as xn--), a local part mixing scripts or with non-ASCII symbols. 409 email-taken: the address, or one a reader cannot tell from it (look-alike letters of another script, 1 for l), is held by an account. 409 email-look-alike: it reads as a registered doctor's address but is not the same (the same address is kept: a doctor who also holds an account).",
   })
   @Transform(lower)
   @IsEmail()
