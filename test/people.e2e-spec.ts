@@ -1103,6 +1103,136 @@ describe('people: recording, reading and finding the subjects of referrals (audi
         expect((await as(manager).get(`/people/${p.id}`).expect(200)).body).toMatchObject({ sameAs: null, nhsNumber: nhs });
     });
 
+    describe("a record waiting on two of the holder's matches at once", () => {
+      /** The holder's matches as a manager lists them (every status), and each record each lists: pending person, then intakes. */
+      const holdersMatches = async (holderId: string) =>
+        (
+          (await as(manager).get('/people/matches?status=all&limit=100').expect(200)).body.items as Array<{
+            id: string;
+            status: string;
+            candidatePerson: { id: string };
+            pendingPerson: { id: string };
+            intakes: Array<{ personId: string }>;
+          }>
+        )
+          .filter((x) => x.candidatePerson.id === holderId)
+          .map((x) => ({ id: x.id, status: x.status, records: [x.pendingPerson.id, ...x.intakes.map((i) => i.personId)] }));
+      /** No record counted on two pending matches, and no match that no longer waits listing intakes. */
+      const expectClean = (matches: Array<{ status: string; records: string[] }>) => {
+        const waiting = matches.filter((x) => x.status === 'pending').flatMap((x) => x.records);
+        expect(waiting).toEqual([...new Set(waiting)]);
+        for (const x of matches.filter((y) => y.status === 'withdrawn')) expect(x.records).toHaveLength(1);
+      };
+
+      it("an intake of one AMHP's match given the holder's number by another AMHP is counted on that match, not queued again: one match lists it, and when the pending person is given another number it takes its place", async () => {
+        const holder = await person();
+        const [a, b] = [await t.user(['amhp']), await t.user(['amhp'])];
+        const [first, second] = [await person({ nhsNumber: undefined }), await person({ nhsNumber: undefined })];
+        for (const w of [a, b]) for (const p of [first, second]) await grant(w.id, p.id, 'allocated');
+        await as(a).patch(`/people/${first.id}`, { nhsNumber: holder.nhsNumber }, '"v1"').expect(200);
+        await as(a).patch(`/people/${second.id}`, { nhsNumber: holder.nhsNumber }, '"v1"').expect(200);
+        // Another AMHP sends the same number for the record already waiting as an intake: counted on that match.
+        const again = await as(b).patch(`/people/${second.id}`, { nhsNumber: holder.nhsNumber }, '"v2"').expect(200);
+        expect(again.body.nhsNumber).toBe(holder.nhsNumber);
+        let matches = await holdersMatches(holder.id);
+        expect(matches).toEqual([{ id: expect.any(String), status: 'pending', records: [first.id, second.id] }]);
+        expect(await t.sql(`SELECT attempts FROM person_matches WHERE id = $1`, [matches[0].id])).toEqual([{ attempts: 3 }]);
+        const [audit] = await t.sql<{ actor_id: string; resource_id: string; details: Record<string, unknown> }>(
+          `SELECT actor_id, resource_id, details FROM audit_events WHERE action = 'person.match' AND actor_id = $1`,
+          [b.id],
+        );
+        expect(audit).toMatchObject({
+          resource_id: matches[0].id,
+          details: { pendingPersonId: first.id, intakePersonId: second.id, attempts: 3 },
+        });
+        // The pending person's later number: the intake takes its place; nothing is counted twice.
+        const fresh = nhsNumber();
+        identifying.push(fresh);
+        await as(a).patch(`/people/${first.id}`, { nhsNumber: fresh }, '"v2"').expect(200);
+        matches = await holdersMatches(holder.id);
+        expect(matches).toEqual([{ id: matches[0].id, status: 'pending', records: [second.id] }]);
+        expectClean(matches);
+      });
+
+      it("a match whose every intake waits in a match of its own to the same holder (kept from before) is withdrawn with its pending person's later number, leaving those intakes to their own matches: none listed twice, none left on the withdrawn match, each audited", async () => {
+        const holder = await person();
+        const [a, b] = [await t.user(['amhp']), await t.user(['amhp'])];
+        const records = [
+          await person({ nhsNumber: undefined }),
+          await person({ nhsNumber: undefined }),
+          await person({ nhsNumber: undefined }),
+        ];
+        const [first, second, third] = records;
+        for (const p of records) await grant(a.id, p.id, 'allocated');
+        for (const p of records) await as(a).patch(`/people/${p.id}`, { nhsNumber: holder.nhsNumber }, '"v1"').expect(200);
+        const [m1] = await holdersMatches(holder.id);
+        expect(m1.records).toEqual([first.id, second.id, third.id]);
+        // As stored before a record waiting as an intake was counted on its match: each intake also the pending person
+        // of a match of its own to the holder, by another AMHP.
+        for (const p of [second, third])
+          await t.sql(
+            `INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at, last_requested_at)
+             VALUES ($1, $2, $3, $4, now(), now())`,
+            [p.id, holder.id, holder.nhsNumber, b.id],
+          );
+        const fresh = nhsNumber();
+        identifying.push(fresh);
+        await as(a).patch(`/people/${first.id}`, { nhsNumber: fresh }, '"v2"').expect(200);
+        const matches = await holdersMatches(holder.id);
+        expect(matches.find((x) => x.id === m1.id)).toEqual({ id: m1.id, status: 'withdrawn', records: [first.id] });
+        expect(matches.filter((x) => x.status === 'pending').map((x) => x.records)).toEqual(
+          expect.arrayContaining([[second.id], [third.id]]),
+        );
+        expectClean(matches);
+        expect(
+          await t.sql(`SELECT details FROM audit_events WHERE action = 'person.match-withdraw' AND resource_id = $1`, [m1.id]),
+        ).toEqual([
+          {
+            details: {
+              personId: first.id,
+              part: 'pending-person',
+              status: 'withdrawn',
+              pendingPersonId: first.id,
+              intakesLeftToOwnMatch: [second.id, third.id].sort(),
+              reason: 'nhs-number-superseded',
+              via: 'person-update',
+            },
+          },
+        ]);
+        // Each intake is settled by its own match; the withdrawn one settles nothing.
+        await as(manager).post(`/people/matches/${m1.id}/resolve`, { outcome: 'same-person' }).expect(409);
+        for (const x of matches.filter((y) => y.status === 'pending'))
+          await as(manager).post(`/people/matches/${x.id}/resolve`, { outcome: 'same-person' }).expect(200);
+        for (const p of [second, third]) expect((await as(manager).get(`/people/${p.id}`).expect(200)).body.sameAs).toBe(holder.id);
+      });
+
+      it('when some intakes wait in a match of their own (kept from before) and one does not, that one takes the pending place and the others leave to their own matches', async () => {
+        const holder = await person();
+        const [a, b] = [await t.user(['amhp']), await t.user(['amhp'])];
+        const records = [
+          await person({ nhsNumber: undefined }),
+          await person({ nhsNumber: undefined }),
+          await person({ nhsNumber: undefined }),
+        ];
+        const [first, second, third] = records;
+        for (const p of records) await grant(a.id, p.id, 'allocated');
+        for (const p of records) await as(a).patch(`/people/${p.id}`, { nhsNumber: holder.nhsNumber }, '"v1"').expect(200);
+        const [m1] = await holdersMatches(holder.id);
+        await t.sql(
+          `INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at, last_requested_at)
+           VALUES ($1, $2, $3, $4, now(), now())`,
+          [second.id, holder.id, holder.nhsNumber, b.id],
+        );
+        const fresh = nhsNumber();
+        identifying.push(fresh);
+        await as(a).patch(`/people/${first.id}`, { nhsNumber: fresh }, '"v2"').expect(200);
+        const matches = await holdersMatches(holder.id);
+        expect(matches.find((x) => x.id === m1.id)).toEqual({ id: m1.id, status: 'pending', records: [third.id] });
+        expect(matches.filter((x) => x.id !== m1.id)).toEqual([{ id: expect.any(String), status: 'pending', records: [second.id] }]);
+        expectClean(matches);
+      });
+    });
+
     it('an AMHP who gives a held NHS number to a record that had a number of its own cannot tell it was held: the record gives up its old number as it would for a new one (not found by it, free for another record), and shows the new', async () => {
       const holder = await person();
       const worker = await t.user(['amhp']);

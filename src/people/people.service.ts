@@ -100,18 +100,22 @@ type AttachedRow = PersonAccessRow & {
  * The caller's own match to the holder for that number still waiting is not queued again (one match per caller,
  * number and holder, however often and by whichever route they send it: no account can flood the managers' queue):
  * it counts one more attempt, and a person other than its pending person is linked to it as one of its intakes (kept
- * without the number, as the pending person is, and settled with the match). Otherwise a new pending match is left;
- * another caller's match of the same pair of records waiting already counts the attempt instead (one pending per pair).
+ * without the number, as the pending person is, and settled with the match). A match to the holder for that number
+ * the person already waits in, as its pending person or an intake, whoever raised it, comes first: it counts the
+ * attempt and the person is not linked to another (a record waits on one match to a holder, so no manager sees it
+ * counted twice, and no match is withdrawn still listing a record that waits on another). Otherwise a new pending
+ * match is left.
  * The fold is decided on the match's row as the update finds it: a manager resolving that match meanwhile leaves it
  * resolved, and the person then gets a pending match of its own, never an intake of a match already settled. Callers
  * hold the number's lock (personNumberLockSql) from an earlier statement, so the look for the open match and the write
  * are one step.
  */
 function pendingMatchSql(p: { person: string; holder: string; nhsNumber: string; user: string; at: string }): string {
+  const waitsIn = `(pm.pending_person_id = ${p.person} OR pm.id IN (SELECT i.match_id FROM person_match_intakes i WHERE i.person_id = ${p.person}))`;
   return `open AS (SELECT pm.id, pm.pending_person_id FROM person_matches pm
-                    WHERE pm.candidate_person_id = ${p.holder} AND pm.nhs_number = ${p.nhsNumber} AND pm.requested_by = ${p.user}
-                      AND pm.status = 'pending' AND ${p.person} IS NOT NULL
-                    ORDER BY pm.requested_at, pm.id LIMIT 1),
+                    WHERE pm.candidate_person_id = ${p.holder} AND pm.nhs_number = ${p.nhsNumber} AND pm.status = 'pending'
+                      AND ${p.person} IS NOT NULL AND (pm.requested_by = ${p.user} OR ${waitsIn})
+                    ORDER BY ${waitsIn} DESC, pm.requested_at, pm.id LIMIT 1),
        repeated AS (UPDATE person_matches pm SET attempts = pm.attempts + 1, last_requested_at = ${p.at} FROM open
                      WHERE pm.id = open.id AND pm.status = 'pending' RETURNING pm.id, pm.attempts, open.pending_person_id),
        linked AS (INSERT INTO person_match_intakes (match_id, person_id, requested_at, attempt)
@@ -158,8 +162,11 @@ const claimLocksSql = (nhsNumber: string, person: string): string =>
  *
  * The person's part goes from each pending match it is in for another number (the match for the number claimed, to
  * its holder, is the one pendingMatchSql counts): as an intake, its link; as the pending person, the oldest intake
- * takes its place (one not waiting already in a pending match of its own to the same holder); a match left with no
- * record is `withdrawn` (no longer in the managers' queue; resolving it is 409). The match's version moves. Callers
+ * takes its place. An intake that also waits in another pending match to the same holder (as its pending person or
+ * an intake: kept from before pendingMatchSql counted a record on the match it waits in) never takes the place: it
+ * leaves this match, to be settled by that one (`intakesLeft`), so that no record is counted on two of the holder's
+ * matches and none is left on a withdrawn one. A match left with no record is `withdrawn` (no longer in the managers'
+ * queue; resolving it is 409). The match's version moves. Callers
  * hold the locks of those numbers (claimLocksSql) from an earlier statement; a manager resolving a match meanwhile
  * leaves it resolved (the update finds it no longer pending).
  */
@@ -169,10 +176,15 @@ function withdrawnPartsSql(p: { person: string; claims: string; nhsNumber: strin
                        AND (pm.pending_person_id = ${p.person}
                             OR pm.id IN (SELECT i.match_id FROM person_match_intakes i WHERE i.person_id = ${p.person}))
                        AND pm.nhs_number IS DISTINCT FROM ${p.nhsNumber} AND pm.candidate_person_id IS DISTINCT FROM ${p.holder}),
+       elsewhere AS (SELECT pt.id, i.person_id FROM parts pt JOIN person_match_intakes i ON i.match_id = pt.id
+                      WHERE pt.was_pending
+                        AND EXISTS (SELECT 1 FROM person_matches o WHERE o.status = 'pending' AND o.id <> pt.id
+                                       AND o.candidate_person_id = pt.candidate_person_id
+                                       AND (o.pending_person_id = i.person_id
+                                            OR o.id IN (SELECT j.match_id FROM person_match_intakes j WHERE j.person_id = i.person_id)))),
        promoted AS (SELECT DISTINCT ON (pt.id) pt.id, i.person_id FROM parts pt JOIN person_match_intakes i ON i.match_id = pt.id
                      WHERE pt.was_pending
-                       AND NOT EXISTS (SELECT 1 FROM person_matches o WHERE o.status = 'pending' AND o.id <> pt.id
-                                          AND o.pending_person_id = i.person_id AND o.candidate_person_id = pt.candidate_person_id)
+                       AND NOT EXISTS (SELECT 1 FROM elsewhere e WHERE e.id = pt.id AND e.person_id = i.person_id)
                      ORDER BY pt.id, i.attempt, i.person_id),
        withdrawn AS (UPDATE person_matches pm
                         SET pending_person_id = coalesce(pr.person_id, pm.pending_person_id),
@@ -184,15 +196,28 @@ function withdrawnPartsSql(p: { person: string; claims: string; nhsNumber: strin
                       WHERE pm.id = pt.id AND pm.status = 'pending'
                       RETURNING pm.id, pm.status, pm.candidate_person_id, pm.pending_person_id, pt.was_pending),
        unlinked AS (DELETE FROM person_match_intakes i USING withdrawn w
-                     WHERE i.match_id = w.id AND (i.person_id = ${p.person} OR i.person_id = w.pending_person_id) RETURNING i.match_id)`;
+                     WHERE i.match_id = w.id
+                       AND (i.person_id = ${p.person} OR i.person_id = w.pending_person_id
+                            OR EXISTS (SELECT 1 FROM elsewhere e WHERE e.id = w.id AND e.person_id = i.person_id))
+                     RETURNING i.match_id, i.person_id, EXISTS (SELECT 1 FROM elsewhere e WHERE e.id = w.id AND e.person_id = i.person_id) AS left_to_own)`;
 }
 
 /** A match the change of a person withdrew from (withdrawnPartsSql), as its statement reads it back. */
-type WithdrawnPart = { id: string; status: 'pending' | 'withdrawn'; candidateId: string; pendingPersonId: string; wasPending: boolean };
+type WithdrawnPart = {
+  id: string;
+  status: 'pending' | 'withdrawn';
+  candidateId: string;
+  pendingPersonId: string;
+  wasPending: boolean;
+  /** Its intakes that left it for the match of their own to the same holder they wait in. */
+  intakesLeft: string[];
+};
 
 /** The statement's read of its `withdrawn` CTE: a JSON array of WithdrawnPart. */
 const WITHDRAWN_PARTS = `(SELECT coalesce(json_agg(json_build_object('id', w.id, 'status', w.status, 'candidateId', w.candidate_person_id,
-                           'pendingPersonId', w.pending_person_id, 'wasPending', w.was_pending) ORDER BY w.id), '[]') FROM withdrawn w)`;
+                           'pendingPersonId', w.pending_person_id, 'wasPending', w.was_pending,
+                           'intakesLeft', coalesce((SELECT json_agg(u.person_id ORDER BY u.person_id) FROM unlinked u
+                                                     WHERE u.match_id = w.id AND u.left_to_own), '[]')) ORDER BY w.id), '[]') FROM withdrawn w)`;
 
 /**
  * POST /people's and intake's second statement, the same whether the number ($2) is held or not: the new person ($1)
@@ -878,6 +903,8 @@ export class PeopleService {
             part: w.wasPending ? 'pending-person' : 'intake',
             status: w.status,
             pendingPersonId: w.pendingPersonId,
+            // Intakes that wait in a match of their own to the holder, left to it (withdrawnPartsSql).
+            ...(w.intakesLeft.length ? { intakesLeftToOwnMatch: w.intakesLeft } : {}),
             reason: 'nhs-number-superseded',
             via: 'person-update',
           },
