@@ -895,8 +895,10 @@ describe('people: recording, reading and finding the subjects of referrals (audi
             )
           ).map((a) => a.details.pendingPersonId),
         ).toEqual([first.id, second.id, posted.id, third.id]);
-        // Resolved, the number waits on nothing: a new change by her is a match of its own again.
-        await as(worker).patch(`/people/${first.id}`, { nhsNumber: holder.nhsNumber }, '"v2"').expect(200);
+        // Resolved, the number waits on nothing: a new change by her is a match of its own again. Resolving changed each
+        // record it settled (it no longer shows the number it waited on), so its version moved on.
+        expect((await as(worker).get(`/people/${first.id}`).expect(200)).headers.etag).toBe('"v3"');
+        await as(worker).patch(`/people/${first.id}`, { nhsNumber: holder.nhsNumber }, '"v3"').expect(200);
         expect(
           await t.sql(`SELECT attempts FROM person_matches WHERE candidate_person_id = $1 AND requested_by = $2 AND status = 'pending'`, [
             holder.id,
@@ -1230,6 +1232,113 @@ describe('people: recording, reading and finding the subjects of referrals (audi
         expect(matches.find((x) => x.id === m1.id)).toEqual({ id: m1.id, status: 'pending', records: [third.id] });
         expect(matches.filter((x) => x.id !== m1.id)).toEqual([{ id: expect.any(String), status: 'pending', records: [second.id] }]);
         expectClean(matches);
+      });
+    });
+
+    describe('a later number and a manager resolving the same match at the same moment', () => {
+      /** A record an AMHP gave a held number, waiting alone in its match; her next change is sent with the ETag she read. */
+      async function waiting() {
+        const holder = await person();
+        const worker = await t.user(['amhp']);
+        const mine = await person({ nhsNumber: undefined });
+        await grant(worker.id, mine.id, 'allocated');
+        const etag = (await as(worker).patch(`/people/${mine.id}`, { nhsNumber: holder.nhsNumber }, '"v1"').expect(200)).headers.etag;
+        const [{ id: matchId }] = await t.sql<{ id: string }>(`SELECT id FROM person_matches WHERE pending_person_id = $1`, [mine.id]);
+        const later = nhsNumber();
+        identifying.push(later);
+        return {
+          holder,
+          mine,
+          matchId,
+          later,
+          withdraw: () => as(worker).patch(`/people/${mine.id}`, { nhsNumber: later }, etag),
+          resolve: () => as(manager).post(`/people/matches/${matchId}/resolve`, { outcome: 'same-person' }),
+        };
+      }
+      const audited = async (matchId: string) =>
+        (await t.sql<{ action: string }>(`SELECT action FROM audit_events WHERE resource_id = $1 ORDER BY id`, [matchId])).map(
+          (a) => a.action,
+        );
+
+      /** Whoever won, the record, the match and the audit say the same. */
+      async function expectWinner(w: Awaited<ReturnType<typeof waiting>>, winner: 'withdraw' | 'resolve') {
+        const [match] = await t.sql<{ status: string }>(`SELECT status FROM person_matches WHERE id = $1`, [w.matchId]);
+        const record = (await as(manager).get(`/people/${w.mine.id}`).expect(200)).body;
+        if (winner === 'withdraw') {
+          expect(match.status).toBe('withdrawn');
+          expect(record).toMatchObject({ nhsNumber: w.later, sameAs: null });
+          expect(await audited(w.matchId)).toEqual(['person.match', 'person.match-withdraw']);
+        } else {
+          expect(match.status).toBe('same-person');
+          expect(record).toMatchObject({ nhsNumber: null, sameAs: w.holder.id });
+          expect(await audited(w.matchId)).toEqual(['person.match', 'person.match-resolve', 'referral.person-matched']);
+        }
+        // The record's changes audited: her first, then the later number only if it was written.
+        expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'person.update' AND resource_id = $1`, [w.mine.id])).toHaveLength(
+          winner === 'withdraw' ? 2 : 1,
+        );
+        expect(await t.sql(`SELECT nhs_number FROM persons WHERE id = $1`, [w.mine.id])).toEqual([
+          { nhs_number: winner === 'withdraw' ? w.later : null },
+        ]);
+      }
+
+      it('the later number first: resolving is then 409 match-withdrawn, and the record keeps the number', async () => {
+        const w = await waiting();
+        await w.withdraw().expect(200);
+        const res = await w.resolve().expect(409);
+        expect(res.body).toMatchObject({ code: 'match-withdrawn' });
+        await expectWinner(w, 'withdraw');
+      });
+
+      it('the resolution first: the later number sent with the ETag read before it is 412 (the record changed: it was confirmed as the holder), and nothing of it is written', async () => {
+        const w = await waiting();
+        await w.resolve().expect(200);
+        const res = await w.withdraw().expect(412);
+        expect(res.headers['content-type']).toMatch(/problem\+json/);
+        await expectWinner(w, 'resolve');
+      });
+
+      it('both at once: never a 500; one wins, the other is 409 or 412 saying why, and the record, the match and the audit agree with the winner', async () => {
+        for (let i = 0; i < 6; i++) {
+          const w = await waiting();
+          const [withdrawn, resolved] = await Promise.all([w.withdraw(), w.resolve()]);
+          expect([withdrawn.status, resolved.status]).toEqual(withdrawn.status === 200 ? [200, 409] : [412, 200]);
+          if (resolved.status === 409) expect(resolved.body).toMatchObject({ code: 'match-withdrawn' });
+          await expectWinner(w, withdrawn.status === 200 ? 'withdraw' : 'resolve');
+        }
+      });
+
+      it("an intake's later number and the match's resolution at once: never a 500; the intake either leaves the match first (the match then settles only its pending person) or is settled with it (its later number then 412), and the records and the audit agree", async () => {
+        for (let i = 0; i < 6; i++) {
+          const holder = await person();
+          const worker = await t.user(['amhp']);
+          const [pend, intake] = [await person({ nhsNumber: undefined }), await person({ nhsNumber: undefined })];
+          for (const p of [pend, intake]) await grant(worker.id, p.id, 'allocated');
+          await as(worker).patch(`/people/${pend.id}`, { nhsNumber: holder.nhsNumber }, '"v1"').expect(200);
+          const etag = (await as(worker).patch(`/people/${intake.id}`, { nhsNumber: holder.nhsNumber }, '"v1"').expect(200)).headers.etag;
+          const [{ id: matchId }] = await t.sql<{ id: string }>(`SELECT id FROM person_matches WHERE pending_person_id = $1`, [pend.id]);
+          const later = nhsNumber();
+          identifying.push(later);
+          const [withdrawn, resolved] = await Promise.all([
+            as(worker).patch(`/people/${intake.id}`, { nhsNumber: later }, etag),
+            as(manager).post(`/people/matches/${matchId}/resolve`, { outcome: 'same-person' }),
+          ]);
+          expect([withdrawn.status, resolved.status]).toEqual([withdrawn.status === 200 ? 200 : 412, 200]);
+          const left = withdrawn.status === 200;
+          expect(resolved.body.intakes.map((x: { personId: string }) => x.personId)).toEqual(left ? [] : [intake.id]);
+          expect((await as(manager).get(`/people/${pend.id}`).expect(200)).body.sameAs).toBe(holder.id);
+          expect((await as(manager).get(`/people/${intake.id}`).expect(200)).body).toMatchObject(
+            left ? { sameAs: null, nhsNumber: later } : { sameAs: holder.id, nhsNumber: null },
+          );
+          const settled = await t.sql<{ details: { pendingPersonId: string } }>(
+            `SELECT details FROM audit_events WHERE action = 'person.match-resolve' AND resource_id = $1 ORDER BY id`,
+            [matchId],
+          );
+          expect(settled.map((a) => a.details.pendingPersonId)).toEqual(left ? [pend.id] : [pend.id, intake.id]);
+          expect(
+            await t.sql(`SELECT 1 FROM audit_events WHERE action = 'person.match-withdraw' AND resource_id = $1`, [matchId]),
+          ).toHaveLength(left ? 1 : 0);
+        }
       });
     });
 

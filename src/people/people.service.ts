@@ -652,8 +652,17 @@ export class PeopleService {
    * Settles a pending match inside the caller's transaction (which moves the referrals on `same-person`): 404 for
    * no such match, 409 `match-resolved` when it was resolved already (also when two managers race), `match-withdrawn`
    * when its record's later number superseded it.
+   *
+   * PERSON-MATCH: it first takes the lock on the match's number, as whatever raises, counts or withdraws from a match
+   * does (personNumberLockSql; a PATCH /people/{id} giving a record waiting on it a later number, claimLocksSql), so
+   * that the two are decided one after the other, never both: the later number first, the match is withdrawn and this
+   * is 409 `match-withdrawn` (or, another record having taken the pending place, settles that one); the resolution
+   * first, every record it settles changes (it no longer shows the number it waited on; `sameAs` on `same-person`), so
+   * its version moves, and a change sent on the version read before is 412 rather than written to a record confirmed
+   * meanwhile.
    */
   async settleMatch(m: EntityManager, actor: Actor, id: string, outcome: 'same-person' | 'different-person'): Promise<PersonMatchDto> {
+    await m.query(`SELECT ${personNumberLockSql('pm.nhs_number')} FROM person_matches pm WHERE pm.id = $1`, [id]);
     const [[row]]: PersonMatchRow[][] = await m.query(
       `UPDATE person_matches SET status = $2, resolved_by = $3, resolved_at = $4, version = version + 1
         WHERE id = $1 AND status = 'pending' RETURNING id`,
@@ -680,6 +689,7 @@ export class PeopleService {
     }
     const [full]: PersonMatchRow[] = await m.query(`${MATCH_SELECT} WHERE pm.id = $1`, [id]);
     const match = matchView(full);
+    await m.query('UPDATE persons SET version = version + 1, updated_at = now() WHERE id = ANY($1::uuid[])', [matchedPersonIds(match)]);
     // The pending person, then each intake folded into the match (the same caller's repeats of the number): each is
     // settled as the pending person is, each audited, in this transaction.
     for (const pendingPersonId of matchedPersonIds(match)) {
