@@ -66,6 +66,7 @@ import * as m62 from './1796488000000-PersonMatchFold';
 import * as m63 from './1796491000000-PersonMatchWithdrawn';
 import * as m64 from './1796492000000-ShiftEditedIndividually';
 import * as m65 from './1796493000000-PagesSupersededByNewEpisode';
+import * as m66 from './1796510000000-RotaDays';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -134,4 +135,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m63),
   ...Object.values(m64),
   ...Object.values(m65),
+  ...Object.values(m66),
 ];

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
@@ -11,6 +12,7 @@ import {
   BankHolidayChangeDto,
   BankHolidayDto,
   CreatePatternDto,
+  GenerateResultDto,
   PatternChangeDto,
   PatternDto,
   PutBankHolidayDto,
@@ -63,7 +65,12 @@ export class PatternsService {
     );
   }
 
-  async create(body: CreatePatternDto): Promise<PatternDto> {
+  /**
+   * Adds a pattern. From today, the days already on the rota (ShiftsService.generatedOn) get the shifts it calls for
+   * in the same transaction (ShiftsService.reconcileIn, never one already over: ROTA-WORKED); the days not yet
+   * generated are left for generate. The answer's `rota` says what it did.
+   */
+  async create(actor: Actor, body: CreatePatternDto): Promise<PatternChangeDto> {
     if (body.startTime === body.endTime)
       throw unprocessableField(
         'endTime',
@@ -75,6 +82,7 @@ export class PatternsService {
     inRotaYears({ validFrom: body.validFrom, validTo: body.validTo });
     refuseDates(patternDatesRefusal({ validFrom: body.validFrom, validTo: body.validTo }, this.today()));
     return this.db.transaction(async (m) => {
+      await this.shifts.lockRota(m);
       const repo = m.getRepository(ShiftPatternEntity);
       const p = await repo.save(
         repo.create({
@@ -85,25 +93,54 @@ export class PatternsService {
           active: true,
         }),
       );
-      await this.audit.record(m, { action: 'rota.pattern.create', resourceType: 'shift-pattern', resourceId: p.id });
+      const rota = await this.onTheRota(m, actor, p.id);
+      await this.audit.record(m, {
+        action: 'rota.pattern.create',
+        resourceType: 'shift-pattern',
+        resourceId: p.id,
+        ...(rota ? { details: { rota: rotaCounts(rota) } } : {}),
+      });
       await this.events.emit(m, {
         type: 'rota.pattern.created',
         aggregateType: 'shift-pattern',
         aggregateId: p.id,
         payload: { patternId: p.id },
       });
-      return dto(p);
+      return { ...dto(p), ...(rota ? { rota } : {}) };
     });
   }
 
   /**
-   * Changes a pattern's name, staffing, end or active flag. The shifts already generated from it that have not started
-   * are brought in line in the same transaction (ShiftsService.reconcileIn, ROTA-WORKED: never a shift under way or
-   * over): they take its name, required AMHPs and skills; after its end, or all of them when it is made inactive, they
+   * Brings the pattern's part of the rota in line with it, in the caller's transaction: from today to the last day on
+   * the rota (ShiftsService.generatedOn: a day generate has covered), or to its last shift generated ahead if later.
+   * The shifts it now calls for on those days are created (never one already over, never twice), those it no longer
+   * calls for are removed or kept and listed, and the rest take its name and staffing (ShiftsService.reconcileIn,
+   * ROTA-WORKED). Undefined when nothing of the rota from today on is generated.
+   */
+  private async onTheRota(m: EntityManager, actor: Actor, id: string): Promise<GenerateResultDto | undefined> {
+    const today = this.today();
+    const [{ last }]: Array<{ last: string | null }> = await m.query(
+      `SELECT to_char(max(local_date), 'YYYY-MM-DD') AS last FROM shifts WHERE pattern_id = $1 AND starts_at > $2`,
+      [id, this.clock.now()],
+    );
+    const rotaDay = await this.shifts.lastRotaDay(m, today);
+    const to = [last, rotaDay]
+      .filter((d): d is string => d !== null && d >= today)
+      .sort()
+      .pop();
+    return to ? this.shifts.reconcileIn(m, today, to, actor, id) : undefined;
+  }
+
+  /**
+   * Changes a pattern's name, staffing, end or active flag. Its part of the days already on the rota is brought in line
+   * in the same transaction (onTheRota, ROTA-WORKED: never a shift under way or over is changed, none already over is
+   * made): the shifts it now calls for there are created (made active again, a later end), its shifts that have not
+   * started take its name, required AMHPs and skills; after its end, or all of them when it is made inactive, they
    * are removed when nobody is on them and kept and listed otherwise; the answer's `rota` says what it did.
    */
   async update(actor: Actor, id: string, body: UpdatePatternDto, expectedVersion: ExpectedVersion): Promise<PatternChangeDto> {
     return this.db.transaction(async (m) => {
+      await this.shifts.lockRota(m);
       const p = await m.getRepository(ShiftPatternEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!p) throw new NotFoundProblem('Shift pattern', id);
       assertVersion(expectedVersion, p.version);
@@ -127,30 +164,12 @@ export class PatternsService {
         ],
       );
       if (!rows.length) throw new PreconditionFailedProblem();
-      // The days of its shifts already generated that have not started: from today to the last of them.
-      const [{ last }]: Array<{ last: string | null }> = await m.query(
-        `SELECT to_char(max(local_date), 'YYYY-MM-DD') AS last FROM shifts WHERE pattern_id = $1 AND starts_at > $2`,
-        [id, this.clock.now()],
-      );
-      const rota = last ? await this.shifts.reconcileIn(m, this.today(), last, actor, id) : undefined;
+      const rota = await this.onTheRota(m, actor, id);
       await this.audit.record(m, {
         action: 'rota.pattern.update',
         resourceType: 'shift-pattern',
         resourceId: id,
-        details: {
-          fields: Object.keys(body),
-          ...(rota
-            ? {
-                rota: {
-                  updated: rota.updated,
-                  removed: rota.removed,
-                  kept: rota.kept.length,
-                  overStaffed: rota.overStaffed.length,
-                  keptEdited: rota.keptEdited.length,
-                },
-              }
-            : {}),
-        },
+        details: { fields: Object.keys(body), ...(rota ? { rota: rotaCounts(rota) } : {}) },
       });
       return { ...dto(await m.getRepository(ShiftPatternEntity).findOneByOrFail({ id })), ...(rota ? { rota } : {}) };
     });
@@ -171,6 +190,7 @@ export class PatternsService {
    */
   async putBankHoliday(actor: Actor, date: string, body: PutBankHolidayDto): Promise<BankHolidayChangeDto> {
     return this.db.transaction(async (m) => {
+      await this.shifts.lockRota(m);
       await m.getRepository(BankHolidayEntity).upsert({ date, name: body.name }, ['date']);
       await this.audit.record(m, { action: 'rota.bank-holiday.put', resourceType: 'bank-holiday', resourceId: date });
       const rota = (await this.shifts.generatedOn(m, date)) ? await this.shifts.reconcileIn(m, date, date, actor) : undefined;
@@ -181,12 +201,25 @@ export class PatternsService {
   /** Removes a bank holiday; a day already on the rota is brought in line as for putBankHoliday. */
   async deleteBankHoliday(actor: Actor, date: string): Promise<void> {
     await this.db.transaction(async (m) => {
+      await this.shifts.lockRota(m);
       const result = await m.getRepository(BankHolidayEntity).delete({ date });
       if (!result.affected) throw new NotFoundProblem('Bank holiday', date);
       await this.audit.record(m, { action: 'rota.bank-holiday.delete', resourceType: 'bank-holiday', resourceId: date });
       if (await this.shifts.generatedOn(m, date)) await this.shifts.reconcileIn(m, date, date, actor);
     });
   }
+}
+
+/** What a change to a pattern did to the rota, as its audit row records it. */
+function rotaCounts(rota: GenerateResultDto): Record<string, number> {
+  return {
+    created: rota.created,
+    updated: rota.updated,
+    removed: rota.removed,
+    kept: rota.kept.length,
+    overStaffed: rota.overStaffed.length,
+    keptEdited: rota.keptEdited.length,
+  };
 }
 
 /** A pattern's dates that would take effect before today: 422 `pattern-in-past` naming the field (ROTA-WORKED). */

@@ -22,10 +22,10 @@ import {
   OnDutyDto,
   OnDutyQuery,
   PatternChangeDto,
-  PatternDto,
   PatternListDto,
   PeriodQuery,
   PutBankHolidayDto,
+  ShiftChangeDto,
   ShiftDto,
   ShiftListDto,
   ShiftQuery,
@@ -89,18 +89,21 @@ export class RotaController {
 
   @Post('patterns')
   @Authorize('rota.write')
-  @ApiOperation({ summary: 'Add a shift pattern: local times, weekdays, bank-holiday rule, required AMHPs and skills.' })
+  @ApiOperation({
+    summary:
+      'Add a shift pattern: local times, weekdays, bank-holiday rule, required AMHPs and skills. The days already on the rota (generated) from today get the shifts it calls for in the same change (never one already over); `rota` says what it did.',
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiCreatedResponse({ type: PatternDto })
-  createPattern(@Body() body: CreatePatternDto): Promise<PatternDto> {
-    return this.patterns.create(body);
+  @ApiCreatedResponse({ type: PatternChangeDto })
+  createPattern(@CurrentActor() actor: Actor, @Body() body: CreatePatternDto): Promise<PatternChangeDto> {
+    return this.patterns.create(actor, body);
   }
 
   @Patch('patterns/:id')
   @Authorize('rota.write')
   @ApiOperation({
     summary:
-      "Change a pattern's name, staffing, end date or active flag. Its shifts already generated that have not started are brought in line in the same change (staffing updated; after its end or when made inactive removed when nobody is on them, listed in `rota.kept` otherwise); `rota` says what it did.",
+      "Change a pattern's name, staffing, end date or active flag. Its part of the days already on the rota (generated) from today is brought in line in the same change: the shifts it now calls for there are created (made active again, a later end; never one already over), those not started take its staffing, and after its end or when made inactive they are removed when nobody is on them, listed in `rota.kept` otherwise; `rota` says what it did.",
   })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: PatternChangeDto })
@@ -199,16 +202,20 @@ export class RotaController {
 
   @Patch('shifts/:id')
   @Authorize('rota.write')
-  @ApiOperation({ summary: "Change a shift's label, staffing or notes." })
+  @ApiOperation({
+    summary:
+      "Change a shift's label, staffing or notes (a generated shift's own label or staffing then stays when its pattern changes: `editedIndividually`), or hand it back to its pattern with `followPattern: true` (it takes the pattern's label and staffing at once; `rota` says what that did).",
+  })
   @ApiHeader({ name: 'If-Match', required: false })
-  @ApiOkResponse({ type: ShiftDto })
+  @ApiOkResponse({ type: ShiftChangeDto })
   async updateShift(
+    @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() body: UpdateShiftDto,
     @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ShiftDto> {
-    const s = await this.shifts.update(id, body, version);
+  ): Promise<ShiftChangeDto> {
+    const s = await this.shifts.update(actor, id, body, version);
     reply.header('etag', etagFor(s.version));
     return s;
   }

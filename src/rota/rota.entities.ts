@@ -66,6 +66,22 @@ export class BankHolidayEntity {
   name: string;
 }
 
+/**
+ * A local date the rota has been generated for (POST /rota/shifts/generate covered it): the day is on the rota,
+ * whether or not any pattern called for a shift on it. A change to a pattern or to the bank holiday calendar brings
+ * exactly these days in line at once, creating the shifts now called for (ShiftsService.reconcileIn); the days not yet
+ * generated are left for generate.
+ */
+@Entity('rota_days')
+export class RotaDayEntity {
+  @PrimaryColumn('date')
+  localDate: string;
+
+  /** When it was first generated. */
+  @Column('timestamptz', { default: () => 'now()' })
+  generatedAt: Date;
+}
+
 /** One occurrence of a shift: a real period of time that must be covered. */
 @Entity('shifts')
 @Check('shifts_period', `ends_at > starts_at`)

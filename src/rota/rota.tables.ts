@@ -14,6 +14,7 @@ export const TABLES: ModuleTables = {
     'rota_plans',
     'manager_on_call',
     'rota_plan_runs',
+    'rota_days',
   ],
   sqlFragments: ['onShiftSql', 'shiftEndSql'],
 };

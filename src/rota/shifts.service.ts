@@ -11,7 +11,7 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import { daysBetween, isIsoDate, localDate } from '../statute/time';
-import { AssignedDto, CreateShiftDto, GenerateResultDto, ShiftDto, UpdateShiftDto } from './dto/rota.dto';
+import { AssignedDto, CreateShiftDto, GenerateResultDto, ShiftChangeDto, ShiftDto, UpdateShiftDto } from './dto/rota.dto';
 import { CoverageShift, filledPlaces, generationRefusal, planShifts, PatternFacts, staffingDrift } from './rota.rules';
 import { ShiftEntity, ShiftPatternEntity } from './rota.entities';
 
@@ -55,6 +55,7 @@ interface ShiftRow {
   requiredSkills: string[];
   bankHoliday: boolean;
   notes: string | null;
+  editedIndividually: boolean;
   version: number;
   assigned: Array<{
     assignmentId: string;
@@ -93,12 +94,42 @@ export class ShiftsService {
     // ROTA-WORKED: the days before today are history; their rota is not made afterwards.
     const refusal = generationRefusal(from, localDate(this.clock.now(), this.config.timeZone));
     if (refusal) throw unprocessableField(refusal.field, refusal.message, 'rota-in-past');
-    return this.db.transaction((m) => this.reconcileIn(m, from, to, actor));
+    return this.db.transaction(async (m) => {
+      await this.lockRota(m);
+      // Every day of the range is on the rota from now on, whether or not a pattern calls for a shift on it.
+      await m.query(
+        `INSERT INTO rota_days (local_date, generated_at) SELECT d::date, $3 FROM generate_series($1::date, $2::date, interval '1 day') AS d
+         ON CONFLICT (local_date) DO NOTHING`,
+        [from, to, this.clock.now()],
+      );
+      return this.reconcileIn(m, from, to, actor);
+    });
   }
 
-  /** Whether any shift has been generated from a pattern for the local date `date` (the day is on the rota). */
+  /**
+   * Takes the rota's generation lock for the caller's transaction: whatever creates shifts from the patterns or changes
+   * which days are on the rota (generate, a change to a pattern, a bank holiday) takes turns, so a pattern made active
+   * while the rota of a day is first generated is never missed by both. Take it before locking a pattern.
+   */
+  async lockRota(m: EntityManager): Promise<void> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('rota:generate', 0))`);
+  }
+
+  /**
+   * Whether the local date `date` is on the rota: generate has covered it (rota_days), whether or not any shift was
+   * called for on it. A change to a pattern or to the bank holiday calendar brings these days, and only these, in line.
+   */
   async generatedOn(m: EntityManager, date: string): Promise<boolean> {
-    return (await m.query('SELECT 1 FROM shifts WHERE local_date = $1 AND pattern_id IS NOT NULL LIMIT 1', [date])).length > 0;
+    return (await m.query('SELECT 1 FROM rota_days WHERE local_date = $1', [date])).length > 0;
+  }
+
+  /** The last local date on the rota from `from` on (generatedOn), or null when none is. */
+  async lastRotaDay(m: EntityManager, from: string): Promise<string | null> {
+    const [{ last }]: Array<{ last: string | null }> = await m.query(
+      `SELECT to_char(max(local_date), 'YYYY-MM-DD') AS last FROM rota_days WHERE local_date >= $1`,
+      [from],
+    );
+    return last;
   }
 
   /**
@@ -113,11 +144,19 @@ export class ShiftsService {
    * (`editedIndividually`) keeps it and is listed in `keptEdited` when it differs, and one left with more AMHPs on it
    * than its pattern now requires keeps them and is listed in `overStaffed`; the `bankHoliday` flag of the shifts that
    * have not started follows the calendar. Shifts that have started, and shifts added by hand, are left as they are
-   * (apart from the flag of the latter). With `patternId` (a change to that pattern, PATCH /rota/patterns/{id}) only
-   * that pattern's shifts already on the rota are brought in line: none is created.
+   * (apart from the flag of the latter). Shifts are created only on the days already on the rota (generatedOn: those
+   * generate has covered); the days not yet generated are left for generate. With `patternId` (a new pattern, or a
+   * change to one: POST and PATCH /rota/patterns) only that pattern's part of those days is brought in line: the
+   * shifts it now calls for there are created (made active again, a later end), and its other shifts follow it.
    */
   async reconcileIn(m: EntityManager, from: string, to: string, actor?: Actor, patternId?: string): Promise<GenerateResultDto> {
     {
+      await this.lockRota(m);
+      const onRota = new Set<string>(
+        (await m.query(`SELECT to_char(local_date, 'YYYY-MM-DD') AS d FROM rota_days WHERE local_date BETWEEN $1 AND $2`, [from, to])).map(
+          (r: { d: string }) => r.d,
+        ),
+      );
       const patterns: PatternFacts[] = (
         await m.getRepository(ShiftPatternEntity).find({ where: patternId ? { id: patternId, active: true } : { active: true } })
       ).map((p) => ({ ...p }));
@@ -126,10 +165,12 @@ export class ShiftsService {
           (r: { d: string }) => r.d,
         ),
       );
-      const { shifts: wanted, warnings } = planShifts(patterns, holidays, from, to, this.config.timeZone);
-      // A shift already over is history (ROTA-WORKED): not made afterwards, whatever the patterns say now. A change to
-      // one pattern creates none: only the days already on the rota are brought in line.
-      const ahead = patternId ? [] : wanted.filter((s) => s.endsAt.getTime() > this.clock.now().getTime());
+      const planned = planShifts(patterns, holidays, from, to, this.config.timeZone);
+      const wanted = planned.shifts;
+      const warnings = planned.warnings.filter((w) => onRota.has(w.localDate));
+      // A shift already over is history (ROTA-WORKED): not made afterwards, whatever the patterns say now; nor is one on
+      // a day not yet on the rota (left for generate).
+      const ahead = wanted.filter((s) => s.endsAt.getTime() > this.clock.now().getTime() && onRota.has(s.localDate));
       let created = 0;
       for (let i = 0; i < ahead.length; i += 500) {
         const batch = ahead.slice(i, i + 500);
@@ -351,14 +392,14 @@ export class ShiftsService {
         });
       return {
         created,
-        existing: patternId ? candidates.length - stale.length : ahead.length - created,
+        existing: ahead.length - created,
         removed: removed.length,
         reflagged: reflagged.length,
         updated: toUpdate.length,
         kept,
         overStaffed,
         keptEdited,
-        warnings: patternId ? [] : warnings,
+        warnings,
       };
     }
   }
@@ -398,15 +439,34 @@ export class ShiftsService {
     });
   }
 
-  async update(id: string, body: UpdateShiftDto, expectedVersion: ExpectedVersion): Promise<ShiftDto> {
+  /**
+   * Changes a shift's label, staffing or notes. Its own label or staffing marks a generated shift `editedIndividually`:
+   * changes to its pattern leave them. `followPattern` hands it back: the mark is cleared and, in the same transaction,
+   * it is brought in line with its pattern as a change to the pattern would (reconcileIn: label, required AMHPs and
+   * skills; listed in `overStaffed` when more AMHPs are on it than now required). Never on a shift under way or over
+   * (ROTA-WORKED), nor on one added by hand (no pattern): 422 naming `followPattern`; 409 when its pattern no longer
+   * calls for it (ended, inactive, its bank holiday rule), as generate would remove or list it.
+   */
+  async update(actor: Actor, id: string, body: UpdateShiftDto, expectedVersion: ExpectedVersion): Promise<ShiftChangeDto> {
+    const follow = body.followPattern === true;
+    const own = (['label', 'requiredCount', 'requiredSkills'] as const).filter((k) => body[k] !== undefined);
+    if (follow && own.length)
+      throw unprocessableField(
+        'followPattern',
+        `followPattern hands the shift's label and staffing back to its pattern: send it without ${own.join(', ')}.`,
+        'bad-shift-change',
+      );
     return this.db.transaction(async (m) => {
+      if (follow) await this.lockRota(m);
       const s = await this.lock(m, id);
       assertVersion(expectedVersion, s.version);
+      if (follow) await this.refuseFollow(m, s);
       const [rows] = await m.query(
         `UPDATE shifts SET label = coalesce($3, label), required_count = coalesce($4, required_count), required_skills = coalesce($5, required_skills),
                 notes = CASE WHEN $7 THEN $6 ELSE notes END, version = version + 1, updated_at = $8,
-                -- Its own label or staffing: a later change to its pattern leaves them (reconcileIn).
-                edited_individually = edited_individually OR pattern_id IS NOT NULL AND ($3::text IS NOT NULL OR $4::int IS NOT NULL OR $5::text[] IS NOT NULL)
+                -- Its own label or staffing: a later change to its pattern leaves them (reconcileIn), until handed back.
+                edited_individually = CASE WHEN $9 THEN false
+                  ELSE edited_individually OR pattern_id IS NOT NULL AND ($3::text IS NOT NULL OR $4::int IS NOT NULL OR $5::text[] IS NOT NULL) END
           WHERE id = $1 AND version = $2 RETURNING id`,
         [
           id,
@@ -417,6 +477,7 @@ export class ShiftsService {
           body.notes ?? null,
           body.notes !== undefined,
           this.clock.now(),
+          follow,
         ],
       );
       if (!rows.length) throw new PreconditionFailedProblem();
@@ -432,8 +493,38 @@ export class ShiftsService {
         aggregateId: id,
         payload: { shiftId: id, fields: Object.keys(body) },
       });
-      return this.get(id, m);
+      // Its pattern's label and staffing now, with their own audit row and event (source `pattern`).
+      const rota = follow ? await this.reconcileIn(m, s.localDate, s.localDate, actor, s.patternId!) : undefined;
+      return { ...(await this.get(id, m)), ...(rota ? { rota } : {}) };
     });
+  }
+
+  /** Why the locked shift `s` cannot be handed back to its pattern (followPattern), thrown; nothing when it can. */
+  private async refuseFollow(m: EntityManager, s: ShiftEntity): Promise<void> {
+    if (!s.patternId)
+      throw unprocessableField(
+        'followPattern',
+        'This shift was added by hand: it has no pattern to follow. Change its label or staffing instead.',
+        'shift-has-no-pattern',
+      );
+    // ROTA-WORKED: a shift under way or over stays as it was worked.
+    if (s.startsAt <= this.clock.now())
+      throw unprocessableField(
+        'followPattern',
+        'This shift has started: it stays as it is being worked, and only shifts that have not started follow their pattern (ROTA-WORKED).',
+        'shift-started',
+      );
+    const pattern = await m.getRepository(ShiftPatternEntity).findOneBy({ id: s.patternId, active: true });
+    const holiday = (await m.query('SELECT 1 FROM bank_holidays WHERE date = $1', [s.localDate])).length > 0;
+    const calledFor =
+      pattern !== null &&
+      planShifts([{ ...pattern }], new Set(holiday ? [s.localDate] : []), s.localDate, s.localDate, this.config.timeZone).shifts.length > 0;
+    if (!calledFor)
+      throw new ConflictProblem(
+        'Its pattern no longer calls for this shift (ended, made inactive, or its bank holiday rule): there is nothing to follow. Move its AMHPs and remove it, or change it on its own.',
+        'shift-not-called-for',
+        { errors: [{ field: 'followPattern', messages: ['its pattern no longer calls for this shift'] }] },
+      );
   }
 
   /**
@@ -539,7 +630,8 @@ export class ShiftsService {
   private async query(m: EntityManager, where: string, params: unknown[]): Promise<ShiftRow[]> {
     const rows: ShiftRow[] = await m.query(
       `SELECT s.id, s.pattern_id AS "patternId", to_char(s.local_date, 'YYYY-MM-DD') AS "localDate", s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt",
-              s.required_count AS "requiredCount", s.required_skills AS "requiredSkills", s.bank_holiday AS "bankHoliday", s.notes, s.version,
+              s.required_count AS "requiredCount", s.required_skills AS "requiredSkills", s.bank_holiday AS "bankHoliday", s.notes,
+              s.edited_individually AS "editedIndividually", s.version,
               coalesce((SELECT json_agg(json_build_object('assignmentId', a.id, 'practitionerId', a.practitioner_id, 'userId', a.user_id,
                           'displayName', u.display_name, 'skills', p.skills, 'overrides', a.overrides,
                           'startsAt', a.starts_at, 'endsAt', a.ends_at) ORDER BY a.starts_at, u.display_name)

@@ -37,7 +37,7 @@ export class DemoRota {
     const validFrom = addDays(today, -7);
     // The patterns were added the day they took effect, and the rota generated before its first shift began: a pattern
     // takes effect from its day on, and the days gone are not generated afterwards (ROTA-WORKED).
-    await asAt({ at: localInstant(validFrom, '00:00', this.config.timeZone) }, () => this.addPatterns(validFrom));
+    await asAt({ at: localInstant(validFrom, '00:00', this.config.timeZone) }, () => this.addPatterns(manager, validFrom));
     const last = addDays(today, 55);
     const madeAt = localInstant(addDays(today, -1), '00:00', this.config.timeZone);
     await asAt({ at: madeAt }, () => this.shifts.generate(addDays(today, -1), last));
@@ -58,8 +58,8 @@ export class DemoRota {
   }
 
   /** A typical hub's patterns, valid from `validFrom`. */
-  private async addPatterns(validFrom: string): Promise<void> {
-    await this.patterns.create({
+  private async addPatterns(manager: Actor, validFrom: string): Promise<void> {
+    await this.patterns.create(manager, {
       name: 'Day',
       startTime: '09:00',
       endTime: '17:00',
@@ -68,7 +68,7 @@ export class DemoRota {
       requiredCount: 3,
       validFrom,
     });
-    await this.patterns.create({
+    await this.patterns.create(manager, {
       name: 'Weekend day',
       startTime: '09:00',
       endTime: '17:00',
@@ -77,7 +77,7 @@ export class DemoRota {
       requiredCount: 2,
       validFrom,
     });
-    await this.patterns.create({
+    await this.patterns.create(manager, {
       name: 'Bank holiday day',
       startTime: '09:00',
       endTime: '17:00',
@@ -86,8 +86,15 @@ export class DemoRota {
       requiredCount: 2,
       validFrom,
     });
-    await this.patterns.create({ name: 'Evening', startTime: '17:00', endTime: '22:00', weekdays: ALL, requiredCount: 2, validFrom });
-    await this.patterns.create({
+    await this.patterns.create(manager, {
+      name: 'Evening',
+      startTime: '17:00',
+      endTime: '22:00',
+      weekdays: ALL,
+      requiredCount: 2,
+      validFrom,
+    });
+    await this.patterns.create(manager, {
       name: 'Night',
       startTime: '22:00',
       endTime: '09:00',

@@ -200,12 +200,12 @@ export class BankHolidayChangeDto extends BankHolidayDto {
   rota?: GenerateResultDto;
 }
 
-/** PATCH /rota/patterns/{id}: the pattern, and what the change did to its shifts already generated ahead. */
+/** POST /rota/patterns and PATCH /rota/patterns/{id}: the pattern, and what the change did to the rota already generated. */
 export class PatternChangeDto extends PatternDto {
   @ApiPropertyOptional({
     type: GenerateResultDto,
     description:
-      'When shifts had been generated from the pattern that have not started: what bringing them in line did (staffing updated, shifts after its end or of an inactive pattern removed when nobody is on them and listed in `kept` otherwise; none is created).',
+      "When days from today on are already on the rota (generated): what bringing the pattern's part of them in line did (`created`: the shifts it now calls for there, never one already over nor twice; staffing updated; shifts after its end or of an inactive pattern removed when nobody is on them and listed in `kept` otherwise). Days not yet generated are left for generate.",
   })
   rota?: GenerateResultDto;
 }
@@ -253,6 +253,14 @@ export class UpdateShiftDto {
   @IsString()
   @MaxLength(500)
   notes?: string | null;
+  @ApiPropertyOptional({
+    enum: [true],
+    description:
+      "Hand a generated shift whose label or staffing a manager changed on its own (`editedIndividually`) back to its pattern: it takes the pattern's current label, required AMHPs and skills at once, and follows later changes to the pattern. Only `true`, without label, requiredCount or requiredSkills; never on a shift under way or over (ROTA-WORKED) nor on one added by hand (422); 409 when its pattern no longer calls for it.",
+  })
+  @IsOptional()
+  @IsIn([true], { message: 'followPattern must be true' })
+  followPattern?: true;
 }
 
 export class OverrideDto {
@@ -308,8 +316,23 @@ export class ShiftDto {
   @ApiProperty({ type: [String] }) requiredSkills: string[];
   @ApiProperty() bankHoliday: boolean;
   @ApiProperty({ nullable: true, type: String }) notes: string | null;
+  @ApiProperty({
+    description:
+      'A generated shift whose label or staffing a manager changed on its own: changes to its pattern leave them (listed in `keptEdited`) until it is handed back (PATCH with `followPattern: true`). False for a shift added by hand.',
+  })
+  editedIndividually: boolean;
   @ApiProperty({ type: [AssignedDto] }) assigned: AssignedDto[];
   @ApiProperty() version: number;
+}
+
+/** PATCH /rota/shifts/{id}: the shift, and, when it was handed back to its pattern, what that did. */
+export class ShiftChangeDto extends ShiftDto {
+  @ApiPropertyOptional({
+    type: GenerateResultDto,
+    description:
+      'With `followPattern`: bringing the shift in line with its pattern, as a change to the pattern does (`updated`; `overStaffed` when more AMHPs are on it than the pattern now requires: they stay on it).',
+  })
+  rota?: GenerateResultDto;
 }
 
 export class ShiftListDto {
