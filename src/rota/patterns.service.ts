@@ -169,7 +169,11 @@ export class PatternsService {
         action: 'rota.pattern.update',
         resourceType: 'shift-pattern',
         resourceId: id,
-        details: { fields: Object.keys(body), ...(rota ? { rota: rotaCounts(rota) } : {}) },
+        // The fields sent (the body's others are there, undefined).
+        details: {
+          fields: Object.keys(body).filter((k) => body[k as keyof UpdatePatternDto] !== undefined),
+          ...(rota ? { rota: rotaCounts(rota) } : {}),
+        },
       });
       return { ...dto(await m.getRepository(ShiftPatternEntity).findOneByOrFail({ id })), ...(rota ? { rota } : {}) };
     });

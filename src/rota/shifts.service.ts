@@ -481,17 +481,19 @@ export class ShiftsService {
         ],
       );
       if (!rows.length) throw new PreconditionFailedProblem();
+      // The fields sent (the body's others are there, undefined).
+      const fields = Object.keys(body).filter((k) => body[k as keyof UpdateShiftDto] !== undefined);
       await this.audit.record(m, {
         action: 'rota.shift.update',
         resourceType: 'shift',
         resourceId: id,
-        details: { fields: Object.keys(body) },
+        details: { fields },
       });
       await this.events.emit(m, {
         type: 'rota.shift.updated',
         aggregateType: 'shift',
         aggregateId: id,
-        payload: { shiftId: id, fields: Object.keys(body) },
+        payload: { shiftId: id, fields },
       });
       // Its pattern's label and staffing now, with their own audit row and event (source `pattern`).
       const rota = follow ? await this.reconcileIn(m, s.localDate, s.localDate, actor, s.patternId!) : undefined;
