@@ -314,6 +314,28 @@ describe('rota: a pattern that comes back comes back on the rota', () => {
       });
     });
 
+    it("keeps a started shift's label and staffing as it is being worked (ROTA-WORKED: 422 naming the field), while its notes can still be added", async () => {
+      const p = await generated('Worked');
+      const underWay = await shiftOn(p.id, '2026-11-21');
+      const over = await shiftOn(p.id, '2026-11-20');
+      const before = await t.sql(`SELECT * FROM shifts WHERE id = ANY($1::uuid[]) ORDER BY local_date`, [[underWay.id, over.id]]);
+      for (const s of [underWay, over])
+        for (const [field, value] of [
+          ['label', 'Renamed afterwards'],
+          ['requiredCount', 3],
+          ['requiredSkills', ['senior']],
+        ] as const) {
+          const res = await as(manager)
+            .patch(`/rota/shifts/${s.id}`, { [field]: value, notes: 'with a note' })
+            .expect(422);
+          expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+          expect(res.body).toMatchObject({ code: 'shift-started', errors: [{ field }] });
+        }
+      expect(await t.sql(`SELECT * FROM shifts WHERE id = ANY($1::uuid[]) ORDER BY local_date`, [[underWay.id, over.id]])).toEqual(before);
+      const noted = await as(manager).patch(`/rota/shifts/${over.id}`, { notes: 'Covered alone from 03:00' }).expect(200);
+      expect(noted.body).toMatchObject({ notes: 'Covered alone from 03:00', requiredCount: over.requiredCount, label: over.label });
+    });
+
     it('is refused (409) when its pattern no longer calls for the shift, which stays as it is', async () => {
       const p = await generated('No longer');
       const s = await shiftOn(p.id, '2026-11-30');

@@ -440,7 +440,8 @@ export class ShiftsService {
   }
 
   /**
-   * Changes a shift's label, staffing or notes. Its own label or staffing marks a generated shift `editedIndividually`:
+   * Changes a shift's label, staffing or notes; its label and staffing only before it starts (ROTA-WORKED: 422
+   * `shift-started` naming the field). Its own label or staffing marks a generated shift `editedIndividually`:
    * changes to its pattern leave them. `followPattern` hands it back: the mark is cleared and, in the same transaction,
    * it is brought in line with its pattern as a change to the pattern would (reconcileIn: label, required AMHPs and
    * skills; listed in `overStaffed` when more AMHPs are on it than now required). Never on a shift under way or over
@@ -461,6 +462,14 @@ export class ShiftsService {
       const s = await this.lock(m, id);
       assertVersion(expectedVersion, s.version);
       if (follow) await this.refuseFollow(m, s);
+      // ROTA-WORKED: a shift under way or over keeps the label and staffing it is being (or was) worked with, as a
+      // change to its pattern leaves it; its notes may still be added to.
+      if (own.length && s.startsAt <= this.clock.now())
+        throw unprocessableField(
+          own[0],
+          `This shift has started: its ${own.join(', ')} stay as it is being worked; only shifts that have not started can be changed (ROTA-WORKED). Its notes can still be changed.`,
+          'shift-started',
+        );
       const [rows] = await m.query(
         `UPDATE shifts SET label = coalesce($3, label), required_count = coalesce($4, required_count), required_skills = coalesce($5, required_skills),
                 notes = CASE WHEN $7 THEN $6 ELSE notes END, version = version + 1, updated_at = $8,
