@@ -95,7 +95,9 @@ async function seed(db, base) {
     )
   ).rows[0].id;
   await db.query(
-    `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on) VALUES ($1, 'Bench', '2020-01-01', '2099-12-31')`,
+    // Approved a month ago for five years: no approval year has ended yet, so no year's training is owed (AMHP-06).
+    `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on)
+     VALUES ($1, 'Bench', now()::date - 30, now()::date - 31 + interval '5 years')`,
     [practitioner],
   );
   await db.query(
