@@ -374,6 +374,30 @@ export async function api(path, { method = 'GET', body, idempotencyKey, ifMatch 
 }
 
 /**
+ * Opens the live event stream (GET /events), the access token in its Authorization header (never in the address),
+ * resuming after `lastEventId` when there is one; one refresh and retry on 401, as for any request. Resolves to the
+ * response as soon as its headers arrive (its body is the stream); `signal` ends it.
+ */
+export async function openEventStream(lastEventId, signal) {
+  const call = () =>
+    fetch('/events', {
+      headers: {
+        Accept: 'text/event-stream',
+        ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}),
+        ...(access ? { Authorization: `Bearer ${access.token}` } : {}),
+      },
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal,
+    });
+  let res = await call();
+  if (res.status === 401 && (await refresh())) res = await call();
+  if (res.status === 401) sessionOver();
+  else contact();
+  return res;
+}
+
+/**
  * Signs out: the server revokes the session and clears the cookie; here the token goes from memory, and every
  * cache but the app shell's, and any storage, is emptied so nothing of this user is left on the phone. Changes another
  * user saved on this phone and could not send (their session ended) are kept, sealed, for them (device.js).

@@ -13,6 +13,8 @@ import { forgetJob, packHoldsJob, refreshPack } from '../pack.js';
 import { ConflictsSection, InterviewForm, NearestRelativeForm, PlaceLink, RecommendationsSection } from './job-forms.js';
 import { Checklist, OutcomeSection, ReportSection } from './job-outcome.js';
 import { attendedAssessment, CoAmhpJob } from './job-co-amhp.js';
+import { useLive } from '../live.js';
+import { jobConcerns } from '../stream.js';
 
 const RISK_FLAGS = {
   weapons: 'Weapons',
@@ -391,11 +393,39 @@ export function JobScreen({ me, params }) {
     }
   }
 
-  useEffect(() => {
-    void load();
-    // Changes saved on the phone without a signal, sent since: show the job as the service now has it.
-    return onReplayed(() => void load());
-  }, [id]);
+  /**
+   * Reads again the `parts` of the job an event is about (jobConcerns): 'referral' (its status, clocks, holder: a
+   * change of holder reads the whole job, which says when it is no longer hers), 'assessment' (the checklist follows
+   * its version), 'person' (the relatives and nearest relative); null: the whole job.
+   */
+  async function reread(parts) {
+    if (parts && (attending || notYours)) return undefined;
+    if (!parts || !referral) return load();
+    try {
+      if (parts.includes('referral')) {
+        const r = await api(`/referrals/${encodeURIComponent(id)}`);
+        if (r.allocatedUserId !== referral.allocatedUserId) return load();
+        setReferral(r);
+      }
+      const [list, n, rel] = await Promise.all([
+        parts.includes('assessment') ? api(`/assessments?referralId=${encodeURIComponent(id)}&limit=10`) : null,
+        parts.includes('person') ? api(`/people/${referral.person.id}/nearest-relative`) : null,
+        parts.includes('person') ? api(`/people/${referral.person.id}/relatives`) : null,
+      ]);
+      if (list) setAssessment(current(list.items));
+      if (n) setNr(n);
+      if (rel) setRelatives(rel.items);
+    } catch (err) {
+      if (err && err.code === NO_RELATIONSHIP) return load();
+      if (!isNoSignal(err)) setError(errorText(err));
+    }
+    return undefined;
+  }
+  // Read now, and again for each event about this job (its referral, assessment or person): app/js/live.js. No timer:
+  // an event the stream may have missed reads it all again.
+  useLive(reread, (events) => jobConcerns(events, id, referral && referral.person.id, me.id), { poll: false });
+  // Changes saved on the phone without a signal, sent since: show the job as the service now has it.
+  useEffect(() => onReplayed(() => void load()), [id]);
 
   // A step saved on this phone for this job and refused because she has no relationship to the person now (the job
   // was reallocated while she had no signal): read the job again, which the service refuses the same way.

@@ -14,6 +14,8 @@ import { keptText, recordOrKeep } from '../outbox.js';
 import { href, query } from '../router.js';
 import { localTime } from '../time.js';
 import { loadPack } from '../pack.js';
+import { useLive } from '../live.js';
+import { inboxConcerns } from '../stream.js';
 
 export const STALE_ALERT =
   'That alert is not one of yours: it was left on this phone for someone else who used it, or it was taken back. Nothing was acknowledged. If it was a colleague’s, they (or the hub) still need to deal with it.';
@@ -269,13 +271,15 @@ export function NotificationsScreen({ me, path }) {
   }, []);
   const [phone, setPhone] = useState({ supported: pushSupported(), endpoint: null });
 
-  async function load() {
+  /** Reads the screen; `parts` ['inbox'] (the live stream's, for an event about a page or notification): all but the phones. */
+  async function load(parts = null) {
+    const phones = !parts || parts.includes('phones');
     try {
       const since = new Date(serverNow() - 24 * 3600_000).toISOString();
       const [p, n, d, all] = await Promise.all([
         api('/me/pages?limit=50'),
         api('/me/notifications?limit=30'),
-        api('/me/push-subscriptions'),
+        phones ? api('/me/push-subscriptions') : null,
         manager ? api(`/pages?limit=100&since=${encodeURIComponent(since)}`) : null,
       ]);
       if (all) setHub(all.items);
@@ -284,12 +288,13 @@ export function NotificationsScreen({ me, path }) {
       // passed on) goes: it stays only while the page does.
       void closeAlerts(new Set(p.items.filter((x) => !x.acknowledgedAt).map((x) => x.id)));
       setNotes(n.items);
-      setDevices(d.items);
+      if (d) setDevices(d.items);
       if (p.items[0]) learnServerTime(p.items[0].createdAt);
       setError(null);
     } catch (err) {
       setError(err instanceof TypeError ? unreachable : err.message);
     }
+    if (!phones) return;
     const sub = await currentSubscription().catch(() => null);
     setPhone((s) => ({ ...s, endpoint: sub ? sub.endpoint : null }));
   }
@@ -383,11 +388,8 @@ export function NotificationsScreen({ me, path }) {
   }
 
   useTitle('Notifications – AMHP duty');
-  useEffect(() => {
-    void load();
-    const id = setInterval(() => document.visibilityState === 'visible' && void load(), 60_000);
-    return () => clearInterval(id);
-  }, []);
+  // Read now, again for each event about her pages and notifications (a manager's: every page), and on a timer (live.js).
+  useLive(load, (events) => inboxConcerns(events, me.id, manager));
 
   // Opened from a notification (#/notifications?ack=<id>): acknowledge it, then drop the id from the address so a
   // reload does not acknowledge again.

@@ -3,7 +3,9 @@
 import { html, word, legal, telHref, unreachable, useServerNow, Clock, useTitle } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { newKey } from '../outbox.js';
-import { api, isNoSignal, learnServerTime } from '../session.js';
+import { api, isNoSignal, learnServerTime, serverNow } from '../session.js';
+import { useLive } from '../live.js';
+import { nowConcerns } from '../stream.js';
 import { localClock, localTime } from '../time.js';
 import { href } from '../router.js';
 import { AttendedJob, attendedOf, leadName } from './co-amhp.js';
@@ -175,18 +177,24 @@ export function NowScreen({ me }) {
   const now = useServerNow();
   const isAmhp = me.roles.includes('amhp');
 
-  async function load() {
+  /**
+   * Reads the screen's `parts` ('duty', 'jobs', 'offers'; null or nothing: all of them). The live stream asks for just
+   * the parts an event is about (nowConcerns).
+   */
+  async function load(parts = null) {
+    const wants = (part) => (!parts || parts.includes(part)) && (part === 'duty' || isAmhp);
     // Without a signal each read the phone cannot answer from what it keeps is left as last shown (the header says
     // how old it is); only when none can be answered is it an error.
     const kept = (p) => p.catch((err) => (isNoSignal(err) ? undefined : Promise.reject(err)));
     try {
       const [d, r, o, a] = await Promise.all([
-        kept(api('/rota/on-duty')),
-        isAmhp ? kept(api('/referrals?assigned=me&limit=50')) : null,
-        isAmhp ? kept(api('/me/offers')) : null,
-        isAmhp ? kept(api('/assessments?assigned=me&status=open&limit=20')) : null,
+        wants('duty') ? kept(api('/rota/on-duty')) : null,
+        wants('jobs') ? kept(api('/referrals?assigned=me&limit=50')) : null,
+        wants('offers') ? kept(api('/me/offers')) : null,
+        wants('jobs') ? kept(api('/assessments?assigned=me&status=open&limit=20')) : null,
       ]);
-      if (d === undefined && r === undefined) throw new TypeError('no signal');
+      const asked = [d, r].filter((x) => x !== null);
+      if (asked.length && asked.every((x) => x === undefined)) throw new TypeError('no signal');
       if (d) learnServerTime(d.at);
       const clocks = [...(r ? r.items : []), ...(o ? o.items : [])].flatMap((x) => x.clocks || []);
       const running = clocks.find((c) => c.state !== 'stopped');
@@ -195,7 +203,7 @@ export function NowScreen({ me }) {
       if (r !== undefined) setJobs(r ? r.items : []);
       if (o !== undefined) setOffers(o ? o.items : []);
       if (a !== undefined) setAttended(attendedOf(a, me) || []);
-      if (d) setUpdated(d.at);
+      if (d || r || o || a) setUpdated(d ? d.at : new Date(serverNow()).toISOString());
       setError(null);
     } catch (err) {
       setError(err instanceof TypeError ? unreachable : err.message);
@@ -212,16 +220,20 @@ export function NowScreen({ me }) {
   }, [focusTo]);
 
   useTitle('Now – AMHP duty');
+  // Read now, again for each event about her offers, her jobs or the rota, and on a timer (app/js/live.js).
+  useLive(load, (events) => nowConcerns(events, me.id, [...(jobs || []), ...offers.map((o) => ({ id: o.referralId })), ...attended]));
+  // Who is on duty changes with the time, which no event tells: read again when the next shift starts or one ends.
   useEffect(() => {
-    void load();
-    const id = setInterval(() => document.visibilityState === 'visible' && void load(), 60_000);
-    const wake = () => document.visibilityState === 'visible' && void load();
-    document.addEventListener('visibilitychange', wake);
-    return () => {
-      clearInterval(id);
-      document.removeEventListener('visibilitychange', wake);
-    };
-  }, []);
+    if (!duty) return undefined;
+    const next = [...duty.onDuty.map((s) => s.endsAt), ...duty.next.map((s) => s.startsAt)].map(Date.parse).filter(Number.isFinite);
+    if (!next.length) return undefined;
+    const ms = Math.min(...next) - serverNow();
+    const id = setTimeout(
+      () => document.visibilityState === 'visible' && void load(['duty']),
+      Math.min(Math.max(ms, 0) + 1_000, 2 ** 31 - 1),
+    );
+    return () => clearTimeout(id);
+  }, [duty]);
 
   return html`
     <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main">
@@ -231,7 +243,7 @@ export function NowScreen({ me }) {
         updated &&
         html`<p class="nhsuk-body-s app-muted app-updated">
         <span>Updated ${localClock(updated)}</span>
-        <button type="button" class="nhsuk-button nhsuk-button--secondary app-button-compact" onClick=${load}>Refresh</button>
+        <button type="button" class="nhsuk-button nhsuk-button--secondary app-button-compact" onClick=${() => load()}>Refresh</button>
       </p>`
       }
       ${answered && html`<div class="nhsuk-inset-text" role="status" id="now-answered" tabindex="-1"><p>${answered}</p></div>`}

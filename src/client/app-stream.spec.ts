@@ -1,0 +1,178 @@
+import { join } from 'node:path';
+
+interface Frame {
+  id?: string;
+  event?: string;
+  data?: string;
+  retry?: number;
+}
+interface LiveEvent {
+  type: string;
+  aggregateType: string;
+  aggregateId: string;
+  payload: Record<string, unknown>;
+}
+/** The duty app's live stream's pure parts (a browser ES module, app/js/stream.js), run here. */
+interface AppStream {
+  readFrames(text: string): { frames: Frame[]; rest: string };
+  RETRY_CAP_MS: number;
+  retryDelay(failures: number, baseMs: number, random: number, floorMs?: number): number;
+  nowConcerns(events: LiveEvent[], userId: string, held: Array<{ id?: string; referralId?: string }>): string[];
+  inboxConcerns(events: LiveEvent[], userId: string, manager: boolean): string[];
+  jobConcerns(events: LiveEvent[], referralId: string, personId: string | null, userId: string): string[];
+}
+const stream = require(join(__dirname, '..', '..', 'app', 'js', 'stream.js')) as AppStream; // eslint-disable-line @typescript-eslint/no-require-imports
+
+const ME = '11111111-1111-4111-8111-111111111111';
+const OTHER = '22222222-2222-4222-8222-222222222222';
+const JOB = '33333333-3333-4333-8333-333333333333';
+const ELSEWHERE = '44444444-4444-4444-8444-444444444444';
+const PERSON = '55555555-5555-4555-8555-555555555555';
+const referralEvent = (type: string, id: string, payload: Record<string, unknown> = {}): LiveEvent => ({
+  type,
+  aggregateType: 'referral',
+  aggregateId: id,
+  payload: { referralId: id, ...payload },
+});
+const assessmentEvent = (type: string, referralId: string, payload: Record<string, unknown> = {}): LiveEvent => ({
+  type,
+  aggregateType: 'assessment',
+  aggregateId: '66666666-6666-4666-8666-666666666666',
+  payload: { referralId, ...payload },
+});
+const notificationEvent = (type: string, userId: string, subjectId: string | null): LiveEvent => ({
+  type,
+  aggregateType: 'notification',
+  aggregateId: '77777777-7777-4777-8777-777777777777',
+  payload: { userId, subjectType: subjectId ? 'referral' : null, subjectId },
+});
+const pageEvent = (userId: string): LiveEvent => ({
+  type: 'page.acknowledged',
+  aggregateType: 'page',
+  aggregateId: '88888888-8888-4888-8888-888888888888',
+  payload: { userId, referralId: JOB },
+});
+const rotaEvent: LiveEvent = { type: 'rota.assignment.created', aggregateType: 'shift-assignment', aggregateId: JOB, payload: {} };
+
+describe('the app reads the live stream’s frames as they arrive, in pieces', () => {
+  it.each<[string, string, Frame[], string]>([
+    ['the reconnection time the service sends first', 'retry: 3000\n\n', [{ retry: 3000 }], ''],
+    [
+      'an event: its id, type and data',
+      'id: 42\nevent: referral.offered\ndata: {"id":"42"}\n\n',
+      [{ id: '42', event: 'referral.offered', data: '{"id":"42"}' }],
+      '',
+    ],
+    ['a keep-alive comment: an empty frame (the link is alive)', ': keep-alive\n\n', [{}], ''],
+    ['a frame cut short: kept for the next piece', 'id: 43\nevent: page.ack', [], 'id: 43\nevent: page.ack'],
+    [
+      'two frames and the start of a third',
+      'id: 1\nevent: a\ndata: x\n\nid: 2\nevent: b\ndata: y\n\nid: 3',
+      [
+        { id: '1', event: 'a', data: 'x' },
+        { id: '2', event: 'b', data: 'y' },
+      ],
+      'id: 3',
+    ],
+    ['lines ended CRLF', 'id: 5\r\nevent: a\r\ndata: x\r\n\r\n', [{ id: '5', event: 'a', data: 'x' }], ''],
+    ['data on two lines joined by a newline', 'event: a\ndata: one\ndata: two\n\n', [{ event: 'a', data: 'one\ntwo' }], ''],
+    ['a field without a space after its colon', 'event:a\ndata:x\n\n', [{ event: 'a', data: 'x' }], ''],
+    ['a retry that is not a number is ignored', 'retry: soon\n\n', [{}], ''],
+  ])('%s', (_case, text, frames, rest) => {
+    expect(stream.readFrames(text)).toEqual({ frames, rest });
+  });
+
+  it('a frame split anywhere is read the same once its end arrives', () => {
+    const whole = 'id: 9\nevent: notification.closed\ndata: {"a":1}\n\n';
+    for (let cut = 1; cut < whole.length; cut++) {
+      const first = stream.readFrames(whole.slice(0, cut));
+      const second = stream.readFrames(first.rest + whole.slice(cut));
+      expect([...first.frames, ...second.frames]).toEqual([{ id: '9', event: 'notification.closed', data: '{"a":1}' }]);
+    }
+  });
+});
+
+describe('a stream that did not hold is opened again after a wait that doubles, at most a minute', () => {
+  it.each([
+    ['the first try after a stream that held: the service’s retry, from half of it', 0, 3_000, 0, 0, 1_500],
+    ['…to all of it', 0, 3_000, 1, 0, 3_000],
+    ['the second: doubled', 1, 3_000, 1, 0, 6_000],
+    ['the fifth: 16 times', 4, 3_000, 1, 0, 48_000],
+    ['many: a minute at most', 40, 3_000, 1, 0, 60_000],
+    ['many, spread: half a minute at least', 40, 3_000, 0, 0, 30_000],
+    ['asked to wait longer (429 Retry-After): that long', 0, 3_000, 1, 15_000, 15_000],
+    ['a negative count is the first', -1, 3_000, 1, 0, 3_000],
+  ])('%s', (_case, failures, base, random, floor, expected) => {
+    expect(stream.retryDelay(failures, base, random, floor)).toBe(expected);
+  });
+
+  it('never more than the cap however the spread falls', () => {
+    for (let f = 0; f < 30; f++)
+      for (const r of [0, 0.3, 0.99, 1]) expect(stream.retryDelay(f, 3_000, r)).toBeLessThanOrEqual(stream.RETRY_CAP_MS);
+  });
+});
+
+describe('each screen reads again just what an event is about', () => {
+  const held = [{ id: JOB }];
+  it.each<[string, LiveEvent[], string[]]>([
+    ['an offer to her: her offers', [referralEvent('referral.offered', ELSEWHERE, { userId: ME })], ['offers']],
+    [
+      'a job allocated to her: her offers and her jobs',
+      [referralEvent('referral.allocated', ELSEWHERE, { userId: ME })],
+      ['offers', 'jobs'],
+    ],
+    [
+      'her notification closed (an offer taken by another): her offers and jobs',
+      [notificationEvent('notification.closed', ME, ELSEWHERE)],
+      ['offers', 'jobs'],
+    ],
+    ['a step on her job: her jobs', [assessmentEvent('assessment.event', JOB)], ['jobs', 'offers']],
+    [
+      'an offer to a colleague of a referral not on her screen: nothing',
+      [referralEvent('referral.offered', ELSEWHERE, { userId: OTHER })],
+      [],
+    ],
+    ['a step on a job not hers: nothing', [assessmentEvent('assessment.event', ELSEWHERE)], []],
+    [
+      'named on an assessment as a co-AMHP: her jobs',
+      [assessmentEvent('assessment.update', ELSEWHERE, { fields: ['otherAmhpUserIds'] })],
+      ['jobs'],
+    ],
+    ['the rota: who is on duty', [rotaEvent], ['duty']],
+    ['a page of hers: nothing on Now', [pageEvent(ME)], []],
+    [
+      'a burst: each part once',
+      [referralEvent('referral.offered', ELSEWHERE, { userId: ME }), referralEvent('referral.offered', JOB, { userId: ME }), rotaEvent],
+      ['offers', 'duty'],
+    ],
+  ])('Now: %s', (_case, events, parts) => {
+    expect(stream.nowConcerns(events, ME, held)).toEqual(parts);
+  });
+
+  it.each<[string, LiveEvent[], boolean, string[]]>([
+    ['a notification raised for her', [notificationEvent('notification.created', ME, JOB)], false, ['inbox']],
+    ['a notification of hers closed', [notificationEvent('notification.closed', ME, JOB)], false, ['inbox']],
+    ['a page of hers acknowledged', [pageEvent(ME)], false, ['inbox']],
+    ['a colleague’s notification: nothing', [notificationEvent('notification.created', OTHER, JOB)], false, []],
+    ['a colleague’s page: nothing for an AMHP', [pageEvent(OTHER)], false, []],
+    ['a colleague’s page: the hub’s pages, for a manager', [pageEvent(OTHER)], true, ['inbox']],
+    ['a step on a job: nothing', [assessmentEvent('assessment.event', JOB)], true, []],
+  ])('Notifications: %s', (_case, events, manager, parts) => {
+    expect(stream.inboxConcerns(events, ME, manager)).toEqual(parts);
+  });
+
+  it.each<[string, LiveEvent[], string[]]>([
+    ['its referral moved', [referralEvent('referral.closed', JOB)], ['referral']],
+    ['a step recorded on its assessment', [assessmentEvent('assessment.event', JOB)], ['assessment']],
+    ['her notification about it closed (reallocated away)', [notificationEvent('notification.closed', ME, JOB)], ['referral']],
+    [
+      'a relative of its person recorded',
+      [{ type: 'relative.recorded', aggregateType: 'person', aggregateId: PERSON, payload: { personId: PERSON } }],
+      ['person'],
+    ],
+    ['another referral: nothing', [referralEvent('referral.closed', ELSEWHERE), assessmentEvent('assessment.event', ELSEWHERE)], []],
+    ['a colleague’s notification about it: nothing', [notificationEvent('notification.closed', OTHER, JOB)], []],
+  ])('the job: %s', (_case, events, parts) => {
+    expect(stream.jobConcerns(events, JOB, PERSON, ME)).toEqual(parts);
+  });
+});
