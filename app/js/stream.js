@@ -78,8 +78,9 @@ export function nowConcerns(events, userId, held) {
     const referral = referralOf(e);
     if (e.type.startsWith('rota.')) parts.add('duty');
     else if (addressedTo(e, userId) && /^(referral|notification)\./.test(e.type)) {
+      // An offer made (or told of) is an offer; one taken away, or a job allocated to her, changes her jobs too.
       parts.add('offers');
-      if (e.type !== 'referral.offered') parts.add('jobs');
+      if (e.type === 'referral.allocated' || e.type === 'notification.closed') parts.add('jobs');
     } else if (referral && ids.has(referral) && /^(referral|assessment)\./.test(e.type)) parts.add('jobs').add('offers');
     else if (e.type === 'assessment.update' && (e.payload.fields || []).includes('otherAmhpUserIds')) parts.add('jobs');
   }

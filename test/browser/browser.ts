@@ -227,9 +227,13 @@ function gateOf(server: Server): ServiceGate {
   const answering = new Map<string, { res: ServerResponse; since: number }>();
   let seq = 0;
   // Answered, or its connection gone (the phone gave up, or the signal was cut): nothing more will reach the phone.
-  const over = (res: ServerResponse) => res.writableFinished || res.destroyed || Boolean(res.socket?.destroyed);
+  // The live event stream (GET /events) is never answered in full: once it has started, it is not waited for.
+  const live = new WeakSet<ServerResponse>();
+  const over = (res: ServerResponse) =>
+    res.writableFinished || res.destroyed || Boolean(res.socket?.destroyed) || (live.has(res) && res.headersSent);
   const pass = (req: IncomingMessage, res: ServerResponse) => {
     const id = `${++seq} ${req.method} ${req.url}`;
+    if (req.method === 'GET' && /^\/events(\?|$)/.test(req.url ?? '')) live.add(res);
     answering.set(id, { res, since: Date.now() });
     res.once('close', () => answering.delete(id));
     for (const handler of handlers) handler.call(server, req, res);

@@ -1,0 +1,190 @@
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { StreamService } from '../../src/alerts/stream.service';
+import { AccountCache } from '../../src/auth/account-cache';
+import { accepted, s136Referral, sent } from '../support/referral-fixtures';
+import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
+import { amhp as newAmhp } from '../support/workforce-fixtures';
+import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot, until } from './browser';
+
+// The page's globals, as the functions passed to evaluate() see them (no DOM lib here).
+declare const document: { visibilityState: string; dispatchEvent(e: unknown): boolean };
+declare const Event: new (type: string) => unknown;
+
+/**
+ * The duty AMHP's open app hears the service's live event stream (GET /events): what happens to her offers, her
+ * notifications and her jobs shows at once, not at the next read on a timer. The phone's clock is Playwright's and
+ * stands still while it is watched, so no timer of the app (its reads every minute, its waits before connecting
+ * again) fires unless the test moves the clock: what shows meanwhile was brought by the stream.
+ */
+describe('the duty AMHP’s app follows the live event stream', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  let manager: TestUser;
+  let amhp: TestUser & { practitionerId: string };
+  let colleague: TestUser & { practitionerId: string };
+  /** What the page asked the service, in order (path and query). */
+  let asked: Request[];
+  const paths = (from: number) => asked.slice(from).map((r) => new URL(r.url()).pathname);
+  const streams = () => t.app.get(StreamService).streamsOf(amhp.id);
+
+  /** A referral for `familyName`, offered to her by the manager; its id. */
+  const offer = async (familyName: string): Promise<string> => {
+    const r = await sent(t, manager.auth, s136Referral(familyName, '2026-11-21T02:00:00Z'));
+    await accepted(t, manager.auth, r.id, [amhp.id]);
+    return r.id;
+  };
+  /** The app's own timers run on (a screen opened, its effects run), then the phone's clock stands still again. */
+  const runClock = () => page.clock.resume();
+  const stopClock = async () => page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    t = await createTestApp({ now: '2026-11-21T02:00:00Z', listen: true });
+    manager = await t.user(['manager']);
+    amhp = await newAmhp(t, { displayName: 'Amara Live' });
+    colleague = await newAmhp(t, { displayName: 'Colm Other' });
+    context = await phoneContext(browser);
+    page = await context.newPage();
+    errors = consoleErrors(page);
+    asked = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/app/')) return;
+      asked.push(r);
+    });
+    // The phone's clock agrees with the service's (a clock that disagrees is another file's matter).
+    await page.clock.install({ time: t.clock.now() });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('signed in, her app holds the stream with her token in its header, never in the address', async () => {
+    await page.goto(`${t.url}/app/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.fill('#email', amhp.email);
+    await page.fill('#password', TEST_PASSWORD);
+    const opened = page.waitForResponse((r) => new URL(r.url()).pathname === '/events');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const res = await opened;
+    expect(res.status()).toBe(200);
+    expect(await res.request().allHeaders()).toEqual(
+      expect.objectContaining({ accept: 'text/event-stream', authorization: expect.stringMatching(/^Bearer /) }),
+    );
+    expect(res.url()).toBe(`${t.url}/events`);
+    await page.getByRole('heading', { name: 'Now', exact: true }).waitFor();
+    await page.getByText('Nothing is allocated to you.').waitFor();
+    await until(async () => streams() === 1);
+  });
+
+  it('an offer raised through the API shows on her open Now within a couple of seconds, without a read on a timer', async () => {
+    await stopClock();
+    const from = asked.length;
+    const started = Date.now();
+    await offer('Marsh');
+    const card = page.locator('.app-offer', { hasText: 'Robin Marsh' });
+    await card.waitFor({ timeout: 3_000 });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    // Just what the event was about was read again: her offers, not who is on duty nor her jobs.
+    expect(paths(from)).toEqual(['/me/offers']);
+    await expect(card.getByRole('button', { name: /^Accept/ }).count()).resolves.toBe(1);
+    // (A picture and the accessibility check need the page's timers.)
+    await runClock();
+    await screenshot(page, 'live-1-offer-arrives');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('a notification the service closes is shown closed in her open inbox at once, no longer new', async () => {
+    await runClock();
+    await page.getByRole('link', { name: 'Notifications' }).click();
+    const note = page.locator('.app-note', { hasText: 'offered to you' }).first();
+    await note.locator('.app-note__new').waitFor();
+    await page.locator('.app-page--open').first().waitFor();
+    await stopClock();
+    const from = asked.length;
+    const [r] = await t.sql<{ referral_id: string }>(`SELECT referral_id FROM pages WHERE kind = 'offer' ORDER BY created_at DESC LIMIT 1`);
+    await t.http
+      .post(`/referrals/${r.referral_id}/allocation`)
+      .set('authorization', manager.auth)
+      .send({ userId: colleague.id })
+      .expect(200);
+    await note.locator('.app-note__closed').waitFor({ timeout: 3_000 });
+    await expect(note.textContent()).resolves.toContain('the job was allocated to an AMHP');
+    expect(await note.locator('.app-note__new').count()).toBe(0);
+    // The page that woke her for it no longer waits for her either.
+    await until(async () => (await page.locator('.app-page--open').count()) === 0, 3_000);
+    // Her inbox was read again, not her phones.
+    expect(paths(from)).not.toContain('/me/push-subscriptions');
+    expect(paths(from)).toContain('/me/notifications');
+    await runClock();
+    await screenshot(page, 'live-2-notification-closed');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('a stream the service closes is opened again with Last-Event-ID, and what happened meanwhile shows', async () => {
+    await stopClock();
+    const before = asked.filter((q) => new URL(q.url()).pathname === '/events').length;
+    const from = asked.length;
+    // The service ends her streams (as it does when her account changes), not her session.
+    t.app.get(AccountCache).forget(amhp.id, 'sessions-ended');
+    await until(async () => streams() === 0);
+    // Offered meanwhile: nobody is listening for her.
+    const heron = await offer('Heron');
+    // The app waits before connecting again (the service's 3 s, spread): the clock moves on over it.
+    await page.clock.runFor(3_000);
+    await until(async () => streams() === 1);
+    const again = asked.filter((q) => new URL(q.url()).pathname === '/events').slice(before);
+    expect(again).toHaveLength(1);
+    // It resumed after the last event she had (her notification closed, above), before the offer made meanwhile.
+    const eventId = async (type: string, subject: string | null) =>
+      BigInt(
+        (
+          await t.sql<{ id: string }>(
+            `SELECT max(id)::text AS id FROM outbox_events WHERE type = $1 AND payload->>'userId' = $2 AND ($3::text IS NULL OR payload->>'subjectId' = $3)`,
+            [type, amhp.id, subject],
+          )
+        )[0].id,
+      );
+    const header = BigInt((await again[0].allHeaders())['last-event-id']);
+    expect(header).toBeGreaterThanOrEqual(await eventId('notification.closed', null));
+    expect(header).toBeLessThan(await eventId('notification.created', heron));
+    // Replayed: the offer's notification made while she was not connected is in her inbox.
+    await page.locator('.app-note', { hasText: 'offered to you' }).locator('.app-note__new').waitFor({ timeout: 3_000 });
+    await page.locator('.app-page--open').first().waitFor({ timeout: 3_000 });
+    expect(paths(from)).not.toContain('/me/push-subscriptions');
+    await runClock();
+    await screenshot(page, 'live-3-resumed');
+  });
+
+  it('hidden, the app lets the stream go; shown again, it resumes it', async () => {
+    const hide = (state: string) =>
+      page.evaluate((s) => {
+        Object.defineProperty(document, 'visibilityState', { value: s, configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, state);
+    await hide('hidden');
+    await until(async () => streams() === 0);
+    const from = asked.length;
+    await hide('visible');
+    await until(async () => streams() === 1);
+    const reopened = asked.slice(from).find((q) => new URL(q.url()).pathname === '/events')!;
+    expect((await reopened.allHeaders())['last-event-id']).toMatch(/^\d+$/);
+  });
+
+  it('signed out, the stream is closed and nothing it would bring is asked for', async () => {
+    await runClock();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await until(async () => streams() === 0);
+    const from = asked.length;
+    await offer('Wren');
+    await page.waitForTimeout(1_000);
+    expect(paths(from)).toEqual([]);
+    await expect(page.locator('main').textContent()).resolves.not.toMatch(/Wren|offered/);
+    // (The one 400 is the refresh the app tries as it opens, before she signed in.)
+    expect(errors.filter((e) => /Content Security Policy|Refused to|Uncaught|TypeError/i.test(e))).toEqual([]);
+  });
+});
