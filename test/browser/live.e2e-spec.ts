@@ -159,6 +159,40 @@ describe('the duty AMHP’s app follows the live event stream', () => {
     await screenshot(page, 'live-3-resumed');
   });
 
+  it('a step the hub records on her job shows on her open job at once, and only its assessment is read again', async () => {
+    const r = await sent(t, manager.auth, s136Referral('Finch', '2026-11-21T02:00:00Z'));
+    await accepted(t, manager.auth, r.id);
+    await t.http.post(`/referrals/${r.id}/allocation`).set('authorization', manager.auth).send({ userId: amhp.id }).expect(200);
+    const a = (
+      await t.http
+        .post('/assessments')
+        .set('authorization', amhp.auth)
+        .send({ referralId: r.id, location: 'Northshire General' })
+        .expect(201)
+    ).body as { id: string };
+    await runClock();
+    await page.goto(`${t.url}/app/#/jobs/${r.id}`);
+    await page.getByRole('heading', { name: 'Robin Finch' }).waitFor();
+    const step = page.locator('.app-step', { hasText: 'Doctors requested' });
+    await step.waitFor();
+    expect(await step.locator('.app-step__times').count()).toBe(0);
+    await stopClock();
+    const from = asked.length;
+    await t.http
+      .post(`/assessments/${a.id}/events`)
+      .set('authorization', manager.auth)
+      .send({ type: 'doctors-requested', at: '2026-11-21T02:00:00Z' })
+      .expect(201);
+    await step.locator('.app-step__times').waitFor({ timeout: 3_000 });
+    await expect(step.locator('.app-step__times').textContent()).resolves.toContain('Recorded 02:00');
+    // The assessment, then the checklist that follows its version (once the page's effects run); not the referral,
+    // the person, the relatives or the doctors again.
+    await runClock();
+    await until(async () => paths(from).includes(`/assessments/${a.id}/checks`), 3_000);
+    expect([...new Set(paths(from))].sort()).toEqual(['/assessments', `/assessments/${a.id}/checks`]);
+    await screenshot(page, 'live-4-job-step');
+  });
+
   it('hidden, the app lets the stream go; shown again, it resumes it', async () => {
     const hide = (state: string) =>
       page.evaluate((s) => {
