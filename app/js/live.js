@@ -1,48 +1,33 @@
 // The live event stream (GET /events, Server-Sent Events) while the app is signed in and on screen: the service tells
 // the phone at once what changed (a job offered to her, a notification raised or closed, a step recorded on her job),
-// and each screen reads again just what an event is about (useLive), where it used to wait for its next read.
-//
-// Read with fetch, not EventSource, which cannot send the access token in a header (the token is never put in an
-// address). On a poor signal: a stream that ends, or falls silent past the service's keep-alives, is opened again
-// after a wait that doubles (the service's `retry`, at most a minute, sooner when the signal is back) with the
-// Last-Event-ID of the last event read, and the service sends what was missed meanwhile (or `reset`: each screen
-// reads everything again). The screens go on reading on a timer, every minute while the stream cannot be held and
-// every five while it is. The stream is closed while the app is hidden (resumed, with what was missed, when it is
-// shown again) and when she signs out; nothing it brings is kept, or passed on once she has signed out.
+// and each screen reads again just what an event is about (useLive; app/js/concerns.js), where it used to wait for its
+// next read. The connection itself (app/js/live-connection.js) is fetched once she has signed in: the sign-in screen
+// does not wait for it on a poor signal. The screens go on reading on a timer: every minute while the stream cannot
+// be held, every five while it is.
 import { useEffect, useRef } from './deps.js';
-import { onContact, onSessionChange, openEventStream, signedIn } from './session.js';
-import { readFrames, retryDelay } from './stream.js';
+import { onSessionChange, signedIn } from './session.js';
 
 /** A screen reads everything again this often while the stream cannot be held (as it did before the stream). */
 export const POLL_MS = 60_000;
 /** …and this often while it is held: in case, and for what no event tells (time passing). */
 export const LIVE_POLL_MS = 5 * 60_000;
-/** Nothing at all (the service sends a keep-alive every 15 s) for this long: the link is dead though not closed. */
-const SILENCE_MS = 45_000;
-/** A stream held this long was a good one: the next wait starts again from the shortest. */
-const HELD_MS = 30_000;
-/** What has arrived without ending a frame, at most: a stream sending more is not one of the service's. */
-const MAX_PENDING = 1 << 20;
 
 const listeners = new Set();
-let running = false; // signed in
-let stream = null; // the connection being opened or held: { controller }
-let lastEventId = null;
-let baseMs = 3_000;
-let failures = 0;
-let floorMs = 0;
-let retryTimer = null;
-let silenceTimer = null;
 let healthy = false;
 
-/** Tells the screens: 'events' (a list, read together), 'gap' (anything up to that time may have been missed), 'down'. */
-function tell(kind, detail) {
-  if (running) for (const fn of [...listeners]) fn(kind, detail);
+/** What the stream brings, to the screens: 'events' (a list, read together), 'gap' (anything up to that time may have
+ * been missed), 'down' (it could not be opened). */
+export function tell(kind, detail) {
+  for (const fn of [...listeners]) fn(kind, detail);
 }
 
-/** Whether the stream is held now. */
+/** Whether the stream is held now (set by the connection). */
 export function liveHealthy() {
   return healthy;
+}
+
+export function setLiveHealthy(held) {
+  healthy = held;
 }
 
 /** Calls `fn(kind, detail)` for what the stream brings (see tell); returns the way to stop. */
@@ -53,113 +38,21 @@ export function onLive(fn) {
 
 const shown = () => document.visibilityState === 'visible';
 
-function hangUp() {
-  clearTimeout(retryTimer);
-  retryTimer = null;
-  clearTimeout(silenceTimer);
-  const held = stream;
-  stream = null;
-  healthy = false;
-  if (held) held.controller.abort();
-}
-
-async function connect() {
-  clearTimeout(retryTimer);
-  retryTimer = null;
-  if (!running || stream || !shown() || !signedIn()) return;
-  const controller = new AbortController();
-  const mine = { controller };
-  stream = mine;
-  const alive = () => {
-    clearTimeout(silenceTimer);
-    silenceTimer = setTimeout(() => controller.abort(), SILENCE_MS);
-  };
-  alive();
-  let openedAt = 0;
-  let again = true;
-  try {
-    const res = await openEventStream(lastEventId, controller.signal);
-    if (res.status === 429) floorMs = (Number(res.headers.get('retry-after')) || 0) * 1000;
-    // Refused as asked (the session over, or a request the service will never take): asking again changes nothing.
-    else if (res.status >= 400 && res.status < 500) again = false;
-    if (!res.ok || !res.body || stream !== mine) {
-      if (res.body) void res.body.cancel().catch(() => undefined);
-      return;
-    }
-    openedAt = Date.now();
-    healthy = true;
-    // Opened afresh (not resumed): what happened before it opened was not sent, so a screen read before may be behind.
-    if (lastEventId === null) tell('gap', openedAt);
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    let pending = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done || stream !== mine) break;
-      alive();
-      const { frames, rest } = readFrames(pending + value);
-      pending = rest;
-      if (pending.length > MAX_PENDING) break;
-      const events = [];
-      for (const f of frames) {
-        if (f.retry) baseMs = Math.min(Math.max(f.retry, 1_000), 30_000);
-        if (f.id) lastEventId = f.id;
-        if (!f.event || f.data === undefined) continue;
-        if (f.event === 'reset') {
-          tell('gap', Date.now());
-          continue;
-        }
-        try {
-          events.push(JSON.parse(f.data));
-        } catch {
-          // not an event of the service's: nothing to read again for it
-        }
-      }
-      // What arrived together is read for together (one read of a screen for a burst of events).
-      if (events.length && stream === mine) tell('events', events);
-    }
-  } catch {
-    // no signal, the link fell silent, or hung up here: see below
-  } finally {
-    if (stream === mine) {
-      stream = null;
-      healthy = false;
-      clearTimeout(silenceTimer);
-      controller.abort();
-      if (running && shown()) {
-        // Not opened: the screens are told, and one that waited on the stream reads now.
-        if (!openedAt) tell('down');
-        failures = openedAt && Date.now() - openedAt >= HELD_MS ? 0 : failures + 1;
-        if (again) retryTimer = setTimeout(connect, retryDelay(failures - 1, baseMs, Math.random(), floorMs));
-        floorMs = 0;
-      }
-    }
-  }
-}
-
-/** The signal is back (an answer from the service, or the browser says so): a stream waiting to be opened again is. */
-function signalBack() {
-  if (retryTimer && failures > 0) void connect();
-}
-
+let connection = null;
+// Signed in (or a new access token for the same session): the stream is opened, from the moment the session starts,
+// before her screen's first reads, so that what happens meanwhile is not missed. Signed out: it is closed.
 onSessionChange((on) => {
-  if (on) {
-    // Signed in, or a new access token for the same session (the stream opened with the old one ends with it).
-    running = true;
-    void connect();
+  if (!on) {
+    if (connection) connection.stop();
     return;
   }
-  // Signed out (or the session ended): the next to sign in starts afresh, and hears nothing of this session.
-  running = false;
-  lastEventId = null;
-  failures = 0;
-  hangUp();
+  (connection ? Promise.resolve(connection) : import('./live-connection.js'))
+    .then((m) => {
+      connection = m;
+      if (signedIn()) m.start();
+    })
+    .catch(() => undefined); // not fetched (no signal): the screens read on their timer, and the next session change tries again
 });
-document.addEventListener('visibilitychange', () => {
-  if (shown()) void connect();
-  else hangUp();
-});
-addEventListener('online', signalBack);
-onContact(signalBack);
 
 const ALL = 'all';
 

@@ -11,8 +11,8 @@ import { resumeOffline } from './pack.js';
 import { localTime } from './time.js';
 import { forgetDrafts, keepDrafts } from './drafts.js';
 import { wait } from './timings.js';
-// The live event stream: held while she is signed in and the app is on screen, from the moment a session starts
-// (before her screen's first reads, so that what happens meanwhile is not missed); the screens listen (useLive).
+// The live event stream: held while she is signed in and the app is on screen, from the moment a session starts; the
+// screens listen (useLive).
 import './live.js';
 
 /** Whether the user holds one of the route's roles (a route without roles is for everyone signed in). */

@@ -12,16 +12,20 @@ interface LiveEvent {
   aggregateId: string;
   payload: Record<string, unknown>;
 }
-/** The duty app's live stream's pure parts (a browser ES module, app/js/stream.js), run here. */
+/** The duty app's live stream's pure parts (browser ES modules, app/js/stream.js and app/js/concerns.js), run here. */
 interface AppStream {
   readFrames(text: string): { frames: Frame[]; rest: string };
   RETRY_CAP_MS: number;
   retryDelay(failures: number, baseMs: number, random: number, floorMs?: number): number;
+}
+interface AppConcerns {
   nowConcerns(events: LiveEvent[], userId: string, held: Array<{ id?: string; referralId?: string }>): string[];
   inboxConcerns(events: LiveEvent[], userId: string, manager: boolean): string[];
   jobConcerns(events: LiveEvent[], referralId: string, personId: string | null, userId: string): string[];
 }
-const stream = require(join(__dirname, '..', '..', 'app', 'js', 'stream.js')) as AppStream; // eslint-disable-line @typescript-eslint/no-require-imports
+const app = (file: string): unknown => require(join(__dirname, '..', '..', 'app', 'js', file)); // eslint-disable-line @typescript-eslint/no-require-imports
+const stream = app('stream.js') as AppStream;
+const concerns = app('concerns.js') as AppConcerns;
 
 const ME = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
@@ -116,6 +120,7 @@ describe('each screen reads again just what an event is about', () => {
   const held = [{ id: JOB }];
   it.each<[string, LiveEvent[], string[]]>([
     ['an offer to her: her offers', [referralEvent('referral.offered', ELSEWHERE, { userId: ME })], ['offers']],
+    ['told of an offer (her notification raised): her offers', [notificationEvent('notification.created', ME, ELSEWHERE)], ['offers']],
     [
       'a job allocated to her: her offers and her jobs',
       [referralEvent('referral.allocated', ELSEWHERE, { userId: ME })],
@@ -146,7 +151,7 @@ describe('each screen reads again just what an event is about', () => {
       ['offers', 'duty'],
     ],
   ])('Now: %s', (_case, events, parts) => {
-    expect(stream.nowConcerns(events, ME, held)).toEqual(parts);
+    expect(concerns.nowConcerns(events, ME, held)).toEqual(parts);
   });
 
   it.each<[string, LiveEvent[], boolean, string[]]>([
@@ -158,7 +163,7 @@ describe('each screen reads again just what an event is about', () => {
     ['a colleague’s page: the hub’s pages, for a manager', [pageEvent(OTHER)], true, ['inbox']],
     ['a step on a job: nothing', [assessmentEvent('assessment.event', JOB)], true, []],
   ])('Notifications: %s', (_case, events, manager, parts) => {
-    expect(stream.inboxConcerns(events, ME, manager)).toEqual(parts);
+    expect(concerns.inboxConcerns(events, ME, manager)).toEqual(parts);
   });
 
   it.each<[string, LiveEvent[], string[]]>([
@@ -173,6 +178,6 @@ describe('each screen reads again just what an event is about', () => {
     ['another referral: nothing', [referralEvent('referral.closed', ELSEWHERE), assessmentEvent('assessment.event', ELSEWHERE)], []],
     ['a colleague’s notification about it: nothing', [notificationEvent('notification.closed', OTHER, JOB)], []],
   ])('the job: %s', (_case, events, parts) => {
-    expect(stream.jobConcerns(events, JOB, PERSON, ME)).toEqual(parts);
+    expect(concerns.jobConcerns(events, JOB, PERSON, ME)).toEqual(parts);
   });
 });

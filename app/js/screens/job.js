@@ -14,7 +14,7 @@ import { ConflictsSection, InterviewForm, NearestRelativeForm, PlaceLink, Recomm
 import { Checklist, OutcomeSection, ReportSection } from './job-outcome.js';
 import { attendedAssessment, CoAmhpJob } from './job-co-amhp.js';
 import { useLive } from '../live.js';
-import { jobConcerns } from '../stream.js';
+import { jobConcerns } from '../concerns.js';
 
 const RISK_FLAGS = {
   weapons: 'Weapons',

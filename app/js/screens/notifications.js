@@ -15,7 +15,7 @@ import { href, query } from '../router.js';
 import { localTime } from '../time.js';
 import { loadPack } from '../pack.js';
 import { useLive } from '../live.js';
-import { inboxConcerns } from '../stream.js';
+import { inboxConcerns } from '../concerns.js';
 
 export const STALE_ALERT =
   'That alert is not one of yours: it was left on this phone for someone else who used it, or it was taken back. Nothing was acknowledged. If it was a colleague’s, they (or the hub) still need to deal with it.';

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from '../deps.js';
 import { newKey } from '../outbox.js';
 import { api, isNoSignal, learnServerTime, serverNow } from '../session.js';
 import { useLive } from '../live.js';
-import { nowConcerns } from '../stream.js';
+import { nowConcerns } from '../concerns.js';
 import { localClock, localTime } from '../time.js';
 import { href } from '../router.js';
 import { AttendedJob, attendedOf, leadName } from './co-amhp.js';
