@@ -1,4 +1,4 @@
-// The live event stream's connection (fetched once she has signed in: app/js/live.js). Read with fetch, not
+// The live event stream's connection, fetched once she has signed in (main.js); what it brings goes to app/js/live.js. Read with fetch, not
 // EventSource, which cannot send the access token in a header (the token is never put in an address). On a poor
 // signal: a stream that ends, or falls silent past the service's keep-alives, is opened again after a wait that
 // doubles (the service's `retry`, at most a minute, sooner when the signal is back) with the Last-Event-ID of the last

@@ -1,11 +1,9 @@
-// The live event stream (GET /events, Server-Sent Events) while the app is signed in and on screen: the service tells
-// the phone at once what changed (a job offered to her, a notification raised or closed, a step recorded on her job),
-// and each screen reads again just what an event is about (useLive; app/js/concerns.js), where it used to wait for its
-// next read. The connection itself (app/js/live-connection.js) is fetched once she has signed in: the sign-in screen
-// does not wait for it on a poor signal. The screens go on reading on a timer: every minute while the stream cannot
-// be held, every five while it is.
-import { useEffect, useRef } from './deps.js';
-import { onSessionChange, signedIn } from './session.js';
+// What the live event stream brings to the screens, and when each reads again (the connection, fetched once she has
+// signed in, is app/js/live-connection.js; main.js opens and closes it with the session). The service tells the phone
+// at once what changed (a job offered to her, a notification raised or closed, a step recorded on her job), and each
+// screen reads again just what an event is about (`follow`, through ui.js useLive; the screens' rules below). The
+// screens go on reading on a timer: every minute while the stream cannot be held, every five while it is. No imports,
+// nothing run on loading: unit-tested as it is (src/client/app-stream.spec.ts).
 
 /** A screen reads everything again this often while the stream cannot be held (as it did before the stream). */
 export const POLL_MS = 60_000;
@@ -15,93 +13,134 @@ export const LIVE_POLL_MS = 5 * 60_000;
 const listeners = new Set();
 let healthy = false;
 
-/** What the stream brings, to the screens: 'events' (a list, read together), 'gap' (anything up to that time may have
- * been missed), 'down' (it could not be opened). */
+/**
+ * What the stream brings, to the screens (the connection calls it): 'events' (a list, read together), 'gap' (anything
+ * up to that time may have been missed), 'down' (it could not be opened).
+ */
 export function tell(kind, detail) {
   for (const fn of [...listeners]) fn(kind, detail);
 }
 
-/** Whether the stream is held now (set by the connection). */
+/** Whether the stream is held now. */
 export function liveHealthy() {
   return healthy;
 }
 
+/** The connection says whether it holds the stream. */
 export function setLiveHealthy(held) {
   healthy = held;
 }
 
-/** Calls `fn(kind, detail)` for what the stream brings (see tell); returns the way to stop. */
-export function onLive(fn) {
-  listeners.add(fn);
-  return () => listeners.delete(fn);
-}
-
-const shown = () => document.visibilityState === 'visible';
-
-let connection = null;
-// Signed in (or a new access token for the same session): the stream is opened, from the moment the session starts,
-// before her screen's first reads, so that what happens meanwhile is not missed. Signed out: it is closed.
-onSessionChange((on) => {
-  if (!on) {
-    if (connection) connection.stop();
-    return;
-  }
-  (connection ? Promise.resolve(connection) : import('./live-connection.js'))
-    .then((m) => {
-      connection = m;
-      if (signedIn()) m.start();
-    })
-    .catch(() => undefined); // not fetched (no signal): the screens read on their timer, and the next session change tries again
-});
-
 const ALL = 'all';
 
 /**
- * A screen's reads kept up to date. `load(parts)` reads the parts of the screen named (null: all of it); it is called
- * at once, then for the events `concerns(events)` says are about parts of it (it returns the parts), for anything the
- * stream may have missed, and (unless `poll` is false) on a timer while the app is on screen: every POLL_MS, and
- * every LIVE_POLL_MS while the stream is held. One read at a time: what is asked for meanwhile is read once, after it.
+ * Keeps a screen's reads up to date until the function returned is called. `latest.current` is `{ load, concerns }`
+ * (as last rendered): `load(parts)` reads the parts of the screen named (null: all of it); it is called at once, then
+ * for the events `concerns(events)` says are about parts of it (it returns the parts), for anything the stream may
+ * have missed, and (unless `poll` is false) on a timer while the app is on screen: every POLL_MS, and every
+ * LIVE_POLL_MS while the stream is held. One read at a time: what is asked for meanwhile is read once, after it.
  */
-export function useLive(load, concerns, { poll = true } = {}) {
-  const latest = useRef(null);
-  latest.current = { load, concerns };
-  useEffect(() => {
-    let startedAt = 0;
-    let reading = null;
-    let queued = null; // ALL, or a Set of parts
-    const read = (parts) => {
-      if (reading) {
-        queued = queued === ALL || !parts ? ALL : new Set([...(queued || []), ...parts]);
-        return;
-      }
-      startedAt = Date.now();
-      reading = Promise.resolve()
-        .then(() => latest.current.load(parts))
-        .catch(() => undefined)
-        .finally(() => {
-          reading = null;
-          const next = queued;
-          queued = null;
-          if (next) read(next === ALL ? null : [...next]);
-        });
-    };
-    read(null);
-    const timer =
-      poll &&
-      setInterval(() => {
-        if (shown() && (!liveHealthy() || Date.now() - startedAt >= LIVE_POLL_MS - POLL_MS / 2)) read(null);
-      }, POLL_MS);
-    const off = onLive((kind, detail) => {
-      if (kind === 'events') {
-        const parts = latest.current.concerns(detail);
-        if (parts && parts.length) read(parts);
-      } else if (kind === 'gap') {
-        if (startedAt < detail) read(null);
-      } else if (kind === 'down' && poll && Date.now() - startedAt >= POLL_MS) read(null);
-    });
-    return () => {
-      clearInterval(timer);
-      off();
-    };
-  }, []);
+export function follow(latest, { poll = true } = {}) {
+  let startedAt = 0;
+  let reading = null;
+  let queued = null; // ALL, or a Set of parts
+  const read = (parts) => {
+    if (reading) {
+      queued = queued === ALL || !parts ? ALL : new Set([...(queued || []), ...parts]);
+      return;
+    }
+    startedAt = Date.now();
+    reading = Promise.resolve()
+      .then(() => latest.current.load(parts))
+      .catch(() => undefined)
+      .finally(() => {
+        reading = null;
+        const next = queued;
+        queued = null;
+        if (next) read(next === ALL ? null : [...next]);
+      });
+  };
+  read(null);
+  const timer =
+    poll &&
+    setInterval(() => {
+      const due = !healthy || Date.now() - startedAt >= LIVE_POLL_MS - POLL_MS / 2;
+      if (document.visibilityState === 'visible' && due) read(null);
+    }, POLL_MS);
+  const listener = (kind, detail) => {
+    if (kind === 'events') {
+      const parts = latest.current.concerns(detail);
+      if (parts && parts.length) read(parts);
+    } else if (kind === 'gap') {
+      if (startedAt < detail) read(null);
+    } else if (kind === 'down' && poll && Date.now() - startedAt >= POLL_MS) read(null);
+  };
+  listeners.add(listener);
+  return () => {
+    clearInterval(timer);
+    listeners.delete(listener);
+  };
+}
+
+/** The referral an event is about: its own (referral events), the one its payload names, or a notification's subject. */
+export function referralOf(event) {
+  const p = event.payload || {};
+  if (event.aggregateType === 'referral') return event.aggregateId;
+  if (typeof p.referralId === 'string') return p.referralId;
+  return p.subjectType === 'referral' && typeof p.subjectId === 'string' ? p.subjectId : null;
+}
+
+/** Whether the event is hers: her notification or page, an offer or an allocation to her, an assessment she leads. */
+export function addressedTo(event, userId) {
+  const p = event.payload || {};
+  return Boolean(userId) && (p.userId === userId || p.leadAmhpUserId === userId);
+}
+
+/**
+ * What of the Notifications screen a batch of events is about: ['inbox'] (her pages and notifications, and for a
+ * manager the hub's pages) when one is a notification or a page of hers, or any page for a manager; else [].
+ */
+export function inboxConcerns(events, userId, manager) {
+  const inbox = events.some(
+    (e) => /^(notification|page)\./.test(e.type) && (addressedTo(e, userId) || (manager && e.type.startsWith('page.'))),
+  );
+  return inbox ? ['inbox'] : [];
+}
+
+/**
+ * What of Now a batch of events is about: 'offers' (an offer to her made, taken or ended, told to her), 'jobs' (her
+ * jobs and those she attends: one of them changed, one allocated to her or taken away, or named on an assessment),
+ * 'duty' (the rota). `held`: the referrals on screen (her jobs and offers) and the assessments she attends.
+ */
+export function nowConcerns(events, userId, held) {
+  const ids = new Set(held.map((x) => x.referralId || x.id));
+  const parts = new Set();
+  for (const e of events) {
+    const referral = referralOf(e);
+    if (e.type.startsWith('rota.')) parts.add('duty');
+    else if (addressedTo(e, userId) && /^(referral|notification)\./.test(e.type)) {
+      // An offer made (or told of) is an offer; one taken away, or a job allocated to her, changes her jobs too.
+      parts.add('offers');
+      if (e.type === 'referral.allocated' || e.type === 'notification.closed') parts.add('jobs');
+    } else if (referral && ids.has(referral) && /^(referral|assessment)\./.test(e.type)) parts.add('jobs').add('offers');
+    else if (e.type === 'assessment.update' && (e.payload.fields || []).includes('otherAmhpUserIds')) parts.add('jobs');
+  }
+  return [...parts];
+}
+
+/**
+ * What of the job screen (referral `referralId`, person `personId`) a batch of events is about: 'referral' (an event of
+ * the referral, or her notification about it closed: taken away from her), 'assessment' (one of its assessments),
+ * 'person' (the person's relatives, nearest relative or nominated person).
+ */
+export function jobConcerns(events, referralId, personId, userId) {
+  const parts = new Set();
+  for (const e of events) {
+    const p = e.payload || {};
+    if (e.type.startsWith('referral.') && e.aggregateId === referralId) parts.add('referral');
+    else if (e.type.startsWith('assessment.') && p.referralId === referralId) parts.add('assessment');
+    else if (e.type === 'notification.closed' && referralOf(e) === referralId && addressedTo(e, userId)) parts.add('referral');
+    else if (personId && p.personId === personId && /^(relative|nearest-relative|nominated-person)\./.test(e.type)) parts.add('person');
+  }
+  return [...parts];
 }

@@ -2,7 +2,7 @@
 // screen from the routes table (app/js/routes.js), so every screen is the same cached page.
 import { render, useEffect, useRef, useState } from './deps.js';
 import { html, useServerNow, useTitle } from './ui.js';
-import { api, finishSignOut, onSessionChange, pendingSignOut, previousUserId, refresh, signOut } from './session.js';
+import { api, finishSignOut, onSessionChange, pendingSignOut, previousUserId, refresh, signedIn, signOut } from './session.js';
 import { SignIn } from './screens/sign-in.js';
 import { ROUTES } from './routes.js';
 import { currentPath, href, match, navigate, usePath } from './router.js';
@@ -11,9 +11,6 @@ import { resumeOffline } from './pack.js';
 import { localTime } from './time.js';
 import { forgetDrafts, keepDrafts } from './drafts.js';
 import { wait } from './timings.js';
-// The live event stream: held while she is signed in and the app is on screen, from the moment a session starts; the
-// screens listen (useLive).
-import './live.js';
 
 /** Whether the user holds one of the route's roles (a route without roles is for everyone signed in). */
 const mayOpen = (route, me) => !route.roles || route.roles.some((role) => me.roles.includes(role));
@@ -331,6 +328,21 @@ function App() {
 
 // Drafts of every form survive a change of screen (app/js/drafts.js); started before the first screen is shown.
 keepDrafts();
+
+// The live event stream (app/js/live-connection.js, fetched once she has signed in): held while she is signed in and
+// the app is on screen, opened as a session starts (before her screen's first reads, so that what happens meanwhile
+// is not missed) and again with each new access token if it had ended; closed when she signs out.
+let liveConnection = null;
+onSessionChange((on) => {
+  if (!on) return liveConnection && liveConnection.stop();
+  (liveConnection ? Promise.resolve(liveConnection) : import('./live-connection.js'))
+    .then((m) => {
+      liveConnection = m;
+      if (signedIn()) m.start();
+    })
+    // Not fetched (no signal): the screens read on their timer; the next session change tries again.
+    .catch(() => undefined);
+});
 
 const root = document.getElementById('app');
 root.textContent = '';

@@ -12,7 +12,7 @@ interface LiveEvent {
   aggregateId: string;
   payload: Record<string, unknown>;
 }
-/** The duty app's live stream's pure parts (browser ES modules, app/js/stream.js and app/js/concerns.js), run here. */
+/** The duty app's live stream's pure parts (browser ES modules, app/js/stream.js and app/js/live.js), run here. */
 interface AppStream {
   readFrames(text: string): { frames: Frame[]; rest: string };
   RETRY_CAP_MS: number;
@@ -25,7 +25,7 @@ interface AppConcerns {
 }
 const app = (file: string): unknown => require(join(__dirname, '..', '..', 'app', 'js', file)); // eslint-disable-line @typescript-eslint/no-require-imports
 const stream = app('stream.js') as AppStream;
-const concerns = app('concerns.js') as AppConcerns;
+const concerns = app('live.js') as AppConcerns;
 
 const ME = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';

@@ -8,14 +8,13 @@
 // own token, through `record` like any change it makes. A page acknowledged by a lost or borrowed locked phone is
 // therefore impossible: acknowledging needs the app unlocked and signed in.
 import { useEffect, useState } from '../deps.js';
-import { html, unreachable, useTitle } from '../ui.js';
+import { html, unreachable, useTitle, useLive } from '../ui.js';
 import { api, learnServerTime, serverNow } from '../session.js';
 import { keptText, recordOrKeep } from '../outbox.js';
 import { href, query } from '../router.js';
 import { localTime } from '../time.js';
 import { loadPack } from '../pack.js';
-import { useLive } from '../live.js';
-import { inboxConcerns } from '../concerns.js';
+import { inboxConcerns } from '../live.js';
 
 export const STALE_ALERT =
   'That alert is not one of yours: it was left on this phone for someone else who used it, or it was taken back. Nothing was acknowledged. If it was a colleague’s, they (or the hub) still need to deal with it.';
