@@ -2,7 +2,17 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { amhp } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
-import { axeViolations, clocksTogether, consoleErrors, launchBrowser, phoneContext, screenshot, shortenWaits, until } from './browser';
+import {
+  axeViolations,
+  clocksTogether,
+  consoleErrors,
+  holdOnTheWire,
+  launchBrowser,
+  phoneContext,
+  screenshot,
+  shortenWaits,
+  until,
+} from './browser';
 
 /**
  * The duty AMHP's phone when a job goes to someone else, and on a link that stalls. Hamza is on duty with a job of his
@@ -74,12 +84,15 @@ describe('a job that is not hers, and a link that stalls', () => {
   });
 
   it('a colleague took the offer first: her Accept says so in the service’s words, and the card goes', async () => {
+    // Her phone has not caught up yet when she taps: the read of her offers the live stream asks for is slow to come back.
+    const slow = await holdOnTheWire(page, '**/me/offers', 'GET');
     await t.http.post(`/referrals/${takenId}/offers/accept`).set('authorization', grace.auth).send({}).expect(201);
     await page.getByRole('button', { name: /^Accept/ }).click();
     const said = page.getByRole('status').filter({ hasText: 'accepted by another AMHP' });
     await said.waitFor();
     await expect(said.textContent()).resolves.toMatch(/nothing more is needed from you/);
-    await expect(page.getByRole('button', { name: /^Accept/ }).count()).resolves.toBe(0);
+    await slow.release();
+    await until(async () => (await page.getByRole('button', { name: /^Accept/ }).count()) === 0);
     await screenshot(page, 'not-hers-1-taken');
   });
 

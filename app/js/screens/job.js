@@ -348,7 +348,13 @@ export function JobScreen({ me, params }) {
     setNotice(null);
     // A job never hers has nothing of hers kept on the phone to drop, and no allocation of hers that ended.
     const dropped = wasHers ? await dropJobChanges(id, aid).catch(() => []) : [];
-    setNotYours({ wasHers, lost: [...(lost ? [lost] : []), ...dropped], ended: wasHers ? await whyEnded(id) : null });
+    const ended = wasHers ? await whyEnded(id) : null;
+    // Found twice at once (the live stream's news and a change of hers refused), what each dropped is said together.
+    setNotYours((before) => ({
+      wasHers: wasHers || Boolean(before && before.wasHers),
+      lost: [...new Set([...(before ? before.lost : []), ...(lost ? [lost] : []), ...dropped])],
+      ended: ended || (before && before.ended) || null,
+    }));
     if (!wasHers) return;
     await forgetJob(id).catch(() => undefined);
     void refreshPack(me).catch(() => undefined);
