@@ -22,6 +22,8 @@ let lastEventId = null;
 let baseMs = 3_000;
 let failures = 0;
 let floorMs = 0;
+/** Asked to wait (429 Retry-After) until then: the signal coming back does not cut it short. */
+let notBefore = 0;
 let retryTimer = null;
 let silenceTimer = null;
 
@@ -108,7 +110,9 @@ async function connect() {
         // Not opened: the screens are told, and one that waited on the stream reads now.
         if (!openedAt) tell('down');
         failures = openedAt && Date.now() - openedAt >= HELD_MS ? 0 : failures + 1;
-        if (again) retryTimer = setTimeout(connect, retryDelay(failures - 1, baseMs, Math.random(), floorMs));
+        const wait = retryDelay(failures - 1, baseMs, Math.random(), floorMs);
+        notBefore = floorMs ? Date.now() + wait : 0;
+        if (again) retryTimer = setTimeout(connect, wait);
         floorMs = 0;
       }
     }
@@ -117,7 +121,7 @@ async function connect() {
 
 /** The signal is back (an answer from the service, or the browser says so): a stream waiting to be opened again is. */
 function signalBack() {
-  if (retryTimer && failures > 0) void connect();
+  if (retryTimer && failures > 0 && Date.now() >= notBefore) void connect();
 }
 
 /** Signed in, or a new access token for the same session (the stream opened with the old one ends with it). */

@@ -44,7 +44,9 @@ export function follow(latest, { poll = true } = {}) {
   let startedAt = 0;
   let reading = null;
   let queued = null; // ALL, or a Set of parts
+  let stopped = false;
   const read = (parts) => {
+    if (stopped) return;
     if (reading) {
       queued = queued === ALL || !parts ? ALL : new Set([...(queued || []), ...parts]);
       return;
@@ -76,7 +78,9 @@ export function follow(latest, { poll = true } = {}) {
     } else if (kind === 'down' && poll && Date.now() - startedAt >= POLL_MS) read(null);
   };
   listeners.add(listener);
+  // The screen is gone (another screen, or signed out): nothing more is read for it, not even what was asked meanwhile.
   return () => {
+    stopped = true;
     clearInterval(timer);
     listeners.delete(listener);
   };
