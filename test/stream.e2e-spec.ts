@@ -300,6 +300,36 @@ describe('live event stream (R12: two instances, one database)', () => {
     expect(new Set(raised.map((x) => x.user_id)).size).toBe(raised.length);
   });
 
+  it('a page raised for her (the clock warning of a job allocated to her) reaches her open app at once as page.raised; a colleague is not told', async () => {
+    // A s.136 with 3 h 30 min left: its warning pages the AMHP it is allocated to at once.
+    const r = (
+      await postA(manager, '/referrals', {
+        ...referral(902),
+        legalContext: { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place', arrivedAt: '2026-11-20T05:30:00Z' },
+      }).expect(201)
+    ).body;
+    for (const status of ['screening', 'accepted']) await postA(manager, `/referrals/${r.id}/status`, { status }).expect(200);
+    const her = await approvedAmhp(a);
+    const colleague = await approvedAmhp(a);
+    const app = await connect(her);
+    const other = await connect(colleague);
+    await postA(manager, `/referrals/${r.id}/allocation`, { userId: her.id }).expect(200);
+    const pages = await a.sql<{ id: string; kind: string; step: number }>(
+      `SELECT id, kind, step FROM pages WHERE referral_id = $1 AND recipient_user_id = $2`,
+      [r.id, her.id],
+    );
+    expect(pages.length).toBeGreaterThan(0);
+    for (const pg of pages) await app.waitFor((e) => e.event === 'page.raised' && e.data.aggregateId === pg.id);
+    expect(app.events.filter((e) => e.event === 'page.raised').map((e) => e.data.payload)).toEqual(
+      expect.arrayContaining(
+        pages.map((pg) => expect.objectContaining({ pageId: pg.id, userId: her.id, kind: pg.kind, step: pg.step, referralId: r.id })),
+      ),
+    );
+    // The colleague's stream, open all along, has no word of it.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(other.events.filter((e) => e.event === 'page.raised')).toEqual([]);
+  });
+
   it("a clock warning the service closes (her job reallocated to a colleague) leaves her open app's inbox at once, once, and is in the audit trail", async () => {
     // A s.136 with 3 h 30 min left: its warning comes to the AMHP it is allocated to at once.
     const r = (

@@ -587,6 +587,19 @@ export const EVENTS = {
       closedAt: instant(),
     }),
   ),
+  'page.raised': event(
+    'page',
+    'A page was raised for its recipient (an offer, a clock warning or breach, a step of the escalation chain, the handover): their app shows it in the inbox at once, before the push or the gateway reaches them.',
+    obj({
+      pageId: uuid(),
+      userId: uuid('The recipient.'),
+      kind: enumOf(['offer', 'clock-warning', 'clock-breach', 'escalation', 'handover'], 'Page kind code.'),
+      step: int('0 for the first page; 1-3 for the steps of the escalation chain (DUTY-03).'),
+      urgency: enumOf(['high', 'normal'], 'How urgently to reach the recipient.'),
+      referralId: nullable(uuid('The referral the page is about, if any.')),
+      raisedAt: instant(),
+    }),
+  ),
   'page.requested': event(
     'page',
     "A page could not be pushed to its recipient's phone (no device subscribed, or every push failed): the second channel, for a council's SMS or voice gateway subscribed by webhook, which reports back on POST /pages/{id}/gateway-receipts.",

@@ -264,10 +264,11 @@ export class PagesService {
     const recipients = [...new Set(p.recipientUserIds)];
     if (!recipients.length) return [];
     const now = this.clock.now();
-    const rows: Array<{ id: string }> = await m.query(
+    const urgency = urgencyOf(p.kind);
+    const rows: Array<{ id: string; userId: string }> = await m.query(
       `INSERT INTO pages (kind, recipient_user_id, chain_key, step, reason, referral_id, subject_type, subject_id, urgency, created_at, push_next_attempt_at)
        SELECT $2, u, $3, $4, $5, $6, $7, $8, $9, $10, $10 FROM unnest($1::uuid[]) AS u
-       ON CONFLICT (chain_key, step, recipient_user_id) WHERE superseded_at IS NULL DO NOTHING RETURNING id`,
+       ON CONFLICT (chain_key, step, recipient_user_id) WHERE superseded_at IS NULL DO NOTHING RETURNING id, recipient_user_id AS "userId"`,
       [
         recipients,
         p.kind,
@@ -277,10 +278,26 @@ export class PagesService {
         p.referralId ?? null,
         p.subjectType ?? null,
         p.subjectId ?? null,
-        urgencyOf(p.kind),
+        urgency,
         now,
       ],
     );
+    // Her open app shows it at once from the live stream (addressed to her), not at its next poll.
+    for (const r of rows)
+      await this.events.emit(m, {
+        type: 'page.raised',
+        aggregateType: 'page',
+        aggregateId: r.id,
+        payload: {
+          pageId: r.id,
+          userId: r.userId,
+          kind: p.kind,
+          step: p.step ?? 0,
+          urgency,
+          referralId: p.referralId ?? null,
+          raisedAt: now.toISOString(),
+        },
+      });
     return rows.map((r) => r.id);
   }
 
