@@ -31,6 +31,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, CLIENT_OFFLINE_HOURS: '4' }).clientOfflineHours).toBe(4);
   });
 
+  it('MHA25-09 ✱: the s.3 renewal periods after the shorter first period are a setting, kept in the order given (default 3, 6, 12)', () => {
+    expect(loadConfig(base).regime.s3RenewalMonths2025).toEqual([3, 6, 12]);
+    expect(loadConfig({ ...base, MHA2025_S3_RENEWAL_MONTHS: '3, 3, 6, 12' }).regime.s3RenewalMonths2025).toEqual([3, 3, 6, 12]);
+    expect(loadConfig({ ...base, MHA2025_S3_RENEWAL_MONTHS: '12,6' }).regime.s3RenewalMonths2025).toEqual([12, 6]);
+  });
+
   it('signs audit checkpoints with AUDIT_CHECKPOINT_KEY, or a key derived from the JWT secret: stable across restarts, never the secret itself', () => {
     const jwt = { JWT_SECRET: 'j'.repeat(40) };
     const derived = loadConfig({ ...base, ...jwt }).auditCheckpointKey;
@@ -77,6 +83,9 @@ describe('loadConfig', () => {
     [{ VAPID_SUBJECT: 'hub@council.example' }, 'VAPID_SUBJECT', /mailto: address or an https: URL/],
     [{ VAPID_PRIVATE_KEY: 'a'.repeat(43) }, 'VAPID_PUBLIC_KEY', /required when VAPID_PRIVATE_KEY is set/],
     [{ VAPID_PUBLIC_KEY: 'a'.repeat(87), VAPID_PRIVATE_KEY: 'a'.repeat(43) }, 'VAPID_PUBLIC_KEY', /uncompressed P-256/],
+    [{ MHA2025_S3_RENEWAL_MONTHS: '3,six' }, 'MHA2025_S3_RENEWAL_MONTHS', /whole numbers of months/],
+    [{ MHA2025_S3_RENEWAL_MONTHS: '3,0' }, 'MHA2025_S3_RENEWAL_MONTHS', /from 1 to 12/],
+    [{ MHA2025_S3_RENEWAL_MONTHS: '3,24' }, 'MHA2025_S3_RENEWAL_MONTHS', /from 1 to 12/],
   ])('%j names %s in one clear line', (env, variable, message) => {
     let error: unknown;
     try {

@@ -1,5 +1,6 @@
 import type { RegimeConfig } from '../statute/assessment.types';
 import { DEFAULT_NR_DELAY_WARNING_HOURS, DEFAULT_S14_REPORT_DAYS } from '../statute/assessment-rules';
+import { DEFAULT_2025_S3_RENEWAL_MONTHS, renewalMonthsProblem } from '../statute/legal-regime';
 import { createECDH, createHmac, ECDH, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -205,6 +206,19 @@ function intList(env: Env, name: string, fallback: number[], min: number, max: n
   const values = parts.map(Number);
   if (values.some((v) => v < min || v > max)) throw new ConfigError(name, `values must be between ${min} and ${max}, got '${raw}'`);
   return [...new Set(values)].sort((a, b) => b - a);
+}
+
+/** Periods in months, in the order given (a schedule: not sorted or merged), e.g. "3,6,12". */
+function monthSchedule(env: Env, name: string, fallback: readonly number[]): number[] {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return [...fallback];
+  const parts = raw.split(',').map((p) => p.trim());
+  if (!parts.every((p) => /^\d+$/.test(p)))
+    throw new ConfigError(name, `must be a comma-separated list of whole numbers of months, got '${raw}'`);
+  const values = parts.map(Number);
+  const problem = renewalMonthsProblem(values);
+  if (problem) throw new ConfigError(name, `${problem}, got '${raw}'`);
+  return values;
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
@@ -484,6 +498,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       newCriteriaFrom: optionalIsoDate(env, 'MHA2025_CRITERIA_FROM'),
       autismLdGateFrom: optionalIsoDate(env, 'MHA2025_AUTISM_LD_FROM'),
       shorterS3PeriodFrom: optionalIsoDate(env, 'MHA2025_S3_PERIOD_FROM'),
+      // MHA25-09 ✱: the renewal periods after the shorter first period are unconfirmed, so data.
+      s3RenewalMonths2025: monthSchedule(env, 'MHA2025_S3_RENEWAL_MONTHS', DEFAULT_2025_S3_RENEWAL_MONTHS),
     },
     nrInformSlaHours: int(env, 'NR_INFORM_SLA_HOURS', 72, 1, 24 * 14),
     nrDelayWarningHours: int(env, 'NR_DELAY_WARNING_HOURS', DEFAULT_NR_DELAY_WARNING_HOURS, 0, 72),

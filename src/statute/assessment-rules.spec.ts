@@ -15,6 +15,7 @@ import type {
   Section,
 } from './assessment.types';
 import {
+  authorityPeriods,
   calendarMonthPeriod,
   checkAssessment,
   DEFAULT_NR_DELAY_WARNING_HOURS,
@@ -829,6 +830,88 @@ describe('APP-18 (s.20(1), C6): the s.3 first period in calendar months', () => 
     ['2026-01-29', 6, '2026-07-28', false],
   ])('calendarMonthPeriod(%s, %i) ends %s, month-end review %s', (start, months, lastDay, monthEnd) => {
     expect(calendarMonthPeriod(start, months)).toEqual({ lastDay, monthEnd });
+  });
+
+  // C6 with s.20(2) (APP-18, GDN-07), s.20A(3) (CTO-08), MHA25-09: each renewal begins the day after the period before
+  // it ends, so a month-end first period carries its clamped day on. [start, first, renewals, [from, lastDay, monthEnd]...]
+  it.each<[string, string, number, number[], Array<[string, string, boolean]>]>([
+    [
+      'worked example: admitted 15 Jan 2026 → 14 Jul 2026; renewed 15 Jul 2026 – 14 Jan 2027; then a year, 15 Jan 2027 – 14 Jan 2028',
+      '2026-01-15',
+      6,
+      [6, 12],
+      [
+        ['2026-01-15', '2026-07-14', false],
+        ['2026-07-15', '2027-01-14', false],
+        ['2027-01-15', '2028-01-14', false],
+        ['2028-01-15', '2029-01-14', false],
+      ],
+    ],
+    [
+      'a 31 Aug admission: the first period ends 27 Feb, the renewal runs from 28 Feb (a month end too) to 27 Aug',
+      '2026-08-31',
+      6,
+      [6, 12],
+      [
+        ['2026-08-31', '2027-02-27', true],
+        ['2027-02-28', '2027-08-27', true],
+        ['2027-08-28', '2028-08-27', false],
+      ],
+    ],
+    [
+      'a renewal from 29 Feb in a leap year is a month-end case; the year after it ends on 28 Aug',
+      '2027-08-29',
+      6,
+      [6, 12],
+      [
+        ['2027-08-29', '2028-02-28', false],
+        ['2028-02-29', '2028-08-28', true],
+        ['2028-08-29', '2029-08-28', false],
+      ],
+    ],
+    [
+      'MHA25-09 ✱ (default schedule): 3 months, then 3, then 6, then a year at a time',
+      '2026-01-15',
+      3,
+      [3, 6, 12],
+      [
+        ['2026-01-15', '2026-04-14', false],
+        ['2026-04-15', '2026-07-14', false],
+        ['2026-07-15', '2027-01-14', false],
+        ['2027-01-15', '2028-01-14', false],
+        ['2028-01-15', '2029-01-14', false],
+      ],
+    ],
+  ])('authorityPeriods: %s', (_name, start, first, renewals, expected) => {
+    const periods = authorityPeriods(start, first, renewals, expected.length);
+    expect(periods.map((p) => [p.from, p.lastDay, p.monthEnd])).toEqual(expected);
+    expect(periods.map((p) => p.period)).toEqual(expected.map((_, i) => i + 1));
+  });
+
+  it('authorityPeriods needs a renewal schedule', () => {
+    expect(() => authorityPeriods('2026-01-15', 6, [], 2)).toThrow(RangeError);
+  });
+
+  it('the s.3 deadline says when each renewal would run (s.20(2)): 6 months, then a year at a time', () => {
+    const d = deadline(checked(facts('s3', '2026-01-15T09:00:00Z')), 's3-first-period');
+    expect(d.basis).toContain(
+      'If renewed (s.20(2)), each period begins the day after the last ends: 6 months from Wed 15 Jul 2026 to Thu 14 Jan 2027; then 1 year from Fri 15 Jan 2027 to Fri 14 Jan 2028; then 1 year from Sat 15 Jan 2028 to Sun 14 Jan 2029; and so on, 1 year at a time.',
+    );
+  });
+
+  it('MHA25-09 ✱: under the shorter-period regime the s.3 renewals follow the configured schedule', () => {
+    const config = { ...DEFAULT_REGIME_CONFIG, shorterS3PeriodFrom: '2026-01-01', s3RenewalMonths2025: [3, 6, 12] };
+    const d = deadline(checked({ ...facts('s3', '2026-01-15T09:00:00Z'), regime: legalRegime('2026-01-15', config) }), 's3-first-period');
+    expect(d.basis).toContain('3 months from Wed 15 Apr 2026 to Tue 14 Jul 2026; then 6 months from Wed 15 Jul 2026 to Thu 14 Jan 2027');
+    const other = { ...config, s3RenewalMonths2025: [6] };
+    const e = deadline(checked({ ...facts('s3', '2026-01-15T09:00:00Z'), regime: legalRegime('2026-01-15', other) }), 's3-first-period');
+    expect(e.basis).toContain('6 months from Wed 15 Apr 2026 to Wed 14 Oct 2026');
+    expect(e.basis).toContain('and so on, 6 months at a time.');
+  });
+
+  it("a month-end renewal is marked for review in the deadline's basis", () => {
+    const d = deadline(checked(facts('s3', '2026-08-31T09:00:00Z')), 's3-first-period');
+    expect(d.basis).toContain('6 months from Sun 28 Feb 2027 to Fri 27 Aug 2027 (month-end case: review)');
   });
 });
 
@@ -2040,6 +2123,13 @@ describe('guardianship (GDN-01, GDN-04, GDN-06, GDN-07)', () => {
     expect(d.at.toISOString()).toBe('2026-09-02T23:00:00.000Z'); // end of Wed 2 Sept 2026, BST
   });
 
+  it('GDN-07 (s.20(2)): the guardianship deadline says when each renewal would run, 6 months then a year at a time', () => {
+    const d = deadline(checked(facts('s7')), 'guardianship-first-period');
+    expect(d.basis).toContain(
+      'If renewed (s.20(2)), each period begins the day after the last ends: 6 months from Thu 3 Sept 2026 to Tue 2 Mar 2027; then 1 year from Wed 3 Mar 2027 to Thu 2 Mar 2028',
+    );
+  });
+
   it('guardianship has no hospital site, conveyance or s.2/s.3 clocks', () => {
     const ids = checked(facts('s7')).deadlines.map((d) => d.id);
     expect(ids).toEqual(['forward-to-lssa', 'guardianship-first-period']);
@@ -2172,6 +2262,23 @@ describe("CTO-01 / CTO-02 / CTO-03: the AMHP's written decision on making or rev
     const c = checked(cto(over), '2026-03-05T13:00:00Z');
     expect(codes(c)).toEqual(expected);
     expect(c.deadlines.map((d) => `${d.id}:${d.at.toISOString()}`)).toEqual(deadlines);
+  });
+
+  it.each<[string, Partial<NonNullable<AssessmentFacts['cto']>>, 'cto-first-period' | 's3-first-period', string]>([
+    [
+      'a CTO made Wed 4 Mar 2026 may be extended (s.20A(3)) for 6 months, then a year at a time',
+      { recorded: true, orderMadeAt: at('2026-03-04T09:00:00Z') },
+      'cto-first-period',
+      'If renewed (s.20A(3)), each period begins the day after the last ends: 6 months from Fri 4 Sept 2026 to Wed 3 Mar 2027; then 1 year from Thu 4 Mar 2027 to Fri 3 Mar 2028',
+    ],
+    [
+      'a CTO revoked Wed 4 Mar 2026: the s.3 it becomes is renewable as a s.3 (s.20(2))',
+      { about: 'revocation', conditionsAgreed: false, recorded: true, orderMadeAt: at('2026-03-04T09:00:00Z') },
+      's3-first-period',
+      'If renewed (s.20(2)), each period begins the day after the last ends: 6 months from Fri 4 Sept 2026 to Wed 3 Mar 2027',
+    ],
+  ])('%s', (_name, over, id, basis) => {
+    expect(deadline(checked(cto(over), '2026-03-05T13:00:00Z'), id).basis).toContain(basis);
   });
 });
 

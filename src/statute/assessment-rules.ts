@@ -75,6 +75,9 @@ export const FORWARD_TO_LSSA_DAYS = 14;
 export const GUARDIANSHIP_FIRST_PERIOD_MONTHS = 6;
 // CTO-08 (s.20A(1)): a community treatment order's first period, 6 months beginning with the day it is made. ✔
 export const CTO_FIRST_PERIOD_MONTHS = 6;
+// APP-18, GDN-07 (s.20(2)), CTO-08 (s.20A(3)): after the first period, renewable for 6 months, then for a year at a
+// time (the last repeats); each renewal begins the day after the period before it ends (C6). ✔ S8
+export const RENEWAL_MONTHS: readonly number[] = Object.freeze([6, 12]);
 // GDN-01 (s.7(1)): guardianship is for a patient aged 16 or over. ✔ S14
 export const GUARDIANSHIP_MIN_AGE = 16;
 
@@ -1334,6 +1337,52 @@ export function calendarMonthPeriod(start: IsoDate, months: number): { lastDay: 
   return { lastDay: lastDayOfPeriod(start, { months }), monthEnd: clamped || lastOfMonth };
 }
 
+/** One period of authority (C6): the first, or a renewal. */
+export interface AuthorityPeriod {
+  /** 1 for the first period, 2 for the first renewal, ... */
+  period: number;
+  months: number;
+  from: IsoDate;
+  lastDay: IsoDate;
+  /** A month-end case (calendarMonthPeriod): its end needs human review. */
+  monthEnd: boolean;
+}
+
+/**
+ * APP-18 / GDN-07 (s.20(1)-(2)), CTO-08 (s.20A(1), (3)), MHA25-09 (C6): the first `count` periods of an authority
+ * beginning with `start`: the first of `firstMonths`, then the renewals of `renewalMonths` in order, the last of them
+ * repeating. Each renewal begins the day after the period before it ends, so a month-end first period carries its
+ * clamped day into the renewals (31 Aug: to 27 Feb, then from 28 Feb).
+ */
+export function authorityPeriods(start: IsoDate, firstMonths: number, renewalMonths: readonly number[], count: number): AuthorityPeriod[] {
+  if (!renewalMonths.length) throw new RangeError('authorityPeriods: no renewal periods');
+  const periods: AuthorityPeriod[] = [];
+  let from = start;
+  for (let i = 0; i < count; i++) {
+    const months = i === 0 ? firstMonths : renewalMonths[Math.min(i - 1, renewalMonths.length - 1)];
+    const { lastDay, monthEnd } = calendarMonthPeriod(from, months);
+    periods.push({ period: i + 1, months, from, lastDay, monthEnd });
+    from = addDays(lastDay, 1);
+  }
+  return periods;
+}
+
+/** "6 months" / "1 year". */
+function monthsText(months: number): string {
+  return months % 12 === 0 ? plural(months / 12, 'year') : plural(months, 'month');
+}
+
+/** The renewals a first period may be followed by (s.20(2), s.20A(3)), as a sentence to add to its basis. */
+function renewalsText(start: IsoDate, firstMonths: number, renewalMonths: readonly number[], section: string): string {
+  // The first period, each renewal in the schedule, and one more to show the last one repeating.
+  const [, ...renewals] = authorityPeriods(start, firstMonths, renewalMonths, renewalMonths.length + 2);
+  const each = renewals.map(
+    (p) => `${monthsText(p.months)} from ${formatDay(p.from)} to ${formatDay(p.lastDay)}${p.monthEnd ? ' (month-end case: review)' : ''}`,
+  );
+  const last = renewalMonths[renewalMonths.length - 1];
+  return ` If renewed (${section}), each period begins the day after the last ends: ${each.join('; then ')}; and so on, ${monthsText(last)} at a time.`;
+}
+
 function monthPeriodDeadline(
   ctx: Ctx,
   id: DeadlineId,
@@ -1344,6 +1393,7 @@ function monthPeriodDeadline(
   label: string,
   startWords: string,
   note: string,
+  renewal: { months: readonly number[]; section: string },
 ): void {
   const { lastDay, monthEnd } = calendarMonthPeriod(start, months);
   const at = endOfLocalDay(lastDay, ctx.zone);
@@ -1353,7 +1403,7 @@ function monthPeriodDeadline(
     rule,
     at,
     label,
-    `C6: ${months} calendar months beginning with ${startWords} (${formatDay(start)}) end on ${formatDay(lastDay)} (${formatDay(start)} + ${months} months − 1 day), until midnight (${local(ctx, at)})${note}.${monthEnd ? ' Month-end case: needs human review.' : ''}`,
+    `C6: ${months} calendar months beginning with ${startWords} (${formatDay(start)}) end on ${formatDay(lastDay)} (${formatDay(start)} + ${months} months − 1 day), until midnight (${local(ctx, at)})${note}.${monthEnd ? ' Month-end case: needs human review.' : ''}${renewalsText(start, months, renewal.months, renewal.section)}`,
   );
   if (monthEnd) {
     add(
@@ -1365,6 +1415,14 @@ function monthPeriodDeadline(
       citation,
     );
   }
+}
+
+/** APP-18 (s.20(2)) / MHA25-09 ✱: a s.3's renewals under the regime in force. */
+function s3Renewal(ctx: Ctx): { months: readonly number[]; section: string } {
+  return {
+    months: ctx.regime.s3RenewalMonths,
+    section: ctx.regime.s3FirstPeriodMonths === 3 ? 's.20(2) as amended by MHA 2025 s.29 ✱' : 's.20(2)',
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -2082,6 +2140,7 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number, s14
         'Section 3: first period of detention ends',
         'the day of admission',
         ctx.regime.s3FirstPeriodMonths === 3 ? ' (MHA 2025 s.29: 3 months)' : '',
+        s3Renewal(ctx),
       );
     }
   }
@@ -2497,6 +2556,7 @@ function checkGuardianship(ctx: Ctx, app: ApplicationFacts, last: Recommendation
       'Guardianship: first period ends',
       'the day of acceptance',
       ' (✱ start point: the day of acceptance)',
+      { months: RENEWAL_MONTHS, section: 's.20(2)' },
     );
   }
 }
@@ -2640,6 +2700,7 @@ function ctoPeriod(ctx: Ctx, cto: CtoDecisionFacts): void {
         'Detained again as if under s.3 (s.17G): the period ends',
         'the day of revocation',
         ctx.regime.s3FirstPeriodMonths === 3 ? ' (MHA 2025 s.29: 3 months)' : '',
+        s3Renewal(ctx),
       );
     else
       monthPeriodDeadline(
@@ -2652,6 +2713,7 @@ function ctoPeriod(ctx: Ctx, cto: CtoDecisionFacts): void {
         'Community treatment order: first period ends',
         'the day the order was made',
         '',
+        { months: RENEWAL_MONTHS, section: 's.20A(3)' },
       );
     return;
   }

@@ -24,6 +24,11 @@ export interface RegimeConfig {
   autismLdGateFrom: IsoDate | null;
   /** MHA 2025 s.29: s.3's first period 3 months instead of 6. */
   shorterS3PeriodFrom: IsoDate | null;
+  /**
+   * MHA25-09 ✱: the periods, in months, for which a s.3 may be renewed once the shorter first period applies (the
+   * last repeats). Unconfirmed, so data (MHA2025_S3_RENEWAL_MONTHS); absent: DEFAULT_2025_S3_RENEWAL_MONTHS.
+   */
+  s3RenewalMonths2025?: readonly number[] | null;
 }
 
 export interface LegalRegime {
@@ -35,6 +40,11 @@ export interface LegalRegime {
   criteria: '1983' | '2025';
   autismLdGate: boolean;
   s3FirstPeriodMonths: 6 | 3;
+  /**
+   * APP-18 (s.20(2)) / MHA25-09: the periods, in months, for which a s.3 may be renewed after its first period, in
+   * order; the last repeats (1983: 6 months, then a year at a time).
+   */
+  s3RenewalMonths: readonly number[];
   /** Human-readable list of what applies and why (the commencement dates relied on). */
   basis: string[];
 }

@@ -18,6 +18,7 @@ describe('legalRegime (MHA25-*, commenced by configuration): which law applies o
       newCriteriaFrom: null,
       autismLdGateFrom: null,
       shorterS3PeriodFrom: null,
+      s3RenewalMonths2025: null,
     });
     const regime = legalRegime('2026-06-01', DEFAULT_REGIME_CONFIG);
     expect(regime).toMatchObject({
@@ -112,8 +113,38 @@ describe('legalRegime (MHA25-*, commenced by configuration): which law applies o
     expect(basis[3]).toMatch(/^MHA25-09.*commences Mon 1 Mar 2027, after Mon 1 Feb 2027.*6 months/);
   });
 
+  // APP-18 (s.20(2)): after its first period a s.3 is renewable for 6 months, then a year at a time; MHA25-09 ✱: once
+  // the shorter first period commences, the renewals are the configured schedule (default 3, then 6, then 12 months).
+  it.each<[string, string, RegimeConfig, 6 | 3, number[]]>([
+    ['1983: 6 months, renewable for 6 months, then a year at a time', '2026-06-01', NONE, 6, [6, 12]],
+    ['the day before the shorter period commences is still 1983', '2026-12-31', { ...NONE, shorterS3PeriodFrom: '2027-01-01' }, 6, [6, 12]],
+    [
+      'commenced, with no schedule configured: the default (3, then 6, then 12)',
+      '2027-01-01',
+      { ...NONE, shorterS3PeriodFrom: '2027-01-01' },
+      3,
+      [3, 6, 12],
+    ],
+    [
+      'commenced, with a schedule configured: that schedule, in its order',
+      '2027-01-01',
+      { ...NONE, shorterS3PeriodFrom: '2027-01-01', s3RenewalMonths2025: [3, 3, 6, 12] },
+      3,
+      [3, 3, 6, 12],
+    ],
+    ['a schedule configured but not commenced changes nothing', '2026-06-01', { ...NONE, s3RenewalMonths2025: [3] }, 6, [6, 12]],
+  ])('s.3 periods: %s', (_name, date, config, first, renewals) => {
+    const regime = legalRegime(date, config);
+    expect(regime.s3FirstPeriodMonths).toBe(first);
+    expect(regime.s3RenewalMonths).toEqual(renewals);
+  });
+
   it.each([
     ['a date that is not a calendar date', '2026-02-30', NONE],
+    ['an empty renewal schedule', '2026-03-01', { ...NONE, s3RenewalMonths2025: [] }],
+    ['a renewal period of 0 months', '2026-03-01', { ...NONE, s3RenewalMonths2025: [3, 0] }],
+    ['a renewal period longer than a year', '2026-03-01', { ...NONE, s3RenewalMonths2025: [3, 13] }],
+    ['a renewal period that is not a whole month', '2026-03-01', { ...NONE, s3RenewalMonths2025: [1.5] }],
     ['a date in another format', '01/03/2026', NONE],
     ['a commencement date that is not a calendar date', '2026-03-01', { ...NONE, newCriteriaFrom: '2026-13-01' }],
   ])('rejects %s', (_name, date, config) => {

@@ -12,6 +12,7 @@
  * them, without a code change.
  */
 import type { LegalRegime, RegimeConfig } from './assessment.types';
+import { RENEWAL_MONTHS } from './assessment-rules';
 import type { RuleId } from './rule-catalogue';
 import { isIsoDate, type IsoDate } from './time';
 
@@ -21,10 +22,28 @@ export const DEFAULT_REGIME_CONFIG: Readonly<RegimeConfig> = Object.freeze({
   newCriteriaFrom: null,
   autismLdGateFrom: null,
   shorterS3PeriodFrom: null,
+  s3RenewalMonths2025: null,
 });
 
+/**
+ * MHA25-09 ✱: the periods for which a s.3 may be renewed once its first period is 3 months, as widely reported (3
+ * months, then 6, then a year at a time) but not confirmed against the commenced text: the default of
+ * MHA2025_S3_RENEWAL_MONTHS, for a deployment to replace without a code change.
+ */
+export const DEFAULT_2025_S3_RENEWAL_MONTHS: readonly number[] = Object.freeze([3, 6, 12]);
+
+/** Why a schedule of renewal periods is not one (whole months, 1 to 12, at least one), or null when it is. */
+export function renewalMonthsProblem(months: readonly number[]): string | null {
+  if (!months.length) return 'must list at least one period';
+  if (months.some((m) => !Number.isInteger(m) || m < 1 || m > 12)) return 'must be whole numbers of months from 1 to 12';
+  return null;
+}
+
 /** Each switch: the rules it commences (their catalogue entries name its configuration variable) and the Act's sections. */
-const FEATURES: ReadonlyArray<{ key: keyof RegimeConfig; rules: readonly RuleId[]; act: string; on: string; off: string }> = [
+/** The commencement dates of RegimeConfig (the rest of it is data the commenced law reads). */
+type CommencementKey = Exclude<keyof RegimeConfig, 's3RenewalMonths2025'>;
+
+const FEATURES: ReadonlyArray<{ key: CommencementKey; rules: readonly RuleId[]; act: string; on: string; off: string }> = [
   {
     key: 'nominatedPersonFrom',
     rules: ['MHA25-05', 'MHA25-06'],
@@ -50,8 +69,8 @@ const FEATURES: ReadonlyArray<{ key: keyof RegimeConfig; rules: readonly RuleId[
     key: 'shorterS3PeriodFrom',
     rules: ['MHA25-09'],
     act: 'MHA 2025 s.29',
-    on: "a s.3's first period is 3 months",
-    off: "a s.3's first period is 6 months (s.20(1))",
+    on: "a s.3's first period is 3 months, renewable for the periods configured (✱ MHA2025_S3_RENEWAL_MONTHS)",
+    off: "a s.3's first period is 6 months (s.20(1)), renewable for 6 months and then a year at a time (s.20(2))",
   },
 ];
 
@@ -70,7 +89,7 @@ function formatDay(d: IsoDate): string {
  */
 export function legalRegime(date: IsoDate, config: RegimeConfig): LegalRegime {
   if (!isIsoDate(date)) throw new RangeError(`legalRegime: not a calendar date: ${date}`);
-  const on = {} as Record<keyof RegimeConfig, boolean>;
+  const on = {} as Record<CommencementKey, boolean>;
   const basis: string[] = [];
   for (const f of FEATURES) {
     const rule = `${f.rules.join('/')} (${f.act})`;
@@ -85,6 +104,9 @@ export function legalRegime(date: IsoDate, config: RegimeConfig): LegalRegime {
       basis.push(`${rule}: commences ${formatDay(from)}, after ${formatDay(date)}, so ${f.off}.`);
     }
   }
+  const renewals2025 = config.s3RenewalMonths2025 ?? DEFAULT_2025_S3_RENEWAL_MONTHS;
+  const problem = renewalMonthsProblem(renewals2025);
+  if (problem) throw new RangeError(`legalRegime: s3RenewalMonths2025 ${problem}: ${renewals2025.join(',')}`);
   const count = FEATURES.filter((f) => on[f.key]).length;
   const id: LegalRegime['id'] = count === 0 ? 'mha1983' : count === FEATURES.length ? 'mha2025' : 'mha2025-partial';
   return {
@@ -94,6 +116,8 @@ export function legalRegime(date: IsoDate, config: RegimeConfig): LegalRegime {
     criteria: on.newCriteriaFrom ? '2025' : '1983',
     autismLdGate: on.autismLdGateFrom,
     s3FirstPeriodMonths: on.shorterS3PeriodFrom ? 3 : 6,
+    // APP-18 (s.20(2)): 6 months, then a year at a time; MHA25-09 ✱: the configured schedule once commenced.
+    s3RenewalMonths: on.shorterS3PeriodFrom ? [...renewals2025] : [...RENEWAL_MONTHS],
     basis,
   };
 }

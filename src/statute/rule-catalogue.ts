@@ -260,8 +260,9 @@ export const RULES = {
     commencement: null,
   },
   'APP-18': {
-    citation: 'MHA 1983 s.20(1)',
-    summary: "A s.3's first period of detention is 6 months (3 once the MHA 2025 change commences) beginning with admission.",
+    citation: 'MHA 1983 s.20(1), (2)',
+    summary:
+      "A s.3's first period of detention is 6 months (3 once the MHA 2025 change commences) beginning with admission; it may be renewed for 6 months and then a year at a time (once the MHA 2025 change commences, for the periods configured), each renewal beginning the day after the period before it ends.",
     severity: 'info',
     regime: 'mha-1983',
     commencement: null,
@@ -407,9 +408,9 @@ export const RULES = {
     commencement: null,
   },
   'CTO-08': {
-    citation: 'MHA 1983 s.20A(1)',
+    citation: 'MHA 1983 s.20A(1), (3)',
     summary:
-      "A CTO lasts 6 months beginning with the day it is made: counted once the responsible clinician's order is recorded; until then the checks after the AMHP's agreement say it is not.",
+      "A CTO lasts 6 months beginning with the day it is made, and may be extended for 6 months and then a year at a time (s.20A(3)): counted once the responsible clinician's order is recorded; until then the checks after the AMHP's agreement say it is not.",
     severity: 'warning',
     regime: 'mha-1983',
     commencement: null,
@@ -486,8 +487,9 @@ export const RULES = {
     commencement: null,
   },
   'GDN-07': {
-    citation: 'MHA 1983 s.20(1)',
-    summary: "Guardianship's first period is 6 months from acceptance.",
+    citation: 'MHA 1983 s.20(1), (2)',
+    summary:
+      "Guardianship's first period is 6 months from acceptance; it may be renewed for 6 months and then a year at a time, each renewal beginning the day after the period before it ends.",
     severity: 'info',
     regime: 'mha-1983',
     commencement: null,
@@ -596,7 +598,8 @@ export const RULES = {
   },
   'MHA25-09': {
     citation: 'MHA 2025 s.29',
-    summary: "A s.3's first period of detention is 3 months instead of 6.",
+    summary:
+      "A s.3's first period of detention is 3 months instead of 6; ✱ the renewal periods after it are unconfirmed, so data (MHA2025_S3_RENEWAL_MONTHS, default 3, then 6, then a year at a time).",
     severity: 'info',
     regime: 'mha-2025',
     commencement: 'MHA2025_S3_PERIOD_FROM',
