@@ -250,6 +250,29 @@ describe('after the decision: written reasons, the s.14 report, the admission, t
       expect(made.findings.map((f: { code: string }) => f.code)).not.toContain('cto-order-not-recorded');
     });
 
+    it('agreeing to a CTO resting on a learning disability alone, without abnormally aggressive or seriously irresponsible conduct, is refused (APP-09, s.1(2B)); with the conduct it is kept, and its period shows the s.20A(3) extensions', async () => {
+      const { worker, assessment: a } = await opened({ legalContext: { kind: 'already-s3', admittedAt: '2026-11-10T12:00:00Z' } });
+      const refused = await as(worker)
+        .post(`/assessments/${a.id}/outcome`, cto({ conditionsAgreed: true, learningDisabilityOnly: true }))
+        .expect(422);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.body.rules).toContain('APP-09');
+      expect(refused.body.findings).toContainEqual(
+        expect.objectContaining({ rule: 'APP-09', severity: 'blocker', code: 'learning-disability-without-qualifying-conduct' }),
+      );
+      expect((await as(worker).get(`/assessments/${a.id}`).expect(200)).body.outcomeKind).toBeNull();
+      const ok = await decide(worker, a.id, cto({ conditionsAgreed: true, learningDisabilityOnly: true, ldQualifyingConduct: true }));
+      expect(ok.status).toBe(200);
+      expect(ok.body.outcome.cto).toMatchObject({ learningDisabilityOnly: true, ldQualifyingConduct: true });
+      await as(worker).patch(`/assessments/${a.id}/cto-order`, { orderMadeAt: '2026-11-21T11:30:00Z' }).expect(200);
+      const made = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
+      expect(made.findings.map((f: { rule: string }) => f.rule)).not.toContain('APP-09');
+      // s.20A(3): made Sat 21 Nov 2026, to Thu 20 May 2027; extended, from Fri 21 May 2027 for 6 months, then a year at a time.
+      expect(made.deadlines[0].basis).toContain(
+        '6 months from Fri 21 May 2027 to Sat 20 Nov 2027; then 1 year from Sun 21 Nov 2027 to Mon 20 Nov 2028',
+      );
+    });
+
     it('an order is recorded only on an agreement: not on an application, nor where the AMHP did not agree', async () => {
       const { worker, assessment: a } = await opened({ legalContext: { kind: 'already-s3', admittedAt: '2026-11-10T12:00:00Z' } });
       await as(worker).patch(`/assessments/${a.id}/cto-order`, { orderMadeAt: '2026-11-21T11:30:00Z' }).expect(409);

@@ -55,7 +55,7 @@ describe('outcomeGate', () => {
 });
 
 describe('ctoFindings', () => {
-  it("keeps the CTO rules and the AMHP's approval, drops the application checklist", () => {
+  it("keeps the CTO rules, the AMHP's approval and the disorder the order rests on (APP-09, MHA25-04), drops the application checklist", () => {
     const all = [
       f('CTO-01', 'blocker'),
       f('CTO-02', 'warning'),
@@ -64,8 +64,11 @@ describe('ctoFindings', () => {
       f('MED-01', 'blocker'),
       f('APP-04', 'blocker'),
       f('NR-04', 'warning'),
+      f('APP-09', 'blocker'),
+      f('MHA25-04', 'blocker'),
+      f('MHA25-02', 'warning'),
     ];
-    expect(ctoFindings(all).map((x) => x.rule)).toEqual(['CTO-01', 'CTO-02', 'APP-01', 'AMHP-05']);
+    expect(ctoFindings(all).map((x) => x.rule)).toEqual(['CTO-01', 'CTO-02', 'APP-01', 'AMHP-05', 'APP-09', 'MHA25-04']);
   });
 });
 

@@ -46,12 +46,18 @@ export function ctoDecisionAbout(legalContextKind: string | null | undefined): '
   return legalContextKind === 'cto-recall' ? 'revocation' : 'making';
 }
 
+/** The rules outside the CTO family that a CTO decision is judged on: the disorder it rests on (s.1(2A)-(2B); MHA 2025 ss.3-4). */
+const CTO_DISORDER_RULES: ReadonlySet<string> = new Set(['APP-09', 'MHA25-04']);
+
 /**
- * The findings that bear on a CTO decision (CTO-01/02 for making one, CTO-03/06 for revoking one, and the AMHP's own approval, APP-01/AMHP-*): the rest of the
- * checklist is about an application, which a CTO decision is not.
+ * The findings that bear on a CTO decision (CTO-01/02 for making one, CTO-03/06 for revoking one, the AMHP's own
+ * approval, APP-01/AMHP-*, and the disorder the order rests on, APP-09 and MHA25-04): the rest of the checklist is about
+ * an application, which a CTO decision is not.
  */
 export function ctoFindings(findings: readonly Finding[]): Finding[] {
-  return findings.filter((f) => f.rule.startsWith('CTO') || f.rule.startsWith('AMHP') || f.rule === 'APP-01');
+  return findings.filter(
+    (f) => f.rule.startsWith('CTO') || f.rule.startsWith('AMHP') || f.rule === 'APP-01' || CTO_DISORDER_RULES.has(f.rule),
+  );
 }
 
 /**

@@ -267,6 +267,10 @@ type CtoInput = {
   conditionsAgreed: boolean;
   orderMadeAt?: Date | null;
   recorded?: boolean;
+  /** APP-09, MHA25-04: the disorder the order rests on, as the AMHP recorded it. */
+  learningDisabilityOnly?: boolean;
+  ldQualifyingConduct?: boolean;
+  autismOrLdWithoutPsychiatricDisorder?: boolean;
 };
 
 /** The CTO decision recorded as the outcome (s.17A(4), s.17F(4)), as the rules take it, or null for any other outcome. */
@@ -281,6 +285,9 @@ function storedCto(a: Pick<AssessmentEntity, 'outcomeKind' | 'outcome'>): CtoInp
     conditionsAgreed: c.conditionsAgreed === true,
     orderMadeAt: typeof c.orderMadeAt === 'string' ? new Date(c.orderMadeAt) : null,
     recorded: true,
+    learningDisabilityOnly: c.learningDisabilityOnly === true,
+    ldQualifyingConduct: c.ldQualifyingConduct === true,
+    autismOrLdWithoutPsychiatricDisorder: c.autismOrLdWithoutPsychiatricDisorder === true,
   };
 }
 
@@ -1285,6 +1292,12 @@ export class AssessmentsService implements OnModuleInit {
             'conditions-not-applicable',
             { field: 'conditionsAgreed', rule: 'CTO-03' satisfies RuleId },
           );
+        // APP-09, MHA25-04: the disorder the order rests on, kept with the decision so its checks are judged on it later.
+        const disorder = {
+          learningDisabilityOnly: dto.learningDisabilityOnly ?? false,
+          ldQualifyingConduct: dto.ldQualifyingConduct ?? false,
+          autismOrLdWithoutPsychiatricDisorder: dto.autismOrLdWithoutPsychiatricDisorder ?? false,
+        };
         const { check } = await this.evaluate(
           m,
           a,
@@ -1296,6 +1309,7 @@ export class AssessmentsService implements OnModuleInit {
             inWriting: dto.inWriting ?? false,
             signedAt: signedAt!,
             conditionsAgreed: dto.conditionsAgreed ?? false,
+            ...disorder,
           },
         );
         findings = ctoFindings(check.findings);
@@ -1309,6 +1323,7 @@ export class AssessmentsService implements OnModuleInit {
             inWriting: dto.inWriting ?? false,
             conditionsAgreed: about === 'revocation' ? null : (dto.conditionsAgreed ?? false),
             signedAt: signedAt!.toISOString(),
+            ...disorder,
           },
         };
       } else {

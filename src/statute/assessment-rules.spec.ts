@@ -340,6 +340,20 @@ describe('MED-02 (s.12(1), C3): no more than 5 clear days between the examinatio
     ]);
   });
 
+  // C3 across month ends and 29 February: the days between are calendar days (C7), both examination days excluded.
+  it.each([
+    ['Fri 25 Feb 2028 and Thu 2 Mar 2028 (26, 27, 28, 29 Feb and 1 Mar between)', '2028-02-25', '2028-03-02', true],
+    ['Fri 25 Feb 2028 and Fri 3 Mar 2028 (6 clear days)', '2028-02-25', '2028-03-03', false],
+    ['Thu 25 Feb 2027 and Wed 3 Mar 2027 (no 29 Feb: 5 clear days)', '2027-02-25', '2027-03-03', true],
+    ['Thu 25 Feb 2027 and Thu 4 Mar 2027', '2027-02-25', '2027-03-04', false],
+    ['Sun 27 Dec 2026 and Sat 2 Jan 2027, across the new year', '2026-12-27', '2027-01-02', true],
+    ['Sat 21 Mar 2026 and Fri 27 Mar 2026, before the spring clock change', '2026-03-21', '2026-03-27', true],
+    ['Sat 28 Mar 2026 and Sat 4 Apr 2026, across it', '2026-03-28', '2026-04-04', false],
+  ])('examinationGapOk: %s', (_name, d1, d2, ok) => {
+    expect(examinationGapOk(d1, d2)).toBe(ok);
+    expect(examinationGapOk(d2, d1)).toBe(ok);
+  });
+
   it('property: MED-02 passes exactly when the local examination days are at most 6 apart', () => {
     const instant = fc.date({ min: at('2026-01-01T00:00:00Z'), max: at('2027-12-31T00:00:00Z'), noInvalidDate: true });
     fc.assert(
@@ -2262,6 +2276,57 @@ describe("CTO-01 / CTO-02 / CTO-03: the AMHP's written decision on making or rev
     const c = checked(cto(over), '2026-03-05T13:00:00Z');
     expect(codes(c)).toEqual(expected);
     expect(c.deadlines.map((d) => `${d.id}:${d.at.toISOString()}`)).toEqual(deadlines);
+  });
+
+  // APP-09 (s.1(2A), (2B): s.17A is among the provisions) and MHA25-04 (MHA 2025 ss.3-4: no s.3, nor a CTO, for autism or a
+  // learning disability alone), for a CTO made or revoked (revoked, the patient is detained as if under s.3, s.17G).
+  it.each<[string, Partial<NonNullable<AssessmentFacts['cto']>>, 'mha1983' | 'gate', string[]]>([
+    [
+      'a learning disability alone, without the conduct: agreeing is refused',
+      { learningDisabilityOnly: true },
+      'mha1983',
+      ['APP-09:blocker:learning-disability-without-qualifying-conduct'],
+    ],
+    [
+      'a learning disability with abnormally aggressive or seriously irresponsible conduct',
+      { learningDisabilityOnly: true, ldQualifyingConduct: true },
+      'mha1983',
+      [],
+    ],
+    [
+      'revoking on a learning disability alone, without the conduct',
+      { about: 'revocation', conditionsAgreed: false, learningDisabilityOnly: true },
+      'mha1983',
+      ['APP-09:blocker:learning-disability-without-qualifying-conduct'],
+    ],
+    [
+      'the AMHP disagreeing is never refused for it',
+      { decision: 'disagree', conditionsAgreed: false, learningDisabilityOnly: true },
+      'mha1983',
+      ['CTO-01:warning:cto-amhp-disagrees'],
+    ],
+    [
+      'autism without a psychiatric disorder, before the 2025 gate commences',
+      { autismOrLdWithoutPsychiatricDisorder: true },
+      'mha1983',
+      [],
+    ],
+    [
+      'autism without a psychiatric disorder, once the 2025 gate commences',
+      { autismOrLdWithoutPsychiatricDisorder: true },
+      'gate',
+      ['MHA25-04:blocker:autism-ld-without-psychiatric-disorder'],
+    ],
+    [
+      'revoking for autism without a psychiatric disorder, once the gate commences',
+      { about: 'revocation', conditionsAgreed: false, autismOrLdWithoutPsychiatricDisorder: true },
+      'gate',
+      ['MHA25-04:blocker:autism-ld-without-psychiatric-disorder'],
+    ],
+  ])('APP-09 / MHA25-04 for a CTO: %s', (_name, over, regime, expected) => {
+    const gate = legalRegime('2027-06-01', { ...DEFAULT_REGIME_CONFIG, autismLdGateFrom: '2027-01-01' });
+    const f = cto(over);
+    expect(codes(checked(regime === 'gate' ? { ...f, regime: gate } : f, '2026-03-03T13:00:00Z'))).toEqual(expected);
   });
 
   it.each<[string, Partial<NonNullable<AssessmentFacts['cto']>>, 'cto-first-period' | 's3-first-period', string]>([

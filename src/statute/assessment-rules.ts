@@ -2608,6 +2608,7 @@ function checkCto(ctx: Ctx): void {
       citation,
     );
   }
+  if (cto.decision === 'agree') checkCtoDisorder(ctx, cto, revocation);
   if (revocation) {
     // CTO-03 (s.17F(4)-(5), (8)): the revocation must be within the 72 hours from the start of the detention in hospital
     // under the recall; at or after their end the patient had to be released, and no revocation can rest on this recall.
@@ -2676,6 +2677,34 @@ function checkCto(ctx: Ctx): void {
       C.cto01,
     );
   }
+}
+
+/**
+ * APP-09 (s.1(2A), (2B)) and MHA25-04 (MHA 2025 ss.3-4, commenced by regime) for a CTO the AMHP agrees to: a learning
+ * disability alone supports a CTO (s.17A), like a s.3, only with abnormally aggressive or seriously irresponsible
+ * conduct; once the gate commences, autism or a learning disability without a co-occurring psychiatric disorder
+ * supports neither. A revocation returns the patient to hospital as if under s.3 (s.17G), so the same applies to it.
+ */
+function checkCtoDisorder(ctx: Ctx, cto: CtoDecisionFacts, revocation: boolean): void {
+  const what = revocation ? 'revoking the CTO (the patient is then detained as if under s.3, s.17G)' : 'a CTO';
+  if (cto.learningDisabilityOnly && !cto.ldQualifyingConduct)
+    add(
+      ctx,
+      'APP-09',
+      'blocker',
+      'learning-disability-without-qualifying-conduct',
+      `The CTO rests on a learning disability without abnormally aggressive or seriously irresponsible conduct. For ${what} a learning disability counts only with that conduct, so the AMHP cannot agree on that ground.`,
+      C.app09,
+    );
+  if (ctx.regime.autismLdGate && cto.autismOrLdWithoutPsychiatricDisorder)
+    add(
+      ctx,
+      'MHA25-04',
+      'blocker',
+      'autism-ld-without-psychiatric-disorder',
+      `The CTO rests on autism or a learning disability without a co-occurring psychiatric disorder. Under the Mental Health Act 2025 that alone supports neither a s.3 nor a CTO, so the AMHP cannot agree to ${what} on that ground.`,
+      C.mha25_04,
+    );
 }
 
 /**

@@ -324,6 +324,15 @@ export interface CtoDecisionFacts {
   orderMadeAt?: Instant | null;
   /** The decision is recorded (the checks of an outcome already made), not being recorded now. */
   recorded?: boolean;
+  /**
+   * APP-09 (s.1(2A), (2B)): the mental disorder the order rests on (the responsible clinician's, as the AMHP agrees it) is a
+   * learning disability alone, and `ldQualifyingConduct` whether it is associated with abnormally aggressive or seriously
+   * irresponsible conduct. A CTO, and the s.3 a revocation restores (s.17G), are among the provisions it qualifies.
+   */
+  learningDisabilityOnly?: boolean;
+  ldQualifyingConduct?: boolean;
+  /** MHA25-04 (commenced by regime): autism or a learning disability without a co-occurring psychiatric disorder. */
+  autismOrLdWithoutPsychiatricDisorder?: boolean;
 }
 
 export interface AssessmentFacts {

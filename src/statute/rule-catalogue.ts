@@ -177,8 +177,9 @@ export const RULES = {
     commencement: null,
   },
   'APP-09': {
-    citation: 'MHA 1983 s.1(2A), (2B)',
-    summary: 'Learning disability alone supports s.3 or guardianship only with abnormally aggressive or seriously irresponsible conduct.',
+    citation: 'MHA 1983 s.1(2A), (2B); s.17A',
+    summary:
+      'Learning disability alone supports s.3, guardianship or a CTO (and its revocation, as if under s.3) only with abnormally aggressive or seriously irresponsible conduct.',
     severity: 'blocker',
     regime: 'mha-1983',
     commencement: null,
@@ -575,7 +576,7 @@ export const RULES = {
   },
   'MHA25-04': {
     citation: 'MHA 2025 ss.3-4',
-    summary: 'No s.3 for autism or learning disability without a co-occurring psychiatric disorder.',
+    summary: 'No s.3, nor a CTO, for autism or learning disability without a co-occurring psychiatric disorder.',
     severity: 'blocker',
     regime: 'mha-2025',
     commencement: 'MHA2025_AUTISM_LD_FROM',

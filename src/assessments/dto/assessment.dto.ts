@@ -642,6 +642,26 @@ export class OutcomeDto extends ReportDetailsDto {
   @IsOptional()
   @IsBoolean()
   conditionsAgreed?: boolean;
+  @ApiPropertyOptional({
+    description:
+      'APP-09 (s.1(2A), (2B)): a CTO decision where the disorder the order rests on is a learning disability alone. Agreeing is refused (422) unless ldQualifyingConduct: a learning disability supports a CTO, or its revocation (as if under s.3), only with abnormally aggressive or seriously irresponsible conduct.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  learningDisabilityOnly?: boolean;
+  @ApiPropertyOptional({
+    description: 'APP-09: with learningDisabilityOnly, the learning disability is associated with that conduct.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  ldQualifyingConduct?: boolean;
+  @ApiPropertyOptional({
+    description:
+      'MHA25-04: a CTO decision where the disorder is autism or a learning disability without a co-occurring psychiatric disorder: agreeing is refused (422) once MHA2025_AUTISM_LD_FROM has commenced.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  autismOrLdWithoutPsychiatricDisorder?: boolean;
   // not detained
   @ApiPropertyOptional({ enum: ALTERNATIVES, isArray: true })
   @ValidateIf((o: OutcomeDto) => o.kind === 'not-detained' || o.alternatives !== undefined)
