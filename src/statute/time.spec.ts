@@ -75,6 +75,37 @@ describe('calendar arithmetic (the conventions C1-C8 of time.ts)', () => {
     expect(lastDayOfPeriod('2026-08-31', { months: 6 })).toBe('2027-02-27');
   });
 
+  // Calendar days, weekends and bank holidays included (C7), and 29 February when there is one.
+  it.each<[string, string, { days?: number; months?: number }, string]>([
+    ['C1: 14 days beginning with Fri 18 Feb 2028 (a leap year) end Thu 2 Mar', '2028-02-18', { days: 14 }, '2028-03-02'],
+    ['C1: 14 days beginning with Thu 18 Feb 2027 end Wed 3 Mar', '2027-02-18', { days: 14 }, '2027-03-03'],
+    ['C1: 14 days beginning with Fri 25 Dec 2026 run into the new year, to Thu 7 Jan 2027', '2026-12-25', { days: 14 }, '2027-01-07'],
+    ['C4: 28 days beginning with 15 Feb 2028 end 13 Mar (29 Feb counts)', '2028-02-15', { days: 28 }, '2028-03-13'],
+    ['C4: 28 days beginning with 15 Feb 2027 end 14 Mar', '2027-02-15', { days: 28 }, '2027-03-14'],
+    ['C4: 28 days beginning with 20 Mar 2026, across the spring clock change, end 16 Apr', '2026-03-20', { days: 28 }, '2026-04-16'],
+    ['C6: six months beginning with 29 Feb 2028 end 28 Aug 2028', '2028-02-29', { months: 6 }, '2028-08-28'],
+    ['C6: six months beginning with 31 Mar 2026 clamp to 30 Sep, so end 29 Sep', '2026-03-31', { months: 6 }, '2026-09-29'],
+    ['C6: six months beginning with 29 Aug 2027 reach 29 Feb 2028 (a leap year), so end 28 Feb', '2027-08-29', { months: 6 }, '2028-02-28'],
+  ])('%s', (_name, start, length, last) => {
+    expect(lastDayOfPeriod(start, length)).toBe(last);
+  });
+
+  it.each([
+    ['C2: 14 days ending with Sat 14 Mar 2026 begin Sun 1 Mar', '2026-03-14', '2026-03-01'],
+    ['C2: 14 days ending with Mon 13 Mar 2028 begin Tue 29 Feb (a leap year)', '2028-03-13', '2028-02-29'],
+    ['C2: 14 days ending with Wed 13 Jan 2027 begin Thu 31 Dec 2026', '2027-01-13', '2026-12-31'],
+  ])('%s', (_name, end, first) => {
+    expect(addDays(end, -13)).toBe(first);
+  });
+
+  it('C4: the day of admission is the local date, whatever the hour: 00:30 BST on 1 Jul 2026 is 1 Jul (23:30 UTC on 30 Jun), and the s.2 lapses at the end of 28 Jul (BST)', () => {
+    const admissionDay = localDate(new Date('2026-06-30T23:30:00Z'), LONDON);
+    expect(admissionDay).toBe('2026-07-01');
+    const last = lastDayOfPeriod(admissionDay, { days: 28 });
+    expect(last).toBe('2026-07-28');
+    expect(endOfLocalDay(last, LONDON).toISOString()).toBe('2026-07-28T23:00:00.000Z');
+  });
+
   it('AMHP-05: five years beginning with 1 Jan 2026 end on 31 Dec 2030', () => {
     expect(lastDayOfPeriod('2026-01-01', { years: 5 })).toBe('2030-12-31');
   });
