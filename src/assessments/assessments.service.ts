@@ -2301,6 +2301,7 @@ export class AssessmentsService implements OnModuleInit {
       nrInformSlaHours: this.config.nrInformSlaHours,
       nrDelayWarningHours: this.config.nrDelayWarningHours,
       s14ReportDays: this.config.s14ReportDays,
+      guardianshipForwardDays: this.config.guardianshipForwardDays,
     };
     const check = checkAssessment(facts, opts);
     if (!rectifications.length) return { facts, check };

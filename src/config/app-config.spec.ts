@@ -33,6 +33,9 @@ describe('loadConfig', () => {
 
   it('MHA25-09 ✱: the s.3 renewal periods after the shorter first period are a setting, kept in the order given (default 3, 6, 12)', () => {
     expect(loadConfig(base).regime.s3RenewalMonths2025).toEqual([3, 6, 12]);
+    // GDN-06 ✱: likewise the days to forward a guardianship application.
+    expect(loadConfig(base).guardianshipForwardDays).toBe(14);
+    expect(loadConfig({ ...base, GUARDIANSHIP_FORWARD_DAYS: '7' }).guardianshipForwardDays).toBe(7);
     expect(loadConfig({ ...base, MHA2025_S3_RENEWAL_MONTHS: '3, 3, 6, 12' }).regime.s3RenewalMonths2025).toEqual([3, 3, 6, 12]);
     expect(loadConfig({ ...base, MHA2025_S3_RENEWAL_MONTHS: '12,6' }).regime.s3RenewalMonths2025).toEqual([12, 6]);
   });
@@ -83,6 +86,7 @@ describe('loadConfig', () => {
     [{ VAPID_SUBJECT: 'hub@council.example' }, 'VAPID_SUBJECT', /mailto: address or an https: URL/],
     [{ VAPID_PRIVATE_KEY: 'a'.repeat(43) }, 'VAPID_PUBLIC_KEY', /required when VAPID_PRIVATE_KEY is set/],
     [{ VAPID_PUBLIC_KEY: 'a'.repeat(87), VAPID_PRIVATE_KEY: 'a'.repeat(43) }, 'VAPID_PUBLIC_KEY', /uncompressed P-256/],
+    [{ GUARDIANSHIP_FORWARD_DAYS: '0' }, 'GUARDIANSHIP_FORWARD_DAYS', /between 1 and 28/],
     [{ MHA2025_S3_RENEWAL_MONTHS: '3,six' }, 'MHA2025_S3_RENEWAL_MONTHS', /whole numbers of months/],
     [{ MHA2025_S3_RENEWAL_MONTHS: '3,0' }, 'MHA2025_S3_RENEWAL_MONTHS', /from 1 to 12/],
     [{ MHA2025_S3_RENEWAL_MONTHS: '3,24' }, 'MHA2025_S3_RENEWAL_MONTHS', /from 1 to 12/],

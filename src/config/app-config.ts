@@ -1,5 +1,5 @@
 import type { RegimeConfig } from '../statute/assessment.types';
-import { DEFAULT_NR_DELAY_WARNING_HOURS, DEFAULT_S14_REPORT_DAYS } from '../statute/assessment-rules';
+import { DEFAULT_NR_DELAY_WARNING_HOURS, DEFAULT_S14_REPORT_DAYS, FORWARD_TO_LSSA_DAYS } from '../statute/assessment-rules';
 import { DEFAULT_2025_S3_RENEWAL_MONTHS, renewalMonthsProblem } from '../statute/legal-regime';
 import { createECDH, createHmac, ECDH, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -96,6 +96,11 @@ export class AppConfig {
    * circumstances report should reach the managers (the Act: "as soon as practicable"; a local target).
    */
   readonly s14ReportDays: number;
+  /**
+   * GDN-06 ✱ (s.8(2)): days, beginning with the last medical examination, within which a guardianship application is
+   * forwarded to the council (14, read as s.6(1)(a) reads; the text is unconfirmed, so a setting).
+   */
+  readonly guardianshipForwardDays: number;
   /** Of those, hours that must be mental-health specific (local policy, e.g. Devon: 18 of 30). */
   readonly trainingMentalHealthHoursPerYear: number;
   /** How a completed approval year short of training affects eligibility: a hard block or a warning. */
@@ -504,6 +509,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nrInformSlaHours: int(env, 'NR_INFORM_SLA_HOURS', 72, 1, 24 * 14),
     nrDelayWarningHours: int(env, 'NR_DELAY_WARNING_HOURS', DEFAULT_NR_DELAY_WARNING_HOURS, 0, 72),
     s14ReportDays: int(env, 'S14_REPORT_DAYS', DEFAULT_S14_REPORT_DAYS, 1, 28),
+    guardianshipForwardDays: int(env, 'GUARDIANSHIP_FORWARD_DAYS', FORWARD_TO_LSSA_DAYS, 1, 28),
     councilName: councilName(env, seedDemo),
     approvingCouncils: approvingCouncils(env, councilName(env, seedDemo)),
     handoverTime: localTime(env, 'HANDOVER_TIME', '08:00'),

@@ -2123,6 +2123,27 @@ describe('guardianship (GDN-01, GDN-04, GDN-06, GDN-07)', () => {
     expect(blockers(checked(withApp(f, { forwardedToLssaAt: null }), '2026-03-17T00:00:00Z'))).toEqual(['GDN-06:not-forwarded-to-lssa']);
   });
 
+  // GDN-06 ✱: the days are a setting (GUARDIANSHIP_FORWARD_DAYS), 14 by default. Last examination Tue 3 Mar 2026 12:00 GMT.
+  it.each<[string, number | undefined, string, string]>([
+    ['the default, 14 days: by the end of Mon 16 Mar 2026', undefined, '2026-03-17T00:00:00.000Z', '14 days beginning'],
+    ['set to 7 days: by the end of Mon 9 Mar 2026', 7, '2026-03-10T00:00:00.000Z', '7 days beginning'],
+    ['set to 1 day: by the end of the examination day', 1, '2026-03-04T00:00:00.000Z', '1 day beginning'],
+  ])('GDN-06 ✱: %s', (_name, days, end, words) => {
+    const f = facts('s7');
+    const c = checkAssessment(f, { asAt: plusH(f.application!.signedAt, 20), nrInformSlaHours: 72, guardianshipForwardDays: days });
+    expect(deadline(c, 'forward-to-lssa').at.toISOString()).toBe(end);
+    expect(deadline(c, 'forward-to-lssa').basis).toContain(words);
+  });
+
+  it('GDN-06 ✱: forwarded on day 8 is late when the setting is 7 days', () => {
+    const f = withApp(facts('s7'), { forwardedToLssaAt: at('2026-03-10T09:00:00Z') });
+    const asAt = at('2026-03-11T09:00:00Z');
+    expect(codes(checkAssessment(f, { asAt, nrInformSlaHours: 72 }))).not.toContain('GDN-06:blocker:forwarded-to-lssa-late');
+    const late = checkAssessment(f, { asAt, nrInformSlaHours: 72, guardianshipForwardDays: 7 });
+    expect(finding(late, 'forwarded-to-lssa-late').message).toContain('7 days beginning with the last examination on Tue 3 Mar 2026');
+    expect(() => checkAssessment(f, { asAt, nrInformSlaHours: 72, guardianshipForwardDays: 0 })).toThrow(RangeError);
+  });
+
   it('GDN-06 is judged on the forwarding date, not on when the record is typed in', () => {
     const f = facts('s7'); // the 14 days end at the end of Mon 16 Mar 2026
     const typedIn = '2026-03-30T09:00:00Z';

@@ -69,7 +69,8 @@ export const S4_CONVEYANCE_HOURS = 24;
 export const S4_HOURS = 72;
 // APP-16 (s.15): 14 days beginning with the day of admission. ◐ Halsbury 775, ✱ exact s.15 wording
 export const RECTIFICATION_DAYS = 14;
-// GDN-06 (s.8(2)): 14 days beginning with the last medical examination. ✱ (parallels s.6(1)(a); verify the text)
+// GDN-06 (s.8(2)): 14 days beginning with the last medical examination. ✱ (parallels s.6(1)(a); verify the text): the
+// default of GUARDIANSHIP_FORWARD_DAYS, a setting, so the legal team can correct it without a code change.
 export const FORWARD_TO_LSSA_DAYS = 14;
 // GDN-07 (s.20(1)): guardianship's first period, 6 months from acceptance. ◐, ✱ start point
 export const GUARDIANSHIP_FIRST_PERIOD_MONTHS = 6;
@@ -247,6 +248,8 @@ interface Ctx {
   deadlines: Deadline[];
   /** NR-03: the local threshold of detention left above which relying on "unreasonable delay" needs answering. */
   nrDelayWarningHours: number;
+  /** GDN-06 ✱: the days, beginning with the last examination, to forward a guardianship application (FORWARD_TO_LSSA_DAYS). */
+  forwardDays: number;
 }
 
 function add(ctx: Ctx, rule: RuleId, severity: Finding['severity'], code: string, message: string, citation: string): void {
@@ -1589,7 +1592,12 @@ function judgeSecond(
 // ---------------------------------------------------------------------------------------------------------------
 // The checks
 
-function makeCtx(facts: AssessmentFacts, asAt: Instant, nrDelayWarningHours = DEFAULT_NR_DELAY_WARNING_HOURS): Ctx {
+function makeCtx(
+  facts: AssessmentFacts,
+  asAt: Instant,
+  nrDelayWarningHours = DEFAULT_NR_DELAY_WARNING_HOURS,
+  forwardDays = FORWARD_TO_LSSA_DAYS,
+): Ctx {
   const app = facts.application;
   const zone = facts.timeZone;
   return {
@@ -1604,6 +1612,7 @@ function makeCtx(facts: AssessmentFacts, asAt: Instant, nrDelayWarningHours = DE
     findings: [],
     deadlines: [],
     nrDelayWarningHours,
+    forwardDays,
   };
 }
 
@@ -1617,7 +1626,14 @@ function makeCtx(facts: AssessmentFacts, asAt: Instant, nrDelayWarningHours = DE
  */
 export function checkAssessment(
   facts: AssessmentFacts,
-  opts: { asAt: Date; nrInformSlaHours: number; nrDelayWarningHours?: number; s14ReportDays?: number },
+  opts: {
+    asAt: Date;
+    nrInformSlaHours: number;
+    nrDelayWarningHours?: number;
+    s14ReportDays?: number;
+    /** GDN-06 ✱: days beginning with the last examination to forward a guardianship application (default 14). */
+    guardianshipForwardDays?: number;
+  },
 ): AssessmentCheck {
   assertInstant(opts.asAt, 'asAt');
   if (!Number.isFinite(opts.nrInformSlaHours) || opts.nrInformSlaHours < 0)
@@ -1626,7 +1642,10 @@ export function checkAssessment(
   if (!Number.isFinite(nrDelayWarningHours) || nrDelayWarningHours < 0)
     throw new RangeError(`nrDelayWarningHours must be a non-negative number, not ${nrDelayWarningHours}`);
   assertFacts(facts);
-  const ctx = makeCtx(facts, opts.asAt, nrDelayWarningHours);
+  const forwardDays = opts.guardianshipForwardDays ?? FORWARD_TO_LSSA_DAYS;
+  if (!Number.isInteger(forwardDays) || forwardDays < 1)
+    throw new RangeError(`guardianshipForwardDays must be a whole number of days, at least 1, not ${forwardDays}`);
+  const ctx = makeCtx(facts, opts.asAt, nrDelayWarningHours, forwardDays);
   const s14ReportDays = opts.s14ReportDays ?? DEFAULT_S14_REPORT_DAYS;
   if (!Number.isFinite(s14ReportDays) || s14ReportDays < 1) throw new RangeError(`s14ReportDays must be at least 1, not ${s14ReportDays}`);
   if (ctx.app) checkApplication(ctx, ctx.app, opts.nrInformSlaHours, s14ReportDays);
@@ -2512,7 +2531,7 @@ function checkGuardianship(ctx: Ctx, app: ApplicationFacts, last: Recommendation
     );
   if (last) {
     const lastExamDay = day(ctx, last.examinedAt);
-    const forwardDay = addDays(lastExamDay, FORWARD_TO_LSSA_DAYS - 1);
+    const forwardDay = addDays(lastExamDay, ctx.forwardDays - 1);
     const at = endOfLocalDay(forwardDay, ctx.zone);
     addDeadline(
       ctx,
@@ -2520,7 +2539,7 @@ function checkGuardianship(ctx: Ctx, app: ApplicationFacts, last: Recommendation
       'GDN-06',
       at,
       'Forward the guardianship application to the LSSA by',
-      `✱ s.8(2): 14 days beginning with the last medical examination on ${formatDay(lastExamDay)} (${last.doctorName}), so by ${endOfDayText(forwardDay)} (midnight: ${local(ctx, at)}).`,
+      `✱ s.8(2): ${plural(ctx.forwardDays, 'day')} beginning with the last medical examination on ${formatDay(lastExamDay)} (${last.doctorName}), so by ${endOfDayText(forwardDay)} (midnight: ${local(ctx, at)}).`,
     );
     const fwd = app.forwardedToLssaAt;
     if (fwd && fwd.getTime() >= at.getTime()) {
@@ -2529,7 +2548,7 @@ function checkGuardianship(ctx: Ctx, app: ApplicationFacts, last: Recommendation
         'GDN-06',
         'blocker',
         'forwarded-to-lssa-late',
-        `The application was forwarded to the local social services authority at ${local(ctx, fwd)}, after ${endOfDayText(forwardDay)} (14 days beginning with the last examination on ${formatDay(lastExamDay)}).`,
+        `The application was forwarded to the local social services authority at ${local(ctx, fwd)}, after ${endOfDayText(forwardDay)} (${plural(ctx.forwardDays, 'day')} beginning with the last examination on ${formatDay(lastExamDay)}).`,
         C.gdn06,
       );
     } else if (!fwd && ctx.asAt.getTime() >= at.getTime()) {
@@ -2538,7 +2557,7 @@ function checkGuardianship(ctx: Ctx, app: ApplicationFacts, last: Recommendation
         'GDN-06',
         'blocker',
         'not-forwarded-to-lssa',
-        `The application had to be forwarded to the local social services authority by ${endOfDayText(forwardDay)} (14 days beginning with the last examination on ${formatDay(lastExamDay)}); no forwarding is recorded.`,
+        `The application had to be forwarded to the local social services authority by ${endOfDayText(forwardDay)} (${plural(ctx.forwardDays, 'day')} beginning with the last examination on ${formatDay(lastExamDay)}); no forwarding is recorded.`,
         C.gdn06,
       );
     }

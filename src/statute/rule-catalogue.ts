@@ -474,7 +474,8 @@ export const RULES = {
   },
   'GDN-06': {
     citation: 'MHA 1983 s.8(2)',
-    summary: 'A guardianship application is forwarded to the council within 14 days beginning with the last medical examination.',
+    summary:
+      'A guardianship application is forwarded to the council within 14 days beginning with the last medical examination (✱ the text is unconfirmed, so the days are a setting, GUARDIANSHIP_FORWARD_DAYS).',
     severity: 'blocker',
     regime: 'mha-1983',
     commencement: null,
