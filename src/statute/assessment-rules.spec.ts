@@ -2144,6 +2144,24 @@ describe('guardianship (GDN-01, GDN-04, GDN-06, GDN-07)', () => {
     expect(() => checkAssessment(f, { asAt, nrInformSlaHours: 72, guardianshipForwardDays: 0 })).toThrow(RangeError);
   });
 
+  it('the live checklist for guardianship shows the s.8(2) forwarding date (GDN-06), never a s.6 conveyance to hospital', () => {
+    // Examinations Mon 2 Mar and Tue 3 Mar 2026: forward by the end of Mon 16 Mar; with a 7-day setting, of Mon 9 Mar.
+    const f = live(facts('s7'));
+    const c = checked(f, '2026-03-04T12:00:00Z');
+    expect(hasDeadline(c, 'conveyance')).toBe(false);
+    expect(deadline(c, 'forward-to-lssa')).toMatchObject({ rule: 'GDN-06', at: at('2026-03-17T00:00:00Z') });
+    expect(deadline(c, 'last-valid-application').at).toEqual(at('2026-03-17T00:00:00Z'));
+    const seven = checkAssessment(f, { asAt: at('2026-03-04T12:00:00Z'), nrInformSlaHours: 72, guardianshipForwardDays: 7 });
+    expect(deadline(seven, 'forward-to-lssa').at).toEqual(at('2026-03-10T00:00:00Z'));
+    expect(deadline(seven, 'last-valid-application').basis).toContain(
+      'the last medical examination on Tue 3 Mar 2026 + 6 days = Mon 9 Mar 2026',
+    );
+    // A s.2 keeps its conveyance window (APP-13) and no forwarding.
+    const s2 = checked(live(facts('s2')), '2026-03-04T12:00:00Z');
+    expect(hasDeadline(s2, 'conveyance')).toBe(true);
+    expect(hasDeadline(s2, 'forward-to-lssa')).toBe(false);
+  });
+
   it('GDN-06 is judged on the forwarding date, not on when the record is typed in', () => {
     const f = facts('s7'); // the 14 days end at the end of Mon 16 Mar 2026
     const typedIn = '2026-03-30T09:00:00Z';

@@ -1720,9 +1720,14 @@ function applicationWindow(
   if (!last && !lastSeen) return;
   const today = day(ctx, ctx.asAt);
   const candidates: Array<{ day: IsoDate; why: string }> = [];
+  // The medical side: s.6(1)(a)'s conveyance (APP-13), or for guardianship s.8(2)'s forwarding (GDN-06 ✱, a setting).
+  const medicalDays = ctx.section === 's7' ? ctx.forwardDays : CONVEYANCE_DAYS;
   if (last) {
     const d = day(ctx, last.examinedAt);
-    candidates.push({ day: addDays(d, CONVEYANCE_DAYS - 1), why: `the last medical examination on ${formatDay(d)} + 13 days` });
+    candidates.push({
+      day: addDays(d, medicalDays - 1),
+      why: `the last medical examination on ${formatDay(d)} + ${plural(medicalDays - 1, 'day')}`,
+    });
   }
   if (lastSeen) {
     const d = day(ctx, lastSeen.at);
@@ -1756,13 +1761,13 @@ function applicationWindow(
   }
   // The medical side of COP-02 (APP-13); the AMHP side is 'amhp-seen-too-long-ago' (APP-04).
   if (closedBlocker && last && today > candidates.find((c) => c.why.startsWith('the last medical'))!.day) {
-    const limit = addDays(day(ctx, last.examinedAt), CONVEYANCE_DAYS - 1);
+    const limit = addDays(day(ctx, last.examinedAt), medicalDays - 1);
     add(
       ctx,
       'COP-02',
       'blocker',
       'application-window-closed',
-      `The last valid date for an application on these recommendations was ${formatDay(limit)} (14 days beginning with the last medical examination on ${formatDay(day(ctx, last.examinedAt))}). It has passed: fresh medical examinations are needed.`,
+      `The last valid date for an application on these recommendations was ${formatDay(limit)} (${plural(medicalDays, 'day')} beginning with the last medical examination on ${formatDay(day(ctx, last.examinedAt))}). It has passed: fresh medical examinations are needed.`,
       C.cop02,
     );
   }
@@ -1856,6 +1861,20 @@ function checkLive(ctx: Ctx): void {
       lastApp,
       'Last moment to make the s.4 application',
       `The earlier of 24 hours from the s.4 examination (APP-14) and 24 hours from the AMHP's last in-person contact (APP-05): ${why}; ends ${local(ctx, lastApp)}.`,
+    );
+  } else if (last && ctx.section === 's7') {
+    // GDN-06 (s.8(2) ✱): guardianship conveys no one (s.6 is about admission to hospital); the application is forwarded
+    // to the council within the days beginning with the last medical examination.
+    const lastExamDay = day(ctx, last.examinedAt);
+    const forwardDay = addDays(lastExamDay, ctx.forwardDays - 1);
+    const forwardAt = endOfLocalDay(forwardDay, zone);
+    addDeadline(
+      ctx,
+      'forward-to-lssa',
+      'GDN-06',
+      forwardAt,
+      'Forward the guardianship application to the LSSA by',
+      `✱ s.8(2): ${plural(ctx.forwardDays, 'day')} beginning with the last medical examination on ${formatDay(lastExamDay)} (${last.doctorName}), so by ${endOfDayText(forwardDay)} (midnight: ${local(ctx, forwardAt)}).`,
     );
   } else if (last) {
     const lastExamDay = day(ctx, last.examinedAt);
