@@ -120,6 +120,35 @@ describe('nearest relative (MHA 1983 s.26): who is proposed', () => {
     ],
     ['a spouse under 18 is not excluded', [rel('YoungWife', 'spouse', { dateOfBirth: '2009-06-01' }), rel('Dad', 'parent')], 'YoungWife'],
     [
+      's.26(4) before s.26(3): a half-blood sister the patient lives with comes before an elder whole-blood brother',
+      [
+        rel('Brother', 'sibling', { dateOfBirth: '1960-01-01' }),
+        rel('HalfSister', 'sibling', { wholeBlood: false, dateOfBirth: '1975-01-01', livesWithPatient: true }),
+      ],
+      'HalfSister',
+    ],
+    [
+      'whole blood before age: of two half-blood and whole-blood brothers, the younger whole-blood one',
+      [
+        rel('ElderHalf', 'sibling', { wholeBlood: false, dateOfBirth: '1950-01-01' }),
+        rel('YoungerWhole', 'sibling', { dateOfBirth: '1970-01-01' }),
+      ],
+      'YoungerWhole',
+    ],
+    [
+      'a grandchild under 18 is excluded, so the uncle is the nearest relative',
+      [rel('Grandkid', 'grandchild', { dateOfBirth: '2010-03-03' }), rel('Uncle', 'uncle-aunt')],
+      'Uncle',
+    ],
+    [
+      'a spouse who deserted the patient is excluded, and an adult child is the nearest relative',
+      [
+        rel('Deserter', 'spouse', { separatedOrDeserted: true, livesWithPatient: false }),
+        rel('Daughter', 'child', { dateOfBirth: '2000-02-02' }),
+      ],
+      'Daughter',
+    ],
+    [
       'a relative who turns 18 on the day asked is not excluded',
       [rel('Birthday', 'child', { dateOfBirth: '2008-11-21' }), rel('Dad', 'parent')],
       'Birthday',
