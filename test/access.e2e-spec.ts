@@ -315,9 +315,34 @@ describe('access policy: every route declares one, and role × relationship deci
     expect(actual).toEqual(GOLDEN_RECORD_ACTIONS);
   });
 
-  /** The routes a role may use that refuse a record the role may not see (an unknown id included), with the refusal. */
+  /**
+   * The routes a role may use that refuse a record the role may not see, with the refusal: an id the hub does not hold
+   * gets it too (no existence oracle), so the sweep's unknown ids get it from these routes.
+   */
+  const NO_RELATIONSHIP = 'you have no legitimate relationship to this person; in an emergency open a break-glass session with a reason';
   const RECORD_REFUSALS: Record<string, string> = {
     'GET /referrals/:id as referrer': 'You are not allowed to see this referral.',
+    ...Object.fromEntries(
+      [
+        'GET /referrals/:id',
+        'GET /referrals/:id/events',
+        'GET /referrals/:id/offers',
+        'POST /referrals/:id/offers',
+        'GET /assessments/:id',
+        'PATCH /assessments/:id',
+        'PUT /assessments/:id/nearest-relative',
+        'GET /assessments/:id/checks',
+        'POST /assessments/:id/s4-conversion',
+        'POST /assessments/:id/close',
+        'GET /assessments/:id/report',
+        'GET /assessments/:id/written-reasons-letter',
+      ].map((route) => [`${route} as amhp`, NO_RELATIONSHIP]),
+    ),
+    'GET /decisions/:id as amhp': 'Only the author and managers may read this decision.',
+    'GET /decisions/:id/history as amhp': 'Only the author and managers may read this decision.',
+    'PATCH /decisions/:id as amhp': 'Only the author may edit a draft decision.',
+    'POST /decisions/:id/sign as amhp': 'Only the author may sign a draft decision.',
+    'POST /actions/:id/done as amhp': "Only the action's owner or a manager may mark it done.",
   };
 
   it('R2: each non-person route × each role answers 403 exactly when the policy says no, and 401 with no token', async () => {
@@ -345,8 +370,9 @@ describe('access policy: every route declares one, and role × relationship deci
           users[role] = { ...users[role], token, auth: `Bearer ${token}` };
           t.clock.advance(-1); // the later tests' times are exact
         }
-        // A route the role may use can still refuse the record: a referrer asking for a referral that is not hers,
-        // whether it exists or not (no existence oracle), gets the refusal another's referral gets.
+        // A route the role may use can still refuse the record: a referrer asking for a referral that is not hers, an
+        // AMHP for a referral, assessment or decision that is not hers, whether it exists or not (no existence
+        // oracle), gets the refusal another's record gets.
         const recordRefusal = res.status === 403 && RECORD_REFUSALS[`${route.method} ${route.path} as ${role}`] === res.body.detail;
         const denied = res.status === 403 && !recordRefusal;
         if (allowed === denied)

@@ -228,6 +228,26 @@ export class AccessService {
     );
   }
 
+  /**
+   * A person's record (a referral, an assessment) asked for by an id the hub does not hold. To a caller whose role
+   * reaches every person under `action` (a manager) that is 404; to anyone else it is refused as a record of someone
+   * they have no relationship to is (403, with the same break-glass link, and audited as such), so that the answer
+   * never says whether the hub holds a record they may not see (UK GDPR Art. 5(1)(f)). Break-glass on an id the hub
+   * does not hold is then 404, an audited act of its own.
+   */
+  async refuseUnknown(actor: Actor, action: Action, resource: { type: string; id: string }, notFound: Error): Promise<never> {
+    const decision = can(actor.roles, action, {});
+    if (decision.allowed || !isPersonAction(action)) throw notFound;
+    return this.deny(
+      actor,
+      action,
+      resource,
+      decision.reason ?? `You are not allowed to see this ${resource.type}.`,
+      null,
+      decision.breakGlassAvailable ? breakGlassRecord(resource, resource.id) : undefined,
+    );
+  }
+
   /** True when the actor holds one of the action's full roles (not only an own-record role). */
   hasRole(actor: Actor, action: Action): boolean {
     return can(actor.roles, action, { owns: false }).allowed;

@@ -2433,7 +2433,7 @@ export class AssessmentsService implements OnModuleInit {
   ): Promise<AssessmentViewDto> {
     return this.db.transaction(async (m) => {
       const locked = await m.query('SELECT version FROM assessments WHERE id = $1 FOR UPDATE', [id]);
-      if (!locked.length) throw new NotFoundProblem('Assessment', id);
+      if (!locked.length) return this.unknown(id, actor);
       const a = await this.load(m, id, actor);
       // A closed record is no longer the AMHP's to change (only a manager corrects it): to her, who may still read it,
       // that is a 409 saying it is closed, not a refusal of access to her own case offering break-glass. To anyone
@@ -2637,8 +2637,18 @@ export class AssessmentsService implements OnModuleInit {
     const [row]: Array<AssessmentRow & ReadWithAccess> = actor
       ? await this.db.preparedOn(m, SELECT_WITH_ACCESS, [id, actor.userId, this.clock.now()])
       : await m.query(`${SELECT} WHERE a.id = $1`, [id]);
-    if (!row) throw new NotFoundProblem('Assessment', id);
+    if (!row) return this.unknown(id, actor);
     return row;
+  }
+
+  /**
+   * An assessment id the hub does not hold: 404 to a caller who reads every person's (a manager), else refused as
+   * the assessment of someone they have no relationship to is (AccessService.refuseUnknown), so that it says nothing.
+   */
+  private unknown(id: string, actor: Actor | undefined): Promise<never> {
+    const notFound = new NotFoundProblem('Assessment', id);
+    if (!actor) throw notFound;
+    return this.access.refuseUnknown(actor, 'assessment-record.read', { type: 'assessment', id }, notFound);
   }
 
   /** For a read that changes nothing: the row as `load` reads it for `actor`, with its view's parts (view, evaluate). */
@@ -2648,7 +2658,7 @@ export class AssessmentsService implements OnModuleInit {
       actor.userId,
       this.clock.now(),
     ]);
-    if (!row) throw new NotFoundProblem('Assessment', id);
+    if (!row) return this.unknown(id, actor);
     return row;
   }
 

@@ -909,8 +909,9 @@ export class ReferralsService implements OnModuleInit {
   async move(actor: Actor, id: string, dto: TransitionDto, expectedVersion: ExpectedVersion): Promise<ReferralDto> {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id, actor);
-      assertVersion(expectedVersion, r.version);
+      // Access first: a stale If-Match answered before it would tell anyone the referral's version (412 names it).
       const basis = await this.requirePerson(actor, r, this.actionFor(r), m);
+      assertVersion(expectedVersion, r.version);
       if (dto.status === 'allocated')
         throw new UnprocessableProblem('Allocate through POST /referrals/{id}/allocation or an offer.', 'use-allocation');
       const decision = transition(r.status, dto.status, {
@@ -1728,7 +1729,10 @@ export class ReferralsService implements OnModuleInit {
   /** Accept or decline an offer made to you. Exactly one acceptance wins; a late one is 409. */
   async respond(actor: Actor, id: string, accept: boolean, note?: string): Promise<ReferralDto> {
     return this.db.transaction(async (m) => {
-      const r = await this.lock(m, id);
+      // An id the hub does not hold is answered as a referral never offered to her: either way she holds no offer of it.
+      const r = await this.lock(m, id).catch((err: unknown) => {
+        throw err instanceof NotFoundProblem ? new NotFoundProblem('Offer of this referral to you') : err;
+      });
       const [offer]: Array<{
         id: string;
         response: 'accepted' | 'declined' | 'withdrawn' | null;
@@ -2467,18 +2471,28 @@ export class ReferralsService implements OnModuleInit {
   }
 
   /** The referral's row; read for `actor`, it carries what their access to its person is decided on (requirePerson). */
+  /**
+   * The referral's row; read for `actor`, it carries what their access to its person is decided on, and an id the hub
+   * does not hold is refused to them as another person's referral is (AccessService.refuseUnknown), not 404.
+   */
   private async row(m: EntityManager, id: string, actor?: Actor): Promise<Row> {
     const [raw] = actor
       ? await this.db.preparedOn<Record<string, unknown>>(m, ROW_WITH_ACCESS, [id, actor.userId, this.clock.now()])
       : await this.db.preparedOn<Record<string, unknown>>(m, `${ROW} WHERE r.id = $1`, [id]);
-    if (!raw) throw new NotFoundProblem('Referral', id);
+    if (!raw) return this.unknown(id, actor);
     return camel(raw);
   }
 
   private async lock(m: EntityManager, id: string, actor?: Actor): Promise<Row> {
     const locked = await m.query('SELECT 1 FROM referrals WHERE id = $1 FOR UPDATE', [id]);
-    if (!locked.length) throw new NotFoundProblem('Referral', id);
+    if (!locked.length) return this.unknown(id, actor);
     return this.row(m, id, actor);
+  }
+
+  private unknown(id: string, actor: Actor | undefined): Promise<never> {
+    const notFound = new NotFoundProblem('Referral', id);
+    if (!actor) throw notFound;
+    return this.access.refuseUnknown(actor, 'person.read', { type: 'referral', id }, notFound);
   }
 
   private async event(m: EntityManager, referralId: string, actor: Actor, type: string, data: Record<string, unknown>): Promise<void> {

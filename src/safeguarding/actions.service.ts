@@ -142,15 +142,17 @@ export class ActionsService {
   async done(actor: Actor, id: string, note: string | undefined, expectedVersion: ExpectedVersion): Promise<ActionViewDto> {
     return this.db.transaction(async (m) => {
       const locked = await m.query('SELECT id FROM follow_up_actions WHERE id = $1 FOR UPDATE', [id]);
-      if (!locked.length) throw new NotFoundProblem('Action', id);
-      const a = await this.load(m, id);
-      if (!this.isManager(actor) && a.ownerUserId !== actor.userId) {
-        await this.access.deny(
+      // An id the hub does not hold is refused as another's action is, but to a manager (who may close any): the answer
+      // does not say which actions exist.
+      if (!locked.length && this.isManager(actor)) throw new NotFoundProblem('Action', id);
+      const a = locked.length ? await this.load(m, id) : null;
+      if (!a || (!this.isManager(actor) && a.ownerUserId !== actor.userId)) {
+        return this.access.deny(
           actor,
           'actions.write',
           { type: 'follow-up-action', id },
           "Only the action's owner or a manager may mark it done.",
-          a.subjectPersonId,
+          a?.subjectPersonId ?? null,
         );
       }
       // AMHP-12: a follow-up her own decision set is closed by its owner or by another manager, never by her as manager.

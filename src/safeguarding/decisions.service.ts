@@ -112,6 +112,15 @@ export interface SignedDecision {
  */
 const PERSON_AS_RECORDED = recordedPersonSummarySql('d.person_as_recorded', 'd.person_id');
 
+/** What a caller asks of a decision, and the refusal when it is not theirs to (decisions.read, decisions.write). */
+type DecisionUse = 'read' | 'edit' | 'sign' | 'amend';
+const REFUSED: Record<DecisionUse, string> = {
+  read: 'Only the author and managers may read this decision.',
+  edit: 'Only the author may edit a draft decision.',
+  sign: 'Only the author may sign a draft decision.',
+  amend: 'Only the author or a manager may amend a decision.',
+};
+
 const SELECT = `SELECT d.id, d.type, d.status, d.person_id AS "personId", d.person_details AS "personDetails", d.author_user_id AS "authorUserId",
        d.occurred_at AS "occurredAt", d.content, d.details, d.cost_pence AS "costPence", d.escalation, d.signed_at AS "signedAt",
        d.version, d.created_at AS "createdAt",
@@ -262,7 +271,9 @@ export class DecisionsService implements OnModuleInit {
     const occurredAt = dto.occurredAt !== undefined ? this.notFuture(dto.occurredAt, 'occurredAt') : undefined;
     this.requireOnePerson(dto.personId, dto.personDetails, false);
     return this.db.transaction(async (m) => {
-      const d = await this.lockAndLoad(m, id);
+      const d = await this.lockAndLoad(m, id, actor, 'edit');
+      // Whether another's decision is signed, and when, is told only to those who may read it (its author, managers).
+      if (d.authorUserId !== actor.userId && !this.isManager(actor)) await this.refuseNotAuthor(actor, d, 'edit');
       this.requireDraft(d);
       if (d.authorUserId !== actor.userId) await this.refuseNotAuthor(actor, d, 'edit');
       assertVersion(expectedVersion, d.version);
@@ -326,7 +337,7 @@ export class DecisionsService implements OnModuleInit {
    */
   async sign(actor: Actor, id: string, expectedVersion: ExpectedVersion): Promise<DecisionViewDto> {
     return this.db.transaction(async (m) => {
-      const d = await this.lockAndLoad(m, id);
+      const d = await this.lockAndLoad(m, id, actor, 'sign');
       if (d.authorUserId !== actor.userId) await this.refuseNotAuthor(actor, d, 'sign');
       if (d.status === 'signed')
         throw new ConflictProblem(
@@ -392,17 +403,9 @@ export class DecisionsService implements OnModuleInit {
    */
   async amend(actor: Actor, id: string, dto: AmendDecisionDto, expectedVersion: ExpectedVersion): Promise<DecisionViewDto> {
     return this.db.transaction(async (m) => {
-      const d = await this.lockAndLoad(m, id);
+      const d = await this.lockAndLoad(m, id, actor, 'amend');
       const manager = this.isManager(actor);
-      if (d.authorUserId !== actor.userId && !manager) {
-        await this.access.deny(
-          actor,
-          'decisions.write',
-          { type: 'decision', id },
-          'Only the author or a manager may amend a decision.',
-          d.personId,
-        );
-      }
+      if (d.authorUserId !== actor.userId && !manager) await this.refuse(actor, id, 'amend', d.personId);
       if (d.status === 'draft')
         throw new ConflictProblem('This decision is a draft: edit it (PATCH) instead of amending it.', 'decision-draft');
       assertVersion(expectedVersion, d.version);
@@ -470,7 +473,7 @@ export class DecisionsService implements OnModuleInit {
   /** GET /decisions/:id: the whole record for its author and managers; metadata for an auditor; 403 for anyone else. */
   async get(actor: Actor, id: string): Promise<DecisionViewDto | DecisionMetadataDto> {
     return this.db.transaction(async (m) => {
-      const d = await this.load(m, id);
+      const d = await this.load(m, id, actor, 'read');
       const sees = await this.reader(actor, d);
       if (sees === 'metadata') {
         await this.audit.record(m, {
@@ -496,7 +499,7 @@ export class DecisionsService implements OnModuleInit {
   /** GET /decisions/:id/history: the record as signed and every amendment in order (auditors: who and when only). */
   async history(actor: Actor, id: string): Promise<DecisionHistoryDto> {
     return this.db.transaction(async (m) => {
-      const d = await this.load(m, id);
+      const d = await this.load(m, id, actor, 'read');
       const sees = await this.reader(actor, d);
       const rows: Array<{
         id: string;
@@ -689,23 +692,27 @@ export class DecisionsService implements OnModuleInit {
     if (d.authorUserId === actor.userId) return 'author';
     if (this.isManager(actor)) return 'role:manager';
     if (actor.roles.includes('auditor')) return 'metadata';
-    return this.access.deny(
-      actor,
-      'decisions.read',
-      { type: 'decision', id: d.id },
-      'Only the author and managers may read this decision.',
-      d.personId,
-    );
+    return this.refuse(actor, d.id, 'read', d.personId);
   }
 
   private async refuseNotAuthor(actor: Actor, d: DecisionRow, what: 'edit' | 'sign'): Promise<never> {
-    return this.access.deny(
-      actor,
-      'decisions.write',
-      { type: 'decision', id: d.id },
-      `Only the author may ${what} a draft decision.`,
-      d.personId,
-    );
+    return this.refuse(actor, d.id, what, d.personId);
+  }
+
+  /** The refusal of `what` on a decision that is not the caller's to read or change (403, audited). */
+  private refuse(actor: Actor, id: string, what: DecisionUse, personId: string | null): Promise<never> {
+    return this.access.deny(actor, what === 'read' ? 'decisions.read' : 'decisions.write', { type: 'decision', id }, REFUSED[what], personId);
+  }
+
+  /**
+   * A decision id the hub does not hold: 404 to those who may `what` any decision (managers; auditors read every
+   * decision's metadata), else the refusal another's decision gets, so that the answer never says which decisions
+   * (about whom safeguarding was decided overnight) exist.
+   */
+  private unknown(actor: Actor | undefined, id: string, what: DecisionUse | undefined): Promise<never> {
+    const seesAll = !actor || !what || this.isManager(actor) || (what === 'read' && actor.roles.includes('auditor'));
+    if (seesAll) throw new NotFoundProblem('Decision', id);
+    return this.refuse(actor, id, what, null);
   }
 
   /** The person's record must be one the caller may read (person.read; 403 otherwise) and must exist (422). */
@@ -1015,15 +1022,16 @@ export class DecisionsService implements OnModuleInit {
     return recordedInstant(value, field, this.clock.now(), DECISION_LEAD_DAYS);
   }
 
-  private async lockAndLoad(m: EntityManager, id: string): Promise<DecisionRow> {
+  /** The decision, locked; an id the hub does not hold is answered to `actor` as `unknown` says. */
+  private async lockAndLoad(m: EntityManager, id: string, actor: Actor, what: DecisionUse): Promise<DecisionRow> {
     const locked = await m.query('SELECT id FROM decisions WHERE id = $1 FOR UPDATE', [id]);
-    if (!locked.length) throw new NotFoundProblem('Decision', id);
-    return this.load(m, id);
+    if (!locked.length) return this.unknown(actor, id, what);
+    return this.load(m, id, actor, what);
   }
 
-  private async load(m: EntityManager, id: string): Promise<DecisionRow> {
+  private async load(m: EntityManager, id: string, actor?: Actor, what?: DecisionUse): Promise<DecisionRow> {
     const [row] = await m.query(`${SELECT} WHERE d.id = $1`, [id]);
-    if (!row) throw new NotFoundProblem('Decision', id);
+    if (!row) return this.unknown(actor, id, what);
     return row;
   }
 }
