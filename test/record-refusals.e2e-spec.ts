@@ -57,24 +57,23 @@ describe('a record you may not see: the same answer whether it exists or not, an
     ['patch', '/decisions/:id', 'decision', {}],
     ['post', '/decisions/:id/sign', 'decision', {}],
     ['post', '/actions/:id/done', 'action', {}],
-  ] as const)(
-    '%s %s: another person’s record and an id the hub does not hold get the same refusal',
-    async (method, path, kind, body) => {
-      const held = ids[kind];
-      const unknown = randomUUID();
-      const a = await send(amhp, method, path.replace(':id', held), body);
-      const b = await send(amhp, method, path.replace(':id', unknown), body);
-      expect(a.status).toBeGreaterThanOrEqual(400);
-      expect(shape(b, unknown)).toEqual(shape(a, held));
-    },
-  );
+  ] as const)('%s %s: another person’s record and an id the hub does not hold get the same refusal', async (method, path, kind, body) => {
+    const held = ids[kind];
+    const unknown = randomUUID();
+    const a = await send(amhp, method, path.replace(':id', held), body);
+    const b = await send(amhp, method, path.replace(':id', unknown), body);
+    expect(a.status).toBeGreaterThanOrEqual(400);
+    expect(shape(b, unknown)).toEqual(shape(a, held));
+  });
 
   it('the refusal of an id the hub does not hold offers break-glass on it as on any other, and is audited as a refusal', async () => {
     const unknown = randomUUID();
     const res = await send(amhp, 'get', `/referrals/${unknown}`).set('x-request-id', 'unknown-referral-1').expect(403);
     expect(res.body).toMatchObject({ code: 'no-relationship', breakGlass: { href: '/break-glass', method: 'POST', referralId: unknown } });
     expect(
-      await t.sql(`SELECT action, outcome, resource_id FROM audit_events WHERE request_id = 'unknown-referral-1' AND actor_id = $1`, [amhp.id]),
+      await t.sql(`SELECT action, outcome, resource_id FROM audit_events WHERE request_id = 'unknown-referral-1' AND actor_id = $1`, [
+        amhp.id,
+      ]),
     ).toEqual([{ action: 'access.denied', outcome: 'denied', resource_id: unknown }]);
   });
 
@@ -85,7 +84,9 @@ describe('a record you may not see: the same answer whether it exists or not, an
   });
 
   it('a stale If-Match on a referral she may not read is refused 403, never 412 naming its version', async () => {
-    const res = await send(amhp, 'post', `/referrals/${ids.referral}/status`, { status: 'screening' }, { 'if-match': '"v999"' }).expect(403);
+    const res = await send(amhp, 'post', `/referrals/${ids.referral}/status`, { status: 'screening' }, { 'if-match': '"v999"' }).expect(
+      403,
+    );
     expect(res.body.code).toBe('no-relationship');
     expect(JSON.stringify(res.body)).not.toMatch(/currentETag|"v\d+"/);
   });

@@ -701,7 +701,13 @@ export class DecisionsService implements OnModuleInit {
 
   /** The refusal of `what` on a decision that is not the caller's to read or change (403, audited). */
   private refuse(actor: Actor, id: string, what: DecisionUse, personId: string | null): Promise<never> {
-    return this.access.deny(actor, what === 'read' ? 'decisions.read' : 'decisions.write', { type: 'decision', id }, REFUSED[what], personId);
+    return this.access.deny(
+      actor,
+      what === 'read' ? 'decisions.read' : 'decisions.write',
+      { type: 'decision', id },
+      REFUSED[what],
+      personId,
+    );
   }
 
   /**
