@@ -97,6 +97,43 @@ describe('places of safety: a person moved on keeps the period of the first arri
     expect(await t.sql('SELECT next_deadline FROM referrals WHERE id = $1', [first.id])).toEqual([{ next_deadline: expect.any(Date) }]);
   });
 
+  it('a referrer who refers the person again is shown the clocks of what they sent, never the first detention’s start or extension', async () => {
+    // Another force's officer, who knows who the person is (names, date of birth and NHS number) and nothing of them.
+    const referrer = await t.user(['referrer']);
+    const person = { givenName: 'Robin', familyName: `Moved${++n}`, dateOfBirth: '1991-03-04', nhsNumber: '9434765919' };
+    const first = (
+      await post(
+        '/referrals',
+        s136Referral('unused', '2026-12-05T20:00:00Z', {
+          person,
+          legalContext: { kind: 's136', placeOfSafetyType: 'a-and-e', locationType: 'public-place', arrivedAt: '2026-12-05T20:00:00Z' },
+          receivedAt: '2026-12-05T20:05:00Z',
+        }),
+      ).expect(201)
+    ).body;
+    await post(`/referrals/${first.id}/extensions`, {
+      authorisedAt: '2026-12-06T01:30:00Z',
+      hours: 12,
+      authorisingDoctor: { name: 'Dr Ada Bello', gmcNumber: '7100001' },
+      reason: 'patient-condition',
+    }).expect(201);
+    const sent = await t.http
+      .post('/referrals')
+      .set('authorization', referrer.auth)
+      .send(s136Referral('unused', '2026-12-06T01:00:00Z', { person, receivedAt: '2026-12-06T01:05:00Z' }))
+      .expect(201);
+    const read = await t.http.get(`/referrals/${sent.body.id}`).set('authorization', referrer.auth).expect(200);
+    for (const answer of [sent.body, read.body]) {
+      // 24 hours from the arrival they sent: nothing says the person was already detained, since when, or extended.
+      expect(pol07(answer)).toMatchObject({ deadline: '2026-12-07T01:00:00.000Z' });
+      expect(JSON.stringify(answer)).not.toMatch(/2026-12-05T20:00|2026-12-06T20:00|2026-12-07T08:00|extended/);
+    }
+    // The hub's staff work to the detention as it is: one period from the first arrival, extended.
+    const staff = (await get(`/referrals/${sent.body.id}`).expect(200)).body;
+    expect(staff.legalContext.continues).toMatchObject({ referralId: first.id });
+    expect(pol07(staff)).toMatchObject({ deadline: '2026-12-07T08:00:00.000Z', extendedBy: 12 });
+  });
+
   it('a new s.136 after the first period ended starts a period of its own, with no continuation', async () => {
     const first = await atAandE('2026-12-04T20:00:00Z');
     const second = await referredAgain(first.person.id, '2026-12-06T01:00:00Z');
@@ -187,11 +224,12 @@ describe('places of safety: a person moved on keeps the period of the first arri
   });
 
   it('the places-of-safety report counts a person moved on and referred again as one detention, not two', async () => {
+    // The three further referrals above made by staff, and the one a referrer made again.
     const [{ referrals, continuations }] = await t.sql<{ referrals: number; continuations: number }>(
       `SELECT count(*)::int AS referrals, count(*) FILTER (WHERE legal_context ? 'continues')::int AS continuations
          FROM referrals WHERE legal_context->>'kind' = 's136'`,
     );
-    expect(continuations).toBe(3);
+    expect(continuations).toBe(4);
     const figures = (await get('/reports/places-of-safety?period=2026-12').expect(200)).body.figures as Array<{
       section: string;
       group: string;
@@ -200,7 +238,8 @@ describe('places of safety: a person moved on keeps the period of the first arri
     }>;
     const value = (key: string) => figures.find((f) => `${f.section}.${f.group}.${f.measure}` === key)?.value;
     expect(value('summary.all.detentions')).toBe(referrals - continuations);
-    // The extension recorded on the further referral is the detention's one, counted once.
-    expect(value('summary.all.extensions')).toBe(2);
+    // The extension recorded on the further referral is the detention's one, counted once: with the two others above
+    // (the first place's, and the one before the referrer referred again), 3.
+    expect(value('summary.all.extensions')).toBe(3);
   });
 });

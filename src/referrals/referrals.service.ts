@@ -2774,12 +2774,31 @@ export class ReferralsService implements OnModuleInit {
       receivedAt: new Date(r.receivedAt).toISOString(),
       allocatedAt: isoOrNull(r.allocatedAt),
       closedAt: isoOrNull(r.closedAt),
-      clocks: this.clockSummaries(r),
+      clocks: this.clockSummaries(asItSays(r)),
       progress: steps
         .filter((x): x is [ReferralProgressDto['step'], Date | string] => x[1] !== null && x[1] !== undefined)
         .map(([step, at]) => ({ step, at: new Date(at).toISOString(), atLocal: formatLocal(new Date(at), zone) })),
     };
   }
+}
+
+/**
+ * The referral as it says itself, for its status view (a referrer, or staff who may not read the person): its clocks
+ * are then those of what it records, never ones the hub worked out from its record of the person, which would show
+ * that record back to someone because they referred: an earlier place of safety's detention it continues (its
+ * start and its s.136B extensions, another referral's: POL-07 / POL-04, POL-08 under s.136(2A), s.135(3ZA)), a
+ * displacement application before the court (NR-11, s.29(4)) or a s.2's end recorded on another assessment (APP-17).
+ * The staff view keeps them.
+ */
+function asItSays(r: Row): Row {
+  const { continues, ...legalContext } = r.legalContext as Record<string, unknown>;
+  return {
+    ...r,
+    legalContext: legalContext as Row['legalContext'],
+    extensions: continues ? [] : r.extensions,
+    s29Applications: [],
+    recordedS2Ends: [],
+  };
 }
 
 /**
