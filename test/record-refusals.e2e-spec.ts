@@ -66,6 +66,14 @@ describe('a record you may not see: the same answer whether it exists or not, an
     expect(shape(b, unknown)).toEqual(shape(a, held));
   });
 
+  it('opening an assessment on another person’s referral and on a referral id the hub does not hold get the same refusal', async () => {
+    const unknown = randomUUID();
+    const a = await send(amhp, 'post', '/assessments', { referralId: ids.referral });
+    const b = await send(amhp, 'post', '/assessments', { referralId: unknown });
+    expect(a.status).toBe(403);
+    expect(shape(b, unknown)).toEqual(shape(a, ids.referral));
+  });
+
   it('the refusal of an id the hub does not hold offers break-glass on it as on any other, and is audited as a refusal', async () => {
     const unknown = randomUUID();
     const res = await send(amhp, 'get', `/referrals/${unknown}`).set('x-request-id', 'unknown-referral-1').expect(403);

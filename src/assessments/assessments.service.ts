@@ -412,7 +412,11 @@ export class AssessmentsService implements OnModuleInit {
   /** Opens the assessment of an allocated referral (the referral moves to in-assessment). */
   async create(actor: Actor, dto: CreateAssessmentDto): Promise<AssessmentViewDto> {
     return this.db.transaction(async (m) => {
-      const referral = await this.referrals.forAssessment(m, dto.referralId, true);
+      // A referral id the hub does not hold is refused as another person's referral is (AccessService.refuseUnknown).
+      const referral = await this.referrals.forAssessment(m, dto.referralId, true).catch((err: unknown) => {
+        if (!(err instanceof NotFoundProblem)) throw err;
+        return this.access.refuseUnknown(actor, 'person.write', { type: 'referral', id: dto.referralId }, err);
+      });
       await this.requirePerson(actor, referral.person.id, 'person.write', m, { type: 'referral', id: referral.id });
       if (referral.status !== 'allocated' && referral.status !== 'in-assessment') {
         throw new ConflictProblem(
