@@ -67,6 +67,7 @@ import * as m63 from './1796491000000-PersonMatchWithdrawn';
 import * as m64 from './1796492000000-ShiftEditedIndividually';
 import * as m65 from './1796493000000-PagesSupersededByNewEpisode';
 import * as m66 from './1796510000000-RotaDays';
+import * as m67 from './1796520000000-PagesOfferedAgain';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -136,4 +137,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m64),
   ...Object.values(m65),
   ...Object.values(m66),
+  ...Object.values(m67),
 ];

@@ -489,6 +489,155 @@ describe('paging: pages that wake the right person, and the escalation chain', (
     });
   });
 
+  describe('a job offered again is a new offer, paged afresh (DUTY-01, DUTY-03)', () => {
+    type MyPage = {
+      id: string;
+      kind: string;
+      step: number;
+      acknowledgedAt: string | null;
+      acknowledgedVia: string | null;
+      closedReason: string | null;
+      supersededAt: string | null;
+    };
+    type Note = { id: string; kind: string; subjectId: string; closedReason: string | null };
+    const myPages = async (u: TestUser, referralId: string): Promise<MyPage[]> =>
+      (await as(u).get('/me/pages?limit=100').expect(200)).body.items.filter(
+        (p: MyPage & { referralId: string }) => p.referralId === referralId,
+      );
+    const waiting = async (u: TestUser) =>
+      (await as(u).get('/me/pages?unacknowledged=true&limit=100').expect(200)).body.items.map((p: MyPage) => p.id);
+    const notes = async (u: TestUser, referralId: string, kind: string): Promise<Note[]> =>
+      (await as(u).get('/me/notifications?limit=100').expect(200)).body.items.filter(
+        (n: Note) => n.subjectId === referralId && n.kind === kind,
+      );
+    const end = (referralId: string) =>
+      as(mo)
+        .post(`/referrals/${referralId}/status`, { status: 'withdrawn', reason: 'Released by the police before assessment' })
+        .expect(200);
+
+    it('an AMHP who declined a job and is offered it again is paged again at once, on her phone; her acknowledgement of the old page answers nothing of the new one', async () => {
+      t.clock.set('2026-11-21T05:00:00Z');
+      const r = await referral('Sill');
+      await as(mo)
+        .post(`/referrals/${r.id}/offers`, { userIds: [amir.id] })
+        .expect(201);
+      await sender.deliverDue();
+      const [first] = await pagesOf(r.id);
+      await as(amir).post(`/me/pages/${first.id}/ack`).expect(200);
+      await as(amir).post(`/referrals/${r.id}/offers/decline`).expect(200);
+      const pushed = push.to('amir-phone').length;
+
+      t.clock.set('2026-11-21T05:05:00Z');
+      await as(mo)
+        .post(`/referrals/${r.id}/offers`, { userIds: [amir.id] })
+        .expect(201);
+      const pages = await myPages(amir, r.id);
+      expect(pages.map((p) => [p.kind, p.step, p.acknowledgedAt === null])).toEqual([
+        ['offer', 0, true],
+        ['offer', 0, false],
+      ]);
+      const [again, old] = pages;
+      // Her old page stands as she acknowledged it, for the offer it was about: it answers for that offer only.
+      expect(old).toMatchObject({ id: first.id, acknowledgedVia: 'app', closedReason: null, supersededAt: '2026-11-21T05:05:00.000Z' });
+      expect(await waiting(amir)).toContain(again.id);
+      // The same path as a first offer: pushed to her phone at once, with only its id and kind.
+      expect(await sender.deliverDue()).toBeGreaterThanOrEqual(1);
+      expect(
+        push
+          .to('amir-phone')
+          .slice(pushed)
+          .map((p) => p.payload),
+      ).toEqual([{ id: again.id, kind: 'offer' }]);
+      // Her inbox: the earlier offer no longer waits for her; the new one does.
+      expect((await notes(amir, r.id, 'offer.received')).map((n) => n.closedReason)).toEqual([null, 'offered-again']);
+      // The chain waits from the new offer: not passed on at 05:15 for the page of 05:00, but at 05:20, unanswered.
+      await at('2026-11-21T05:19:00Z');
+      expect((await pagesOf(r.id)).map((p) => p.step)).toEqual([0, 0]);
+      await at('2026-11-21T05:20:00Z');
+      expect((await pagesOf(r.id)).map((p) => p.step)).toEqual([0, 0, 1]);
+      // Accepting the offer answers her new page.
+      await as(amir).post(`/referrals/${r.id}/offers/accept`).expect(201);
+      expect(await waiting(amir)).not.toContain(again.id);
+      await end(r.id);
+    });
+
+    it('an old page she never acknowledged is closed as offered again, off her phone, when the new offer pages her', async () => {
+      t.clock.set('2026-11-21T05:30:00Z');
+      const r = await referral('Lintel');
+      await as(mo)
+        .post(`/referrals/${r.id}/offers`, { userIds: [jo.id] })
+        .expect(201);
+      await as(jo).post(`/referrals/${r.id}/offers/decline`).expect(200);
+      const [old] = await pagesOf(r.id);
+      t.clock.set('2026-11-21T05:31:00Z');
+      await as(mo)
+        .post(`/referrals/${r.id}/offers`, { userIds: [jo.id] })
+        .expect(201);
+      const [again, closed] = await myPages(jo, r.id);
+      expect(closed).toMatchObject({ id: old.id, acknowledgedVia: 'system', closedReason: 'offered-again' });
+      expect(again).toMatchObject({ kind: 'offer', step: 0, acknowledgedAt: null, closedReason: null, supersededAt: null });
+      expect(await waiting(jo)).toEqual(expect.arrayContaining([again.id]));
+      expect(await waiting(jo)).not.toContain(old.id);
+      // And the new offer is hers to answer.
+      expect((await as(jo).get('/me/offers').expect(200)).body.items.map((o: { referralId: string }) => o.referralId)).toContain(r.id);
+      await end(r.id);
+    });
+
+    it('offering the job again to someone whose offer is still open offers and pages her nothing more', async () => {
+      t.clock.set('2026-11-21T05:40:00Z');
+      const r = await referral('Coping');
+      await as(mo)
+        .post(`/referrals/${r.id}/offers`, { userIds: [sue.id] })
+        .expect(201);
+      t.clock.set('2026-11-21T05:41:00Z');
+      const again = await as(mo)
+        .post(`/referrals/${r.id}/offers`, { userIds: [sue.id, amir.id] })
+        .expect(201);
+      expect(again.body.items.map((o: { userId: string }) => o.userId).sort()).toEqual([sue.id, amir.id].sort());
+      expect((await pagesOf(r.id)).map((p) => p.recipient_user_id).sort()).toEqual([sue.id, amir.id].sort());
+      expect(await notes(sue, r.id, 'offer.received')).toHaveLength(1);
+      await end(r.id);
+    });
+
+    it('a new offer of a job the managers were told nobody accepted answers their page; if it goes unaccepted too, they are paged and told again', async () => {
+      t.clock.set('2026-11-21T06:00:00Z');
+      const r = await referral('Corbel');
+      await as(mo)
+        .post(`/referrals/${r.id}/offers`, { userIds: [amir.id, jo.id, sue.id] })
+        .expect(201);
+      for (const u of [amir, jo, sue]) await as(u).post(`/referrals/${r.id}/offers/decline`).expect(200);
+      // Everyone on duty was offered it: the chain goes straight to the manager on call.
+      await at('2026-11-21T06:15:00Z');
+      const [firstWord] = (await pagesOf(r.id)).filter((p) => p.step === 3);
+      expect(firstWord).toMatchObject({ kind: 'escalation', recipient_user_id: mo.id, reason: 'offer-not-accepted' });
+      expect((await notes(mo, r.id, 'offer.escalated')).map((n) => n.closedReason)).toEqual([null]);
+
+      t.clock.set('2026-11-21T06:20:00Z');
+      await as(mo)
+        .post(`/referrals/${r.id}/offers`, { userIds: [jo.id] })
+        .expect(201);
+      expect((await myPages(mo, r.id)).find((p) => p.id === firstWord.id)).toMatchObject({
+        acknowledgedVia: 'system',
+        closedReason: 'offered-again',
+      });
+      expect((await notes(mo, r.id, 'offer.escalated')).map((n) => n.closedReason)).toEqual(['offered-again']);
+      expect((await pagesOf(r.id)).filter((p) => p.step === 0 && p.recipient_user_id === jo.id)).toHaveLength(2);
+
+      // Jo leaves it: 15 minutes after the new offer, the chain reaches the manager on call again, who is paged again.
+      await at('2026-11-21T06:34:00Z');
+      expect((await pagesOf(r.id)).filter((p) => p.step === 3)).toHaveLength(1);
+      await at('2026-11-21T06:35:00Z');
+      const words = (await pagesOf(r.id)).filter((p) => p.step === 3);
+      expect(words.map((p) => p.recipient_user_id)).toEqual([mo.id, mo.id]);
+      expect(await waiting(mo)).toContain(words[1].id);
+      expect((await notes(mo, r.id, 'offer.escalated')).map((n) => n.closedReason)).toEqual([null]);
+      // Nothing more in this round.
+      await at('2026-11-21T07:00:00Z');
+      expect((await pagesOf(r.id)).filter((p) => p.step === 3)).toHaveLength(2);
+      await end(r.id);
+    });
+  });
+
   describe('a job reallocated takes its clock warnings to its new AMHP at once (DUTY-01, DUTY-03)', () => {
     type MyPage = { id: string; referralId: string; kind: string; acknowledgedAt: string | null; closedReason: string | null };
     type Note = {

@@ -51,10 +51,19 @@ export const GATEWAY_STATES = ['requested', 'delivered', 'failed'] as const;
 export const ACK_VIA = ['app', 'notification', 'gateway', 'system'] as const;
 /**
  * Why the service closed a page (acknowledged via `system`, by no one): what it paged her about is no longer hers to
- * act on. An offer's pages: another AMHP accepted it, a manager allocated it, the referral ended, or she may no longer
- * act as an AMHP; a clock page: the job was reallocated away from her (or went back to the queue).
+ * act on. An offer's pages: another AMHP accepted it, a manager allocated it, the referral ended, she may no longer
+ * act as an AMHP, or the job was offered again (`offered-again`: the new offer is paged afresh, and the managers' word
+ * that nobody accepted it answered, DUTY-03); a clock page: the job was reallocated away from her (or went back to the
+ * queue).
  */
-export const PAGE_CLOSED_REASONS = ['accepted-by-another', 'allocated', 'referral-ended', 'amhp-not-eligible', 'reallocated'] as const;
+export const PAGE_CLOSED_REASONS = [
+  'accepted-by-another',
+  'allocated',
+  'referral-ended',
+  'amhp-not-eligible',
+  'reallocated',
+  'offered-again',
+] as const;
 export type PageClosedReason = (typeof PAGE_CLOSED_REASONS)[number];
 
 /**
@@ -69,7 +78,7 @@ export type PageClosedReason = (typeof PAGE_CLOSED_REASONS)[number];
 @Check('pages_ack_via', `acknowledged_via IS NULL OR acknowledged_via IN ('app','notification','gateway','system')`)
 @Check(
   'pages_closed_reason',
-  `closed_reason IS NULL OR (acknowledged_via = 'system' AND closed_reason IN ('accepted-by-another','allocated','referral-ended','amhp-not-eligible','reallocated'))`,
+  `closed_reason IS NULL OR (acknowledged_via = 'system' AND closed_reason IN ('accepted-by-another','allocated','referral-ended','amhp-not-eligible','reallocated','offered-again'))`,
 )
 @Check('pages_step', `step BETWEEN 0 AND 3`)
 @Check('pages_closed_superseded', `closed_reason IS NULL OR superseded_at IS NOT NULL`)

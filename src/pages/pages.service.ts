@@ -369,7 +369,8 @@ export class PagesService {
    * "to acknowledge" lists and lock screens, and their chains stop escalating (DUTY-03), as README (Notifications) says.
    * - `offer`: the offer chain (the offers and the escalations of an offer nobody accepted): taken by another AMHP,
    *   allocated by a manager, the referral ended, or (with `recipientUserId`) her own offer withdrawn as she may no
-   *   longer act as an AMHP (MHA 1983 s.114).
+   *   longer act as an AMHP (MHA 1983 s.114), or her pages of an earlier offer when the job is offered to her again
+   *   (`offered-again`); or (with `step`, the last) the managers' word that nobody accepted it, when it is offered again.
    * - `clock`: the clock pages of the job and their escalations, when the job is no longer its AMHP's (reallocated,
    *   back to the queue, or the referral ended); the AMHP who holds it next is paged about its clocks afresh, at once
    *   (ClockAlerts, as the job comes to her). A page closed before it was sent is not sent after (PushSender).
@@ -385,13 +386,13 @@ export class PagesService {
     referralId: string,
     what: 'offer' | 'clock' | 'reallocation',
     reason: PageClosedReason,
-    recipientUserId: string | null = null,
+    only: { recipientUserId?: string | null; step?: number } = {},
   ): Promise<number> {
     const chain = what === 'offer' ? `offer:${referralId}` : what === 'clock' ? `clock:${referralId}:%` : `reallocate:${referralId}:%`;
     const rows: PageRow[] = await m.query(
       `SELECT * FROM pages WHERE referral_id = $1 AND chain_key LIKE $2 AND superseded_at IS NULL
-          AND ($3::uuid IS NULL OR recipient_user_id = $3) ORDER BY id FOR UPDATE`,
-      [referralId, chain, recipientUserId],
+          AND ($3::uuid IS NULL OR recipient_user_id = $3) AND ($4::int IS NULL OR step = $4) ORDER BY id FOR UPDATE`,
+      [referralId, chain, only.recipientUserId ?? null, only.step ?? null],
     );
     let closed = 0;
     for (const row of rows) {

@@ -1502,7 +1502,17 @@ export class ReferralsService implements OnModuleInit {
           errors: [{ field: 'userIds', messages: refused }],
         });
       const deadline = this.runningClocks(r)[0];
-      for (const userId of targets) await this.offerTo(m, r, userId, now, actor.userId, deadline, { kind: 'offer', step: 0 });
+      let offered = 0;
+      for (const userId of targets)
+        if (await this.offerTo(m, r, userId, now, actor.userId, deadline, { kind: 'offer', step: 0 })) offered++;
+      // A new offer starts the offer chain afresh (its newest step 0, DUTY-03): the managers' page and word that nobody
+      // accepted the job, from before, are answered by it (`offered-again`), so that if this offer goes unaccepted too
+      // the chain's last step pages and tells them again, rather than finding them paged already. Someone offered
+      // again who holds an open offer already is not offered, nor paged, twice (offerTo).
+      if (offered) {
+        await this.pages.closeFor(m, id, 'offer', 'offered-again', { step: LAST_STEP });
+        await this.notifications.close(m, { subjectId: id, dedupKeys: [offerChainKey(id)] }, 'offered-again');
+      }
       await this.event(m, id, actor, 'offered', { userIds: targets });
       await this.audit.record(m, {
         action: 'referral.offer',
@@ -1536,6 +1546,20 @@ export class ReferralsService implements OnModuleInit {
       userId,
     ]);
     if (open.length) return false;
+    // Offered to her again (she declined it, or her offer was withdrawn): a new offer is a new episode of her offer
+    // pages (DUTY-01, DUTY-03). Her pages of this job's offer chain still standing are closed (`offered-again`), those she
+    // acknowledged superseded, and so is the earlier offer in her inbox: the new offer pages her afresh, at once, on the
+    // same paths as a first offer, and her answer to an old page answers nothing of it (PagesService.closeFor).
+    const earlier: Array<{ id: string }> = await m.query('SELECT id FROM allocation_offers WHERE referral_id = $1 AND user_id = $2', [
+      id,
+      userId,
+    ]);
+    await this.pages.closeFor(m, id, 'offer', 'offered-again', { recipientUserId: userId });
+    await this.notifications.close(
+      m,
+      { subjectId: id, dedupKeys: earlier.map((o) => offerNotificationKey(o.id)), userId },
+      'offered-again',
+    );
     const [{ id: offerId }]: Array<{ id: string }> = await m.query(
       'INSERT INTO allocation_offers (referral_id, user_id, offered_at, offered_by) VALUES ($1, $2, $3, $4) RETURNING id',
       [id, userId, now, offeredBy],
@@ -1740,7 +1764,7 @@ export class ReferralsService implements OnModuleInit {
         withdrawn_reason: OfferWithdrawnReason | null;
       }> = await m.query(
         `SELECT id, response, responded_at, withdrawn_reason FROM allocation_offers
-          WHERE referral_id = $1 AND user_id = $2 ORDER BY offered_at DESC LIMIT 1 FOR UPDATE`,
+          WHERE referral_id = $1 AND user_id = $2 ORDER BY response IS NULL DESC, offered_at DESC LIMIT 1 FOR UPDATE`,
         [id, actor.userId],
       );
       if (!offer) throw new NotFoundProblem('Offer of this referral to you');
@@ -1849,7 +1873,7 @@ export class ReferralsService implements OnModuleInit {
       );
       if (withdrawn.length) {
         await this.access.end(m, 'referral-offer', id, now, userId);
-        await this.pages.closeFor(m, id, 'offer', 'amhp-not-eligible', userId);
+        await this.pages.closeFor(m, id, 'offer', 'amhp-not-eligible', { recipientUserId: userId });
         await this.notifications.close(
           m,
           { subjectId: id, dedupKeys: withdrawn.map((o) => offerNotificationKey(o.id)) },
@@ -2352,7 +2376,7 @@ export class ReferralsService implements OnModuleInit {
     reason: 'reallocated' | 'referral-ended',
     userId: string | null = null,
   ): Promise<void> {
-    await this.pages.closeFor(m, id, 'clock', reason, userId);
+    await this.pages.closeFor(m, id, 'clock', reason, { recipientUserId: userId });
     await this.notifications.close(m, { subjectId: id, dedupPrefix: `clock:${id}:`, userId }, reason);
   }
 

@@ -55,6 +55,7 @@ const CLOSED_WORDS = {
   'referral-ended': 'No longer waits for you: the referral ended (withdrawn, closed or transferred).',
   'amhp-not-eligible': 'No longer waits for you: the offer was withdrawn, as you may not act as an AMHP now.',
   reallocated: 'No longer waits for you: the job was reallocated, and whoever holds it now is warned about its time limits.',
+  'offered-again': 'No longer waits for you: the job was offered again, and the new offer is paged afresh.',
 };
 const closedWords = (item) => (item.closedReason ? CLOSED_WORDS[item.closedReason] || 'No longer waits for you.' : null);
 

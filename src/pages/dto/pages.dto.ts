@@ -113,7 +113,7 @@ export class PageViewDto {
     enum: PAGE_CLOSED_REASONS,
     type: String,
     description:
-      'Closed by the service, no longer waiting for her: the offer was accepted by another AMHP, allocated by a manager, ended with the referral, or withdrawn as she may no longer act as an AMHP; a clock page: the job was reallocated away from her.',
+      'Closed by the service, no longer waiting for her: the offer was accepted by another AMHP, allocated by a manager, ended with the referral, or withdrawn as she may no longer act as an AMHP; or the job was offered again (offered-again: to her, whose earlier offer this page was about, paged afresh for the new one; or, to the managers told nobody accepted it, a new offer made); a clock page: the job was reallocated away from her.',
   })
   closedReason: string | null;
   @ApiProperty({
@@ -121,7 +121,7 @@ export class PageViewDto {
     type: String,
     format: 'date-time',
     description:
-      'When the episode the page belongs to ended (the job allocated, reallocated, sent back to the queue or ended; the offer ended): acknowledged or not, it answers for that episode only, and whoever is paged about the matter next is paged afresh.',
+      'When the episode the page belongs to ended (the job allocated, reallocated, sent back to the queue or ended; the offer ended, or the job offered to her again): acknowledged or not, it answers for that episode only, and whoever is paged about the matter next is paged afresh.',
   })
   supersededAt: string | null;
 }
