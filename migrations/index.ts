@@ -68,6 +68,7 @@ import * as m64 from './1796492000000-ShiftEditedIndividually';
 import * as m65 from './1796493000000-PagesSupersededByNewEpisode';
 import * as m66 from './1796510000000-RotaDays';
 import * as m67 from './1796520000000-PagesOfferedAgain';
+import * as m68 from './1796520100000-PagesDeadlineMoved';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -138,4 +139,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m65),
   ...Object.values(m66),
   ...Object.values(m67),
+  ...Object.values(m68),
 ];

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { JobRunner } from '../src/alerts/job-runner.service';
 import { PushSender } from '../src/pages/push-sender.service';
 import { Db } from '../src/database/db';
+import { TokenService } from '../src/auth/token.service';
 import { ManagerOnCallService } from '../src/rota/manager-on-call.service';
 import { FakePushService } from './support/push-service';
 import { amhp, approvalOf } from './support/workforce-fixtures';
@@ -31,10 +32,11 @@ describe('paging: pages that wake the right person, and the escalation chain', (
     post: (p: string, b: object = {}) => t.http.post(p).set('authorization', u.auth).send(b),
     delete: (p: string) => t.http.delete(p).set('authorization', u.auth),
   });
+  /** The jobs due at `iso`, then every page due sent (a pass takes a batch of them, in no set order). */
   const at = async (iso: string) => {
     t.clock.set(iso);
     await runner.runDue();
-    await sender.deliverDue();
+    while ((await sender.deliverDue()) > 0);
   };
   /** The pages of a referral's chains: its offer's (`offer:`) by default, or its clocks' (`clock:`). */
   const pagesOf = (referralId: string, chain = 'offer:') =>
@@ -1056,11 +1058,90 @@ describe('paging: pages that wake the right person, and the escalation chain', (
     });
   });
 
+  describe('a time limit moved later warns its AMHP afresh as it runs out again (DUTY-01, DUTY-03, POL-08)', () => {
+    type MyPage = {
+      id: string;
+      referralId: string;
+      acknowledgedAt: string | null;
+      closedReason: string | null;
+      supersededAt: string | null;
+    };
+    const clockPages = async (referralId: string, stage: string) =>
+      (await pagesOf(referralId, 'clock:')).filter((p) => p.chain_key.includes(':POL-07:') && p.chain_key.endsWith(`:${stage}`));
+    const mine = async (id: string): Promise<MyPage> =>
+      (await as(amir).get('/me/pages?limit=100').expect(200)).body.items.find((p: MyPage) => p.id === id);
+    const warnings = async (referralId: string) =>
+      (await as(amir).get('/me/notifications?limit=100').expect(200)).body.items.filter(
+        (n: { subjectId: string; kind: string; title: string }) =>
+          n.subjectId === referralId && n.kind === 'clock.warning' && n.title.includes('Section 136: detention'),
+      );
+
+    it('after a s.136B extension, the AMHP who was warned of the 24 hours is paged and told again at 4 hours and 1 hour before the new end; the old warnings stop waiting and are passed on to no one', async () => {
+      t.clock.set('2026-11-23T00:00:00Z');
+      // Two days on: Mo and Amir sign in again.
+      for (const u of [mo, amir]) u.auth = `Bearer ${(await t.app.get(TokenService).issueAccessToken(u.id, u.roles)).token}`;
+      const r = await sent(t, mo.auth, s136Referral('Parapet', '2026-11-22T01:30:00Z'));
+      await accepted(t, mo.auth, r.id);
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: amir.id }).expect(200);
+      const [four] = await clockPages(r.id, '240');
+      expect(four).toMatchObject({ step: 0, recipient_user_id: amir.id });
+      await as(amir).post(`/me/pages/${four.id}/ack`).expect(200);
+      await at('2026-11-23T00:30:00Z');
+      const [one] = await clockPages(r.id, '60');
+      expect(one).toMatchObject({ step: 0, recipient_user_id: amir.id });
+
+      // The examining doctor extends the detention by 12 hours for the person's condition: it now ends at 13:30.
+      t.clock.set('2026-11-23T00:45:00Z');
+      await as(mo)
+        .post(`/referrals/${r.id}/extensions`, {
+          authorisedAt: '2026-11-23T00:40:00Z',
+          hours: 12,
+          authorisedBy: 'examining-doctor',
+          reason: 'patient-condition',
+        })
+        .expect(201);
+      await at('2026-11-23T00:46:00Z');
+      // The 1-hour page of the old end no longer waits for her, and is not passed on up the chain.
+      expect(await mine(one.id)).toMatchObject({ closedReason: 'deadline-moved', supersededAt: expect.any(String) });
+      expect(await mine(four.id)).toMatchObject({ closedReason: null, supersededAt: expect.any(String) });
+      await at('2026-11-23T01:05:00Z');
+      expect((await clockPages(r.id, '60')).map((p) => p.step)).toEqual([0]);
+      expect((await warnings(r.id)).map((n: { closedReason: string | null }) => n.closedReason)).toEqual([
+        'deadline-moved',
+        'deadline-moved',
+      ]);
+
+      // 4 hours before the new end, and 1 hour before: paged and told again, once each.
+      await at('2026-11-23T09:30:00Z');
+      await at('2026-11-23T09:31:00Z');
+      expect((await clockPages(r.id, '240')).map((p) => [p.step, p.recipient_user_id])).toEqual([
+        [0, amir.id],
+        [0, amir.id],
+      ]);
+      const [, fourAgain] = await clockPages(r.id, '240');
+      expect(await mine(fourAgain.id)).toMatchObject({ acknowledgedAt: null, closedReason: null, supersededAt: null });
+      await at('2026-11-23T12:30:00Z');
+      await at('2026-11-23T12:31:00Z');
+      expect((await clockPages(r.id, '60')).map((p) => [p.step, p.recipient_user_id])).toEqual([
+        [0, amir.id],
+        [0, amir.id],
+      ]);
+      const open = (await warnings(r.id)).filter((n: { closedReason: string | null }) => !n.closedReason);
+      expect(open.map((n: { title: string }) => n.title)).toEqual([
+        expect.stringMatching(/ends in 1 h$/),
+        expect.stringMatching(/ends in 4 h$/),
+      ]);
+      await as(mo)
+        .post(`/referrals/${r.id}/status`, { status: 'withdrawn', reason: 'Released by the police before assessment' })
+        .expect(200);
+    });
+  });
+
   it('nothing about the people paged about reaches the log: ids and codes only', () => {
     const log = logged.join('\n');
     expect(log).toMatch(/page [0-9a-f-]{36} \(offer\) not pushed \(no-device\)/);
     expect(log).not.toMatch(
-      /Bridge|Quay|Harbour|Dock|Weir|Towpath|Mooring|Capstan|Lockgate|Slipway|Staithe|Shingle|Saltings|Foreshore|Robin|PC Jones|Northshire General|s\.136/,
+      /Bridge|Quay|Harbour|Dock|Weir|Towpath|Mooring|Capstan|Lockgate|Slipway|Staithe|Shingle|Saltings|Foreshore|Sill|Lintel|Coping|Corbel|Parapet|Robin|PC Jones|Northshire General|s\.136/,
     );
   });
 });

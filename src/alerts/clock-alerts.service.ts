@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { PagesService } from '../pages/pages.service';
 import { ManagerOnCallService } from '../rota/manager-on-call.service';
 import { formatLocal } from '../statute/clocks';
-import { clockChainKey, clockStage, LAST_STEP } from './escalation.rules';
+import { clockChainKey, clockOfChain, clockStage, LAST_STEP, pagedForEarlierDeadline } from './escalation.rules';
 import { NotificationsService } from './notifications.service';
 
 /** A referral's clocks as the warnings need them: ids, labels and deadlines only (no person data). */
@@ -34,7 +34,10 @@ export interface Unallocated {
  * stage, so the clock job and a change of holder raise each once between them, and only what the clock rules say is
  * due now. Once per episode: a change of holder first closes the job's clock pages and warnings (PagesService.closeFor,
  * NotificationsService.close), those acknowledged or read too, so whoever the job comes back to (the AMHP it was taken
- * from, the managers on call when it is back in the queue) is told again, though she answered before.
+ * from, the managers on call when it is back in the queue) is told again, though she answered before. And once per
+ * end: a clock whose deadline moved later (a s.136B extension, POL-08; a time corrected) first has its pages and
+ * warnings of the old end closed (`deadline-moved`, pagedForEarlierDeadline), so that its holder is told again as the
+ * new end nears, at each lead and at the breach, and the old end's pages are passed on to no one (DUTY-01, DUTY-03).
  */
 @Injectable()
 export class ClockAlerts {
@@ -59,12 +62,40 @@ export class ClockAlerts {
     };
   }
 
+  /** The stage of a clock now (clockStage with the configured leads): null while no lead is reached. */
+  stageOf(clock: { deadline: string }, now: Date): string | null {
+    return clockStage(new Date(clock.deadline), now, this.config.clockWarningLeadsMinutes);
+  }
+
   /** The clocks of the referral at a warning or breach stage now, with the stage. */
   due(r: Pick<ClockAlertSubject, 'clocks'>, now: Date): Array<{ clock: ClockAlertSubject['clocks'][number]; stage: string }> {
     return r.clocks.flatMap((clock) => {
-      const stage = clockStage(new Date(clock.deadline), now, this.config.clockWarningLeadsMinutes);
+      const stage = this.stageOf(clock, now);
       return stage ? [{ clock, stage }] : [];
     });
+  }
+
+  /**
+   * Closes the pages and warnings of each clock of the referral that warned of an end no longer standing (its deadline
+   * moved later since: pagedForEarlierDeadline), those acknowledged or read too (PagesService.closeFor,
+   * NotificationsService.close: `deadline-moved`); how many clocks. `paged`: the referral's clock chains with a page
+   * standing, when the caller has read them already.
+   */
+  async settle(m: EntityManager, r: Pick<ClockAlertSubject, 'id' | 'clocks'>, now: Date, paged?: readonly string[]): Promise<number> {
+    const chains = paged ?? (await this.pages.currentChains(m, `clock:${r.id}:`, r.id)).map((c) => c.chainKey);
+    let moved = 0;
+    for (const clock of r.clocks) {
+      const stage = this.stageOf(clock, now);
+      const earlier = chains.some((key) => {
+        const keyed = clockOfChain(key);
+        return keyed?.clockId === clock.id && pagedForEarlierDeadline(keyed.stage, stage);
+      });
+      if (!earlier) continue;
+      await this.pages.closeFor(m, r.id, 'clock', 'deadline-moved', { clockId: clock.id });
+      await this.notifications.close(m, { subjectId: r.id, dedupPrefix: `clock:${r.id}:${clock.id}:` }, 'deadline-moved');
+      moved++;
+    }
+    return moved;
   }
 
   /**
@@ -76,6 +107,8 @@ export class ClockAlerts {
     let paged = 0;
     const holder = r.allocatedUserId;
     if (!holder && !unallocated) return { raised, paged };
+    // What was told of an end that no longer stands goes first: the new end's warnings are new (settle).
+    await this.settle(m, r, now);
     for (const { clock, stage } of this.due(r, now)) {
       const deadline = new Date(clock.deadline);
       const breach = stage === 'breach';

@@ -1,4 +1,4 @@
-import { clockChainKey, clockOfChain, clockStage, DutyPicture, remainingSteps } from './escalation.rules';
+import { clockChainKey, clockOfChain, clockStage, DutyPicture, pagedForEarlierDeadline, remainingSteps } from './escalation.rules';
 
 const duty = (over: Partial<DutyPicture> = {}): DutyPicture => ({
   amhps: [
@@ -88,6 +88,23 @@ describe('the stage of a clock for its warnings (DUTY-01)', () => {
     { what: 'no leads set: only the breach', now: '2026-11-21T05:30:00Z', leads: [], expected: null },
   ])('$what', ({ now, leads, expected }) => {
     expect(clockStage(deadline, new Date(now), leads)).toBe(expected);
+  });
+
+  it.each([
+    {
+      what: 'the 1-hour page, the clock moved back to no lead (a 12-hour extension): an earlier end',
+      paged: '60',
+      now: null,
+      expected: true,
+    },
+    { what: 'the 1-hour page, the clock back at 4 hours: an earlier end', paged: '60', now: '240', expected: true },
+    { what: 'the breach, the clock back within an hour (a time corrected): an earlier end', paged: 'breach', now: '60', expected: true },
+    { what: 'the 4-hour page, the clock now at 1 hour: the same end, run on', paged: '240', now: '60', expected: false },
+    { what: 'the 4-hour page, the clock still at 4 hours', paged: '240', now: '240', expected: false },
+    { what: 'the breach, still breached', paged: 'breach', now: 'breach', expected: false },
+    { what: 'the 1-hour page, the clock now breached', paged: '60', now: 'breach', expected: false },
+  ])('a page of $paged with the clock at $now: $what', ({ paged, now, expected }) => {
+    expect(pagedForEarlierDeadline(paged, now)).toBe(expected);
   });
 
   it('keys a chain by referral, clock and stage, and reads them back', () => {

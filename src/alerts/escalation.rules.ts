@@ -63,6 +63,20 @@ export function clockStage(deadline: Date, now: Date, leadsMinutes: readonly num
   return lead === undefined ? null : String(lead);
 }
 
+/** How near its end a clock is at a stage: the minutes left it is within (0 at breach; none reached, unbounded). */
+const minutesLeftAt = (stage: string | null): number => (stage === null ? Infinity : stage === 'breach' ? 0 : Number(stage));
+
+/**
+ * Whether a clock's page (or warning) at stage `paged` warned of an end that no longer stands, the clock being at stage
+ * `now` (clockStage; null while no lead is reached). With one deadline a clock only ever moves towards its breach, so
+ * a stage paged nearer the end than the clock is now means its deadline moved later since: a s.136B extension (POL-08),
+ * a time corrected after the fact. What comes next about it (the leads and the breach of the new end) is a new episode,
+ * to be told again (DUTY-01, DUTY-03), and the warnings of the old end answer nothing and are passed on to no one.
+ */
+export function pagedForEarlierDeadline(paged: string, now: string | null): boolean {
+  return minutesLeftAt(paged) < minutesLeftAt(now);
+}
+
 /** The chain of a clock's warning or breach pages (DUTY-03), and the key its notifications are raised once under. */
 export function clockChainKey(referralId: string, clockId: string, stage: string): string {
   return `clock:${referralId}:${clockId}:${stage}`;

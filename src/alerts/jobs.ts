@@ -15,7 +15,7 @@ import { ApprovalsService } from '../workforce/approvals.service';
 import { PractitionersService } from '../workforce/practitioners.service';
 import { TrainingService } from '../workforce/training.service';
 import type { Actor } from '../auth/actor';
-import { clockOfChain, DutyPicture, LAST_STEP, remainingSteps } from './escalation.rules';
+import { clockOfChain, DutyPicture, LAST_STEP, pagedForEarlierDeadline, remainingSteps } from './escalation.rules';
 import { ClockAlerts } from './clock-alerts.service';
 import { JobRunner } from './job-runner.service';
 import { NotificationsService } from './notifications.service';
@@ -91,8 +91,11 @@ export class AlertJobs implements OnModuleInit {
     let raised = 0;
     let paged = 0;
     const unallocated = this.clockAlerts.whileQueued(m, now);
+    // The jobs paged about a clock now: one whose deadline moved later (a s.136B extension) may have nothing due, and
+    // its pages of the old end must still stop waiting (ClockAlerts.settle, in raise).
+    const pagedAbout = new Set((await this.pages.currentChains(m, 'clock:')).map((c) => c.referralId));
     for (const r of await this.referrals.openForHandover(m)) {
-      if (!this.clockAlerts.due(r, now).length) continue;
+      if (!this.clockAlerts.due(r, now).length && !pagedAbout.has(r.id)) continue;
       const holder = await this.referrals.holderOf(m, r.id);
       if (!holder) continue;
       const done = await this.clockAlerts.raise(m, { ...r, allocatedUserId: holder.allocatedUserId }, now, unallocated);
@@ -134,6 +137,8 @@ export class AlertJobs implements OnModuleInit {
       const keyed = clockOfChain(chain.chainKey);
       const clock = keyed && referral.clocks.find((c) => c.id === keyed.clockId);
       if (!keyed || !clock || (keyed.stage !== 'breach' && clock.state === 'stopped')) continue;
+      // A warning of an end that no longer stands (the deadline moved later) is passed on to no one (ClockAlerts.settle).
+      if (pagedForEarlierDeadline(keyed.stage, this.clockAlerts.stageOf(clock, now))) continue;
       picture ??= await this.dutyPicture(m, now);
       const exclude = new Set(referral.allocatedUserId ? [referral.allocatedUserId] : []);
       const skipped: number[] = [];

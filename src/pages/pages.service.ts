@@ -322,6 +322,23 @@ export class PagesService {
     return rows.map((r) => ({ ...r, lastPagedAt: new Date(r.lastPagedAt) }));
   }
 
+  /**
+   * The chains whose keys start with `prefix` that have a page standing in the current episode (not superseded), of one
+   * referral or of all, with their referral: what is paged about now (ClockAlerts: a clock's pages of an earlier end).
+   */
+  async currentChains(
+    m: EntityManager,
+    prefix: string,
+    referralId: string | null = null,
+  ): Promise<Array<{ referralId: string; chainKey: string }>> {
+    return m.query(
+      `SELECT DISTINCT referral_id AS "referralId", chain_key AS "chainKey" FROM pages
+        WHERE starts_with(chain_key, $1) AND superseded_at IS NULL AND referral_id IS NOT NULL AND ($2::uuid IS NULL OR referral_id = $2)
+        ORDER BY 1, 2`,
+      [prefix, referralId],
+    );
+  }
+
   /** Everyone paged so far in a chain (so that an escalation never pages the same person twice). */
   async chain(m: EntityManager, chainKey: string): Promise<PageChain | null> {
     const [row]: Array<{ referralId: string | null; step: number; lastPagedAt: Date; acknowledged: boolean; recipients: string[] }> =
@@ -373,7 +390,8 @@ export class PagesService {
    *   (`offered-again`); or (with `step`, the last) the managers' word that nobody accepted it, when it is offered again.
    * - `clock`: the clock pages of the job and their escalations, when the job is no longer its AMHP's (reallocated,
    *   back to the queue, or the referral ended); the AMHP who holds it next is paged about its clocks afresh, at once
-   *   (ClockAlerts, as the job comes to her). A page closed before it was sent is not sent after (PushSender).
+   *   (ClockAlerts, as the job comes to her). A page closed before it was sent is not sent after (PushSender). With
+   *   `clockId`, one clock's pages only: those of an end that no longer stands (`deadline-moved`, ClockAlerts).
    * - `reallocation`: the managers' pages to reallocate a job whose AMHP may no longer act (MHA 1983 s.114), once it
    *   is allocated again: answered; should it come back to the queue for that reason again, they are paged again.
    * Every page of the matter in scope is superseded too, those already acknowledged by their recipient as well (their
@@ -386,9 +404,14 @@ export class PagesService {
     referralId: string,
     what: 'offer' | 'clock' | 'reallocation',
     reason: PageClosedReason,
-    only: { recipientUserId?: string | null; step?: number } = {},
+    only: { recipientUserId?: string | null; step?: number; clockId?: string } = {},
   ): Promise<number> {
-    const chain = what === 'offer' ? `offer:${referralId}` : what === 'clock' ? `clock:${referralId}:%` : `reallocate:${referralId}:%`;
+    const chain =
+      what === 'offer'
+        ? `offer:${referralId}`
+        : what === 'clock'
+          ? `clock:${referralId}:${only.clockId ? `${only.clockId}:` : ''}%`
+          : `reallocate:${referralId}:%`;
     const rows: PageRow[] = await m.query(
       `SELECT * FROM pages WHERE referral_id = $1 AND chain_key LIKE $2 AND superseded_at IS NULL
           AND ($3::uuid IS NULL OR recipient_user_id = $3) AND ($4::int IS NULL OR step = $4) ORDER BY id FOR UPDATE`,
