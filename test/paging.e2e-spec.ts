@@ -598,6 +598,13 @@ describe('paging: pages that wake the right person, and the escalation chain', (
       expect(again.body.items.map((o: { userId: string }) => o.userId).sort()).toEqual([sue.id, amir.id].sort());
       expect((await pagesOf(r.id)).map((p) => p.recipient_user_id).sort()).toEqual([sue.id, amir.id].sort());
       expect(await notes(sue, r.id, 'offer.received')).toHaveLength(1);
+      // The timeline says who was offered it the second time, and who held an open offer already.
+      const offered = (await as(mo).get(`/referrals/${r.id}/events`).expect(200)).body.items.filter(
+        (e: { type: string }) => e.type === 'offered',
+      );
+      expect(offered.map((e: { data: unknown }) => e.data)).toEqual(
+        expect.arrayContaining([{ userIds: [sue.id] }, { userIds: [amir.id], alreadyOpen: [sue.id] }]),
+      );
       await end(r.id);
     });
 

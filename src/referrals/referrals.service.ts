@@ -1502,25 +1502,27 @@ export class ReferralsService implements OnModuleInit {
           errors: [{ field: 'userIds', messages: refused }],
         });
       const deadline = this.runningClocks(r)[0];
-      let offered = 0;
+      const offered: string[] = [];
       for (const userId of targets)
-        if (await this.offerTo(m, r, userId, now, actor.userId, deadline, { kind: 'offer', step: 0 })) offered++;
+        if (await this.offerTo(m, r, userId, now, actor.userId, deadline, { kind: 'offer', step: 0 })) offered.push(userId);
       // A new offer starts the offer chain afresh (its newest step 0, DUTY-03): the managers' page and word that nobody
       // accepted the job, from before, are answered by it (`offered-again`), so that if this offer goes unaccepted too
       // the chain's last step pages and tells them again, rather than finding them paged already. Someone offered
       // again who holds an open offer already is not offered, nor paged, twice (offerTo).
-      if (offered) {
+      if (offered.length) {
         await this.pages.closeFor(m, id, 'offer', 'offered-again', { step: LAST_STEP });
         await this.notifications.close(m, { subjectId: id, dedupKeys: [offerChainKey(id)] }, 'offered-again');
       }
-      await this.event(m, id, actor, 'offered', { userIds: targets });
+      // The timeline says who was offered it now, and who already held an open offer of it (offered nothing more).
+      const alreadyOpen = targets.filter((u) => !offered.includes(u));
+      await this.event(m, id, actor, 'offered', { userIds: offered, ...(alreadyOpen.length ? { alreadyOpen } : {}) });
       await this.audit.record(m, {
         action: 'referral.offer',
         resourceType: 'referral',
         resourceId: id,
         subjectPersonId: r.personId,
         accessBasis: basis,
-        details: { userIds: targets },
+        details: { userIds: offered, ...(alreadyOpen.length ? { alreadyOpen } : {}) },
       });
       return this.offers(m, id);
     });
