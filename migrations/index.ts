@@ -69,6 +69,7 @@ import * as m65 from './1796493000000-PagesSupersededByNewEpisode';
 import * as m66 from './1796510000000-RotaDays';
 import * as m67 from './1796520000000-PagesOfferedAgain';
 import * as m68 from './1796520100000-PagesDeadlineMoved';
+import * as m69 from './1796520200000-PagesLeftPoliceStation';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -140,4 +141,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m66),
   ...Object.values(m67),
   ...Object.values(m68),
+  ...Object.values(m69),
 ];

@@ -220,4 +220,56 @@ describe('POL-09: a child at a police station is recorded, clocked, flagged and 
     expect(value('place-type.police-station.under-18')).toBe(6);
     expect(value('place-type.health-based.under-18')).toBe(1);
   });
+
+  it('a child moved from the police station stops the pages that she is held there; moved back to a police station, the AMHP on duty and the manager on call are paged and told again, once', async () => {
+    const res = await post(manager, '/referrals', referral({ person: person({ dateOfBirth: '2010-10-10' }) })).expect(201);
+    const id = res.body.id;
+    type Row = { id: string; step: number; recipient_user_id: string; closed_reason: string | null; superseded_at: Date | null };
+    const pages = () =>
+      t.sql<Row>(
+        'SELECT id, step, recipient_user_id, closed_reason, superseded_at FROM pages WHERE referral_id = $1 ORDER BY created_at, step',
+        [id],
+      );
+    const notes = () =>
+      t.sql<{ user_id: string; closed_reason: string | null }>(
+        `SELECT user_id, closed_reason FROM notifications WHERE subject_id = $1 AND kind = 'referral.unlawful-detention' ORDER BY user_id`,
+        [id],
+      );
+    const first = await pages();
+    expect(first.map((p) => [p.step, p.recipient_user_id])).toEqual([
+      [0, duty.id],
+      [3, onCall.id],
+    ]);
+    await post(duty, `/me/pages/${first[0].id}/ack`, {}).expect(200);
+
+    // Moved to the hospital's place of safety: what was paged about is over.
+    await post(manager, `/referrals/${id}/transfers`, { at: '2026-06-15T00:20:00Z', placeOfSafetyType: 'health-based' }).expect(201);
+    expect((await pages()).map((p) => [p.closed_reason, p.superseded_at !== null])).toEqual([
+      [null, true],
+      ['left-police-station', true],
+    ]);
+    const onCallPage = (await t.http.get('/me/pages').set('authorization', onCall.auth).expect(200)).body.items.find(
+      (p: { id: string }) => p.id === first[1].id,
+    );
+    expect(onCallPage).toMatchObject({ acknowledgedVia: 'system', closedReason: 'left-police-station' });
+    expect((await notes()).map((n) => n.closed_reason)).toEqual(['left-police-station', 'left-police-station']);
+
+    // Taken back to a police station: a new unlawful detention, paged and told afresh, though Dee acknowledged the first.
+    await post(manager, `/referrals/${id}/transfers`, { at: '2026-06-15T00:30:00Z', placeOfSafetyType: 'police-station' }).expect(201);
+    const again = (await pages()).filter((p) => p.superseded_at === null);
+    expect(again.map((p) => [p.step, p.recipient_user_id, p.closed_reason])).toEqual([
+      [0, duty.id, null],
+      [3, onCall.id, null],
+    ]);
+    expect(
+      (await t.http.get('/me/pages?unacknowledged=true').set('authorization', duty.auth).expect(200)).body.items.map(
+        (p: { id: string }) => p.id,
+      ),
+    ).toContain(again[0].id);
+    expect((await notes()).map((n) => n.closed_reason)).toEqual([null, null]);
+
+    // On to another police station: the same unlawful detention goes on, and nobody is paged twice for it.
+    await post(manager, `/referrals/${id}/transfers`, { at: '2026-06-15T00:40:00Z', placeOfSafetyType: 'police-station' }).expect(201);
+    expect(await pages()).toHaveLength(4);
+  });
 });

@@ -579,7 +579,16 @@ export const EVENTS = {
       userId: uuid('Whose notification it is.'),
       kind: str('Notification kind code.'),
       closedReason: enumOf(
-        ['accepted-by-another', 'allocated', 'referral-ended', 'amhp-not-eligible', 'reallocated', 'offered-again', 'deadline-moved'],
+        [
+          'accepted-by-another',
+          'allocated',
+          'referral-ended',
+          'amhp-not-eligible',
+          'reallocated',
+          'offered-again',
+          'deadline-moved',
+          'left-police-station',
+        ],
         'Why the service closed it (as for the pages about the same matter).',
       ),
       subjectType: nullable(str('Subject type code.')),
@@ -628,7 +637,16 @@ export const EVENTS = {
       },
       {
         closedReason: enumOf(
-          ['accepted-by-another', 'allocated', 'referral-ended', 'amhp-not-eligible', 'reallocated', 'offered-again', 'deadline-moved'],
+          [
+            'accepted-by-another',
+            'allocated',
+            'referral-ended',
+            'amhp-not-eligible',
+            'reallocated',
+            'offered-again',
+            'deadline-moved',
+            'left-police-station',
+          ],
           'Closed by the service (via system): why it no longer waits for the recipient.',
         ),
       },

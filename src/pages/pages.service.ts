@@ -394,6 +394,8 @@ export class PagesService {
    *   `clockId`, one clock's pages only: those of an end that no longer stands (`deadline-moved`, ClockAlerts).
    * - `reallocation`: the managers' pages to reallocate a job whose AMHP may no longer act (MHA 1983 s.114), once it
    *   is allocated again: answered; should it come back to the queue for that reason again, they are paged again.
+   * - `unlawful-detention`: the pages that a child is held at a police station (POL-09, MHA 1983 s.136A(1)), once she
+   *   is moved to a place of safety that is not one (`left-police-station`): a move back to one pages afresh.
    * Every page of the matter in scope is superseded too, those already acknowledged by their recipient as well (their
    * acknowledgement kept as it was, audited `page.supersede`): an acknowledgement answers for the episode it was given
    * in. What is paged next about the matter (the job back in the queue, back with an AMHP, offered again) is new, and
@@ -402,7 +404,7 @@ export class PagesService {
   async closeFor(
     m: EntityManager,
     referralId: string,
-    what: 'offer' | 'clock' | 'reallocation',
+    what: 'offer' | 'clock' | 'reallocation' | 'unlawful-detention',
     reason: PageClosedReason,
     only: { recipientUserId?: string | null; step?: number; clockId?: string } = {},
   ): Promise<number> {
@@ -411,7 +413,9 @@ export class PagesService {
         ? `offer:${referralId}`
         : what === 'clock'
           ? `clock:${referralId}:${only.clockId ? `${only.clockId}:` : ''}%`
-          : `reallocate:${referralId}:%`;
+          : what === 'reallocation'
+            ? `reallocate:${referralId}:%`
+            : `unlawful-detention:${referralId}`;
     const rows: PageRow[] = await m.query(
       `SELECT * FROM pages WHERE referral_id = $1 AND chain_key LIKE $2 AND superseded_at IS NULL
           AND ($3::uuid IS NULL OR recipient_user_id = $3) AND ($4::int IS NULL OR step = $4) ORDER BY id FOR UPDATE`,

@@ -1214,7 +1214,16 @@ export class ReferralsService implements OnModuleInit {
         payload: { referralId: id, at: at.toISOString(), placeOfSafetyType: move.placeOfSafetyType },
       });
       const after = await this.row(m, id);
-      if (findings.some((f) => RECORDED_INTAKE_BLOCKERS.has(f.code) && f.severity === 'blocker'))
+      const unlawful = findings.some((f) => RECORDED_INTAKE_BLOCKERS.has(f.code) && f.severity === 'blocker');
+      // POL-09 (s.136A(1)): moved to a place of safety that is not a police station, the child is no longer held where
+      // the law forbids; the pages and word that she was are answered (`left-police-station`), so that a move back to a
+      // police station is a new unlawful detention, paged and told afresh (raiseUnlawfulDetention). A move from one
+      // police station to another continues the same one: paged once.
+      if (!unlawful) {
+        await this.pages.closeFor(m, id, 'unlawful-detention', 'left-police-station');
+        await this.notifications.close(m, { subjectId: id, dedupKeys: [unlawfulDetentionChainKey(id)] }, 'left-police-station');
+      }
+      if (unlawful)
         await this.raiseUnlawfulDetention(m, {
           id,
           reference: r.reference,

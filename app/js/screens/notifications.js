@@ -56,6 +56,7 @@ const CLOSED_WORDS = {
   'amhp-not-eligible': 'No longer waits for you: the offer was withdrawn, as you may not act as an AMHP now.',
   reallocated: 'No longer waits for you: the job was reallocated, and whoever holds it now is warned about its time limits.',
   'offered-again': 'No longer waits for you: the job was offered again, and the new offer is paged afresh.',
+  'left-police-station': 'No longer waits for you: the child was moved from the police station to another place of safety.',
   'deadline-moved':
     'No longer waits for you: the time limit was moved later (an extension or a corrected time); you will be warned again as the new end nears.',
 };
