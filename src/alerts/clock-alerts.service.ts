@@ -78,11 +78,10 @@ export class ClockAlerts {
   /**
    * Closes the pages and warnings of each clock of the referral that warned of an end no longer standing (its deadline
    * moved later since: pagedForEarlierDeadline), those acknowledged or read too (PagesService.closeFor,
-   * NotificationsService.close: `deadline-moved`); how many clocks. `paged`: the referral's clock chains with a page
-   * standing, when the caller has read them already.
+   * NotificationsService.close: `deadline-moved`); how many clocks.
    */
-  async settle(m: EntityManager, r: Pick<ClockAlertSubject, 'id' | 'clocks'>, now: Date, paged?: readonly string[]): Promise<number> {
-    const chains = paged ?? (await this.pages.currentChains(m, `clock:${r.id}:`, r.id)).map((c) => c.chainKey);
+  async settle(m: EntityManager, r: Pick<ClockAlertSubject, 'id' | 'clocks'>, now: Date): Promise<number> {
+    const chains = (await this.pages.currentChains(m, `clock:${r.id}:`, r.id)).map((c) => c.chainKey);
     let moved = 0;
     for (const clock of r.clocks) {
       const stage = this.stageOf(clock, now);
