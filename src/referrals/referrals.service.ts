@@ -1222,8 +1222,7 @@ export class ReferralsService implements OnModuleInit {
       if (!unlawful) {
         await this.pages.closeFor(m, id, 'unlawful-detention', 'left-police-station');
         await this.notifications.close(m, { subjectId: id, dedupKeys: [unlawfulDetentionChainKey(id)] }, 'left-police-station');
-      }
-      if (unlawful)
+      } else
         await this.raiseUnlawfulDetention(m, {
           id,
           reference: r.reference,
