@@ -160,7 +160,7 @@ describe('reports on a long period, read in one pass over each timeline', () => 
     expect(ten.body.period).toEqual({ label: '2016-04-01..2026-03-31', from: '2016-04-01', to: '2026-03-31' });
     const longest = await get('/reports/timeliness?from=2016-04-01&to=2026-04-08').expect(200);
     expect(longest.body.period.to).toBe('2026-04-08');
-    const refused = await get('/reports/timeliness?from=2016-04-01&to=2026-04-09').expect(400);
+    const refused = await get('/reports/timeliness?from=2016-04-01&to=2026-04-09').expect(422);
     expect(refused.body.errors).toEqual([{ field: 'to', messages: ['covers at most 3660 days'] }]);
   });
 

@@ -329,12 +329,11 @@ describe('reports: activity, timeliness and places of safety on a known month', 
       });
     });
 
-    it('refuses a bad period or filter with a 400 naming the field, on every report, a year 0 or 9999 among them', async () => {
+    it('refuses a bad period or filter with a 400 naming the field, on every report, a year 0 among them', async () => {
       for (const report of ['activity', 'timeliness', 'equity', 'workforce'])
         for (const [query, field] of [
           ['period=FY0000', 'period'],
-          ['period=FY9999', 'period'],
-          ['period=9999-12', 'period'],
+          ['from=1999-12-01&to=2000-01-31', 'from'],
           ['from=9999-12-01&to=9999-12-31', 'to'],
         ]) {
           const res = await get(manager, `/reports/${report}?${query}`).expect(400);
@@ -352,6 +351,41 @@ describe('reports: activity, timeliness and places of safety on a known month', 
         expect(res.headers['content-type']).toContain('application/problem+json');
         expect(JSON.stringify(res.body.errors)).toContain(`"${field}"`);
       }
+    });
+    it('refuses a period that ends before it starts, or that has not started yet (today is 1 December 2026), with a 422 naming the field, on every report and its records', async () => {
+      for (const path of [
+        'activity',
+        'timeliness',
+        'places-of-safety',
+        'equity',
+        'repeat-assessments',
+        'out-of-area',
+        'beds-and-conveyance',
+        'workforce',
+        'out-of-hours',
+        'returns/sac',
+        'returns/dols',
+        'returns/guardianship',
+        'returns/workforce-survey',
+        'data-quality',
+        'activity/records?figure=by-month.total.referrals&',
+      ])
+        for (const [query, field, code] of [
+          ['from=2026-11-30&to=2026-11-01', 'to', 'bad-period'],
+          ['period=2027-01', 'period', 'period-in-future'],
+          ['period=FY2027', 'period', 'period-in-future'],
+          ['period=FY9999', 'period', 'period-in-future'],
+          ['from=2026-12-02&to=2026-12-31', 'from', 'period-in-future'],
+          ['from=2030-12-01&to=2030-12-31', 'from', 'period-in-future'],
+        ]) {
+          const url = path.includes('?') ? `/reports/${path}${query}` : `/reports/${path}?${query}`;
+          const res = await get(manager, url).expect(422);
+          expect(res.headers['content-type']).toContain('application/problem+json');
+          expect([res.body.code, res.body.errors.map((e: { field: string }) => e.field)]).toEqual([code, [field]]);
+        }
+      // The month that began today, and a period running on past it, are reported (as far as today).
+      await get(manager, '/reports/activity?period=2026-12').expect(200);
+      await get(manager, '/reports/activity?from=2026-11-15&to=2027-01-31').expect(200);
     });
   });
 

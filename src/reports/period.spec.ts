@@ -1,8 +1,10 @@
 import { ProblemError } from '../common/problem';
 import { DateTime } from 'luxon';
-import { hoursBand, localMonth, MAX_PERIOD_DAYS, onOrAfterTwelveMonthsBefore, parsePeriod } from './period';
+import { hoursBand, localMonth, MAX_PERIOD_DAYS, onOrAfterTwelveMonthsBefore, parsePeriod, type PeriodQuery } from './period';
 
 const ZONE = 'Europe/London';
+/** Far enough ahead that every period of the tables has started (a period in the future is refused: below). */
+const TODAY = '2999-12-31';
 
 describe('the reporting period', () => {
   it.each([
@@ -29,25 +31,25 @@ describe('the reporting period', () => {
       ['2026-10', '2026-11'],
     ],
   ])('%j runs from %s to %s, local midnight to local midnight', (q, from, to, start, end, months) => {
-    const p = parsePeriod(q, ZONE);
+    const p = parsePeriod(q, ZONE, TODAY);
     expect([p.from, p.to, p.start.toISOString(), p.end.toISOString()]).toEqual([from, to, start, end]);
     if (months) expect(p.months).toEqual(months);
   });
 
   it('a financial year touches its twelve months from April to March', () => {
-    const p = parsePeriod({ period: 'FY2025' }, ZONE);
+    const p = parsePeriod({ period: 'FY2025' }, ZONE, TODAY);
     expect(p.months).toHaveLength(12);
     expect([p.months[0], p.months[11]]).toEqual(['2025-04', '2026-03']);
   });
 
   it('ten financial years can be asked for, and at most 3,660 days: one day more is refused', () => {
-    const ten = parsePeriod({ from: '2016-04-01', to: '2026-03-31' }, ZONE);
+    const ten = parsePeriod({ from: '2016-04-01', to: '2026-03-31' }, ZONE, TODAY);
     expect(ten.months).toHaveLength(120);
     expect([ten.start.toISOString(), ten.end.toISOString()]).toEqual(['2016-03-31T23:00:00.000Z', '2026-03-31T23:00:00.000Z']);
     // 2016-04-01 to 2026-04-08 is 3,660 days, both included (with the leap days of 2020 and 2024).
     expect(MAX_PERIOD_DAYS).toBe(3660);
-    expect(parsePeriod({ from: '2016-04-01', to: '2026-04-08' }, ZONE).to).toBe('2026-04-08');
-    expect(() => parsePeriod({ from: '2016-04-01', to: '2026-04-09' }, ZONE)).toThrow('to: covers at most 3660 days');
+    expect(parsePeriod({ from: '2016-04-01', to: '2026-04-08' }, ZONE, TODAY).to).toBe('2026-04-08');
+    expect(() => parsePeriod({ from: '2016-04-01', to: '2026-04-09' }, ZONE, TODAY)).toThrow('to: covers at most 3660 days');
   });
 
   it.each([
@@ -60,28 +62,54 @@ describe('the reporting period', () => {
     [{ from: '2026-11-01' }, 'to'],
     [{ to: '2026-11-01' }, 'from'],
     [{ from: '2026-02-30', to: '2026-03-01' }, 'from'],
-    [{ from: '2026-11-10', to: '2026-11-01' }, 'to'],
-    [{ from: '2016-04-01', to: '2026-04-09' }, 'to'],
     // Before the years a hub's records can hold, or after them: refused before anything is read.
     [{ period: 'FY0000' }, 'period'],
-    [{ period: 'FY9999' }, 'period'],
     [{ period: 'FY1999' }, 'period'],
     [{ period: 'FY2100' }, 'period'],
-    [{ period: '9999-12' }, 'period'],
     [{ period: '0001-Q1' }, 'period'],
     [{ period: '2101-01' }, 'period'],
     [{ from: '1999-12-31', to: '2000-01-31' }, 'from'],
-    [{ from: '9999-12-01', to: '9999-12-31' }, 'to'],
+    [{ from: '2099-12-01', to: '2101-01-31' }, 'to'],
   ])('%j is refused with a 400 naming %s', (q, field) => {
     let err: unknown;
     try {
-      parsePeriod(q, ZONE);
+      parsePeriod(q, ZONE, TODAY);
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(ProblemError);
     expect((err as ProblemError).status).toBe(400);
     expect((err as ProblemError).extensions.errors).toEqual([{ field, messages: [expect.any(String)] }]);
+  });
+
+  it.each([
+    // [query, today, field, code]
+    [{ from: '2026-11-10', to: '2026-11-01' }, '2026-12-01', 'to', 'bad-period', 'ends before it starts'],
+    [{ from: '2016-04-01', to: '2026-04-09' }, '2026-12-01', 'to', 'bad-period', 'one day longer than ten years'],
+    [{ period: '2027-01' }, '2026-12-31', 'period', 'period-in-future', 'next month, on the last day of this one'],
+    [{ period: 'FY2026' }, '2026-03-31', 'period', 'period-in-future', 'the next financial year, on the last day of this one'],
+    [{ period: '2026-Q4' }, '2026-09-30', 'period', 'period-in-future', 'the next quarter'],
+    [{ period: 'FY9999' }, '2026-12-01', 'period', 'period-in-future', 'a year far ahead'],
+    [{ from: '2026-12-02', to: '2026-12-31' }, '2026-12-01', 'from', 'period-in-future', 'from tomorrow'],
+    [{ from: '9999-12-01', to: '9999-12-31' }, '2026-12-01', 'from', 'period-in-future', 'days far ahead'],
+  ])('%j on %s is refused with a 422 naming %s (%s: %s)', (q: PeriodQuery, today: string, field: string, code: string, _why: string) => {
+    let err: unknown;
+    try {
+      parsePeriod(q, ZONE, today);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ProblemError);
+    expect([(err as ProblemError).status, (err as ProblemError).code]).toEqual([422, code]);
+    expect((err as ProblemError).extensions.errors).toEqual([{ field, messages: [expect.any(String)] }]);
+  });
+
+  it.each([
+    [{ period: '2026-12' }, '2026-12-01', 'the month that began today'],
+    [{ period: 'FY2026' }, '2026-04-01', 'the financial year that began today'],
+    [{ from: '2026-11-20', to: '2027-01-31' }, '2026-12-01', 'a period that has begun and not yet ended'],
+  ])('%j on %s is reported (%s)', (q: PeriodQuery, today: string, _why: string) => {
+    expect(() => parsePeriod(q, ZONE, today)).not.toThrow();
   });
 });
 

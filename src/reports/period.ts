@@ -5,7 +5,7 @@
  * midnight of `from` and ends at local midnight after `to`, so a clock change inside it is counted as it happened.
  */
 import { DateTime } from 'luxon';
-import { BadRequestProblem } from '../common/problem';
+import { BadRequestProblem, unprocessableField } from '../common/problem';
 import { endOfLocalDay, isIsoDate, IsoDate, startOfLocalDay, wallClock } from '../statute/time';
 
 export interface ReportPeriod {
@@ -46,6 +46,10 @@ export const LAST_REPORT_DAY: IsoDate = '2100-12-31';
 
 const bad = (field: string, message: string) => new BadRequestProblem(`${field}: ${message}`, [{ field, messages: [message] }]);
 
+/** A period that starts after today: nothing has happened in it to count. */
+const inFuture = (field: string, today: IsoDate) =>
+  unprocessableField(field, `${field}: starts after today (${today}): nothing in it has happened yet`, 'period-in-future', `must not start after today (${today})`);
+
 /** The local days a `period` value names, or undefined when it is not one of the three forms. */
 function namedPeriod(value: string): { from: IsoDate; to: IsoDate } | undefined {
   let m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(value);
@@ -66,9 +70,13 @@ function namedPeriod(value: string): { from: IsoDate; to: IsoDate } | undefined 
 
 /**
  * The period of a report query: `period` (month `2026-11`, calendar quarter `2026-Q3`, financial year `FY2025`), or
- * `from` and `to` (local dates, both included). Anything else is a 400 naming the field.
+ * `from` and `to` (local dates, both included). A value that is not one of these is a 400 naming the field. A
+ * well-formed period that cannot be reported on is a 422 naming the field, as every read of a period answers
+ * (`requirePeriod`): one that ends before it starts or is longer than MAX_PERIOD_DAYS (`bad-period`, naming `to`),
+ * and one that starts after `today` (the local date now: `period-in-future`, naming `period` or `from`), which
+ * has nothing to count yet (a period that has started and not ended is reported as far as today).
  */
-export function parsePeriod(q: PeriodQuery, zone: string): ReportPeriod {
+export function parsePeriod(q: PeriodQuery, zone: string, today: IsoDate): ReportPeriod {
   let from: IsoDate;
   let to: IsoDate;
   let label: string;
@@ -76,6 +84,7 @@ export function parsePeriod(q: PeriodQuery, zone: string): ReportPeriod {
     if (q.from !== undefined || q.to !== undefined) throw bad('period', 'give either period or from and to, not both');
     const named = namedPeriod(q.period);
     if (!named) throw bad('period', 'must be a month (2026-11), a calendar quarter (2026-Q3) or a financial year (FY2025)');
+    if (named.from > today) throw inFuture('period', today);
     // Its first day decides (its last may have five digits, FY9999's, which compares as text before 2100).
     if (named.from < FIRST_REPORT_DAY || named.from > LAST_REPORT_DAY || !isIsoDate(named.to) || named.to > LAST_REPORT_DAY)
       throw bad('period', `must fall between ${FIRST_REPORT_DAY} and ${LAST_REPORT_DAY}`);
@@ -84,16 +93,20 @@ export function parsePeriod(q: PeriodQuery, zone: string): ReportPeriod {
   } else if (q.from !== undefined || q.to !== undefined) {
     if (q.from === undefined || !isIsoDate(q.from)) throw bad('from', 'must be a local date (YYYY-MM-DD)');
     if (q.to === undefined || !isIsoDate(q.to)) throw bad('to', 'must be a local date (YYYY-MM-DD)');
+    if (q.to < q.from) throw unprocessableField('to', 'to: must not be before from', 'bad-period', 'must not be before from');
+    if (q.from > today) throw inFuture('from', today);
     if (q.from < FIRST_REPORT_DAY) throw bad('from', `must not be before ${FIRST_REPORT_DAY}`);
     if (q.to > LAST_REPORT_DAY) throw bad('to', `must not be after ${LAST_REPORT_DAY}`);
-    if (q.to < q.from) throw bad('to', 'must not be before from');
     ({ from, to } = { from: q.from, to: q.to });
     label = `${from}..${to}`;
   } else {
     throw bad('period', 'is required (or from and to)');
   }
   const days = DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days + 1;
-  if (days > MAX_PERIOD_DAYS) throw bad(q.period !== undefined ? 'period' : 'to', `covers at most ${MAX_PERIOD_DAYS} days`);
+  if (days > MAX_PERIOD_DAYS) {
+    const field = q.period !== undefined ? 'period' : 'to';
+    throw unprocessableField(field, `${field}: covers at most ${MAX_PERIOD_DAYS} days`, 'bad-period', `covers at most ${MAX_PERIOD_DAYS} days`);
+  }
   const months: string[] = [];
   for (let d = `${from.slice(0, 7)}-01`; d <= to; d = DateTime.fromISO(d, { zone: 'UTC' }).plus({ months: 1 }).toISODate()!) {
     months.push(d.slice(0, 7));

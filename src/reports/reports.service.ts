@@ -274,7 +274,8 @@ export class ReportsService implements OnModuleDestroy {
   }
 
   private selection(q: ReportSelectionQuery, name?: ReportName): { period: ReportPeriod; filters: ReportFilters } {
-    const period = parsePeriod(q, this.config.timeZone);
+    const zone = this.config.timeZone;
+    const period = parsePeriod(q, zone, localDate(this.clock.now(), zone));
     // The returns count what a return counts: a filter they cannot apply is refused rather than shown as if applied.
     const applies = name === undefined ? undefined : FILTERS_APPLYING[name];
     if (applies)
