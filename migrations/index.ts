@@ -70,6 +70,7 @@ import * as m66 from './1796510000000-RotaDays';
 import * as m67 from './1796520000000-PagesOfferedAgain';
 import * as m68 from './1796520100000-PagesDeadlineMoved';
 import * as m69 from './1796520200000-PagesLeftPoliceStation';
+import * as m70 from './1796580000000-ReportEpisodesOnce';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -142,4 +143,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m67),
   ...Object.values(m68),
   ...Object.values(m69),
+  ...Object.values(m70),
 ];

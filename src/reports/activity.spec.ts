@@ -62,7 +62,7 @@ describe('activity: each event counts in the local month it happened', () => {
     referral('e', '2027-03-21T12:00:00Z', { linkedAtIntake: true }),
   ];
   const figuresFor = (period: string) =>
-    activityFigures({ period: parsePeriod({ period }, ZONE), filters: {}, zone: ZONE, bankHolidays: new Set() }, referrals, [
+    activityFigures({ period: parsePeriod({ period }, ZONE, '2999-12-31'), filters: {}, zone: ZONE, bankHolidays: new Set() }, referrals, [
       assessment('s2', '2027-03-10T12:00:00Z', { outcomeKind: 'application', section: 's2' }),
       assessment('s7', '2027-03-11T12:00:00Z', { outcomeKind: 'application', section: 's7' }),
       assessment('nd', '2027-03-12T12:00:00Z', { outcomeKind: 'not-detained', alternatives: ['informal-admission'] }),

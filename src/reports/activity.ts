@@ -14,7 +14,7 @@
 import { DateTime } from 'luxon';
 import { HOURS_BAND_LABELS, HOURS_BANDS, hoursBand, localMonth } from './period';
 import { countFigure, labelOf, type Member, type RawFigure } from './report.model';
-import { type AssessmentRow, member, type ReferralRow, selected, type Selection } from './rows';
+import { type AssessmentRow, duplicateWithdrawn, member, type ReferralRow, selected, type Selection } from './rows';
 
 export const ACTIVITY_DEFINITIONS = [
   'Each event counts in the local month (Europe/London) and the hours band of the instant it happened.',
@@ -83,13 +83,18 @@ function groupBy(items: Array<[string, Member]>, order: readonly string[] = []):
 /** What activity reads of a referral: who, what selects it, and when it was received and screened. */
 export type ActivityReferralRow = Pick<
   ReferralRow,
-  'referralId' | 'personId' | 'assessmentId' | 'source' | 'legalContext' | 'team' | 'receivedAt' | 'screenedAt' | 'screeningResult'
-> & {
-  /** When it was withdrawn, if it was. */
-  withdrawnAt: Date | null;
-  /** Intake linked it to another open referral of the same person (DUTY-02). */
-  linkedAtIntake: boolean;
-};
+  | 'referralId'
+  | 'personId'
+  | 'assessmentId'
+  | 'source'
+  | 'legalContext'
+  | 'team'
+  | 'receivedAt'
+  | 'screenedAt'
+  | 'screeningResult'
+  | 'withdrawnAt'
+  | 'linkedAtIntake'
+>;
 
 export function activityFigures(
   sel: Selection,
@@ -99,9 +104,8 @@ export function activityFigures(
   const zone = sel.zone;
   const receivedRows = referrals.filter((r) => selected(sel, r, r.receivedAt));
   const received = receivedRows.map((r) => member(r, r.receivedAt));
-  const duplicate = (r: ActivityReferralRow) => r.withdrawnAt !== null && r.linkedAtIntake;
-  const duplicates = receivedRows.filter(duplicate).map((r) => member(r, r.receivedAt));
-  const withdrawn = receivedRows.filter((r) => r.withdrawnAt !== null && !duplicate(r)).map((r) => member(r, r.receivedAt));
+  const duplicates = receivedRows.filter(duplicateWithdrawn).map((r) => member(r, r.receivedAt));
+  const withdrawn = receivedRows.filter((r) => r.withdrawnAt !== null && !duplicateWithdrawn(r)).map((r) => member(r, r.receivedAt));
   const screenedOut = referrals
     .filter((r) => (r.screeningResult === 'not-accepted' || r.screeningResult === 'transferred') && selected(sel, r, r.screenedAt))
     .map((r) => ({ code: r.screeningResult!, m: member(r, r.screenedAt!) }));

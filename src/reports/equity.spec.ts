@@ -5,11 +5,11 @@ import { rateChart } from './report.html';
 import type { PopulationRow } from './populations';
 import { figureKey, figureValue, type RawFigure } from './report.model';
 import { repeatAssessmentFigures } from './repeat-assessments';
-import type { AssessmentRow, ReferralRow, Selection } from './rows';
+import type { AssessmentRow, ReferralRow, Selection, Withdrawal } from './rows';
 
 const ZONE = 'Europe/London';
 const sel = (period: string, filters: Selection['filters'] = {}): Selection => ({
-  period: parsePeriod({ period }, ZONE),
+  period: parsePeriod({ period }, ZONE, '2999-12-31'),
   filters,
   zone: ZONE,
   bankHolidays: new Set(),
@@ -31,6 +31,8 @@ const equityRow = (id: string, over: Partial<EquityAssessmentRow>): EquityAssess
   sex: 'female',
   ageYears: 30,
   ...over,
+  // The age on the day decided: the age opened unless a row says otherwise.
+  ageYearsDecided: over.ageYearsDecided !== undefined ? over.ageYearsDecided : 'ageYears' in over ? over.ageYears! : 30,
 });
 const referralRow = (id: string, over: Partial<EquityReferralRow>): EquityReferralRow => ({
   referralId: id,
@@ -46,6 +48,8 @@ const referralRow = (id: string, over: Partial<EquityReferralRow>): EquityReferr
   ethnicCategory: 'A',
   sex: 'female',
   ageYears: 30,
+  withdrawnAt: null,
+  linkedAtIntake: false,
   ...over,
 });
 const pop = (
@@ -158,8 +162,15 @@ describe('the repeat-assessment report', () => {
     lastDelayReason: null,
     ...over,
   });
-  const r = (id: string, personId: string, receivedAt: string) =>
-    ({ referralId: id, personId, receivedAt: new Date(receivedAt) }) as ReferralRow;
+  const r = (id: string, personId: string, receivedAt: string, withdrawal: Partial<Withdrawal> = {}) =>
+    ({
+      referralId: id,
+      personId,
+      receivedAt: new Date(receivedAt),
+      withdrawnAt: null,
+      linkedAtIntake: false,
+      ...withdrawal,
+    }) as ReferralRow;
 
   it('people with 2 or more assessments in 12 months; re-referral within 28 and 90 days of "not detained", once the window has passed', () => {
     const notDetained = (id: string, personId: string, at: string, alternatives: string[] = []) =>
@@ -190,6 +201,74 @@ describe('the repeat-assessment report', () => {
     });
     const later = shown(repeatAssessmentFigures(sel('2026-11'), assessments, referrals, new Date('2027-03-01T10:00:00Z')));
     expect([later['re-referral.within-90-days.not-detained'], later['re-referral.within-90-days.re-referred']]).toEqual([3, 3]);
+  });
+});
+
+describe('a referral withdrawn as the duplicate of another open referral (DUTY-02) is the same episode, counted once', () => {
+  const withdrawnAt = new Date('2026-11-10T11:00:00Z');
+  const cases: Array<[string, Partial<Withdrawal>, number]> = [
+    ['a referral of its own', {}, 1],
+    ['linked at intake and then withdrawn: the duplicate', { withdrawnAt, linkedAtIntake: true }, 0],
+    ['withdrawn, never linked: an episode that ended', { withdrawnAt }, 1],
+    ['linked at intake, not withdrawn: kept as a referral of its own', { linkedAtIntake: true }, 1],
+  ];
+  it.each(cases)('s.136 detentions by ethnicity, age and sex: %s counts %s', (_what, withdrawal, expected) => {
+    const v = shown(equityFigures(sel('2026-11'), [], [referralRow('s', { legalContext: 's136', ...withdrawal })], []));
+    expect([v['s136-by-broad-ethnic-group.all.count'], v['s136-by-sex.female.count'], v['ethnicity-recorded.s136.records']]).toEqual([
+      expected,
+      expected,
+      expected,
+    ]);
+  });
+  it.each(cases)("other areas' residents: %s counts %s", (_what, withdrawal, expected) => {
+    const v = shown(outOfAreaFigures(sel('2026-11'), [referralRow('o', { otherAuthority: 'Southvale Council', ...withdrawal })]));
+    expect(v['other-areas-residents.total.referrals']).toBe(expected);
+  });
+  it.each(cases)('re-referral within 28 days after "not detained": %s counts %s', (_what, withdrawal, expected) => {
+    const decided = new Date('2026-11-02T10:00:00Z');
+    const notDetained: AssessmentRow = {
+      assessmentId: 'a',
+      referralId: 'first',
+      personId: 'p',
+      source: 'gp',
+      legalContext: 'informal',
+      team: null,
+      openedAt: decided,
+      decidedAt: decided,
+      outcomeKind: 'not-detained',
+      section: null,
+      ctoDecision: null,
+      alternatives: [],
+      lastDelayReason: null,
+    };
+    const again = { personId: 'p', receivedAt: new Date('2026-11-09T10:00:00Z'), withdrawnAt: null, linkedAtIntake: false, ...withdrawal };
+    const v = shown(repeatAssessmentFigures(sel('2026-11'), [notDetained], [again], new Date('2026-12-20T10:00:00Z')));
+    expect([v['re-referral.within-28-days.not-detained'], v['re-referral.within-28-days.re-referred']]).toEqual([1, expected]);
+  });
+});
+
+describe('the age band of a detention: the age on the day it was decided', () => {
+  it.each([
+    ['17 when assessed, 18 the day it was decided', 17, 18, '18-34'],
+    ['64 when assessed, 65 the day it was decided', 64, 65, '65+'],
+    ['15 throughout', 15, 15, '0-15'],
+    ['no date of birth', null, null, 'not-known'],
+  ])('%s: detentions in %s', (_what, opened, decided, band) => {
+    const row = equityRow('d', {
+      ageYears: opened,
+      ageYearsDecided: decided,
+      outcomeKind: 'application',
+      section: 's2',
+      openedAt: new Date('2026-11-09T22:00:00Z'),
+      decidedAt: new Date('2026-11-10T02:00:00Z'),
+    });
+    const v = shown(equityFigures(sel('2026-11'), [row], [], []));
+    expect(v[`detentions-by-age-band.${band}.count`]).toBe(1);
+    expect(v[`detentions-s2-by-broad-ethnic-group.white.count`]).toBe(1);
+    // The assessment itself counts when arranged, at the age then.
+    expect(
+      v[`assessments-by-age-band.${opened === null ? 'not-known' : opened <= 15 ? '0-15' : opened <= 17 ? '16-17' : '50-64'}.count`],
+    ).toBe(1);
   });
 });
 

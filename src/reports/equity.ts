@@ -9,7 +9,7 @@ import { BROAD_ETHNIC_GROUP_LABELS, BROAD_ETHNIC_GROUPS, broadEthnicGroup, REFER
 import { AGE_BAND_LABELS, AGE_BANDS, ageBandOf, populationOf, type PopulationGroup, type PopulationRow } from './populations';
 import { countFigure, type EstimatePart, type Member, type RawFigure } from './report.model';
 import { onOrAfterTwelveMonthsBefore } from './period';
-import { member, selected, type Selection } from './rows';
+import { duplicateWithdrawn, member, selected, type Selection, type Withdrawal } from './rows';
 
 /** An assessment with the person's codes (view report_equity_assessments). */
 export interface EquityAssessmentRow {
@@ -25,11 +25,14 @@ export interface EquityAssessmentRow {
   section: string | null;
   ethnicCategory: string | null;
   sex: string | null;
+  /** Age in whole years on the local day the assessment was opened. */
   ageYears: number | null;
+  /** Age in whole years on the local day it was decided (a detention's age: it counts then). */
+  ageYearsDecided: number | null;
 }
 
 /** A referral with the person's codes (view report_equity_referrals). */
-export interface EquityReferralRow {
+export interface EquityReferralRow extends Withdrawal {
   referralId: string;
   personId: string;
   source: string;
@@ -142,12 +145,14 @@ export function equityFigures(
   referrals: readonly EquityReferralRow[],
   population: readonly PopulationRow[],
 ): RawFigure[] {
-  const subject = (row: EquityAssessmentRow | EquityReferralRow, m: Member): Subject => ({
+  const subject = (row: EquityAssessmentRow | EquityReferralRow, m: Member, ageYears = row.ageYears): Subject => ({
     member: m,
     ethnicCategory: row.ethnicCategory,
     sex: row.sex,
-    ageYears: row.ageYears,
+    ageYears,
   });
+  // A detention counts on the day it was decided, at the person's age that day.
+  const detention = (a: EquityAssessmentRow) => subject(a, member(a, a.decidedAt!), a.ageYearsDecided);
   const arranged = assessments.filter((a) => selected(sel, a, a.openedAt));
   const detained = assessments.filter(
     (a) => a.outcomeKind === 'application' && DETENTION_SECTIONS.includes(a.section ?? '') && selected(sel, a, a.decidedAt),
@@ -162,14 +167,15 @@ export function equityFigures(
     (byPerson.get(a.personId) ?? []).some((t) => t < a.openedAt && onOrAfterTwelveMonthsBefore(t, a.openedAt, sel.zone));
   const events: Record<EventCode, Subject[]> = {
     assessments: arranged.map((a) => subject(a, member(a, a.openedAt))),
-    detentions: detained.map((a) => subject(a, member(a, a.decidedAt!))),
+    detentions: detained.map(detention),
+    // One s.136 detention per episode: a duplicate withdrawn (DUTY-02) is counted on the referral it duplicated.
     s136: referrals
-      .filter((r) => r.legalContext === 's136' && selected(sel, r, r.receivedAt))
+      .filter((r) => r.legalContext === 's136' && !duplicateWithdrawn(r) && selected(sel, r, r.receivedAt))
       .map((r) => subject(r, member(r, r.receivedAt))),
     'repeat-assessments': arranged.filter(isRepeat).map((a) => subject(a, member(a, a.openedAt))),
-    'detentions-s2': detained.filter((a) => a.section === 's2').map((a) => subject(a, member(a, a.decidedAt!))),
-    'detentions-s3': detained.filter((a) => a.section === 's3').map((a) => subject(a, member(a, a.decidedAt!))),
-    'detentions-s4': detained.filter((a) => a.section === 's4').map((a) => subject(a, member(a, a.decidedAt!))),
+    'detentions-s2': detained.filter((a) => a.section === 's2').map(detention),
+    'detentions-s3': detained.filter((a) => a.section === 's3').map(detention),
+    'detentions-s4': detained.filter((a) => a.section === 's4').map(detention),
   };
   const out: RawFigure[] = [];
   const table = (event: EventCode, dimension: Dimension) => {
@@ -255,7 +261,7 @@ export function equityFigures(
 /** How the equity report is defined, with the population year used (undefined: none loaded, counts only). */
 export function equityDefinitions(populationYear: number | undefined, loadedYears: readonly number[]): string[] {
   return [
-    'Assessments count in the period they were arranged; detentions (applications under s.2, s.3 or s.4) when decided; s.136 detentions when the referral was received; a repeat assessment is one arranged within 12 months after another assessment of the same person.',
+    'Assessments count in the period they were arranged; detentions (applications under s.2, s.3 or s.4) when decided; s.136 detentions when the referral was received, once per episode (a referral withdrawn as the duplicate of another open referral of the same person, DUTY-02, is not another); a repeat assessment is one arranged within 12 months after another assessment of the same person.',
     "Ethnicity, sex and age are the person's as recorded now; age is in whole years on the local day of the event. Broad groups: A-C White, D-G Mixed, H-L Asian, M-P Black, R-S Other; Z is not stated, 99 (or nothing recorded) not known.",
     populationYear === undefined
       ? 'No population is loaded (PUT /reports/populations): counts only, no rates.'

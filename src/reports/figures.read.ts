@@ -98,12 +98,14 @@ const REFERRAL_INSTANTS = [
   'decisionAt',
   'applicationAt',
   'admittedAt',
+  'withdrawnAt',
 ] as const satisfies ReadonlyArray<keyof ReferralRow>;
 const REFERRAL_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", source, legal_context AS "legalContext", team,
        ${epochMs('received_at', 'receivedAt')}, ${epochMs('screened_at', 'screenedAt')}, screening_result AS "screeningResult",
        ${epochMs('allocated_at', 'allocatedAt')}, assessment_id AS "assessmentId", ${epochMs('doctors_requested_at', 'doctorsRequestedAt')},
        ${epochMs('doctors_arrived_at', 'doctorsArrivedAt')}, ${epochMs('interview_at', 'interviewAt')}, ${epochMs('decision_at', 'decisionAt')},
-       ${epochMs('application_at', 'applicationAt')}, ${epochMs('admitted_at', 'admittedAt')}
+       ${epochMs('application_at', 'applicationAt')}, ${epochMs('admitted_at', 'admittedAt')}, ${epochMs('withdrawn_at', 'withdrawnAt')},
+       linked_at_intake AS "linkedAtIntake"
   FROM report_referral_steps`;
 const OPENED_DECIDED = ['openedAt', 'decidedAt'] as const satisfies ReadonlyArray<keyof AssessmentRow & keyof EquityAssessmentRow>;
 const ASSESSMENT_ROWS = `SELECT assessment_id AS "assessmentId", referral_id AS "referralId", person_id AS "personId", source,
@@ -113,16 +115,18 @@ const ASSESSMENT_ROWS = `SELECT assessment_id AS "assessmentId", referral_id AS 
 const PLACE_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", source, legal_context AS "legalContext", team,
        received_at AS "receivedAt", place_type AS "placeType", under_18 AS "under18", arrived_at AS "arrivedAt",
        assessment_started_at AS "assessmentStartedAt", extension_hours AS "extensionHours", extension_reason AS "extensionReason",
-       assessment_id AS "assessmentId", outcome_kind AS "outcomeKind", section, alternatives, continues_referral_id AS "continuesReferralId"
+       assessment_id AS "assessmentId", outcome_kind AS "outcomeKind", section, alternatives, continues_referral_id AS "continuesReferralId",
+       withdrawn_at AS "withdrawnAt", linked_at_intake AS "linkedAtIntake"
   FROM report_places_of_safety`;
 const EQUITY_ASSESSMENT_ROWS = `SELECT assessment_id AS "assessmentId", referral_id AS "referralId", person_id AS "personId", source,
        legal_context AS "legalContext", team, ${epochMs('opened_at', 'openedAt')}, ${epochMs('decided_at', 'decidedAt')}, outcome_kind AS "outcomeKind",
-       section, ethnic_category AS "ethnicCategory", sex, age_years AS "ageYears"
+       section, ethnic_category AS "ethnicCategory", sex, age_years AS "ageYears", age_years_decided AS "ageYearsDecided"
   FROM report_equity_assessments`;
 const RECEIVED = ['receivedAt'] as const satisfies ReadonlyArray<keyof EquityReferralRow & keyof ReferralRow & keyof ReferralPersonRow>;
+const RECEIVED_WITHDRAWN = ['receivedAt', 'withdrawnAt'] as const satisfies ReadonlyArray<keyof EquityReferralRow & keyof ReferralRow>;
 const EQUITY_REFERRAL_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", source, legal_context AS "legalContext", team,
        ${epochMs('received_at', 'receivedAt')}, status, other_authority AS "otherAuthority", transferred_to AS "transferredTo", assessed,
-       ethnic_category AS "ethnicCategory", sex, age_years AS "ageYears"
+       ethnic_category AS "ethnicCategory", sex, age_years AS "ageYears", ${epochMs('withdrawn_at', 'withdrawnAt')}, linked_at_intake AS "linkedAtIntake"
   FROM report_equity_referrals`;
 /** How far back a repeat is looked for: 12 months and a day (a month is at most 31 days). */
 const REPEAT_LOOKBACK = "interval '12 months 1 day'";
@@ -299,7 +303,7 @@ export async function readFigures(m: Queryable, input: FiguresInput): Promise<Ra
       ),
       withDates(
         await m.query<EquityReferralRow[]>(`${EQUITY_REFERRAL_ROWS} WHERE received_at >= $1 AND received_at < $2`, range),
-        RECEIVED,
+        RECEIVED_WITHDRAWN,
       ),
       year === undefined ? [] : await populationRows(m, year),
     );
@@ -310,12 +314,13 @@ export async function readFigures(m: Queryable, input: FiguresInput): Promise<Ra
       withDates(await m.query<AssessmentRow[]>(`${ASSESSMENT_ROWS} ${OPENED_SINCE_LOOKBACK_OR_DECIDED}`, range), OPENED_DECIDED),
       // Only who was referred and when: the referrals' people, not their steps.
       withDates(
-        await m.query<Array<Pick<ReferralRow, 'personId' | 'receivedAt'>>>(
-          `SELECT person_id AS "personId", ${epochMs('received_at', 'receivedAt')} FROM report_referral_people
+        await m.query<Array<Pick<ReferralRow, 'personId' | 'receivedAt' | 'withdrawnAt' | 'linkedAtIntake'>>>(
+          `SELECT person_id AS "personId", ${epochMs('received_at', 'receivedAt')}, ${epochMs('withdrawn_at', 'withdrawnAt')},
+                  linked_at_intake AS "linkedAtIntake" FROM report_referral_people
             WHERE received_at >= $1 AND received_at < $2::timestamptz + interval '91 days'`,
           range,
         ),
-        RECEIVED,
+        RECEIVED_WITHDRAWN,
       ),
       input.now,
     );
@@ -325,7 +330,7 @@ export async function readFigures(m: Queryable, input: FiguresInput): Promise<Ra
       sel,
       withDates(
         await m.query<EquityReferralRow[]>(`${EQUITY_REFERRAL_ROWS} WHERE received_at >= $1 AND received_at < $2`, range),
-        RECEIVED,
+        RECEIVED_WITHDRAWN,
       ),
     );
   }

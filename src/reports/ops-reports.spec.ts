@@ -15,7 +15,7 @@ import {
 
 const ZONE = 'Europe/London';
 const sel = (period = '2026-11', filters: Selection['filters'] = {}): Selection => ({
-  period: parsePeriod({ period }, ZONE),
+  period: parsePeriod({ period }, ZONE, '2999-12-31'),
   filters,
   zone: ZONE,
   bankHolidays: new Set(),

@@ -6,16 +6,17 @@
  */
 import type { EquityReferralRow } from './equity';
 import { countFigure, type RawFigure } from './report.model';
-import { member, selected, type Selection } from './rows';
+import { duplicateWithdrawn, member, selected, type Selection } from './rows';
 
 export const OUT_OF_AREA_DEFINITIONS = [
-  "What the record holds: a referral's other authority (the person lives in another council's area) and its transfer to another council (transferredTo). Each referral counts in the period it was received.",
+  "What the record holds: a referral's other authority (the person lives in another council's area) and its transfer to another council (transferredTo). Each referral counts in the period it was received; one withdrawn as the duplicate of another open referral of the same person (DUTY-02) is that episode, counted once.",
   "Other areas' residents: referrals with another authority recorded, by that authority; assessed here: an assessment was arranged on the referral; transferred: passed to another council's AMHP service.",
   "Our residents assessed elsewhere: referrals with no other authority recorded (residents of this council's area) transferred to another council, by the council transferred to. An assessment another area arranges without a referral here is not in this record.",
 ];
 
 export function outOfAreaFigures(sel: Selection, referrals: readonly EquityReferralRow[]): RawFigure[] {
-  const rows = referrals.filter((r) => selected(sel, r, r.receivedAt));
+  // A duplicate withdrawn (DUTY-02) is the episode counted on the referral it duplicated.
+  const rows = referrals.filter((r) => !duplicateWithdrawn(r) && selected(sel, r, r.receivedAt));
   const transferred = (r: EquityReferralRow) => r.status === 'transferred' || r.transferredTo !== null;
   const out: RawFigure[] = [];
   const byName = (list: EquityReferralRow[], key: (r: EquityReferralRow) => string) => {

@@ -48,7 +48,12 @@ const bad = (field: string, message: string) => new BadRequestProblem(`${field}:
 
 /** A period that starts after today: nothing has happened in it to count. */
 const inFuture = (field: string, today: IsoDate) =>
-  unprocessableField(field, `${field}: starts after today (${today}): nothing in it has happened yet`, 'period-in-future', `must not start after today (${today})`);
+  unprocessableField(
+    field,
+    `${field}: starts after today (${today}): nothing in it has happened yet`,
+    'period-in-future',
+    `must not start after today (${today})`,
+  );
 
 /** The local days a `period` value names, or undefined when it is not one of the three forms. */
 function namedPeriod(value: string): { from: IsoDate; to: IsoDate } | undefined {
@@ -105,7 +110,12 @@ export function parsePeriod(q: PeriodQuery, zone: string, today: IsoDate): Repor
   const days = DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days + 1;
   if (days > MAX_PERIOD_DAYS) {
     const field = q.period !== undefined ? 'period' : 'to';
-    throw unprocessableField(field, `${field}: covers at most ${MAX_PERIOD_DAYS} days`, 'bad-period', `covers at most ${MAX_PERIOD_DAYS} days`);
+    throw unprocessableField(
+      field,
+      `${field}: covers at most ${MAX_PERIOD_DAYS} days`,
+      'bad-period',
+      `covers at most ${MAX_PERIOD_DAYS} days`,
+    );
   }
   const months: string[] = [];
   for (let d = `${from.slice(0, 7)}-01`; d <= to; d = DateTime.fromISO(d, { zone: 'UTC' }).plus({ months: 1 }).toISODate()!) {

@@ -1,4 +1,6 @@
-import { breached, limitOf, oneRowPerDetention } from './places-of-safety';
+import { parsePeriod } from './period';
+import { breached, limitOf, oneRowPerDetention, placesOfSafetyFigures } from './places-of-safety';
+import { figureKey, figureValue } from './report.model';
 import type { PlaceOfSafetyRow } from './rows';
 
 const row = (over: Partial<PlaceOfSafetyRow>): PlaceOfSafetyRow => ({
@@ -18,6 +20,8 @@ const row = (over: Partial<PlaceOfSafetyRow>): PlaceOfSafetyRow => ({
   outcomeKind: null,
   section: null,
   alternatives: [],
+  withdrawnAt: null,
+  linkedAtIntake: false,
   ...over,
 });
 
@@ -95,5 +99,31 @@ describe('one detention across places of safety (s.136(3), s.135(3A)): a further
     const out = oneRowPerDetention(rows);
     expect(out).toHaveLength(expected.length);
     expected.forEach((e, i) => expect(out[i]).toMatchObject(e));
+  });
+});
+
+describe('a s.136 referral withdrawn as the duplicate of another open referral (DUTY-02) is no detention of its own', () => {
+  const withdrawnAt = new Date('2026-11-09T09:00:00Z');
+  const sel = {
+    period: parsePeriod({ period: '2026-11' }, 'Europe/London', '2999-12-31'),
+    filters: {},
+    zone: 'Europe/London',
+    bankHolidays: new Set<string>(),
+  };
+  it.each<[string, Partial<PlaceOfSafetyRow>, number]>([
+    ['a second detention of the same person', {}, 2],
+    ['the duplicate, linked at intake and withdrawn', { withdrawnAt, linkedAtIntake: true }, 1],
+    ['withdrawn, never linked (the police let the person go)', { withdrawnAt }, 2],
+  ])('%s: %s detentions', (_what, second, expected) => {
+    const rows = [row({ referralId: 'a' }), row({ referralId: 'b', ...second })];
+    const v = Object.fromEntries(
+      placesOfSafetyFigures(sel, rows, 180, new Date('2026-11-20T00:00:00Z')).map((f) => [figureKey(f), figureValue(f, false)]),
+    );
+    expect([
+      v['summary.all.detentions'],
+      v['summary.s136.detentions'],
+      v['place-type.health-based.detentions'],
+      v['summary.all.breaches'],
+    ]).toEqual([expected, expected, expected, expected]);
   });
 });

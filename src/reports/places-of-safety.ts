@@ -8,7 +8,7 @@
  */
 import { OUTCOME_LABELS, outcomeCode } from './activity';
 import { countFigure, labelOf, type Member, type RawFigure } from './report.model';
-import { member, type PlaceOfSafetyRow, selected, type Selection } from './rows';
+import { duplicateWithdrawn, member, type PlaceOfSafetyRow, selected, type Selection } from './rows';
 
 const HOUR = 3600_000;
 
@@ -29,7 +29,7 @@ export const EXTENSION_REASON_LABELS: Record<string, string> = {
 
 export function placesOfSafetyDefinitions(targetMinutes: number): string[] {
   return [
-    'Cohort: s.135 and s.136 referrals whose person arrived at the place of safety in the period (the referral received, when no arrival is recorded).',
+    'Cohort: s.135 and s.136 referrals whose person arrived at the place of safety in the period (the referral received, when no arrival is recorded), one per detention: a referral withdrawn as the duplicate of another open referral of the same person (DUTY-02) is not a detention of its own.',
     'Wait: from arrival to the start of the first interview. Limit: 24 hours from arrival plus any s.136B extension (at most 12 hours).',
     `Within the local target: the interview started within ${targetMinutes / 60} hours of arrival.`,
     'Breach: the interview started after the limit, or had not started when the limit passed.',
@@ -77,7 +77,8 @@ export function oneRowPerDetention(rows: readonly PlaceOfSafetyRow[]): PlaceOfSa
 
 export function placesOfSafetyFigures(sel: Selection, rows: readonly PlaceOfSafetyRow[], targetMinutes: number, now: Date): RawFigure[] {
   const anchor = (r: PlaceOfSafetyRow) => r.arrivedAt ?? r.receivedAt;
-  const cohort = rows.filter((r) => selected(sel, r, anchor(r)));
+  // A duplicate withdrawn (DUTY-02) is a detention counted once already, on the referral it duplicated.
+  const cohort = rows.filter((r) => !duplicateWithdrawn(r) && selected(sel, r, anchor(r)));
   const figures: RawFigure[] = [];
   const waitOf = (r: PlaceOfSafetyRow) =>
     r.arrivedAt && r.assessmentStartedAt && r.assessmentStartedAt >= r.arrivedAt

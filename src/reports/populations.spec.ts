@@ -103,7 +103,7 @@ describe('the population a rate uses', () => {
     ['2020-01', [2021, 2024], 2021],
     ['2026-11', [], undefined],
   ])('a period of %s with years %j loaded uses %s', (period, years, expected) => {
-    expect(populationYearFor(parsePeriod({ period }, 'Europe/London'), years)).toBe(expected);
+    expect(populationYearFor(parsePeriod({ period }, 'Europe/London', '2999-12-31'), years)).toBe(expected);
   });
 
   it.each([

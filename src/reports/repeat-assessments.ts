@@ -5,7 +5,7 @@
  */
 import { countFigure, type Member, type RawFigure } from './report.model';
 import { onOrAfterTwelveMonthsBefore } from './period';
-import { member, selected, type AssessmentRow, type ReferralRow, type Selection } from './rows';
+import { duplicateWithdrawn, member, selected, type AssessmentRow, type ReferralRow, type Selection, type Withdrawal } from './rows';
 
 const UNABLE = 'unable-to-complete';
 export const RE_REFERRAL_DAYS = [28, 90] as const;
@@ -18,7 +18,7 @@ const BANDS: Array<[string, string, (n: number) => boolean]> = [
 
 export const REPEAT_DEFINITIONS = [
   "People assessed: each person with an assessment arranged in the period, counted once, at their last assessment in it. Assessments in 12 months: the person's assessments arranged in the 12 months up to and including that one (whenever the earlier ones were).",
-  'Not detained: an assessment decided in the period as not detained, the assessment completed (not ended as unable to complete). Re-referred within 28 (90) days: a new referral of the same person received after the decision and within 28 (90) × 24 hours of it. A decision counts in the denominator only once its 28 (90) days have passed, so recent decisions do not lower the share.',
+  'Not detained: an assessment decided in the period as not detained, the assessment completed (not ended as unable to complete). Re-referred within 28 (90) days: a new referral of the same person (not one withdrawn as the duplicate of another open referral, DUTY-02) received after the decision and within 28 (90) × 24 hours of it. A decision counts in the denominator only once its 28 (90) days have passed, so recent decisions do not lower the share.',
 ];
 
 /**
@@ -28,7 +28,7 @@ export const REPEAT_DEFINITIONS = [
 export function repeatAssessmentFigures(
   sel: Selection,
   assessments: readonly AssessmentRow[],
-  referrals: ReadonlyArray<Pick<ReferralRow, 'personId' | 'receivedAt'>>,
+  referrals: ReadonlyArray<Pick<ReferralRow, 'personId' | 'receivedAt'> & Withdrawal>,
   now: Date,
 ): RawFigure[] {
   const out: RawFigure[] = [];
@@ -86,7 +86,8 @@ export function repeatAssessmentFigures(
     (a) => a.outcomeKind === 'not-detained' && !a.alternatives.includes(UNABLE) && selected(sel, a, a.decidedAt),
   );
   const referralTimes = new Map<string, Date[]>();
-  for (const r of referrals) {
+  // A duplicate withdrawn (DUTY-02) duplicated a referral still open: not a new referral.
+  for (const r of referrals.filter((x) => !duplicateWithdrawn(x))) {
     const times = referralTimes.get(r.personId);
     if (times) times.push(r.receivedAt);
     else referralTimes.set(r.personId, [r.receivedAt]);

@@ -17,7 +17,7 @@ import {
 import type { ReferralRow, Selection } from './rows';
 
 const LONDON = 'Europe/London';
-const FY = parsePeriod({ period: 'FY2025' }, LONDON);
+const FY = parsePeriod({ period: 'FY2025' }, LONDON, '2999-12-31');
 const sel: Selection = { period: FY, filters: {}, zone: LONDON, bankHolidays: new Set() };
 const values = (figs: RawFigure[], suppress = false) => Object.fromEntries(figs.map((f) => [figureKey(f), figureValue(f, suppress)]));
 
@@ -267,6 +267,8 @@ describe('data quality: the records missing what a report needed', () => {
     decisionAt: at,
     applicationAt: null,
     admittedAt: null,
+    withdrawnAt: null,
+    linkedAtIntake: false,
     ...over,
   });
 

@@ -5,8 +5,24 @@
 import { hoursBand, type ReportPeriod } from './period';
 import type { Member, ReportFilters } from './report.model';
 
+/** What the reports' views of referrals say of a referral's withdrawal. */
+export interface Withdrawal {
+  /** When it was withdrawn, if it was. */
+  withdrawnAt: Date | null;
+  /** Intake linked it to another open referral of the same person (DUTY-02, the finding open-referral-exists). */
+  linkedAtIntake: boolean;
+}
+
+/**
+ * DUTY-02: a referral linked at intake to another open referral of the same person and then withdrawn is that
+ * episode's duplicate, counted once already (on the referral it duplicated). Activity shows it on a line of its own
+ * beside the referrals received; every figure that counts episodes (a detention at a place of safety, a s.136
+ * detention, a resident of another area, a re-referral, the referrals timed) leaves it out. The one definition.
+ */
+export const duplicateWithdrawn = (r: Withdrawal): boolean => r.withdrawnAt !== null && r.linkedAtIntake;
+
 /** A referral and the instant of each of its steps (view report_referral_steps). */
-export interface ReferralRow {
+export interface ReferralRow extends Withdrawal {
   referralId: string;
   personId: string;
   source: string;
@@ -43,7 +59,7 @@ export interface AssessmentRow {
 }
 
 /** A s.135/s.136 referral at a place of safety (view report_places_of_safety). */
-export interface PlaceOfSafetyRow {
+export interface PlaceOfSafetyRow extends Withdrawal {
   referralId: string;
   personId: string;
   source: string;

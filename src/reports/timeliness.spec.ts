@@ -25,6 +25,8 @@ function referral(day: number, screening: number | null, source = 'gp'): Referra
     decisionAt: null,
     applicationAt: null,
     admittedAt: null,
+    withdrawnAt: null,
+    linkedAtIntake: false,
   };
 }
 
@@ -37,7 +39,7 @@ describe('timeliness: median and 90th percentile of a step, worked on twelve ref
     referral(20, null), // never screened: left out of the step, still in the cohort
     { ...referral(25, 10), receivedAt: new Date('2026-10-31T09:00:00Z'), screenedAt: new Date('2026-10-31T09:10:00Z') }, // October
   ];
-  const sel = { period: parsePeriod({ period: '2026-11' }, ZONE), filters: {}, zone: ZONE, bankHolidays: new Set<string>() };
+  const sel = { period: parsePeriod({ period: '2026-11' }, ZONE, '2999-12-31'), filters: {}, zone: ZONE, bankHolidays: new Set<string>() };
   const figures = timelinessFigures(sel, rows);
   const shown = (key: string, suppress = false) => {
     const f = figures.find((x) => `${x.section}.${x.group}.${x.measure}` === key);
@@ -100,5 +102,19 @@ describe('timeliness: median and 90th percentile of a step, worked on twelve ref
   it('the records behind a step are the referrals timed', () => {
     const f = figures.find((x) => x.section === 'all' && x.group === 'referral-to-screening' && x.measure === 'p90')!;
     expect(f.members.map((m) => m.referralId).sort()).toEqual(twelve.map((r) => r.referralId).sort());
+  });
+});
+
+describe('timeliness: a referral withdrawn as the duplicate of another open referral (DUTY-02) is timed once, on the first', () => {
+  const sel = { period: parsePeriod({ period: '2026-11' }, ZONE, '2999-12-31'), filters: {}, zone: ZONE, bankHolidays: new Set<string>() };
+  const withdrawnAt = new Date('2026-11-05T10:00:00Z');
+  it.each<[string, Partial<ReferralRow>, number]>([
+    ['a referral of its own', {}, 2],
+    ['the duplicate, linked at intake and withdrawn after it was screened', { withdrawnAt, linkedAtIntake: true }, 1],
+    ['withdrawn, never linked', { withdrawnAt }, 2],
+  ])('%s: %s referrals timed', (_what, second, expected) => {
+    const figures = timelinessFigures(sel, [referral(5, 10), { ...referral(6, 30), ...second }]);
+    const f = figures.find((x) => `${x.section}.${x.group}.${x.measure}` === 'all.referral-to-screening.count')!;
+    expect(figureValue(f, false)).toBe(expected);
   });
 });

@@ -1,13 +1,13 @@
 /**
  * Report 2, timeliness: the median and 90th percentile of the time each step of a referral took. Pure.
  *
- * The cohort is the referrals received in the period (and matching the filters). A step's time is from the instant of
+ * The cohort is the referrals received in the period (and matching the filters), less the duplicates withdrawn (DUTY-02). A step's time is from the instant of
  * the step before it to its own, in minutes, for each referral that has both and in that order; a referral missing a
  * step is left out of that step only. Percentiles are by linear interpolation (figures.ts `percentile`).
  */
 import { LEGAL_CONTEXT_LABELS, REFERRAL_SOURCE_LABELS } from '../referrals/referral-labels';
 import { labelOf, type Member, type RawFigure } from './report.model';
-import { member, type ReferralRow, selected, type Selection } from './rows';
+import { duplicateWithdrawn, member, type ReferralRow, selected, type Selection } from './rows';
 
 /** The steps of a referral in order, each with the row field holding its instant. */
 export const STEPS = [
@@ -23,7 +23,7 @@ export const STEPS = [
 ] as const satisfies ReadonlyArray<readonly [string, string, keyof ReferralRow]>;
 
 export const TIMELINESS_DEFINITIONS = [
-  'Cohort: the referrals received in the period. A step takes from the instant of the step before it to its own, in minutes; a referral missing either end is left out of that step.',
+  'Cohort: the referrals received in the period, less any withdrawn as the duplicate of another open referral of the same person (DUTY-02: the same episode, timed once). A step takes from the instant of the step before it to its own, in minutes; a referral missing either end is left out of that step.',
   'Doctors arrived: the last doctor to arrive. Decision, application and admission: of the first assessment of the referral.',
   'Median and 90th percentile by linear interpolation between closest ranks (as PERCENTILE.INC): the median of an even number of times is the mean of the middle two.',
   'Referral to decision: the whole time from the referral received to the decision; its distribution counts the referrals in each band of that time.',
@@ -86,7 +86,8 @@ const MEASURES = [
 ] as const;
 
 export function timelinessFigures(sel: Selection, referrals: readonly ReferralRow[]): RawFigure[] {
-  const cohort = referrals.filter((r) => selected(sel, r, r.receivedAt));
+  // A duplicate withdrawn (DUTY-02) is the episode timed on the referral it duplicated.
+  const cohort = referrals.filter((r) => !duplicateWithdrawn(r) && selected(sel, r, r.receivedAt));
   // Each referral's record (the member of every figure it is in) and the minutes of each of its steps, worked out
   // once and shared by the blocks (all, by source, by legal context), which list referrals by their place in the cohort.
   const who = cohort.map((r) => member(r, r.receivedAt));

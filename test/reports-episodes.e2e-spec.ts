@@ -1,0 +1,85 @@
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+type Figure = { section: string; group: string; measure: string; value: unknown; records?: string };
+
+// A referral linked at intake to another open referral of the same person (DUTY-02) and then withdrawn is the same
+// episode sent twice. Activity shows it on its own line; every report that counts episodes counts it once: the
+// detention at a place of safety, the s.136 detention by ethnicity, age and sex, the resident of another area.
+describe('reports: a duplicate referral withdrawn is the same episode, counted once', () => {
+  let t: TestApp;
+  let manager: TestUser;
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-12-06T12:00:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400' } });
+    manager = await t.user(['manager']);
+  });
+  afterAll(() => t.close());
+
+  const post = (p: string, b: object) => t.http.post(p).set('authorization', manager.auth).send(b);
+  const get = (p: string) => t.http.get(p).set('authorization', manager.auth);
+  const figure = (figures: Figure[], key: string) => {
+    const f = figures.find((x) => `${x.section}.${x.group}.${x.measure}` === key);
+    if (!f) throw new Error(`no figure ${key}`);
+    return f;
+  };
+  const references = async (f: Figure) =>
+    (await get(f.records!).expect(200)).body.items.map((i: { reference: string }) => i.reference).sort();
+
+  const s136 = (familyName: string) => ({
+    person: { givenName: 'Sam', familyName, dateOfBirth: '1990-05-01', ethnicCategory: 'M', sex: 'male' },
+    source: 'police-s136',
+    referrer: { name: 'PC Jones', organisation: 'Northshire Police' },
+    reason: 'Found on the bridge in distress, detained under s.136',
+    risks: { toSelf: true, toOthers: false, fromOthers: false },
+    urgency: 'emergency',
+    legalContext: { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place', arrivedAt: '2026-12-05T22:10:00Z' },
+  });
+  const visitor = (familyName: string) => ({
+    person: { givenName: 'Val', familyName, dateOfBirth: '1975-01-01' },
+    source: 'gp',
+    referrer: { name: 'Dr Khan', organisation: 'Riverside Surgery', phone: '+44 1632 960222' },
+    reason: 'Deteriorating mental state while visiting family',
+    risks: { toSelf: true, toOthers: false, fromOthers: false, flags: [] },
+    urgency: 'urgent',
+    legalContext: { kind: 'informal' },
+    otherAuthority: 'Southvale Council',
+  });
+  /** The referral, then the same sent again for its person, linked at intake and withdrawn as its duplicate. */
+  async function sentTwice(body: ReturnType<typeof s136> | ReturnType<typeof visitor>) {
+    const first = (await post('/referrals', body).expect(201)).body;
+    const again = (await post('/referrals', { ...body, person: undefined, personId: first.person.id }).expect(201)).body;
+    expect(again.findings.map((f: { code: string }) => f.code)).toContain('open-referral-exists');
+    await post(`/referrals/${again.id}/status`, { status: 'withdrawn', reason: `Duplicate of ${first.reference}` }).expect(200);
+    return { first: first.reference as string, again: again.reference as string };
+  }
+
+  it('counts one detention at a place of safety and one s.136 detention for the s.136 referral sent twice, and one other-area referral for the visitor referred twice', async () => {
+    const detention = await sentTwice(s136('Twice'));
+    const visit = await sentTwice(visitor('Visiting'));
+
+    // Activity still shows each referral received, the duplicates on their own line: 4 received, 2 duplicates.
+    const activity = (await get('/reports/activity?period=2026-12').expect(200)).body.figures as Figure[];
+    expect(['referrals', 'duplicates-withdrawn', 'withdrawn'].map((m) => figure(activity, `by-month.total.${m}`).value)).toEqual([4, 2, 0]);
+
+    const places = (await get('/reports/places-of-safety?period=2026-12').expect(200)).body.figures as Figure[];
+    expect(['detentions', 'not-started'].map((m) => figure(places, `summary.all.${m}`).value)).toEqual([1, 1]);
+    expect(figure(places, 'place-type.health-based.detentions').value).toBe(1);
+    expect(await references(figure(places, 'summary.all.detentions'))).toEqual([detention.first]);
+
+    const equity = (await get('/reports/equity?period=2026-12').expect(200)).body.figures as Figure[];
+    expect(
+      [
+        's136-by-broad-ethnic-group.all.count',
+        's136-by-broad-ethnic-group.black.count',
+        's136-by-sex.male.count',
+        's136-by-age-band.35-49.count',
+        'ethnicity-recorded.s136.records',
+      ].map((k) => figure(equity, k).value),
+    ).toEqual([1, 1, 1, 1, 1]);
+    expect(await references(figure(equity, 's136-by-broad-ethnic-group.all.count'))).toEqual([detention.first]);
+
+    const area = (await get('/reports/out-of-area?period=2026-12').expect(200)).body.figures as Figure[];
+    expect(figure(area, 'other-areas-residents.total.referrals').value).toBe(1);
+    expect(figure(area, 'other-areas-residents.Southvale Council.referrals').value).toBe(1);
+    expect(await references(figure(area, 'other-areas-residents.total.referrals'))).toEqual([visit.first]);
+  });
+});
