@@ -71,6 +71,7 @@ import * as m67 from './1796520000000-PagesOfferedAgain';
 import * as m68 from './1796520100000-PagesDeadlineMoved';
 import * as m69 from './1796520200000-PagesLeftPoliceStation';
 import * as m70 from './1796580000000-ReportEpisodesOnce';
+import * as m71 from './1796580100000-ReportStepsAdmission';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -144,4 +145,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m68),
   ...Object.values(m69),
   ...Object.values(m70),
+  ...Object.values(m71),
 ];

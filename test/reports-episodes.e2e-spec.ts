@@ -83,3 +83,56 @@ describe('reports: a duplicate referral withdrawn is the same episode, counted o
     expect(await references(figure(area, 'other-areas-residents.total.referrals'))).toEqual([visit.first]);
   });
 });
+
+// A patient already in hospital is admitted when the hospital managers receive the application (s.5(1), APP-12): the
+// timeliness report's "application → admitted" uses that instant, as beds and conveyance and the clocks do.
+describe('timeliness: the admission of a patient already in hospital is the managers’ receipt of the application', () => {
+  let t: TestApp;
+  let manager: TestUser;
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-12-06T12:00:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400' } });
+    manager = await t.user(['manager']);
+  });
+  afterAll(() => t.close());
+
+  /** A referral received at 09:00 on 2 December, assessed, an s.2 application signed at 14:00. */
+  async function applied(n: number, application: Record<string, unknown>, admittedAt?: string) {
+    const [person] = await t.sql<{ id: string }>(
+      `INSERT INTO persons (given_name, family_name, created_by) VALUES ('Pat', $1, $2) RETURNING id`,
+      [`Ward${n}`, manager.id],
+    );
+    const [r] = await t.sql<{ id: string }>(
+      `INSERT INTO referrals (reference, person_id, status, source, urgency, received_at, referrer, reason, risks, legal_context, created_by)
+       VALUES ($1, $2, 'received', 'ward', 'urgent', '2026-12-02T09:00:00Z', '{"name":"Dr Ward"}', 'Fixture referral', '{"toSelf":false,"toOthers":false,"fromOthers":false}', '{"kind":"informal"}', $3)
+       RETURNING id`,
+      [`R-WARD-${n}`, person.id, manager.id],
+    );
+    await t.sql(`INSERT INTO referral_events (referral_id, at, type) VALUES ($1, '2026-12-02T09:00:00Z', 'received')`, [r.id]);
+    const [a] = await t.sql<{ id: string }>(
+      `INSERT INTO assessments (referral_id, person_id, status, lead_amhp_user_id, outcome_kind, section, outcome, decided_at, opened_at, created_by)
+       VALUES ($1, $2, 'decided', $3, 'application', 's2', $4, '2026-12-02T13:30:00Z', '2026-12-02T10:00:00Z', $3) RETURNING id`,
+      [r.id, person.id, manager.id, { application: { section: 's2', signedAt: '2026-12-02T14:00:00Z', ...application } }],
+    );
+    if (admittedAt)
+      await t.sql(`INSERT INTO assessment_events (assessment_id, type, at, recorded_by) VALUES ($1, 'admitted', $2, $3)`, [
+        a.id,
+        admittedAt,
+        manager.id,
+      ]);
+  }
+
+  it('times application → admitted to the managers’ receipt for a patient already in hospital, and to the arrival otherwise', async () => {
+    // In hospital: received by the managers at 14:30 (30 minutes). From the community: admitted at 16:00 (120 minutes).
+    await applied(1, { inPatient: true, managersReceivedAt: '2026-12-02T14:30:00Z' });
+    await applied(2, { inPatient: false }, '2026-12-02T16:00:00Z');
+    const figures = (await t.http.get('/reports/timeliness?period=2026-12').set('authorization', manager.auth).expect(200)).body
+      .figures as Figure[];
+    const value = (key: string) => figures.find((x) => `${x.section}.${x.group}.${x.measure}` === key)?.value;
+    // The median of 30 and 120 is 75; the 90th percentile 30 + 0.9 × 90 = 111.
+    expect(['count', 'median', 'p90'].map((m) => value(`all.application-to-admitted.${m}`))).toEqual([2, 75, 111]);
+    // Beds and conveyance counts the same two admissions.
+    const beds = (await t.http.get('/reports/beds-and-conveyance?period=2026-12').set('authorization', manager.auth).expect(200)).body
+      .figures as Figure[];
+    expect(beds.find((x) => `${x.section}.${x.group}.${x.measure}` === 'summary.all.admitted')?.value).toBe(2);
+  });
+});

@@ -24,7 +24,7 @@ export const STEPS = [
 
 export const TIMELINESS_DEFINITIONS = [
   'Cohort: the referrals received in the period, less any withdrawn as the duplicate of another open referral of the same person (DUTY-02: the same episode, timed once). A step takes from the instant of the step before it to its own, in minutes; a referral missing either end is left out of that step.',
-  'Doctors arrived: the last doctor to arrive. Decision, application and admission: of the first assessment of the referral.',
+  'Doctors arrived: the last doctor to arrive. Decision, application and admission: of the first assessment of the referral. Admitted: the admission recorded on its timeline; for a patient already in hospital, the hospital managers’ receipt of the application (s.5(1): the patient is treated as admitted then).',
   'Median and 90th percentile by linear interpolation between closest ranks (as PERCENTILE.INC): the median of an even number of times is the mean of the middle two.',
   'Referral to decision: the whole time from the referral received to the decision; its distribution counts the referrals in each band of that time.',
 ];
