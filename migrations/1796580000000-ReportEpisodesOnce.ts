@@ -6,8 +6,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * open referral of the same person (DUTY-02), as report_referral_steps has since ReportWithdrawnReferrals. A referral
  * withdrawn after such a link is the duplicate of an episode already counted: the places-of-safety, equity,
  * out-of-area and repeat-assessment reports count that episode once (src/reports/rows.ts, duplicateWithdrawn), as
- * activity shows it apart. And report_equity_assessments gains the person's age on the local day the assessment was
- * decided: a detention counts when decided, and its age band is the age then, as the report's definitions say.
+ * activity shows it apart. The places-of-safety view's under_18 is also true when the date of birth on the person's
+ * record makes them under 18 on the day of arrival (POL-09), as intake judges it: one recorded after intake counts
+ * too. And report_equity_assessments gains the person's age on the local day the assessment was decided: a detention
+ * counts when decided, and its age band is the age then, as the report's definitions say.
  */
 export class ReportEpisodesOnce1796580000000 implements MigrationInterface {
   name = 'ReportEpisodesOnce1796580000000';
@@ -15,7 +17,7 @@ export class ReportEpisodesOnce1796580000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(equityReferrals(`, w.withdrawn_at, w.linked_at_intake`, WITHDRAWAL_JOIN));
     await q.query(referralPeople(`, w.withdrawn_at, w.linked_at_intake`, WITHDRAWAL_JOIN));
-    await q.query(placesOfSafety(`, w.withdrawn_at, w.linked_at_intake`, WITHDRAWAL_JOIN));
+    await q.query(placesOfSafety(`, w.withdrawn_at, w.linked_at_intake`, WITHDRAWAL_JOIN, UNDER_18_BY_RECORD));
     await q.query(
       `CREATE OR REPLACE VIEW report_equity_assessments AS
        SELECT a.id AS assessment_id, a.referral_id, a.person_id, r.source, r.legal_context->>'kind' AS legal_context,
@@ -56,6 +58,18 @@ const WITHDRAWAL_JOIN = `
                      coalesce(bool_or(e.type = 'received' AND e.data->'findings' @> '[{"code": "open-referral-exists"}]'), false) AS linked_at_intake
                 FROM referral_events e WHERE e.referral_id = r.id) w ON TRUE`;
 
+/**
+ * POL-09 (s.136A(1)): under 18 by the flag given at intake or by the date of birth on the person's record, on the local
+ * date of arrival (else of receipt), as withAgeAtArrival judges at intake: a date of birth recorded after intake
+ * still counts the child at a police station. Under 18: the 18th birthday (a 29 February one on 28 February) is after
+ * that day.
+ */
+const UNDER_18_BY_RECORD = `
+              OR coalesce((SELECT p.date_of_birth + interval '18 years' >
+                                  (coalesce((r.legal_context->'continues'->>'startedAt')::timestamptz, (r.legal_context->>'arrivedAt')::timestamptz,
+                                            r.received_at) AT TIME ZONE 'Europe/London')::date
+                             FROM persons p WHERE p.id = r.person_id), false)`;
+
 /** The view of ReportViewsOnePass1796430000000, with `more` columns at its end and `join` after its others. */
 function equityReferrals(more: string, join: string): string {
   return `CREATE OR REPLACE VIEW report_equity_referrals AS
@@ -77,13 +91,13 @@ function referralPeople(more: string, join: string): string {
 }
 
 /** The view of PlaceOfSafetyContinuations1796451500000, with `more` columns at its end and `join` after its others. */
-function placesOfSafety(more: string, join: string): string {
+function placesOfSafety(more: string, join: string, underByRecord = ''): string {
   return `CREATE OR REPLACE VIEW report_places_of_safety AS
        SELECT r.id AS referral_id, r.person_id, r.source, r.legal_context->>'kind' AS legal_context,
               (SELECT p.team FROM practitioner_directory p WHERE p.user_id = coalesce(fa.lead_amhp_user_id, r.allocated_user_id) LIMIT 1) AS team,
               r.received_at,
               coalesce(r.legal_context->>'placeOfSafetyType', 'not-recorded') AS place_type,
-              coalesce((r.legal_context->>'personUnder18')::boolean, false) AS under_18,
+              coalesce((r.legal_context->>'personUnder18')::boolean, false)${underByRecord} AS under_18,
               coalesce((r.legal_context->'continues'->>'startedAt')::timestamptz, (r.legal_context->>'arrivedAt')::timestamptz) AS arrived_at,
               (SELECT min(ae.at) FROM assessment_events ae JOIN assessments a2 ON a2.id = ae.assessment_id
                 WHERE a2.referral_id = r.id AND ae.type = 'interview-started') AS assessment_started_at,

@@ -84,6 +84,48 @@ describe('reports: a duplicate referral withdrawn is the same episode, counted o
   });
 });
 
+// POL-09 (s.136A(1)): a police station is never a place of safety for a child. The report's count ("must be 0") takes
+// the person's age on the day of arrival from the flag given at intake or the date of birth on their record, also one
+// recorded after intake.
+describe('places of safety: a child at a police station is counted by the date of birth on record, however late recorded', () => {
+  let t: TestApp;
+  let manager: TestUser;
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-12-06T12:00:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400' } });
+    manager = await t.user(['manager']);
+  });
+  afterAll(() => t.close());
+
+  it('counts a detention at a police station as a child’s once the record shows them 17 on the day of arrival, and an adult’s not', async () => {
+    const intake = (familyName: string) => ({
+      person: { givenName: 'Jo', familyName },
+      source: 'police-s136',
+      referrer: { name: 'PC Jones', organisation: 'Northshire Police' },
+      reason: 'Found on the bridge in distress, detained under s.136',
+      risks: { toSelf: true, toOthers: false, fromOthers: false },
+      urgency: 'emergency',
+      legalContext: { kind: 's136', placeOfSafetyType: 'police-station', locationType: 'public-place', arrivedAt: '2026-12-05T23:30:00Z' },
+    });
+    const post = (b: object) => t.http.post('/referrals').set('authorization', manager.auth).send(b);
+    const child = (await post(intake('Young')).expect(201)).body;
+    const adult = (await post(intake('Older')).expect(201)).body;
+    // Dates of birth learnt after intake: 17 on 5 December 2026 (18 on the 6th), and 18 that day.
+    await t.sql(`UPDATE persons SET date_of_birth = '2008-12-06' WHERE id = $1`, [child.person.id]);
+    await t.sql(`UPDATE persons SET date_of_birth = '2008-12-05' WHERE id = $1`, [adult.person.id]);
+    const figures = (await t.http.get('/reports/places-of-safety?period=2026-12').set('authorization', manager.auth).expect(200)).body
+      .figures as Figure[];
+    const f = (key: string) => figures.find((x) => `${x.section}.${x.group}.${x.measure}` === key)!;
+    expect([
+      f('summary.all.detentions').value,
+      f('summary.all.under-18-police-station').value,
+      f('place-type.police-station.under-18').value,
+    ]).toEqual([2, 1, 1]);
+    const listed = (await t.http.get(f('summary.all.under-18-police-station').records!).set('authorization', manager.auth).expect(200))
+      .body;
+    expect(listed.items.map((i: { reference: string }) => i.reference)).toEqual([child.reference]);
+  });
+});
+
 // A patient already in hospital is admitted when the hospital managers receive the application (s.5(1), APP-12): the
 // timeliness report's "application → admitted" uses that instant, as beds and conveyance and the clocks do.
 describe('timeliness: the admission of a patient already in hospital is the managers’ receipt of the application', () => {
