@@ -31,7 +31,11 @@ export class ReportEpisodesOnce1796580000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    // Columns cannot be taken off a view by CREATE OR REPLACE: each is made again as it was.
+    // Columns cannot be taken off a view by CREATE OR REPLACE: each is made again as it was, keeping its comment.
+    const comments: Array<{ name: string; comment: string | null }> = await q.query(
+      `SELECT c.relname AS name, obj_description(c.oid, 'pg_class') AS comment FROM pg_class c
+        WHERE c.relname IN ('report_equity_referrals', 'report_referral_people', 'report_places_of_safety', 'report_equity_assessments')`,
+    );
     await q.query('DROP VIEW report_equity_referrals');
     await q.query(equityReferrals('', ''));
     await q.query('DROP VIEW report_referral_people');
@@ -48,6 +52,8 @@ export class ReportEpisodesOnce1796580000000 implements MigrationInterface {
          FROM assessments a JOIN referrals r ON r.id = a.referral_id JOIN persons p ON p.id = a.person_id
          LEFT JOIN practitioner_directory pd ON pd.user_id = a.lead_amhp_user_id`,
     );
+    for (const { name, comment } of comments)
+      if (comment !== null) await q.query(`COMMENT ON VIEW ${name} IS '${comment.replace(/'/g, "''")}'`);
   }
 }
 
