@@ -37,7 +37,7 @@ import { PopulationsService } from './populations.service';
 import { NamedParamPipe } from '../common/validation';
 
 const DESCRIPTION =
-  ' Period: `period` (2026-11, 2026-Q3, FY2025) or `from` and `to` (local dates). Filters: source, legalContext, team, hours (in, out, weekend).' +
+  ' Period: `period` (2026-11, 2026-Q3, FY2025) or `from` and `to` (local dates); one that ends before it starts or is longer than 3,660 days is 422 `bad-period` naming `to`, one that starts after today 422 `period-in-future` naming `period` or `from`. Filters: source, legalContext, team, hours (in, out, weekend).' +
   ' `format=csv` (or Accept: text/csv): RFC 4180, one row per figure with codes and labels; `format=html`: a printable page with charts; `format=pdf`.' +
   ' `suppress=true`: counts 1-4 as [c], others rounded to 5 (always for auditors). Each figure links to its records (managers).';
 
