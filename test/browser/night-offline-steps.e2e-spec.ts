@@ -171,6 +171,8 @@ describe('the duty phone at night with no signal', () => {
     await signal.restore();
     await tapSendNow(page);
     await page.locator('#step-doctors-requested-times').waitFor({ timeout: 15_000 });
+    // The steps go one after another: every one sent before what reached the hub is counted.
+    await becomes(() => page.locator('.app-step__waiting').count(), 0);
     expect(await t.sql('SELECT id FROM assessments WHERE referral_id = $1', [referralId])).toHaveLength(1);
     expect(await events('doctors-requested')).toHaveLength(1);
     expect(await events('bed-requested')).toHaveLength(1);
@@ -179,7 +181,6 @@ describe('the duty phone at night with no signal', () => {
       [referralId],
     );
     expect(contacts).toHaveLength(1);
-    await becomes(() => page.locator('.app-step__waiting').count(), 0);
     await notice().filter({ hasText: 'sent. The signal came back' }).waitFor();
     await expect(notice().textContent()).resolves.not.toContain('not sent yet');
     await becomes(() => page.locator('[data-unsent]').count(), 0);
