@@ -13,9 +13,10 @@ import { conditionalAnswer, isRevalidated } from './common/conditional-get';
 import { apiSecurityHeaders, documentHeadersFor, isDocumentType, staticHelmetHeaders } from './common/security-headers';
 import { csvBodyParser, declareBodyMediaTypes, jsonBodyParser } from './common/json-body';
 import { refuseBodiesWhereNoneIsTaken } from './common/bodyless';
-import { refuseUndeclaredQueryParameters } from './common/query-parameters';
+import { badlyEncodedQueryParameters, refuseUndeclaredQueryParameters } from './common/query-parameters';
 import { completeOpenApiDocument } from './common/openapi-contract';
 import { clientErrorResponse, sendProblem } from './common/problem.filter';
+import { ValidationProblem } from './common/problem';
 import { trackRouteMethods } from './common/allowed-methods';
 import { contextFromRequest, requestContext } from './common/request-context';
 import { validationPipe } from './common/validation';
@@ -140,6 +141,12 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
     // Responses may carry a person's data: nothing is cached unless a route says otherwise (a route's own
     // Cache-Control, set later, replaces this one).
     reply.headers(securityHeaders).header('x-request-id', req.id).header('cache-control', 'no-store');
+    // A query parameter that is not validly percent-encoded is 400 naming it, as a bad path is (the parser kept it raw).
+    const misencoded = badlyEncodedQueryParameters(req.url);
+    if (misencoded.length) {
+      sendProblem(new ValidationProblem(misencoded), req, reply);
+      return;
+    }
     done();
   });
   // The request's context (who, where; the actor once the guard has authenticated them) for the audit records made

@@ -212,6 +212,24 @@ describe('bad input: refused 4xx problem+json, naming the field, changing nothin
       expect(fields(res.body)).toEqual(['lastEventId']);
     });
 
+    it.each([
+      ['an encoded lone surrogate', '/users?q=a%ED%A0%80b', 'q'],
+      ['a byte that is not UTF-8', '/users?q=%FF', 'q'],
+      ['a cut-off character', '/referrals?status=%E2%82', 'status'],
+      ['a % without two hex digits', '/audit?action=50%', 'action'],
+      ['a badly encoded name', '/users?%FF=1', '%FF'],
+    ])('a query parameter with %s is refused 400 naming it, not searched for as typed', async (_, url, field) => {
+      const caller = url.startsWith('/audit') ? await t.user(['auditor']) : url.startsWith('/referrals') ? manager : admin;
+      const res = await rawHttp(url, { authorization: caller.auth });
+      expectProblem(res, 400);
+      expect(fields(res.body)).toEqual([field]);
+    });
+
+    it('a validly encoded query (a search with an emoji, a literal %25) is still answered', async () => {
+      expect((await rawHttp('/users?q=%F0%9F%99%82', { authorization: admin.auth })).status).toBe(200);
+      expect((await rawHttp('/users?q=50%25+off', { authorization: admin.auth })).status).toBe(200);
+    });
+
     it('any repeated query parameter where one value is expected is refused 400 naming it', async () => {
       const res = await as(admin).get('/users?limit=1&limit=2');
       expectProblem(res, 400);
@@ -307,11 +325,28 @@ describe('bad input: refused 4xx problem+json, naming the field, changing nothin
       expect((await as(admin).get(`/users/${user.id}`).expect(200)).body.version).toBe(before);
     });
 
-    it.each([['[]'], ['"x"'], ['42'], ['true']])('a PATCH body of %s is refused 400 and the version is unchanged', async (body) => {
-      const user = await t.user(['amhp']);
-      const res = await raw('patch', `/users/${user.id}`, body, admin);
+    it.each([['[]'], ['[{"displayName":"Listed"}]'], ['"x"'], ['42'], ['true']])(
+      'a PATCH body of %s is refused 400 naming body and the version is unchanged',
+      async (body) => {
+        const user = await t.user(['amhp']);
+        const res = await raw('patch', `/users/${user.id}`, body, admin);
+        expectProblem(res, 400);
+        expect(fields(res.body)).toEqual(['body']);
+        expect((await as(admin).get(`/users/${user.id}`).expect(200)).body.version).toBe(1);
+      },
+    );
+
+    it.each([
+      ['POST /people', '/people', 'persons', '[{"givenName":"Listed","familyName":"Person","dateOfBirth":"1990-01-01"}]'],
+      ['POST /referrals', '/referrals', 'referrals', '[]'],
+      ['POST /doctors', '/doctors', 'doctors', '"Dr Bare"'],
+      ['POST /rota/leave', '/rota/leave', 'leave_requests', '7'],
+    ])('%s with a body that is not an object is refused 400 naming body, and nothing is stored', async (_, path, table, body) => {
+      const before = await count(table);
+      const res = await raw('post', path, body, manager);
       expectProblem(res, 400);
-      expect((await as(admin).get(`/users/${user.id}`).expect(200)).body.version).toBe(1);
+      expect(fields(res.body)).toEqual(['body']);
+      expect(await count(table)).toBe(before);
     });
 
     it('a PATCH with no body at all is refused 400 and the version is unchanged', async () => {

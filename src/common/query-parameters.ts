@@ -35,3 +35,34 @@ export function refuseUndeclaredQueryParameters(app: INestApplication): void {
   for (const route of routeHandlers(app))
     if (route.query !== 'dto') attachGuard(route.handler, new DeclaredQueryGuard(new Set(route.query)));
 }
+
+/** decodeURIComponent of a query string's part (`+` is a space), or undefined when it is not validly encoded UTF-8. */
+function decodeQueryPart(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The query parameters of `url` whose name or value is not validly percent-encoded UTF-8 (`%FF`, `%E2%82`, an encoded
+ * surrogate `%ED%A0%80`, a `%` not followed by two hex digits), each named. The query parser keeps such a value as its
+ * raw text, so `?q=%ED%A0%80` searched for the literal `%ED%A0%80` and a filter silently matched nothing; the path is
+ * refused the same way by the router (400).
+ */
+export function badlyEncodedQueryParameters(url: string): FieldError[] {
+  const at = url.indexOf('?');
+  if (at < 0 || url.indexOf('%', at) < 0) return [];
+  const out: FieldError[] = [];
+  for (const pair of url.slice(at + 1).split('&')) {
+    if (!pair.includes('%')) continue;
+    const eq = pair.indexOf('=');
+    const rawName = eq < 0 ? pair : pair.slice(0, eq);
+    const name = decodeQueryPart(rawName);
+    if (name !== undefined && decodeQueryPart(eq < 0 ? '' : pair.slice(eq + 1)) !== undefined) continue;
+    const field = name ?? rawName;
+    out.push({ field, messages: [`${field} is not validly percent-encoded UTF-8`] });
+  }
+  return out;
+}

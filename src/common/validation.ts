@@ -96,7 +96,8 @@ function mergeErrors(errors: ValidationError[], extra: ValidationError[]): Valid
 
 /**
  * The global pipe, on top of Nest's ValidationPipe (whitelisting, unknown fields refused, DTO classes, problem+json):
- * - a body is a JSON object: `null` (or nothing, see bootstrap's PATCH/PUT hook) is refused `body-required`;
+ * - a body is a JSON object: `null` (or nothing, see bootstrap's PATCH/PUT hook) is refused `body-required`, a list or
+ *   a bare value 400 naming `body`;
  * - a query parameter given more than once where one value is expected is refused, naming it;
  * - `null` only where the contract declares the field nullable (nullErrors);
  * - every field validated as a uuid is in lower case when it reaches the handler (canonicalIds).
@@ -112,7 +113,12 @@ export class AppValidationPipe extends ValidationPipe {
   private readonly acceptedQueries = new WeakMap<object, Map<string, object>>();
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && value === null && metadata.metatype && this.toValidate(metadata)) throw new BodyRequiredProblem();
+    if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata)) {
+      if (value === null) throw new BodyRequiredProblem();
+      // A list, a number, a string or a boolean is no request's body: refused naming the body, not its items as fields ("0").
+      if (value !== undefined && (typeof value !== 'object' || Array.isArray(value)))
+        throw new ValidationProblem([{ field: 'body', messages: ['body must be a JSON object'] }]);
+    }
     if (metadata.type === 'query' || metadata.type === 'param') {
       // A query or path value is text like a body's: a NUL would fail in PostgreSQL, a control character is no one's
       // input; and a query parameter named after a member of every object (`constructor`) is unknown, as in a body.
