@@ -237,6 +237,39 @@ describe('bad input: refused 4xx problem+json, naming the field, changing nothin
     });
   });
 
+  describe('headers', () => {
+    it.each([
+      ['Idempotency-Key', ''],
+      ['Idempotency-Key', 'k'.repeat(256)],
+      ['Idempotency-Key', 'two words'],
+      ['Idempotency-Key', 'caf\u00e9'],
+      ['If-Match', 'v1'],
+      ['If-Match', '"v1'],
+    ])('%s: %j on a PATCH is refused 400 naming the header in errors, and the version is unchanged', async (header, value) => {
+      const user = await t.user(['amhp']);
+      const res = await t.http
+        .patch(`/users/${user.id}`)
+        .set('authorization', admin.auth)
+        .set(header, value)
+        .send({ displayName: 'Renamed' });
+      expectProblem(res, 400);
+      expect(fields(res.body)).toEqual([header]);
+      expect((await as(admin).get(`/users/${user.id}`).expect(200)).body).toMatchObject({
+        version: 1,
+        displayName: expect.not.stringMatching('Renamed'),
+      });
+    });
+
+    it('Idempotency-Key on a write that never stores its answer is refused 400 naming the header', async () => {
+      const res = await t.http.post('/auth/me/password').set('authorization', manager.auth).set('Idempotency-Key', 'k-1').send({
+        currentPassword: TEST_PASSWORD,
+        newPassword: 'another-long-password-2026',
+      });
+      expectProblem(res, 400);
+      expect(fields(res.body)).toEqual(['Idempotency-Key']);
+    });
+  });
+
   describe('nested objects and arrays', () => {
     it('conflicts with an assessor that is an array are refused 400; the checks and the report still answer', async () => {
       const a = await openedAssessment();

@@ -158,9 +158,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const header = req.headers['idempotency-key'];
     if (!WRITE_METHODS.has(req.method) || header === undefined || !req.actor) return next.handle();
     const neverStored: string | undefined = Reflect.getMetadata(IDEMPOTENCY_NOT_STORED, ctx.getHandler());
-    if (neverStored) throw new BadRequestProblem(`Idempotency-Key is not accepted here: ${neverStored}`);
+    // Named in `errors` like any refused field (as If-Match is), not only in the detail.
+    if (neverStored)
+      throw new BadRequestProblem(`Idempotency-Key is not accepted here: ${neverStored}`, [
+        { field: 'Idempotency-Key', messages: ['Idempotency-Key is not accepted on this endpoint'] },
+      ]);
     const key = Array.isArray(header) ? header[0] : header;
-    if (!KEY.test(key)) throw new BadRequestProblem('Idempotency-Key must be 1 to 255 visible ASCII characters.');
+    if (!KEY.test(key))
+      throw new BadRequestProblem('Idempotency-Key must be 1 to 255 visible ASCII characters.', [
+        { field: 'Idempotency-Key', messages: ['Idempotency-Key must be 1 to 255 visible ASCII characters'] },
+      ]);
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
     const actor = req.actor;
     const userId = actor.userId;
