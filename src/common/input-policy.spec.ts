@@ -5,6 +5,7 @@ import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { duplicateJsonKey, hasLoneSurrogate, jsonDepthExceeds, mediaTypeRefusal, unacceptableFields } from './json-body';
 import { ConflictProblem } from './problem';
+import { badlyEncodedQueryParameters } from './query-parameters';
 import { clientErrorResponse } from './problem.filter';
 import { hasAtMostDecimalPlaces } from './validators';
 
@@ -95,6 +96,25 @@ describe('a body is taken in the media types the route declares, and in UTF-8 on
     ['application/json', ['text/csv'], 'This endpoint takes text/csv, not application/json.'],
     [undefined, json, 'This endpoint takes application/json, not a body without a Content-Type.'],
   ])('%s to a route taking %j: %p', (contentType, consumes, refusal) => expect(mediaTypeRefusal(contentType, consumes)).toBe(refusal));
+});
+
+describe('a query parameter must be validly percent-encoded UTF-8, and is named when it is not', () => {
+  it.each([
+    ['/users', []],
+    ['/users?q=ann&limit=5', []],
+    ['/users?q=%F0%9F%99%82', []],
+    ['/users?q=50%25+off', []],
+    ['/users?q=a+b&role=amhp', []],
+    ['/users?q=%FF', ['q']],
+    ['/users?q=a%ED%A0%80b', ['q']],
+    ['/users?q=%E2%82', ['q']],
+    ['/users?q=50%', ['q']],
+    ['/users?q=%zz&limit=5', ['q']],
+    ['/users?limit=5&q=ok&team=%C0%AF', ['team']],
+    ['/users?%FF=1', ['%FF']],
+    ['/users?flag%FF', ['flag%FF']],
+    ['/users?a=%FF&b=%FE', ['a', 'b']],
+  ])('%s: %j', (url, fields) => expect(badlyEncodedQueryParameters(url).map((e) => e.field)).toEqual(fields));
 });
 
 describe('decimal places are counted on the number, whatever its notation', () => {
