@@ -268,8 +268,8 @@ describe('reports: activity, timeliness and places of safety on a known month', 
           'outcomes.application-s4.assessments',
           'outcomes.cto-revocation-agree.assessments',
           'outcomes.not-detained.assessments',
+          'outcomes.not-completed.assessments',
           'alternatives.crisis-home-treatment.assessments',
-          'alternatives.unable-to-complete.assessments',
         ]),
       ).toEqual({
         'by-month.2026-11.referrals': 8,
@@ -287,10 +287,12 @@ describe('reports: activity, timeliness and places of safety on a known month', 
         'outcomes.application-s3.assessments': 1,
         'outcomes.application-s4.assessments': 0,
         'outcomes.cto-revocation-agree.assessments': 1,
-        'outcomes.not-detained.assessments': 2,
+        // The one not completed (no bed) is no decision not to detain: counted apart, and is no alternative.
+        'outcomes.not-detained.assessments': 1,
+        'outcomes.not-completed.assessments': 1,
         'alternatives.crisis-home-treatment.assessments': 1,
-        'alternatives.unable-to-complete.assessments': 1,
       });
+      expect(f.filter((x) => x.section === 'alternatives').map((x) => x.group)).not.toContain('unable-to-complete');
     });
 
     it('splits referrals into in hours, out of hours and weekends, a bank holiday counting as a weekend', async () => {
@@ -460,6 +462,7 @@ describe('reports: activity, timeliness and places of safety on a known month', 
           'extension-reasons.bed-unavailable.extensions',
           'outcomes.application-s3.detentions',
           'outcomes.not-detained.detentions',
+          'outcomes.not-completed.detentions',
           'outcomes.no-outcome.detentions',
         ]),
       ).toEqual({
@@ -477,7 +480,8 @@ describe('reports: activity, timeliness and places of safety on a known month', 
         'place-type.police-station.under-18': 1,
         'extension-reasons.bed-unavailable.extensions': 1,
         'outcomes.application-s3.detentions': 1,
-        'outcomes.not-detained.detentions': 2,
+        'outcomes.not-detained.detentions': 1,
+        'outcomes.not-completed.detentions': 1,
         'outcomes.no-outcome.detentions': 1,
       });
     });

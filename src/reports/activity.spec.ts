@@ -93,7 +93,11 @@ describe('activity: each event counts in the local month it happened', () => {
     ['2027-03', 'by-month.2027-03.detention-rate', 0.333],
     ['2027-03', 'not-completed-by-reason.person-not-found.not-completed', 1],
     ['2027-03', 'outcomes.application-s7.assessments', 1],
-    ['2027-03', 'outcomes.not-detained.assessments', 2],
+    // The assessment that could not be completed is no decision not to detain: counted apart, and no alternative.
+    ['2027-03', 'outcomes.not-detained.assessments', 1],
+    ['2027-03', 'outcomes.not-completed.assessments', 1],
+    ['2027-03', 'alternatives.informal-admission.assessments', 1],
+    ['2027-03', 'alternatives.unable-to-complete.assessments', undefined],
     ['2027-04', 'by-month.2027-04.detention-rate', null],
   ])('%s: %s is %s', (period, key, expected) => {
     expect(value(period, key)).toBe(expected);

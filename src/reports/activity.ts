@@ -7,8 +7,9 @@
  *   decision was "not accepted" or "transferred";
  * - assessments arranged: opened; completed: an outcome recorded other than "unable to complete"; not completed: the
  *   outcome "unable to complete", by the last delay reason on its timeline (e.g. no bed, person not found);
- * - outcomes: the decision, by section (s.2, s.3, s.4 applications, s.7 guardianship, CTO agreed or not) and, when
- *   not detained, by each alternative recorded (one assessment may record several);
+ * - outcomes: the decision, by section (s.2, s.3, s.4 applications, s.7 guardianship, CTO agreed or not), an
+ *   assessment not completed as such (never as "not detained"), and, for a completed one not detained, by each
+ *   alternative recorded (one assessment may record several);
  * - detentions: applications under s.2, s.3 or s.4; detention rate: detentions / assessments completed.
  */
 import { DateTime } from 'luxon';
@@ -21,6 +22,7 @@ export const ACTIVITY_DEFINITIONS = [
   'Referrals: received. Of those, duplicates withdrawn: linked at intake to another open referral of the same person (DUTY-02) and then withdrawn, the same episode counted once already; withdrawn: any other referral withdrawn. Both count in the month the referral was received. Screened out: the screening decision was not accepted, or transferred to another council.',
   'Assessments arranged: opened. Completed: an outcome recorded other than "unable to complete". Not completed: "unable to complete", by the last delay reason on its timeline.',
   'Detentions: applications under s.2, s.3 or s.4. Detention rate: detentions / assessments completed.',
+  'Outcomes: each decided assessment once, by its decision; one not completed is counted as not completed, never as not detained. Alternatives: those recorded on completed assessments where the person was not detained (one may record several).',
   'In hours: Monday to Friday 09:00-17:00 local time, not a bank holiday; weekend: Saturday, Sunday or a bank holiday.',
 ];
 
@@ -37,16 +39,23 @@ export const OUTCOME_LABELS: Record<string, string> = {
   'cto-revocation-agree': 'CTO revocation (recall): AMHP agreed',
   'cto-revocation-disagree': 'CTO revocation (recall): AMHP did not agree',
   'not-detained': 'Not detained',
+  'not-completed': 'Not completed (unable to complete)',
 };
 
-/** The outcome code of a decided assessment (as in OUTCOME_LABELS). */
+/**
+ * The outcome code of a decided assessment (as in OUTCOME_LABELS). One that could not be completed is recorded as not
+ * detained with "unable to complete" (no decision on detention was made): it is `not-completed`, never counted as a
+ * decision not to detain.
+ */
 export function outcomeCode(a: {
   outcomeKind: string | null;
   section: string | null;
   ctoDecision?: string | null;
   legalContext?: string | null;
+  alternatives?: readonly string[] | null;
 }): string | null {
   if (a.outcomeKind === 'application') return `application-${a.section ?? 'unknown'}`;
+  if (a.outcomeKind === 'not-detained' && a.alternatives?.includes(UNABLE)) return 'not-completed';
   // CTO-03 (s.17F(4)): for a recalled patient the AMHP's decision is on revoking the CTO, not on making one (CTO-01).
   if (a.outcomeKind === 'cto-decision') return `cto-${a.legalContext === 'cto-recall' ? 'revocation-' : ''}${a.ctoDecision ?? 'unknown'}`;
   return a.outcomeKind;
@@ -216,9 +225,10 @@ export function activityFigures(
     'Not detained: alternatives recorded',
     'assessments',
     'Assessments',
-    decided
-      .filter((a) => a.outcomeKind === 'not-detained')
-      .flatMap((a) => a.alternatives.map((alt) => [alt, member(a, a.decidedAt!)] as [string, Member])),
+    // Of the completed assessments: "unable to complete" is no alternative (counted as not completed above).
+    done
+      .filter(({ a }) => a.outcomeKind === 'not-detained')
+      .flatMap(({ a, m }) => a.alternatives.map((alt) => [alt, m] as [string, Member])),
     [],
   );
   const band = (m: Member) => [hoursBand(m.at, zone, sel.bankHolidays), m] as [string, Member];
