@@ -24,6 +24,23 @@ import {
   uuid,
 } from './schema';
 
+/** The kinds of page (PagesService; pages.entities PAGE_KINDS, kept equal by a test). */
+export const PAGE_KINDS = ['offer', 'clock-warning', 'clock-breach', 'escalation', 'handover'] as const;
+/**
+ * Why the service closed a page or a notification (pages.entities PAGE_CLOSED_REASONS, kept equal by a test): one list
+ * for the events that carry it.
+ */
+export const CLOSED_REASONS = [
+  'accepted-by-another',
+  'allocated',
+  'referral-ended',
+  'amhp-not-eligible',
+  'reallocated',
+  'offered-again',
+  'deadline-moved',
+  'left-police-station',
+] as const;
+
 export interface EventDefinition<A extends string = string, P = unknown> {
   aggregateType: A;
   summary: string;
@@ -578,19 +595,7 @@ export const EVENTS = {
       notificationId: uuid(),
       userId: uuid('Whose notification it is.'),
       kind: str('Notification kind code.'),
-      closedReason: enumOf(
-        [
-          'accepted-by-another',
-          'allocated',
-          'referral-ended',
-          'amhp-not-eligible',
-          'reallocated',
-          'offered-again',
-          'deadline-moved',
-          'left-police-station',
-        ],
-        'Why the service closed it (as for the pages about the same matter).',
-      ),
+      closedReason: enumOf(CLOSED_REASONS, 'Why the service closed it (as for the pages about the same matter).'),
       subjectType: nullable(str('Subject type code.')),
       subjectId: nullable(str('Subject id.')),
       closedAt: instant(),
@@ -602,7 +607,7 @@ export const EVENTS = {
     obj({
       pageId: uuid(),
       userId: uuid('The recipient.'),
-      kind: enumOf(['offer', 'clock-warning', 'clock-breach', 'escalation', 'handover'], 'Page kind code.'),
+      kind: enumOf(PAGE_KINDS, 'Page kind code.'),
       step: int('0 for the first page; 1-3 for the steps of the escalation chain (DUTY-03).'),
       urgency: enumOf(['high', 'normal'], 'How urgently to reach the recipient.'),
       referralId: nullable(uuid('The referral the page is about, if any.')),
@@ -615,7 +620,7 @@ export const EVENTS = {
     obj({
       pageId: uuid(),
       userId: uuid('The recipient, to be reached by SMS or voice (the gateway holds their number).'),
-      kind: enumOf(['offer', 'clock-warning', 'clock-breach', 'escalation', 'handover'], 'Page kind code.'),
+      kind: enumOf(PAGE_KINDS, 'Page kind code.'),
       step: int('0 for the first page; 1-3 for the steps of the escalation chain (DUTY-03).'),
       urgency: enumOf(['high', 'normal'], 'How urgently to reach the recipient.'),
       reason: enumOf(['no-device', 'push-failed'], 'Why push did not reach them.'),
@@ -630,25 +635,13 @@ export const EVENTS = {
       {
         pageId: uuid(),
         userId: uuid('The recipient.'),
-        kind: enumOf(['offer', 'clock-warning', 'clock-breach', 'escalation', 'handover'], 'Page kind code.'),
+        kind: enumOf(PAGE_KINDS, 'Page kind code.'),
         via: enumOf(['app', 'notification', 'gateway', 'system'], 'Where it was acknowledged (system: closed by the service).'),
         referralId: nullable(uuid()),
         acknowledgedAt: instant(),
       },
       {
-        closedReason: enumOf(
-          [
-            'accepted-by-another',
-            'allocated',
-            'referral-ended',
-            'amhp-not-eligible',
-            'reallocated',
-            'offered-again',
-            'deadline-moved',
-            'left-police-station',
-          ],
-          'Closed by the service (via system): why it no longer waits for the recipient.',
-        ),
+        closedReason: enumOf(CLOSED_REASONS, 'Closed by the service (via system): why it no longer waits for the recipient.'),
       },
     ),
   ),
