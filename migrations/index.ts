@@ -72,6 +72,7 @@ import * as m68 from './1796520100000-PagesDeadlineMoved';
 import * as m69 from './1796520200000-PagesLeftPoliceStation';
 import * as m70 from './1796580000000-ReportEpisodesOnce';
 import * as m71 from './1796580100000-ReportStepsAdmission';
+import * as m72 from './1796592000000-ShiftsRemovedOnPurpose';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -146,4 +147,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m69),
   ...Object.values(m70),
   ...Object.values(m71),
+  ...Object.values(m72),
 ];

@@ -223,6 +223,7 @@ function rotaCounts(rota: GenerateResultDto): Record<string, number> {
     kept: rota.kept.length,
     overStaffed: rota.overStaffed.length,
     keptEdited: rota.keptEdited.length,
+    skipped: rota.skipped.length,
   };
 }
 

@@ -17,7 +17,7 @@ import {
   CoverageDto,
   CreatePatternDto,
   CreateShiftDto,
-  DateRangeDto,
+  GenerateShiftsDto,
   GenerateResultDto,
   OnDutyDto,
   OnDutyQuery,
@@ -162,8 +162,8 @@ export class RotaController {
       'Create the shifts the patterns call for between two dates, from today on and never one already over; re-running creates nothing twice.',
   })
   @ApiOkResponse({ type: GenerateResultDto })
-  generate(@CurrentActor() actor: Actor, @Body() body: DateRangeDto): Promise<GenerateResultDto> {
-    return this.shifts.generate(body.from, body.to, actor);
+  generate(@CurrentActor() actor: Actor, @Body() body: GenerateShiftsDto): Promise<GenerateResultDto> {
+    return this.shifts.generate(body.from, body.to, actor, body.restoreRemoved === true);
   }
 
   @Get('shifts')
@@ -223,10 +223,13 @@ export class RotaController {
   @Delete('shifts/:id')
   @Authorize('rota.write')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove a shift nobody is on.' })
+  @ApiOperation({
+    summary:
+      'Remove a shift nobody is on and that has not started. A generated shift stays removed: generate and changes to its pattern do not create it again on that day (listed in `skipped`) until POST /rota/shifts/generate with `restoreRemoved`.',
+  })
   @ApiNoContentResponse()
-  deleteShift(@Param('id', new ParseIdPipe()) id: string): Promise<void> {
-    return this.shifts.remove(id);
+  deleteShift(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string): Promise<void> {
+    return this.shifts.remove(actor, id);
   }
 
   @Post('shifts/:id/assignments')

@@ -82,6 +82,33 @@ export class RotaDayEntity {
   generatedAt: Date;
 }
 
+/**
+ * A pattern's shift on one local date that a manager removed on purpose (DELETE /rota/shifts/{id}): generate and every
+ * change to the pattern leave that day without it (ShiftsService.reconcileIn lists it in `skipped`), until she restores
+ * it (POST /rota/shifts/generate with `restoreRemoved`). A pattern's own removals (its end, made inactive, its bank
+ * holiday rule) are not recorded here: they come back with the pattern.
+ */
+@Entity('shifts_removed')
+export class ShiftRemovedEntity {
+  @ForeignKey(() => ShiftPatternEntity, { onDelete: 'CASCADE' })
+  @PrimaryColumn('uuid')
+  patternId: string;
+
+  @PrimaryColumn('date')
+  localDate: string;
+
+  /** The shift that was removed (it no longer exists). */
+  @Column('uuid')
+  shiftId: string;
+
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  removedBy: string;
+
+  @Column('timestamptz')
+  removedAt: Date;
+}
+
 /** One occurrence of a shift: a real period of time that must be covered. */
 @Entity('shifts')
 @Check('shifts_period', `ends_at > starts_at`)

@@ -15,6 +15,7 @@ export const TABLES: ModuleTables = {
     'manager_on_call',
     'rota_plan_runs',
     'rota_days',
+    'shifts_removed',
   ],
   sqlFragments: ['onShiftSql', 'shiftEndSql'],
 };

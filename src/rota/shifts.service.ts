@@ -86,7 +86,7 @@ export class ShiftsService {
    * Creates the shifts the active patterns call for in [from, to]; re-running creates nothing twice. It also brings
    * the shifts already generated there back in line with the patterns and the bank holiday calendar (reconcileIn).
    */
-  async generate(from: string, to: string, actor?: Actor): Promise<GenerateResultDto> {
+  async generate(from: string, to: string, actor?: Actor, restoreRemoved = false): Promise<GenerateResultDto> {
     if (!isIsoDate(from) || !isIsoDate(to))
       throw unprocessableField(isIsoDate(from) ? 'to' : 'from', 'from and to must be real dates.', 'bad-range');
     if (to < from) throw unprocessableField('to', 'to cannot be before from.', 'bad-range');
@@ -102,7 +102,25 @@ export class ShiftsService {
          ON CONFLICT (local_date) DO NOTHING`,
         [from, to, this.clock.now()],
       );
-      return this.reconcileIn(m, from, to, actor);
+      // restoreRemoved: the pattern shifts a manager removed on purpose in the range are called for again (the marks
+      // are cleared, each audited), and created below as any other the patterns call for.
+      const restored: Array<{ patternId: string; localDate: string; shiftId: string }> = restoreRemoved
+        ? (
+            await m.query(
+              `DELETE FROM shifts_removed WHERE local_date BETWEEN $1 AND $2
+               RETURNING pattern_id AS "patternId", to_char(local_date, 'YYYY-MM-DD') AS "localDate", shift_id AS "shiftId"`,
+              [from, to],
+            )
+          )[0]
+        : [];
+      for (const r of restored)
+        await this.audit.record(m, {
+          action: 'rota.shift.restore',
+          resourceType: 'shift',
+          resourceId: r.shiftId,
+          details: { patternId: r.patternId, localDate: r.localDate },
+        });
+      return { ...(await this.reconcileIn(m, from, to, actor, undefined, restored.length)), restored: restored.length };
     });
   }
 
@@ -149,7 +167,14 @@ export class ShiftsService {
    * change to one: POST and PATCH /rota/patterns) only that pattern's part of those days is brought in line: the
    * shifts it now calls for there are created (made active again, a later end), and its other shifts follow it.
    */
-  async reconcileIn(m: EntityManager, from: string, to: string, actor?: Actor, patternId?: string): Promise<GenerateResultDto> {
+  async reconcileIn(
+    m: EntityManager,
+    from: string,
+    to: string,
+    actor?: Actor,
+    patternId?: string,
+    restored = 0,
+  ): Promise<GenerateResultDto> {
     {
       await this.lockRota(m);
       const onRota = new Set<string>(
@@ -170,7 +195,39 @@ export class ShiftsService {
       const warnings = planned.warnings.filter((w) => onRota.has(w.localDate));
       // A shift already over is history (ROTA-WORKED): not made afterwards, whatever the patterns say now; nor is one on
       // a day not yet on the rota (left for generate).
-      const ahead = wanted.filter((s) => s.endsAt.getTime() > this.clock.now().getTime() && onRota.has(s.localDate));
+      const upcoming = wanted.filter((s) => s.endsAt.getTime() > this.clock.now().getTime() && onRota.has(s.localDate));
+      // A pattern's shift a manager removed on purpose (DELETE /rota/shifts/{id}) is not created again on that day,
+      // whatever changes after (generate, the pattern renamed, ended and extended, made inactive and active again):
+      // listed in `skipped` until she restores it (generate with restoreRemoved).
+      const removedOnPurpose = new Map<string, { removedBy: string; removedAt: Date }>(
+        upcoming.length
+          ? (
+              await m.query(
+                `SELECT pattern_id AS "patternId", to_char(local_date, 'YYYY-MM-DD') AS "localDate", removed_by AS "removedBy", removed_at AS "removedAt"
+                   FROM shifts_removed WHERE local_date BETWEEN $1 AND $2 AND ($3::uuid IS NULL OR pattern_id = $3)`,
+                [from, to, patternId ?? null],
+              )
+            ).map((r: { patternId: string; localDate: string; removedBy: string; removedAt: Date }) => [
+              `${r.patternId}|${r.localDate}`,
+              { removedBy: r.removedBy, removedAt: r.removedAt },
+            ])
+          : [],
+      );
+      const ahead = upcoming.filter((s) => !removedOnPurpose.has(`${s.patternId}|${s.localDate}`));
+      const skipped = upcoming
+        .filter((s) => removedOnPurpose.has(`${s.patternId}|${s.localDate}`))
+        .map((s) => {
+          const r = removedOnPurpose.get(`${s.patternId}|${s.localDate}`)!;
+          return {
+            patternId: s.patternId,
+            label: s.label,
+            localDate: s.localDate,
+            startsAt: s.startsAt.toISOString(),
+            removedBy: r.removedBy,
+            removedAt: new Date(r.removedAt).toISOString(),
+            message: `The "${s.label}" shift on ${s.localDate} was removed by a manager on purpose: it is not created again (generate with restoreRemoved to bring it back).`,
+          };
+        });
       let created = 0;
       for (let i = 0; i < ahead.length; i += 500) {
         const batch = ahead.slice(i, i + 500);
@@ -374,6 +431,8 @@ export class ShiftsService {
             updated: toUpdate.length,
             overStaffed: overStaffed.length,
             keptEdited: keptEdited.length,
+            skipped: skipped.length,
+            restored,
           },
         });
       if (created)
@@ -399,6 +458,8 @@ export class ShiftsService {
         kept,
         overStaffed,
         keptEdited,
+        skipped,
+        restored,
         warnings,
       };
     }
@@ -540,10 +601,14 @@ export class ShiftsService {
 
   /**
    * Removes a shift nobody is on (a shift with assignments must be emptied first: 409). A shift that has started is
-   * part of the duty record, staffed or not (a gap in cover is history too): 409 `shift-started` (ROTA-WORKED).
+   * part of the duty record, staffed or not (a gap in cover is history too): 409 `shift-started` (ROTA-WORKED). A
+   * generated shift's removal is the manager's choice, recorded (shifts_removed: its pattern, day, who and when) so
+   * that neither generate nor a change to its pattern creates it again (reconcileIn: `skipped`), until she restores
+   * it (generate with restoreRemoved). It takes the rota's generation lock, so a generate under way sees the mark.
    */
-  async remove(id: string): Promise<void> {
+  async remove(actor: Actor, id: string): Promise<void> {
     await this.db.transaction(async (m) => {
+      await this.lockRota(m);
       const shift = await this.lock(m, id);
       if (shift.startsAt <= this.clock.now())
         throw new ConflictProblem(
@@ -553,7 +618,18 @@ export class ShiftsService {
       const [{ n }] = await m.query('SELECT count(*)::int AS n FROM shift_assignments WHERE shift_id = $1', [id]);
       if (n > 0) throw new ConflictProblem('Unassign the AMHPs on this shift before removing it.', 'shift-has-assignments');
       await m.query('DELETE FROM shifts WHERE id = $1', [id]);
-      await this.audit.record(m, { action: 'rota.shift.delete', resourceType: 'shift', resourceId: id });
+      if (shift.patternId)
+        await m.query(
+          `INSERT INTO shifts_removed (pattern_id, local_date, shift_id, removed_by, removed_at) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (pattern_id, local_date) DO UPDATE SET shift_id = EXCLUDED.shift_id, removed_by = EXCLUDED.removed_by, removed_at = EXCLUDED.removed_at`,
+          [shift.patternId, shift.localDate, id, actor.userId, this.clock.now()],
+        );
+      await this.audit.record(m, {
+        action: 'rota.shift.delete',
+        resourceType: 'shift',
+        resourceId: id,
+        details: shift.patternId ? { patternId: shift.patternId, localDate: shift.localDate, removedOnPurpose: true } : undefined,
+      });
       await this.events.emit(m, { type: 'rota.shift.deleted', aggregateType: 'shift', aggregateId: id, payload: { shiftId: id } });
     });
   }

@@ -131,6 +131,28 @@ export class DateRangeDto {
   @ApiProperty({ format: 'date' }) @IsLocalDate() to: string;
 }
 
+/** POST /rota/shifts/generate. */
+export class GenerateShiftsDto extends DateRangeDto {
+  @ApiPropertyOptional({
+    description:
+      'Bring back the pattern shifts a manager removed on purpose (DELETE /rota/shifts/{id}) in the range: they are called for again and created (never one already over). Without it they stay removed and are listed in `skipped`.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  restoreRemoved?: boolean;
+}
+
+/** A pattern's shift that generate did not create because a manager removed it on purpose. */
+export class SkippedShiftDto {
+  @ApiProperty({ format: 'uuid' }) patternId: string;
+  @ApiProperty() label: string;
+  @ApiProperty({ format: 'date' }) localDate: string;
+  @ApiProperty({ format: 'date-time' }) startsAt: string;
+  @ApiProperty({ format: 'uuid', description: 'The manager who removed it.' }) removedBy: string;
+  @ApiProperty({ format: 'date-time' }) removedAt: string;
+  @ApiProperty() message: string;
+}
+
 /** ROTA-CLOCK-CHANGE: what the spring clock change did to one pattern's shift on one date. */
 export class GenerateWarningDto {
   @ApiProperty({ enum: ['shift-skipped-clock-change', 'shift-adjusted-clock-change', 'shift-ambiguous-clock-change'] }) code: string;
@@ -184,6 +206,16 @@ export class GenerateResultDto {
       'Generated shifts ahead whose own label or staffing a manager changed (PATCH /rota/shifts/{id}) and that differ from their pattern: they keep what the manager set.',
   })
   keptEdited: KeptShiftDto[];
+  @ApiProperty({
+    type: [SkippedShiftDto],
+    description:
+      'Shifts the patterns call for that a manager removed on purpose (DELETE /rota/shifts/{id}): not created again until restored (generate with `restoreRemoved`).',
+  })
+  skipped: SkippedShiftDto[];
+  @ApiProperty({
+    description: 'Removed-on-purpose marks cleared by `restoreRemoved` (0 otherwise): their shifts are called for again.',
+  })
+  restored: number;
   @ApiProperty({
     type: [GenerateWarningDto],
     description:
