@@ -24,6 +24,7 @@ describe('rota: a pattern that comes back comes back on the rota', () => {
   const as = (u: TestUser) => ({
     get: (p: string) => t.http.get(p).set('authorization', u.auth),
     post: (p: string, b: object = {}) => t.http.post(p).set('authorization', u.auth).send(b),
+    del: (p: string) => t.http.delete(p).set('authorization', u.auth),
     patch: (p: string, b: object, ifMatch?: string) => {
       const r = t.http.patch(p).set('authorization', u.auth);
       return (ifMatch ? r.set('if-match', ifMatch) : r).send(b);
@@ -173,6 +174,82 @@ describe('rota: a pattern that comes back comes back on the rota', () => {
     await as(manager).patch(`/rota/patterns/${p.id}`, { active: true }, `"v${p.version}"`).expect(412);
     expect(await datesOf(p.id)).toEqual(days('2026-11-19', '2026-11-21'));
     expect(off.body.active).toBe(false);
+  });
+
+  describe('a generated shift a manager removed on purpose (DELETE /rota/shifts/{id})', () => {
+    /** Removes the pattern's shift on `date` as the manager; answers its id. */
+    const removeOn = async (patternId: string, date: string): Promise<string> => {
+      const [s] = await t.sql<{ id: string }>(`SELECT id FROM shifts WHERE pattern_id = $1 AND local_date = $2`, [patternId, date]);
+      await as(manager).del(`/rota/shifts/${s.id}`).expect(204);
+      return s.id;
+    };
+    const without = (from: string, to: string, ...gone: string[]) => days(from, to).filter((d) => !gone.includes(d));
+    /** Its days in the four weeks first generated (other tests generate more). */
+    const firstWeeks = async (patternId: string) => (await datesOf(patternId)).filter((d) => d <= '2026-12-16');
+
+    it('is not made again by generating the day again or by renaming its pattern, and each lists it as skipped', async () => {
+      const p = await generated('Removed on purpose');
+      const id = await removeOn(p.id, '2026-11-25');
+      expect(await firstWeeks(p.id)).toEqual(without('2026-11-19', '2026-12-16', '2026-11-25'));
+      expect(
+        await t.sql(`SELECT details, actor_id AS "actor" FROM audit_events WHERE action = 'rota.shift.delete' AND resource_id = $1`, [id]),
+      ).toEqual([{ details: { patternId: p.id, localDate: '2026-11-25', removedOnPurpose: true }, actor: manager.id }]);
+      const skipped = [
+        expect.objectContaining({ patternId: p.id, localDate: '2026-11-25', removedBy: manager.id, startsAt: '2026-11-25T09:00:00.000Z' }),
+      ];
+
+      const again = await as(manager).post('/rota/shifts/generate', { from: '2026-11-21', to: '2026-12-16' }).expect(200);
+      expect(again.body).toMatchObject({ created: 0, restored: 0 });
+      expect(again.body.skipped.filter((s: { patternId: string }) => s.patternId === p.id)).toEqual(skipped);
+      expect(await firstWeeks(p.id)).toEqual(without('2026-11-19', '2026-12-16', '2026-11-25'));
+
+      const renamed = await as(manager).patch(`/rota/patterns/${p.id}`, { name: 'Renamed' }).expect(200);
+      expect(renamed.body.rota).toMatchObject({ created: 0, skipped });
+      // A later end that is then brought back makes the days it removed again, never the one removed on purpose.
+      const ended = await as(manager).patch(`/rota/patterns/${p.id}`, { validTo: '2026-11-23' }, `"v${renamed.body.version}"`).expect(200);
+      expect(await firstWeeks(p.id)).toEqual(days('2026-11-19', '2026-11-23'));
+      await as(manager).patch(`/rota/patterns/${p.id}`, { validTo: '2026-12-31' }, `"v${ended.body.version}"`).expect(200);
+      expect(await firstWeeks(p.id)).toEqual(without('2026-11-19', '2026-12-16', '2026-11-25'));
+    });
+
+    it("made inactive and active again, the pattern brings back its own removals but not the manager's", async () => {
+      const p = await generated('Off and on');
+      await removeOn(p.id, '2026-11-30');
+      const off = await as(manager).patch(`/rota/patterns/${p.id}`, { active: false }).expect(200);
+      expect(await firstWeeks(p.id)).toEqual(days('2026-11-19', '2026-11-21'));
+      const on = await as(manager).patch(`/rota/patterns/${p.id}`, { active: true }, `"v${off.body.version}"`).expect(200);
+      expect(on.body.rota).toMatchObject({ skipped: [expect.objectContaining({ localDate: '2026-11-30' })] });
+      expect(await firstWeeks(p.id)).toEqual(without('2026-11-19', '2026-12-16', '2026-11-30'));
+    });
+
+    it('comes back when the manager generates its day with restoreRemoved, and then follows its pattern again', async () => {
+      const p = await generated('Restored');
+      await removeOn(p.id, '2026-12-01');
+      await removeOn(p.id, '2026-12-08');
+      const res = await as(manager)
+        .post('/rota/shifts/generate', { from: '2026-12-01', to: '2026-12-01', restoreRemoved: true })
+        .expect(200);
+      expect(res.body).toMatchObject({ created: 1, restored: 1, skipped: [] });
+      // Only the day restored: the 8th stays removed.
+      expect(await firstWeeks(p.id)).toEqual(without('2026-11-19', '2026-12-16', '2026-12-08'));
+      expect(
+        await t.sql(`SELECT details FROM audit_events WHERE action = 'rota.shift.restore' AND details->>'patternId' = $1`, [p.id]),
+      ).toEqual([{ details: { patternId: p.id, localDate: '2026-12-01' } }]);
+      // Made inactive and active again, the restored day comes back with the others.
+      const off = await as(manager).patch(`/rota/patterns/${p.id}`, { active: false }).expect(200);
+      await as(manager).patch(`/rota/patterns/${p.id}`, { active: true }, `"v${off.body.version}"`).expect(200);
+      expect(await firstWeeks(p.id)).toEqual(without('2026-11-19', '2026-12-16', '2026-12-08'));
+    });
+
+    it('a restoreRemoved that is not true or false is refused naming it, and restores nothing', async () => {
+      const p = await generated('Not restored');
+      await removeOn(p.id, '2026-12-02');
+      const res = await as(manager).post('/rota/shifts/generate', { from: '2026-12-02', to: '2026-12-02', restoreRemoved: 'yes' });
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['restoreRemoved']);
+      expect(await firstWeeks(p.id)).toEqual(without('2026-11-19', '2026-12-16', '2026-12-02'));
+    });
   });
 
   describe('a shift handed back to its pattern (PATCH /rota/shifts/{id} with followPattern)', () => {
