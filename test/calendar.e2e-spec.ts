@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { amhp, rosteredFromStart } from './support/workforce-fixtures';
+import { amhp, rosteredFromStart, shiftWorked } from './support/workforce-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 type Amhp = TestUser & { practitionerId: string };
@@ -97,7 +97,7 @@ describe("rota calendar feeds: secret ICS URLs for an AMHP's shifts and the hub'
     const unfilled = await shift('2026-11-02T09:00:00Z', '2026-11-02T17:00:00Z', { label: 'Day' });
     shiftIds.push(dst.id, day.id, boNight.id, unfilled.id);
     // Outside the window: more than 30 days back, more than 180 days ahead.
-    const old = await shift('2026-09-01T08:00:00Z', '2026-09-01T16:00:00Z', { label: 'Day' });
+    const old = await shiftWorked(t, '2026-09-01T08:00:00Z', '2026-09-01T16:00:00Z', 'Day');
     const far = await shift('2027-05-10T08:00:00Z', '2027-05-10T16:00:00Z', { label: 'Day' });
     outsideAssignments = [await rosteredFromStart(t, old.id, ann), await assign(far.id, ann)];
   });

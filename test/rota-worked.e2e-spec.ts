@@ -1,5 +1,5 @@
 import { TokenService } from '../src/auth/token.service';
-import { amhp, approvalOf } from './support/workforce-fixtures';
+import { amhp, approvalOf, shiftWorked } from './support/workforce-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /** ROTA-WORKED: what has been worked is history; a change to the rota takes off only what is not yet worked. */
@@ -134,6 +134,33 @@ describe('rota: worked shifts stay on the duty record', () => {
     await as(manager).delete(`/rota/assignments/${planned}`).expect(204);
     expect((await assignmentsOf(kemi.practitionerId)).map((a) => a.id)).toEqual([worked]);
     expect((await as(manager).get(`/rota/shifts/${empty}`).expect(200)).body.id).toBe(empty);
+  });
+
+  it('a shift already over is not added to the rota afterwards (422 naming endsAt, nothing stored); one under way still is', async () => {
+    await setNow('2026-12-02T10:00:00Z');
+    const count = async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM shifts WHERE label = 'Added late'`))[0].n;
+    for (const [startsAt, endsAt] of [
+      ['2026-12-01T20:00:00Z', '2026-12-02T08:00:00Z'],
+      ['2026-12-02T02:00:00Z', '2026-12-02T10:00:00Z'],
+      ['2025-06-01T09:00:00Z', '2025-06-01T17:00:00Z'],
+    ]) {
+      const res = await as(manager).post('/rota/shifts', { label: 'Added late', startsAt, endsAt, requiredCount: 1 });
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect({ code: res.body.code, fields: res.body.errors.map((e: { field: string }) => e.field) }).toEqual({
+        code: 'rota-in-past',
+        fields: ['endsAt'],
+      });
+    }
+    expect(await count()).toBe(0);
+    // Under way (from 08:00 to 16:00): added, and anyone put on it is on it from now.
+    const kemi = await amhp(t);
+    const res = await as(manager)
+      .post('/rota/shifts', { label: 'Added late', startsAt: '2026-12-02T08:00:00Z', endsAt: '2026-12-02T16:00:00Z', requiredCount: 1 })
+      .expect(201);
+    await assign(res.body.id, kemi.practitionerId);
+    expect((await assignmentsOf(kemi.practitionerId)).map((a) => a.startsAt)).toEqual(['2026-12-02T10:00:00.000Z']);
+    expect(await count()).toBe(1);
   });
 
   it('taking an AMHP off a shift in progress by hand ends her part at the change, audited', async () => {
@@ -370,7 +397,7 @@ describe('rota: worked shifts stay on the duty record', () => {
       expect(audit.details).toMatchObject({ from: '2026-12-12T22:45:00.000Z' });
 
       // A shift that is over is history: nobody is added to it afterwards.
-      const past = await shift('2026-12-12T12:00:00Z', '2026-12-12T18:00:00Z');
+      const past = (await shiftWorked(t, '2026-12-12T12:00:00Z', '2026-12-12T18:00:00Z')).id;
       const late = await as(manager).post(`/rota/shifts/${past}/assignments`, { practitionerId: zoe.practitionerId }).expect(409);
       expect(late.body.code).toBe('shift-over');
     });

@@ -1,4 +1,4 @@
-import { amhp, rosteredFromStart } from './support/workforce-fixtures';
+import { amhp, rosteredFromStart, shiftWorked } from './support/workforce-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => {
@@ -74,6 +74,8 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
         kept: [],
         overStaffed: [],
         keptEdited: [],
+        skipped: [],
+        restored: 0,
         warnings: [],
       });
       const again = await api(manager).post('/rota/shifts/generate', { from: '2027-03-26', to: '2027-03-31' }).expect(200);
@@ -86,6 +88,8 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
         kept: [],
         overStaffed: [],
         keptEdited: [],
+        skipped: [],
+        restored: 0,
         warnings: [],
       });
       const shifts = (await api(manager).get('/rota/shifts?from=2027-03-26T00:00:00Z&to=2027-04-01T00:00:00Z').expect(200)).body.items;
@@ -128,7 +132,19 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       expect(added.body).toEqual({
         date: '2027-02-03',
         name: 'Extra bank holiday',
-        rota: { created: 1, existing: 1, removed: 1, reflagged: 1, updated: 0, kept: [], overStaffed: [], keptEdited: [], warnings: [] },
+        rota: {
+          created: 1,
+          existing: 1,
+          removed: 1,
+          reflagged: 1,
+          updated: 0,
+          kept: [],
+          overStaffed: [],
+          keptEdited: [],
+          skipped: [],
+          restored: 0,
+          warnings: [],
+        },
       });
       expect(await day('2027-02-03')).toEqual([
         ['Bank holiday day', true, 0],
@@ -566,7 +582,7 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
     /** An AMHP on a shift that ended yesterday, one in progress now (21 Nov 10:00 UTC) and two ahead. */
     async function rostered(name: string) {
       const a = await amhp(t, { displayName: name });
-      const past = await shift('2026-11-20T09:00:00Z', '2026-11-20T17:00:00Z');
+      const past = await shiftWorked(t, '2026-11-20T09:00:00Z', '2026-11-20T17:00:00Z');
       const now = await shift('2026-11-21T08:00:00Z', '2026-11-21T16:00:00Z');
       const soon = await shift('2026-12-02T09:00:00Z', '2026-12-02T17:00:00Z');
       const later = await shift('2026-12-20T09:00:00Z', '2026-12-20T17:00:00Z');

@@ -19,6 +19,7 @@ import {
   onCallPeriodRefusal,
   patternDatesRefusal,
   generationRefusal,
+  shiftCreationRefusal,
   staffingDrift,
 } from './rota.rules';
 
@@ -687,6 +688,16 @@ describe('ROTA-WORKED: a shift pattern takes effect from today on, and the rota 
     ['from last year', '2025-11-21', 'from'],
   ])('generating %s', (_case, from, field) => {
     expect(generationRefusal(from, today)?.field ?? null).toBe(field);
+  });
+
+  it.each<[string, string, 'endsAt' | null]>([
+    ['a shift ending tomorrow', '2026-11-22T09:00:00Z', null],
+    ['a shift under way, ending in a minute', '2026-11-21T10:01:00Z', null],
+    ['a shift ending now', '2026-11-21T10:00:00Z', 'endsAt'],
+    ['a shift that ended this morning', '2026-11-21T09:00:00Z', 'endsAt'],
+    ['a shift that ended last year', '2025-11-21T17:00:00Z', 'endsAt'],
+  ])('adding by hand %s', (_case, endsAt, field) => {
+    expect(shiftCreationRefusal(new Date(endsAt), new Date('2026-11-21T10:00:00Z'))?.field ?? null).toBe(field);
   });
 });
 

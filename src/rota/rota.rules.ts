@@ -615,9 +615,9 @@ export function onCallPeriodRefusal(p: Period, now: Date): OnCallRefusal | null 
   return null;
 }
 
-/** Why a pattern's dates, or a range to generate, are refused on `today`: the field they name and the reason. */
+/** Why a pattern's dates, a range to generate or a shift added by hand are refused: the field they name and the reason. */
 export interface RotaDateRefusal {
-  field: 'validFrom' | 'validTo' | 'from';
+  field: 'validFrom' | 'validTo' | 'from' | 'endsAt';
   message: string;
 }
 
@@ -669,6 +669,20 @@ export function generationRefusal(from: IsoDate, today: IsoDate): RotaDateRefusa
     return {
       field: 'from',
       message: `from cannot be before today (${today}): the rota of the days gone was worked as it stood and is not generated afterwards (ROTA-WORKED).`,
+    };
+  return null;
+}
+
+/**
+ * ROTA-WORKED for a shift added by hand (POST /rota/shifts), as for generating: a shift already over is history and is
+ * not put on the rota afterwards (nobody can be put on it, and it would show a gap in cover that nobody saw at the
+ * time), refused naming `endsAt`. One under way may be added, to be staffed from now. Null when it may be added.
+ */
+export function shiftCreationRefusal(endsAt: Date, now: Date): RotaDateRefusal | null {
+  if (endsAt.getTime() <= now.getTime())
+    return {
+      field: 'endsAt',
+      message: `endsAt (${endsAt.toISOString()}) is not after now: a shift already over is history and is not added to the rota afterwards (ROTA-WORKED).`,
     };
   return null;
 }

@@ -12,7 +12,15 @@ import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import { daysBetween, isIsoDate, localDate } from '../statute/time';
 import { AssignedDto, CreateShiftDto, GenerateResultDto, ShiftChangeDto, ShiftDto, UpdateShiftDto } from './dto/rota.dto';
-import { CoverageShift, filledPlaces, generationRefusal, planShifts, PatternFacts, staffingDrift } from './rota.rules';
+import {
+  CoverageShift,
+  filledPlaces,
+  generationRefusal,
+  planShifts,
+  PatternFacts,
+  shiftCreationRefusal,
+  staffingDrift,
+} from './rota.rules';
 import { ShiftEntity, ShiftPatternEntity } from './rota.entities';
 
 export const MAX_SHIFT_HOURS = 24;
@@ -471,6 +479,9 @@ export class ShiftsService {
     if (endsAt <= startsAt) throw unprocessableField('endsAt', 'endsAt must be after startsAt.', 'bad-period');
     if (endsAt.getTime() - startsAt.getTime() > MAX_SHIFT_HOURS * 3_600_000)
       throw unprocessableField('endsAt', `A shift lasts at most ${MAX_SHIFT_HOURS} hours.`, 'bad-period');
+    // ROTA-WORKED: a shift already over is history, not added afterwards; one under way may be, as generate makes it.
+    const refusal = shiftCreationRefusal(endsAt, this.clock.now());
+    if (refusal) throw unprocessableField(refusal.field, refusal.message, 'rota-in-past');
     return this.db.transaction(async (m) => {
       const repo = m.getRepository(ShiftEntity);
       const holiday =

@@ -54,6 +54,19 @@ export async function approvalOf(t: TestApp, practitionerId: string): Promise<st
 }
 
 /**
+ * A shift already over, as the rota stood when it was worked, straight into the database: the API adds no shift that
+ * is over (ROTA-WORKED). Its local date is taken in London.
+ */
+export async function shiftWorked(t: TestApp, startsAt: string, endsAt: string, label = 'Worked shift'): Promise<{ id: string }> {
+  const [row] = await t.sql<{ id: string }>(
+    `INSERT INTO shifts (local_date, label, starts_at, ends_at, required_count, updated_at)
+     VALUES (($2::timestamptz AT TIME ZONE 'Europe/London')::date, $1, $2, $3, 1, $2) RETURNING id`,
+    [label, startsAt, endsAt],
+  );
+  return row;
+}
+
+/**
  * An AMHP on a shift from its start, as the rota had her before it began, however long ago: the history a test needs
  * of shifts already worked or under way. (Through the API she is put on a shift under way only from the moment it is
  * asked, and on none that is over: ROTA-WORKED.) Returns the assignment's id.
