@@ -179,7 +179,7 @@ export class RotaController {
 
   @Post('shifts')
   @Authorize('rota.write')
-  @ApiOperation({ summary: 'Add a one-off shift (at most 24 hours).' })
+  @ApiOperation({ summary: 'Add a one-off shift (at most 24 hours), not one already over (ROTA-WORKED: 422 naming endsAt).' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: ShiftDto })
   createShift(@Body() body: CreateShiftDto): Promise<ShiftDto> {
