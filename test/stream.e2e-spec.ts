@@ -15,6 +15,8 @@ interface SseEvent {
 class SseClient {
   readonly events: SseEvent[] = [];
   status = 0;
+  /** The last `id:` the stream sent, in any frame (an event's, or a position with no event), as EventSource keeps it. */
+  lastEventId?: string;
   headers: http.IncomingHttpHeaders = {};
   ended = false;
   private req?: http.ClientRequest;
@@ -41,6 +43,7 @@ class SseClient {
               else if (line.startsWith('event: ')) e.event = line.slice(7);
               else if (line.startsWith('data: ')) data += line.slice(6);
             }
+            if (e.id !== undefined) c.lastEventId = e.id;
             if (data) c.events.push({ id: e.id, event: e.event!, data: JSON.parse(data) });
             c.waiters.forEach((w) => w());
           }
@@ -72,6 +75,16 @@ class SseClient {
       });
       this.waiters = [];
     }
+  }
+
+  /** Waits until the last id the stream sent satisfies `predicate`; that id. */
+  async waitForId(predicate: (id: bigint) => boolean, ms = 5000): Promise<bigint> {
+    const deadline = Date.now() + ms;
+    while (!(this.lastEventId !== undefined && predicate(BigInt(this.lastEventId))) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 25));
+    if (this.lastEventId === undefined || !predicate(BigInt(this.lastEventId)))
+      throw new Error(`the stream's last id is ${this.lastEventId ?? 'unset'}`);
+    return BigInt(this.lastEventId);
   }
 
   async waitEnd(ms = 5000): Promise<void> {
@@ -278,6 +291,47 @@ describe('live event stream (R12: two instances, one database)', () => {
     expect(BigInt(reset.id!)).toBeGreaterThanOrEqual(BigInt(max) + 501n);
     expect(c.events.filter((e) => e.event === 'rota.shift.deleted')).toHaveLength(0);
   });
+
+  const newestEvent = async (): Promise<bigint> =>
+    BigInt((await a.sql<{ max: string }>(`SELECT coalesce(max(id), 0)::text AS max FROM outbox_events`))[0].max);
+
+  it('a stream opened afresh says where it starts, so the next one resumes from there: replayed what came since, not reset', async () => {
+    const fresh = await connect(amhp);
+    // Its first frame: the newest event this replica had handed out when it opened, an id with no event.
+    const at = await fresh.waitForId(() => true);
+    expect(at).toBeGreaterThan(0n);
+    expect(at).toBeLessThanOrEqual(await newestEvent());
+    expect(fresh.events).toEqual([]);
+    fresh.close();
+    // Raised while she had no stream: the next one, resumed from that position, is sent it.
+    const shift = await newShift('Between streams', '2026-12-03');
+    const resumed = await connect(amhp, '/events', { 'last-event-id': String(at) });
+    await resumed.waitFor((e) => e.event === 'rota.shift.created' && e.data.aggregateId === shift.id);
+    expect(resumed.events.find((e) => e.event === 'reset')).toBeUndefined();
+  });
+
+  it('a stream sent few events is told on a keep-alive how far it has come, so a resume is not reset for events it was never sent', async () => {
+    const quiet = await connect(amhp);
+    const start = await quiet.waitForId(() => true);
+    // More than a replay holds, none of them hers (a webhook's), while she is connected.
+    await a.sql(
+      `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at)
+       SELECT 'webhook.deleted', 'webhook-subscription', s.id::text, jsonb_build_object('subscriptionId', s.id), now()
+         FROM (SELECT gen_random_uuid() AS id FROM generate_series(1, 520)) s`,
+    );
+    const newest = await newestEvent();
+    expect(newest - start).toBeGreaterThan(500n);
+    // Within a keep-alive (15 s), with no event sent to her.
+    const told = await quiet.waitForId((id) => id >= newest, 20_000);
+    expect(told).toBe(newest);
+    expect(quiet.events).toEqual([]);
+    quiet.close();
+    // Resumed from there after a dropped link: what comes next is sent, and nothing says to reload.
+    const resumed = await connect(amhp, '/events', { 'last-event-id': String(told) });
+    const shift = await newShift('After the quiet', '2026-12-04');
+    await resumed.waitFor((e) => e.event === 'rota.shift.created' && e.data.aggregateId === shift.id);
+    expect(resumed.events.find((e) => e.event === 'reset')).toBeUndefined();
+  }, 40_000);
 
   it('R12: a scheduled job due on both instances at once runs once, and its warning is raised once', async () => {
     // A s.136 with 3 h 30 min left: inside the 4 h warning of CLOCK_WARNING_LEADS_MINUTES.

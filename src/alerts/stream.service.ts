@@ -69,6 +69,11 @@ interface StreamClient {
   closed: boolean;
   /** Ends the stream when its access token expires. */
   expiry: NodeJS.Timeout | null;
+  /**
+   * The newest event id this client has been told (an event's `id:`, or a position: see `position`), so that its next
+   * Last-Event-ID resumes from there rather than from before events it was never sent.
+   */
+  told: bigint;
 }
 
 const toEvent = (r: Row): StreamEvent => ({
@@ -96,6 +101,11 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly admitted = new Map<string, number>();
   private listener: Client | null = null;
   private lastSeen = '0';
+  /**
+   * The newest event the fan-out has passed: every event after it (and any late commit before it) is still to be
+   * handed to the clients connected now. A stream opened afresh starts here, and a client is told it as its position.
+   */
+  private passed = '0';
   /** Ids skipped by a read (allocated by a transaction not yet committed), with when they were first missed. */
   private readonly gaps = new Map<string, number>();
   private readonly facts = new Map<string, EventFacts>();
@@ -195,8 +205,9 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
   async onApplicationBootstrap(): Promise<void> {
     const [row] = await this.dataSource.query<Array<{ id: string }>>(`SELECT coalesce(max(id), 0)::text AS id FROM published_events`);
     this.lastSeen = row.id;
+    this.passed = row.id;
     this.keepAlive = setInterval(() => {
-      for (const c of this.clients) this.write(c, `: keep-alive\n\n`);
+      for (const c of this.clients) this.keepAliveOf(c);
       if (this.gaps.size) this.wake();
       if (this.clients.size) void this.recheck().catch((err: Error) => this.log.warn(`account re-check failed: ${err.message}`));
     }, KEEP_ALIVE_MS);
@@ -324,8 +335,33 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
       }
     }
     if (rows.length === 1000) this.readAgain = true;
-    if (!this.clients.size) return;
-    for (const r of rows) await this.fanOut(toEvent(r), late.has(r.id));
+    if (!this.clients.size) {
+      this.passed = this.lastSeen;
+      return;
+    }
+    for (const r of rows) {
+      await this.fanOut(toEvent(r), late.has(r.id));
+      if (!late.has(r.id) && BigInt(r.id) > BigInt(this.passed)) this.passed = r.id;
+    }
+  }
+
+  /**
+   * The keep-alive, carrying the client's position when the fan-out has passed events since it was last told one (events
+   * not for it): its next Last-Event-ID resumes after them, so a client that is sent little is not replayed (nor, past
+   * REPLAY_LIMIT, reset) for what it was never sent. Chained after the frames already queued for it, so that a position
+   * never gets ahead of an event still on its way; not while a replay is being written.
+   */
+  private keepAliveOf(c: StreamClient): void {
+    const at = BigInt(this.passed);
+    if (c.pending || at <= c.told) return this.write(c, `: keep-alive\n\n`);
+    c.chain = c.chain.then(() => this.tell(c, at, 'keep-alive'));
+  }
+
+  /** Writes the position `at` (an `id:` line with a comment: no event) if the client has not been told it already. */
+  private tell(c: StreamClient, at: bigint, comment: string): void {
+    if (at <= c.told) return this.write(c, `: ${comment}\n\n`);
+    c.told = at;
+    this.write(c, `id: ${at}\n: ${comment}\n\n`);
   }
 
   private async fanOut(event: StreamEvent, late: boolean): Promise<void> {
@@ -378,12 +414,12 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     const verdict = visibility(c.actor, event, facts);
     if (verdict.send === false) return;
     if (verdict.send === true) {
-      c.chain = c.chain.then(() => this.write(c, frame(event, verdict.payload)));
+      c.chain = c.chain.then(() => this.send(c, event, verdict.payload));
       return;
     }
     c.chain = c.chain
       .then(async () => {
-        if (await this.mayReadPerson(c, verdict.personId, event.id, late)) this.write(c, frame(event, verdict.payload));
+        if (await this.mayReadPerson(c, verdict.personId, event.id, late)) this.send(c, event, verdict.payload);
       })
       .catch(() => undefined);
   }
@@ -412,7 +448,6 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
       'x-accel-buffering': 'no',
       ...(options.requestId ? { 'x-request-id': options.requestId } : {}),
     });
-    out.write(`retry: 3000\n\n`);
     const client: StreamClient = {
       actor,
       openedAt: this.clock.now(),
@@ -425,7 +460,15 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
       chain: Promise.resolve(),
       closed: false,
       expiry: null,
+      told: 0n,
     };
+    // Opened afresh, the client is told where the stream starts (the fan-out's position, taken in the same turn as it
+    // joins the clients: it is handed every event after it), so that the stream it opens next resumes from there (is
+    // replayed what it missed) rather than starting afresh again, which would make it read everything again. A resume
+    // is told the newest event its replay read, below.
+    const start = options.lastEventId ? null : BigInt(this.passed);
+    out.write(start === null ? `retry: 3000\n\n` : `retry: 3000\nid: ${start}\n: position\n\n`);
+    if (start !== null) client.told = start;
     this.clients.add(client);
     this.release(actor.userId);
     out.on('close', () => this.end(client));
@@ -456,6 +499,7 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
           `id: ${max.id}\nevent: reset\ndata: ${JSON.stringify({ type: 'reset', reason: 'too many missed events; reload', lastEventId: max.id })}\n\n`,
         );
         client.coveredTo = { id: BigInt(max.id), reset: true };
+        client.told = BigInt(max.id);
         client.pending = (client.pending ?? []).filter((e) => BigInt(e.id) > BigInt(max.id));
       } else {
         for (const r of rows) {
@@ -464,7 +508,12 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
           this.deliver(client, event, await this.factsOf(event));
           client.replayed.add(event.id);
         }
-        if (rows.length) client.coveredTo = { id: BigInt(rows[rows.length - 1].id), reset: false };
+        if (rows.length) {
+          const newest = BigInt(rows[rows.length - 1].id);
+          client.coveredTo = { id: newest, reset: false };
+          // Past what the replay read, sent or not: the next resume does not read it again.
+          client.chain = client.chain.then(() => this.tell(client, newest, 'position'));
+        }
       }
     } catch (err) {
       this.log.warn(`replay failed: ${(err as Error).message}`);
@@ -472,6 +521,12 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     const held = client.pending ?? [];
     client.pending = null;
     for (const event of held) this.deliver(client, event, await this.factsOf(event));
+  }
+
+  private send(c: StreamClient, event: StreamEvent, payload: Record<string, unknown>): void {
+    const id = BigInt(event.id);
+    if (id > c.told) c.told = id;
+    this.write(c, frame(event, payload));
   }
 
   private write(c: StreamClient, chunk: string): void {
