@@ -2,9 +2,10 @@
 // EventSource, which cannot send the access token in a header (the token is never put in an address). On a poor
 // signal: a stream that ends, or falls silent past the service's keep-alives, is opened again after a wait that
 // doubles (the service's `retry`, at most a minute, sooner when the signal is back) with the Last-Event-ID of the last
-// event read, and the service sends what was missed meanwhile (or `reset`: each screen reads everything again). The
-// stream is closed while the app is hidden (resumed, with what was missed, when it is shown again) and when she signs
-// out; nothing it brings is kept, or passed on once she has signed out.
+// id the service sent (an event's, or the position it gives a stream as it opens and with its keep-alives, past events
+// not hers), kept across a new access token: the service sends what was missed meanwhile (or `reset`: each screen
+// reads everything again). The stream is closed while the app is hidden (resumed, with what was missed, when it is
+// shown again) and when she signs out; nothing it brings is kept, or passed on once she has signed out.
 import { onContact, openEventStream, signedIn } from './session.js';
 import { readFrames, retryDelay } from './stream.js';
 import { setLiveHealthy, tell as tellScreens } from './live.js';

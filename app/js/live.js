@@ -148,3 +148,30 @@ export function jobConcerns(events, referralId, personId, userId) {
   }
   return [...parts];
 }
+
+/**
+ * What of the manager's Hub a batch of events is about: 'queue' (the open referrals and the offers nobody has answered:
+ * any referral's event, an offer made or taken among them), 'names' (an AMHP an event names who is not among the names
+ * read), 'rota' (who is on duty, and so the gaps in the next 24 hours). `names`: the names read, by user id.
+ */
+export function hubConcerns(events, names) {
+  const parts = new Set();
+  for (const e of events) {
+    const p = e.payload || {};
+    if (e.type.startsWith('rota.')) parts.add('rota');
+    else if (e.type.startsWith('referral.')) {
+      parts.add('queue');
+      if (typeof p.userId === 'string' && !Object.hasOwn(names, p.userId)) parts.add('names');
+    }
+  }
+  return [...parts];
+}
+
+/**
+ * What of a list of referrals (a referrer's *My referrals*, the status of her own referrals: the only referral events
+ * the service sends her) or of one referral (`referralId`) a batch of events is about: ['referrals'] or [].
+ */
+export function referralsConcerns(events, referralId = null) {
+  const about = (e) => e.type.startsWith('referral.') && (!referralId || referralOf(e) === referralId);
+  return events.some(about) ? ['referrals'] : [];
+}

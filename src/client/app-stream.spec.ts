@@ -22,6 +22,8 @@ interface AppConcerns {
   nowConcerns(events: LiveEvent[], userId: string, held: Array<{ id?: string; referralId?: string }>): string[];
   inboxConcerns(events: LiveEvent[], userId: string, manager: boolean): string[];
   jobConcerns(events: LiveEvent[], referralId: string, personId: string | null, userId: string): string[];
+  hubConcerns(events: LiveEvent[], names: Record<string, string>): string[];
+  referralsConcerns(events: LiveEvent[], referralId?: string | null): string[];
 }
 const app = (file: string): unknown => require(join(__dirname, '..', '..', 'app', 'js', file)); // eslint-disable-line @typescript-eslint/no-require-imports
 const stream = app('stream.js') as AppStream;
@@ -179,5 +181,43 @@ describe('each screen reads again just what an event is about', () => {
     ['a colleague’s notification about it: nothing', [notificationEvent('notification.closed', OTHER, JOB)], []],
   ])('the job: %s', (_case, events, parts) => {
     expect(concerns.jobConcerns(events, JOB, PERSON, ME)).toEqual(parts);
+  });
+
+  it.each<[string, LiveEvent[], string[]]>([
+    ['a referral received: the queue', [referralEvent('referral.received', JOB)], ['queue']],
+    ['an offer to an AMHP whose name was read: the queue', [referralEvent('referral.offered', JOB, { userId: ME })], ['queue']],
+    [
+      'an offer to an AMHP whose name was not read: the queue and the names',
+      [referralEvent('referral.offered', JOB, { userId: OTHER })],
+      ['queue', 'names'],
+    ],
+    ['the rota: who is on duty and the gaps', [rotaEvent], ['rota']],
+    [
+      'a step on an assessment, a notification, a page: nothing',
+      [assessmentEvent('assessment.event', JOB), notificationEvent('notification.created', ME, JOB), pageEvent(ME)],
+      [],
+    ],
+    [
+      'a burst: each part once',
+      [referralEvent('referral.received', JOB), referralEvent('referral.accepted', ELSEWHERE), rotaEvent],
+      ['queue', 'rota'],
+    ],
+  ])('the Hub: %s', (_case, events, parts) => {
+    expect(concerns.hubConcerns(events, { [ME]: 'Amara' })).toEqual(parts);
+  });
+
+  it.each<[string, LiveEvent[], string | null, string[]]>([
+    [
+      'My referrals: one of hers moved on',
+      [{ ...referralEvent('referral.screening', JOB), payload: { referralId: JOB, to: 'screening' } }],
+      null,
+      ['referrals'],
+    ],
+    ['My referrals: a new one of hers received', [referralEvent('referral.received', ELSEWHERE)], null, ['referrals']],
+    ['My referrals: not a referral’s event', [rotaEvent, notificationEvent('notification.created', ME, JOB)], null, []],
+    ['one referral: its own event', [referralEvent('referral.allocated', JOB)], JOB, ['referrals']],
+    ['one referral: another’s event', [referralEvent('referral.allocated', ELSEWHERE)], JOB, []],
+  ])('%s', (_case, events, referralId, parts) => {
+    expect(concerns.referralsConcerns(events, referralId)).toEqual(parts);
   });
 });

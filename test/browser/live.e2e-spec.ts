@@ -4,7 +4,7 @@ import { AccountCache } from '../../src/auth/account-cache';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
 import { amhp as newAmhp } from '../support/workforce-fixtures';
-import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot, until } from './browser';
+import { axeViolations, clocksTogether, consoleErrors, launchBrowser, phoneContext, screenshot, until } from './browser';
 
 // The page's globals, as the functions passed to evaluate() see them (no DOM lib here).
 declare const document: { visibilityState: string; dispatchEvent(e: unknown): boolean };
@@ -206,6 +206,129 @@ describe('the duty AMHP’s app follows the live event stream', () => {
     await until(async () => streams() === 1);
     const reopened = asked.slice(from).find((q) => new URL(q.url()).pathname === '/events')!;
     expect((await reopened.allHeaders())['last-event-id']).toMatch(/^\d+$/);
+  });
+
+  /** Another phone, signed in as `who` (its own clock, agreeing with the service's), and what it asks the service. */
+  const phone = async (who: TestUser): Promise<{ page: Page; asked: Request[]; paths: (from: number) => string[] }> => {
+    const other = await (await phoneContext(browser)).newPage();
+    const log: Request[] = [];
+    other.on('request', (r) => {
+      if (!new URL(r.url()).pathname.startsWith('/app/')) log.push(r);
+    });
+    await other.clock.install({ time: t.clock.now() });
+    await other.goto(`${t.url}/app/`);
+    await other.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await other.fill('#email', who.email);
+    await other.fill('#password', TEST_PASSWORD);
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    return { page: other, asked: log, paths: (from) => log.slice(from).map((r) => new URL(r.url()).pathname) };
+  };
+  const pause = async (p: Page) => p.clock.pauseAt((await p.evaluate(() => Date.now())) + 1_000);
+
+  it('a quiet app whose access token is refreshed resumes its stream from where it was, reading none of her screens again', async () => {
+    const quiet = await newAmhp(t, { displayName: 'Quinn Quiet' });
+    const newest = async () => BigInt((await t.sql<{ id: string }>(`SELECT coalesce(max(id), 0)::text AS id FROM outbox_events`))[0].id);
+    const before = await newest();
+    const q = await phone(quiet);
+    await q.page.getByRole('heading', { name: 'Now', exact: true }).waitFor();
+    await q.page.getByText('Nothing is allocated to you.').waitFor();
+    const stream = t.app.get(StreamService);
+    await until(async () => stream.streamsOf(quiet.id) === 1);
+    await pause(q.page);
+    const from = q.asked.length;
+    const opened = q.paths(0).filter((x) => x === '/events').length;
+    // Nothing happens that is hers: the hub offers a job to a colleague.
+    const r = await sent(t, manager.auth, s136Referral('Quayle', '2026-11-21T02:00:00Z'));
+    await accepted(t, manager.auth, r.id, [colleague.id]);
+    try {
+      // 14½ minutes on: the app exchanges its refresh cookie for a new access token, and reads Now on its timer.
+      await clocksTogether(t, q.page, 14.5 * 60_000);
+      // A minute later the token that opened her stream has expired: the service ends a stream it opened.
+      t.clock.advance(60_000);
+      await stream.recheck([quiet.id]);
+      await q.page.clock.runFor(3_000);
+      await until(async () => stream.streamsOf(quiet.id) === 1);
+      await q.page.waitForTimeout(1_000);
+    } finally {
+      t.clock.advance(-(14.5 * 60_000 + 60_000));
+    }
+    // Each stream opened again resumed, with the new token, from the position the service gave the first as it opened
+    // (no event was sent to her): the events since, none hers, were replayed to no screen.
+    const reopened = q.asked.filter((x) => new URL(x.url()).pathname === '/events').slice(opened);
+    expect(reopened.length).toBeGreaterThanOrEqual(1);
+    for (const x of reopened) {
+      const header = (await x.allHeaders())['last-event-id'];
+      expect(header).toMatch(/^\d+$/);
+      expect(BigInt(header) >= before).toBe(true);
+    }
+    // So nothing was read again for the stream: her offers once in those 15 minutes, on the five-minute timer.
+    expect(q.paths(from).filter((x) => x === '/me/offers')).toHaveLength(1);
+    expect(q.paths(from)).toContain('/auth/refresh');
+    await q.page.context().close();
+  });
+
+  it('the manager’s Hub follows the stream: an offer made shows at once, reading the queue and its offers only', async () => {
+    const m = await phone(manager);
+    await m.page.getByRole('heading', { name: 'Now', exact: true }).waitFor();
+    await m.page.goto(`${t.url}/app/#/hub`);
+    await m.page.getByRole('heading', { name: 'The hub now' }).waitFor();
+    await m.page.getByRole('heading', { name: 'Gaps in the rota, next 24 hours' }).waitFor();
+    await m.page.locator('#queue-heading ~ ul, #queue-heading ~ p').first().waitFor();
+    await until(async () => t.app.get(StreamService).streamsOf(manager.id) === 1);
+    await pause(m.page);
+    const from = m.asked.length;
+    const r = await sent(t, manager.auth, s136Referral('Hollis', '2026-11-21T02:00:00Z'));
+    await accepted(t, manager.auth, r.id, [colleague.id]);
+    const waiting = m.page.locator('.app-waiting', { hasText: 'Robin Hollis' });
+    await waiting.waitFor({ timeout: 3_000 });
+    await expect(waiting.textContent()).resolves.toContain('Offered to Colm Other');
+    // Read again: the referrals and the open offers; not the AMHPs' names, who is on duty or the rota's gaps.
+    await m.page.waitForTimeout(500);
+    expect([...new Set(m.paths(from))].sort()).toEqual(
+      ['/referrals', ...[...new Set(m.paths(from).filter((x) => x.endsWith('/offers')))]].sort(),
+    );
+    expect(m.paths(from)).toContain(`/referrals/${r.id}/offers`);
+    // A rota change reads who is on duty and the gaps, not the queue.
+    const rota = m.asked.length;
+    await t.http
+      .post('/rota/shifts')
+      .set('authorization', manager.auth)
+      .send({ label: 'Live hub shift', startsAt: '2026-11-21T09:00:00Z', endsAt: '2026-11-21T17:00:00Z', requiredCount: 1 })
+      .expect(201);
+    await until(async () => m.paths(rota).includes('/rota/coverage'), 3_000);
+    expect([...new Set(m.paths(rota))].sort()).toEqual(['/rota/coverage', '/rota/on-duty']);
+    await m.page.clock.resume();
+    await screenshot(m.page, 'live-5-hub');
+    expect(await axeViolations(m.page)).toEqual([]);
+    await m.page.context().close();
+  });
+
+  it('a referrer’s My referrals follows the stream: her referral moving on shows at once, reading only the list', async () => {
+    const referrer = await t.user(['referrer']);
+    const r = await sent(t, referrer.auth, s136Referral('Ridley', '2026-11-21T02:00:00Z'));
+    const p = await phone(referrer);
+    await p.page.getByRole('heading', { name: 'Now', exact: true }).waitFor();
+    await p.page.getByRole('link', { name: 'My referrals' }).click();
+    await p.page.getByRole('heading', { name: 'My referrals' }).waitFor();
+    const card = p.page.locator(`.app-referral[data-referral="${r.id}"]`);
+    await card.waitFor();
+    await expect(card.textContent()).resolves.toContain('Received');
+    await until(async () => t.app.get(StreamService).streamsOf(referrer.id) === 1);
+    await pause(p.page);
+    const from = p.asked.length;
+    await t.http.post(`/referrals/${r.id}/status`).set('authorization', manager.auth).send({ status: 'screening' }).expect(200);
+    await card.getByText('Being looked at').waitFor({ timeout: 3_000 });
+    await p.page.waitForTimeout(300);
+    expect(p.paths(from)).toEqual(['/referrals']);
+    // Another referral's change (not hers, so the service does not send it): nothing is read.
+    const other = await sent(t, manager.auth, s136Referral('Other', '2026-11-21T02:00:00Z'));
+    await t.http.post(`/referrals/${other.id}/status`).set('authorization', manager.auth).send({ status: 'screening' }).expect(200);
+    await p.page.waitForTimeout(1_000);
+    expect(p.paths(from)).toEqual(['/referrals']);
+    await p.page.clock.resume();
+    await screenshot(p.page, 'live-6-my-referrals');
+    expect(await axeViolations(p.page)).toEqual([]);
+    await p.page.context().close();
   });
 
   it('signed out, the stream is closed and nothing it would bring is asked for', async () => {

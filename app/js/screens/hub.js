@@ -1,7 +1,7 @@
 // The manager on call: the hub at a glance (open referrals, soonest clock first; offers nobody has answered and how
 // long they have waited; gaps in the rota in the next 24 hours), allocating a referral to an AMHP with the service's
 // answer on whether each may act now, and the morning handover to acknowledge.
-import { html, word, legal, unreachable, useServerNow, Clock, ErrorSummary, useTitle } from '../ui.js';
+import { html, word, legal, unreachable, useServerNow, Clock, ErrorSummary, useTitle, useLive } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { api } from '../session.js';
 import { basedOn, keptText, newKey, recordOrKeep, refused } from '../outbox.js';
@@ -11,6 +11,7 @@ import { localClock, localTime, londonDate } from '../time.js';
 import { Radios, TextArea, errorFor, problemErrors, radioValue, valueOf } from './form-kit.js';
 import { learnFromClocks, statusWords } from './my-referrals.js';
 import { typeLabel } from './decisions.js';
+import { hubConcerns } from '../live.js';
 
 const HOUR = 3_600_000;
 
@@ -56,41 +57,47 @@ export function HubScreen() {
   useKeptNotice(notice, setNotice);
   const now = useServerNow();
 
-  async function load() {
+  /**
+   * Reads the parts of the screen named (null: all of it): 'queue' (the open referrals and the offers nobody has
+   * answered), 'names' (the AMHPs' names), 'rota' (the gaps in the next 24 hours, from who is on duty now); the live
+   * stream says which an event is about (hubConcerns).
+   */
+  async function load(parts = null) {
+    const wants = (part) => !parts || parts.includes(part);
     try {
       const [page, people, onDuty] = await Promise.all([
-        api('/referrals?limit=100'),
-        api('/practitioners?active=true&limit=200'),
-        api('/rota/on-duty'),
+        wants('queue') ? api('/referrals?limit=100') : null,
+        wants('names') ? api('/practitioners?active=true&limit=200') : null,
+        wants('rota') ? api('/rota/on-duty') : null,
       ]);
-      learnFromClocks(page.items);
-      const from = new Date(Date.parse(onDuty.at));
-      const to = new Date(from.getTime() + 24 * HOUR);
-      const offered = page.items.filter((r) => r.status === 'accepted');
+      if (page) learnFromClocks(page.items);
+      const offered = page ? page.items.filter((r) => r.status === 'accepted') : [];
+      const from = onDuty && new Date(Date.parse(onDuty.at));
+      const to = onDuty && new Date(from.getTime() + 24 * HOUR);
       const [coverage, ...offerLists] = await Promise.all([
-        api(`/rota/coverage?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`),
+        onDuty && api(`/rota/coverage?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`),
         ...offered.map((r) => api(`/referrals/${r.id}/offers`)),
       ]);
-      const waiting = offered
-        .map((r, i) => ({ referral: r, open: offerLists[i].items.filter((o) => o.response === null) }))
-        .filter((x) => x.open.length > 0)
-        .map((x) => ({ ...x, since: Math.min(...x.open.map((o) => Date.parse(o.offeredAt))) }))
-        .sort((a, b) => a.since - b.since);
-      setNames(Object.fromEntries(people.items.map((p) => [p.userId, p.displayName])));
-      setQueue(page.items);
-      setOffers(waiting);
-      setGaps(coverage.gaps);
+      if (people) setNames(Object.fromEntries(people.items.map((p) => [p.userId, p.displayName])));
+      if (page) {
+        setQueue(page.items);
+        setOffers(
+          offered
+            .map((r, i) => ({ referral: r, open: offerLists[i].items.filter((o) => o.response === null) }))
+            .filter((x) => x.open.length > 0)
+            .map((x) => ({ ...x, since: Math.min(...x.open.map((o) => Date.parse(o.offeredAt))) }))
+            .sort((a, b) => a.since - b.since),
+        );
+      }
+      if (coverage) setGaps(coverage.gaps);
       setError(null);
     } catch (err) {
       setError(err instanceof TypeError ? unreachable : err.message);
     }
   }
   useTitle('Hub – AMHP duty');
-  useEffect(() => {
-    void load();
-    const id = setInterval(() => document.visibilityState === 'visible' && void load(), 60_000);
-    return () => clearInterval(id);
-  }, []);
+  // Read again for what the live stream says changed (app/js/live.js), and on the screens' timer.
+  useLive(load, (events) => hubConcerns(events, names));
 
   return html`
     <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main">

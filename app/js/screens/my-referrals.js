@@ -1,12 +1,13 @@
 // A referrer's referrals: each one's progress and its statutory clocks counting down, newest first; and one referral
 // (#/referrals/:id): a referrer sees its status and clocks only; hub staff see the person, the findings at intake, and
 // (managers) a way to allocate it.
-import { html, word, legal, unreachable, useServerNow, Clock, useTitle } from '../ui.js';
-import { useEffect, useState } from '../deps.js';
+import { html, word, legal, unreachable, useServerNow, Clock, useTitle, useLive } from '../ui.js';
+import { useState } from '../deps.js';
 import { api, learnServerTime } from '../session.js';
 import { href } from '../router.js';
 import { localClock } from '../time.js';
 import { takeJustSent } from './referral-new.js';
+import { referralsConcerns } from '../live.js';
 
 const STEPS = {
   received: 'Received by the AMHP hub',
@@ -65,14 +66,6 @@ function ReferralCard({ r, now }) {
   `;
 }
 
-function usePolling(load) {
-  useEffect(() => {
-    void load();
-    const id = setInterval(() => document.visibilityState === 'visible' && void load(), 60_000);
-    return () => clearInterval(id);
-  }, []);
-}
-
 export function MyReferralsScreen() {
   const [items, setItems] = useState(null);
   const [error, setError] = useState(null);
@@ -90,7 +83,8 @@ export function MyReferralsScreen() {
     }
   }
   useTitle('My referrals – AMHP duty');
-  usePolling(load);
+  // Read again when the stream says one of her referrals moved (app/js/live.js), and on the screens' timer.
+  useLive(load, (events) => referralsConcerns(events));
 
   return html`
     <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main">
@@ -138,7 +132,7 @@ export function ReferralScreen({ me, params }) {
     }
   }
   useTitle(`${r ? r.reference : 'Referral'} – AMHP duty`);
-  usePolling(load);
+  useLive(load, (events) => referralsConcerns(events, params.id));
 
   const staff = r && 'person' in r;
   return html`
