@@ -22,7 +22,9 @@ export class StreamController {
     summary:
       'Live event stream (Server-Sent Events): domain events as they are committed on any replica, only those about what you may see, ' +
       'identifiers and codes only. Resume with the Last-Event-ID header (or ?lastEventId=): up to 500 missed events are replayed, ' +
-      'beyond that an event `reset` tells the client to reload. A comment every 15 s keeps the connection alive. ' +
+      'beyond that an event `reset` tells the client to reload. A stream opened afresh starts with its position (an `id:` line with a comment, ' +
+      'no event), and a keep-alive carries a newer one when events not for you have passed: resume from the last id sent. ' +
+      'A comment every 15 s keeps the connection alive. ' +
       'Authenticate with the Authorization header (an EventSource polyfill that sets headers; tokens are not accepted in the URL). ' +
       'A stream ends when its access token expires, and when you sign out, change your password, your roles change or your account is disabled; ' +
       'a token issued before you last signed out or changed your password cannot open one (401).',
