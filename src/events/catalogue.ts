@@ -176,6 +176,11 @@ export const EVENTS = {
     'The referral was offered to an AMHP.',
     obj({ referralId: uuid(), userId: uuid('The AMHP offered the referral.') }),
   ),
+  'referral.offer-declined': event(
+    'referral',
+    'An AMHP declined the offer of the referral: it still waits for an AMHP (the hub sees who has not answered).',
+    obj({ referralId: uuid(), userId: uuid('The AMHP who declined.') }),
+  ),
   'referral.extended': event(
     'referral',
     'A statutory period of the referral was extended.',

@@ -1791,6 +1791,13 @@ export class ReferralsService implements OnModuleInit {
         await this.access.end(m, 'referral-offer', id, now, actor.userId);
         // Her pages about it are left unacknowledged: the job still waits for someone, and its chain passes it on.
         await this.event(m, id, actor, 'offer-declined', {});
+        // Told to whoever follows the offers nobody has answered (the hub's screen, webhooks), as an offer made is.
+        await this.events.emit(m, {
+          type: 'referral.offer-declined',
+          aggregateType: 'referral',
+          aggregateId: id,
+          payload: { referralId: id, userId: actor.userId },
+        });
         for (const action of ['referral.offer-decline', 'referral.read'])
           await this.audit.record(m, {
             action,

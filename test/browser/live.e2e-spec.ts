@@ -267,7 +267,7 @@ describe('the duty AMHP’s app follows the live event stream', () => {
     await q.page.context().close();
   });
 
-  it('the manager’s Hub follows the stream: an offer made shows at once, reading the queue and its offers only', async () => {
+  it('the manager’s Hub follows the stream: an offer made, then declined, shows at once, reading the queue and its offers only', async () => {
     const m = await phone(manager);
     await m.page.getByRole('heading', { name: 'Now', exact: true }).waitFor();
     await m.page.goto(`${t.url}/app/#/hub`);
@@ -282,6 +282,9 @@ describe('the duty AMHP’s app follows the live event stream', () => {
     const waiting = m.page.locator('.app-waiting', { hasText: 'Robin Hollis' });
     await waiting.waitFor({ timeout: 3_000 });
     await expect(waiting.textContent()).resolves.toContain('Offered to Colm Other');
+    // He declines it: nobody else was offered it, so it no longer waits for an answer.
+    await t.http.post(`/referrals/${r.id}/offers/decline`).set('authorization', colleague.auth).send({}).expect(200);
+    await until(async () => (await waiting.count()) === 0, 3_000);
     // Read again: the referrals and the open offers; not the AMHPs' names, who is on duty or the rota's gaps.
     await m.page.waitForTimeout(500);
     expect([...new Set(m.paths(from))].sort()).toEqual(
