@@ -73,6 +73,8 @@ import * as m69 from './1796520200000-PagesLeftPoliceStation';
 import * as m70 from './1796580000000-ReportEpisodesOnce';
 import * as m71 from './1796580100000-ReportStepsAdmission';
 import * as m72 from './1796592000000-ShiftsRemovedOnPurpose';
+import * as m73 from './1796593000000-PagesEndsAt';
+import * as m74 from './1796593100000-PagesStandingByReferral';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -148,4 +150,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m70),
   ...Object.values(m71),
   ...Object.values(m72),
+  ...Object.values(m73),
+  ...Object.values(m74),
 ];

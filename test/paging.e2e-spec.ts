@@ -1144,6 +1144,153 @@ describe('paging: pages that wake the right person, and the escalation chain', (
     });
   });
 
+  describe('a time limit moved within its warning stage: what she reads shows the end as it stands (DUTY-01, POL-08)', () => {
+    type Mine = {
+      id: string;
+      referralId: string;
+      kind: string;
+      acknowledgedAt: string | null;
+      closedReason: string | null;
+      supersededAt: string | null;
+      endsAt: string | null;
+      channels: unknown;
+    };
+    type Note = {
+      id: string;
+      subjectId: string;
+      kind: string;
+      title: string;
+      body: string;
+      readAt: string | null;
+      closedReason: string | null;
+    };
+    const s136Pages = async (referralId: string) => (await pagesOf(referralId, 'clock:')).filter((p) => p.chain_key.includes(':POL-07:'));
+    /** Her pages of the referral's s.136 detention clock (POL-07), as her app reads them. */
+    const myPages = async (referralId: string): Promise<Mine[]> => {
+      const ids = new Set((await s136Pages(referralId)).map((p) => p.id));
+      return ((await as(amir).get('/me/pages?limit=100').expect(200)).body.items as Mine[]).filter((p) => ids.has(p.id));
+    };
+    const myWarnings = async (referralId: string): Promise<Note[]> =>
+      ((await as(amir).get('/me/notifications?limit=100').expect(200)).body.items as Note[]).filter(
+        (n) => n.subjectId === referralId && n.kind === 'clock.warning' && n.title.includes('Section 136: detention'),
+      );
+    const eventsFor = (ids: string[]) =>
+      t.sql<{ type: string; payload: { userId: string } }>(
+        `SELECT type, payload FROM outbox_events WHERE aggregate_id::text = ANY($1::text[]) ORDER BY type`,
+        [ids],
+      );
+    const auditFor = (ids: string[]) =>
+      t.sql<{ action: string }>(`SELECT action FROM audit_events WHERE resource_id = ANY($1::text[]) ORDER BY action`, [ids]);
+
+    beforeAll(async () => {
+      t.clock.set('2026-11-24T00:00:00Z');
+      for (const u of [mo, amir]) u.auth = `Bearer ${(await t.app.get(TokenService).issueAccessToken(u.id, u.roles)).token}`;
+    });
+
+    it('a 30-minute s.136B extension in the last hour puts her standing page and warning right where they stand, with the new end, and does not page her again', async () => {
+      t.clock.set('2026-11-24T00:00:00Z');
+      // Detained at 00:20 yesterday: the 24 hours end at 00:20 tonight, 20 minutes from now.
+      const r = await sent(t, mo.auth, s136Referral('Plinth', '2026-11-23T00:20:00Z'));
+      await accepted(t, mo.auth, r.id);
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: amir.id }).expect(200);
+      while ((await sender.deliverDue()) > 0);
+      const [page] = await myPages(r.id);
+      expect(page).toMatchObject({ kind: 'clock-warning', endsAt: '2026-11-24T00:20:00.000Z', acknowledgedAt: null });
+      const [warning] = await myWarnings(r.id);
+      expect(warning.body).toMatch(/00:20/);
+      await as(amir).post(`/me/notifications/${warning.id}/read`).expect(200);
+
+      // At 00:05 the examining doctor extends the detention by 30 minutes: it now ends at 00:50, still within the hour.
+      t.clock.set('2026-11-24T00:05:00Z');
+      await as(mo)
+        .post(`/referrals/${r.id}/extensions`, {
+          authorisedAt: '2026-11-24T00:05:00Z',
+          hours: 0.5,
+          authorisedBy: 'examining-doctor',
+          reason: 'patient-condition',
+        })
+        .expect(201);
+      await at('2026-11-24T00:06:00Z');
+
+      // The same page, still waiting for her, now with the new end; no second page, nothing sent again.
+      expect(await myPages(r.id)).toEqual([
+        expect.objectContaining({
+          id: page.id,
+          acknowledgedAt: null,
+          closedReason: null,
+          supersededAt: null,
+          endsAt: '2026-11-24T00:50:00.000Z',
+        }),
+      ]);
+      expect((await s136Pages(r.id)).map((p) => p.id)).toEqual([page.id]);
+      expect((await myPages(r.id))[0].channels).toEqual(page.channels);
+      // The same warning, read as she left it, now saying the new end and no longer the old one.
+      const after = await myWarnings(r.id);
+      expect(after).toEqual([expect.objectContaining({ id: warning.id, closedReason: null, readAt: expect.any(String) })]);
+      expect(after[0].body).toMatch(/00:50/);
+      expect(after[0].body).not.toMatch(/00:20/);
+      // Audited, and told to her open app.
+      expect((await auditFor([page.id, warning.id])).map((a) => a.action)).toEqual(
+        expect.arrayContaining(['notification.update', 'page.update']),
+      );
+      const told = await eventsFor([page.id, warning.id]);
+      expect(told.filter((e) => e.type.endsWith('.updated')).map((e) => [e.type, e.payload.userId])).toEqual([
+        ['notification.updated', amir.id],
+        ['page.updated', amir.id],
+      ]);
+      // A minute on, nothing more: put right once.
+      await at('2026-11-24T00:07:00Z');
+      expect((await eventsFor([page.id, warning.id])).filter((e) => e.type.endsWith('.updated'))).toHaveLength(2);
+
+      // The breach comes at the new end, not the old.
+      await at('2026-11-24T00:21:00Z');
+      expect((await pagesOf(r.id, 'clock:')).filter((p) => p.chain_key.endsWith(':breach') && p.chain_key.includes(':POL-07:'))).toEqual(
+        [],
+      );
+      await as(amir).post(`/me/pages/${page.id}/ack`).expect(200);
+      await at('2026-11-24T00:50:00Z');
+      const breach = (await myPages(r.id)).filter((p) => p.kind === 'clock-breach');
+      expect(breach).toEqual([expect.objectContaining({ endsAt: '2026-11-24T00:50:00.000Z' })]);
+      await as(mo)
+        .post(`/referrals/${r.id}/status`, { status: 'withdrawn', reason: 'Released by the police before assessment' })
+        .expect(200);
+    });
+
+    it('a time corrected back, the end EARLIER within the same hour: the old page and warning are closed and she is paged and told again by the new end', async () => {
+      t.clock.set('2026-11-24T02:00:00Z');
+      // The 24 hours end at 02:50 as recorded.
+      const r = await sent(t, mo.auth, s136Referral('Lintel', '2026-11-23T02:50:00Z'));
+      await accepted(t, mo.auth, r.id);
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: amir.id }).expect(200);
+      const [page] = await myPages(r.id);
+      expect(page).toMatchObject({ endsAt: '2026-11-24T02:50:00.000Z' });
+      await as(amir).post(`/me/pages/${page.id}/ack`).expect(200);
+      // The arrival was in fact half an hour earlier (the record corrected): the end is 02:20, in 20 minutes.
+      await t.sql(
+        `UPDATE referrals SET legal_context = jsonb_set(legal_context, '{arrivedAt}', '"2026-11-23T02:20:00.000Z"') WHERE id = $1`,
+        [r.id],
+      );
+      await at('2026-11-24T02:01:00Z');
+      const pages = await myPages(r.id);
+      expect(pages.find((p) => p.id === page.id)).toMatchObject({ supersededAt: expect.any(String), endsAt: '2026-11-24T02:50:00.000Z' });
+      const fresh = pages.filter((p) => p.id !== page.id);
+      expect(fresh).toEqual([
+        expect.objectContaining({ kind: 'clock-warning', acknowledgedAt: null, supersededAt: null, endsAt: '2026-11-24T02:20:00.000Z' }),
+      ]);
+      // Her warning, closed as the end moved and raised again under its key: new to her, with the new end.
+      const warnings = await myWarnings(r.id);
+      expect(warnings).toEqual([expect.objectContaining({ closedReason: null, readAt: null, body: expect.stringMatching(/02:20/) })]);
+      expect((await eventsFor([warnings[0].id])).map((e) => e.type)).toEqual([
+        'notification.closed',
+        'notification.created',
+        'notification.created',
+      ]);
+      await as(mo)
+        .post(`/referrals/${r.id}/status`, { status: 'withdrawn', reason: 'Released by the police before assessment' })
+        .expect(200);
+    });
+  });
+
   it('nothing about the people paged about reaches the log: ids and codes only', () => {
     const log = logged.join('\n');
     expect(log).toMatch(/page [0-9a-f-]{36} \(offer\) not pushed \(no-device\)/);

@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { PagesService } from '../pages/pages.service';
 import { ManagerOnCallService } from '../rota/manager-on-call.service';
 import { formatLocal } from '../statute/clocks';
-import { clockChainKey, clockOfChain, clockStage, LAST_STEP, pagedForEarlierDeadline } from './escalation.rules';
+import { clockChainKey, clockOfChain, clockPageMove, clockStage, LAST_STEP } from './escalation.rules';
 import { NotificationsService } from './notifications.service';
 
 /** A referral's clocks as the warnings need them: ids, labels and deadlines only (no person data). */
@@ -35,9 +35,11 @@ export interface Unallocated {
  * due now. Once per episode: a change of holder first closes the job's clock pages and warnings (PagesService.closeFor,
  * NotificationsService.close), those acknowledged or read too, so whoever the job comes back to (the AMHP it was taken
  * from, the managers on call when it is back in the queue) is told again, though she answered before. And once per
- * end: a clock whose deadline moved later (a s.136B extension, POL-08; a time corrected) first has its pages and
- * warnings of the old end closed (`deadline-moved`, pagedForEarlierDeadline), so that its holder is told again as the
- * new end nears, at each lead and at the breach, and the old end's pages are passed on to no one (DUTY-01, DUTY-03).
+ * end: a clock whose deadline moved later past its stage (a s.136B extension, POL-08; a time corrected) first has its
+ * pages and warnings of the old end closed (`deadline-moved`), so that its holder is told again as the new end nears,
+ * at each lead and at the breach, and the old end's pages are passed on to no one (DUTY-01, DUTY-03); one moved later
+ * within its stage has them put right where they stand (no second buzz for a few minutes more); one moved earlier,
+ * however little, closes them and wakes her again by the new end (settle, clockPageMove).
  */
 @Injectable()
 export class ClockAlerts {
@@ -76,51 +78,89 @@ export class ClockAlerts {
   }
 
   /**
-   * Closes the pages and warnings of each clock of the referral that warned of an end no longer standing (its deadline
-   * moved later since: pagedForEarlierDeadline), those acknowledged or read too (PagesService.closeFor,
-   * NotificationsService.close: `deadline-moved`); how many clocks.
+   * Puts what the referral's clocks told its holder in line with their ends now, before anything new is raised, so that
+   * no page or warning standing shows an end that is no longer true (clockPageMove, per chain standing):
+   * - an end moved later within the stage: the pages of the chain and its warning are put right where they stand
+   *   (PagesService.moveEnd, NotificationsService.reword: audited, `page.updated`, `notification.updated`), not sent
+   *   again;
+   * - an end moved later past the stage, or moved earlier: the clock's pages and warnings are closed, those
+   *   acknowledged or read too (PagesService.closeFor, NotificationsService.close: `deadline-moved`), and raise tells
+   *   its holder again by the end as it stands.
+   * `chains`: the referral's standing clock chains, when the caller read them already; how many clocks moved.
    */
-  async settle(m: EntityManager, r: Pick<ClockAlertSubject, 'id' | 'clocks'>, now: Date): Promise<number> {
-    const chains = (await this.pages.currentChains(m, `clock:${r.id}:`, r.id)).map((c) => c.chainKey);
+  async settle(
+    m: EntityManager,
+    r: Pick<ClockAlertSubject, 'id' | 'reference' | 'clocks'>,
+    now: Date,
+    chains?: ReadonlyArray<{ chainKey: string; endsAt: Date | null }>,
+  ): Promise<number> {
+    const standing = chains ?? (await this.pages.currentChains(m, `clock:${r.id}:`, [r.id]));
     let moved = 0;
     for (const clock of r.clocks) {
       const stage = this.stageOf(clock, now);
-      const earlier = chains.some((key) => {
-        const keyed = clockOfChain(key);
-        return keyed?.clockId === clock.id && pagedForEarlierDeadline(keyed.stage, stage);
+      const deadline = new Date(clock.deadline);
+      const mine = standing.flatMap((c) => {
+        const keyed = clockOfChain(c.chainKey);
+        return keyed?.clockId === clock.id
+          ? [{ ...c, stage: keyed.stage, move: clockPageMove({ stage: keyed.stage, endsAt: c.endsAt }, deadline, stage) }]
+          : [];
       });
-      if (!earlier) continue;
-      await this.pages.closeFor(m, r.id, 'clock', 'deadline-moved', { clockId: clock.id });
-      await this.notifications.close(m, { subjectId: r.id, dedupPrefix: `clock:${r.id}:${clock.id}:` }, 'deadline-moved');
-      moved++;
+      if (mine.some((c) => c.move === 'again')) {
+        await this.pages.closeFor(m, r.id, 'clock', 'deadline-moved', { clockId: clock.id });
+        await this.notifications.close(m, { subjectId: r.id, dedupPrefix: `clock:${r.id}:${clock.id}:` }, 'deadline-moved');
+        moved++;
+        continue;
+      }
+      const toUpdate = mine.filter((c) => c.move === 'update');
+      for (const c of toUpdate) {
+        await this.pages.moveEnd(m, r.id, c.chainKey, deadline);
+        await this.notifications.reword(m, { subjectId: r.id, dedupKey: c.chainKey }, this.words(r, clock, c.stage));
+      }
+      if (toUpdate.length) moved++;
     }
     return moved;
+  }
+
+  /** What a clock's warning or breach says: its end in the service's local time, with its zone (BST or GMT). */
+  private words(
+    r: Pick<ClockAlertSubject, 'reference'>,
+    clock: ClockAlertSubject['clocks'][number],
+    stage: string,
+  ): { title: string; body: string } {
+    const breach = stage === 'breach';
+    return {
+      title: breach
+        ? `${r.reference}: ${clock.label} has passed`
+        : `${r.reference}: ${clock.label} ends in ${formatMinutes(Number(stage))}`,
+      body: `${breach ? 'Ended' : 'Ends'} at ${formatLocal(new Date(clock.deadline), this.config.timeZone)}.`,
+    };
   }
 
   /**
    * Tells whoever holds the job about each of its clocks due now (in the caller's transaction); how many notifications
    * and pages were new. Without `unallocated` (whileQueued), a job nobody holds is left to the clock job.
    */
-  async raise(m: EntityManager, r: ClockAlertSubject, now: Date, unallocated?: Unallocated): Promise<{ raised: number; paged: number }> {
+  async raise(
+    m: EntityManager,
+    r: ClockAlertSubject,
+    now: Date,
+    unallocated?: Unallocated,
+    chains?: ReadonlyArray<{ chainKey: string; endsAt: Date | null }>,
+  ): Promise<{ raised: number; paged: number }> {
     let raised = 0;
     let paged = 0;
     const holder = r.allocatedUserId;
     if (!holder && !unallocated) return { raised, paged };
     // What was told of an end that no longer stands goes first: the new end's warnings are new (settle).
-    await this.settle(m, r, now);
+    await this.settle(m, r, now, chains);
     for (const { clock, stage } of this.due(r, now)) {
-      const deadline = new Date(clock.deadline);
       const breach = stage === 'breach';
       const key = clockChainKey(r.id, clock.id, stage);
       raised += await this.notifications.notify(m, {
         userIds: holder ? [holder] : await unallocated!.managers(),
         kind: breach ? 'clock.breached' : 'clock.warning',
         severity: breach ? 'urgent' : 'warning',
-        title: breach
-          ? `${r.reference}: ${clock.label} has passed`
-          : `${r.reference}: ${clock.label} ends in ${formatMinutes(Number(stage))}`,
-        // The deadline in the service's local time, with its zone (BST or GMT), as the hub reads it.
-        body: `${breach ? 'Ended' : 'Ends'} at ${formatLocal(deadline, this.config.timeZone)}.`,
+        ...this.words(r, clock, stage),
         link: `/referrals/${r.id}`,
         subjectType: 'referral',
         subjectId: r.id,
@@ -132,6 +172,7 @@ export class ClockAlerts {
           recipientUserIds: holder ? [holder] : await unallocated!.topOfChain(),
           chainKey: key,
           step: holder ? 0 : LAST_STEP,
+          endsAt: new Date(clock.deadline),
           referralId: r.id,
           subjectType: 'referral',
           subjectId: r.id,

@@ -1,4 +1,12 @@
-import { clockChainKey, clockOfChain, clockStage, DutyPicture, pagedForEarlierDeadline, remainingSteps } from './escalation.rules';
+import {
+  clockChainKey,
+  clockOfChain,
+  clockPageMove,
+  clockStage,
+  DutyPicture,
+  pagedForEarlierDeadline,
+  remainingSteps,
+} from './escalation.rules';
 
 const duty = (over: Partial<DutyPicture> = {}): DutyPicture => ({
   amhps: [
@@ -105,6 +113,101 @@ describe('the stage of a clock for its warnings (DUTY-01)', () => {
     { what: 'the 1-hour page, the clock now breached', paged: '60', now: 'breach', expected: false },
   ])('a page of $paged with the clock at $now: $what', ({ paged, now, expected }) => {
     expect(pagedForEarlierDeadline(paged, now)).toBe(expected);
+  });
+
+  it.each([
+    { what: 'the same end: kept', paged: '60', endsAt: '03:30', deadline: '03:30', now: '60', expected: 'keep' },
+    {
+      what: 'a 30-minute extension in the last hour (still within it): put right where it stands, no second buzz',
+      paged: '60',
+      endsAt: '03:30',
+      deadline: '04:00',
+      now: '60',
+      expected: 'update',
+    },
+    {
+      what: 'moved later past the stage (12 hours): warned again as the new end nears',
+      paged: '60',
+      endsAt: '03:30',
+      deadline: '15:30',
+      now: null,
+      expected: 'again',
+    },
+    {
+      what: 'moved later, the clock run on to a nearer stage since: the old stage put right',
+      paged: '240',
+      endsAt: '03:30',
+      deadline: '03:45',
+      now: '60',
+      expected: 'update',
+    },
+    {
+      what: 'moved EARLIER within the stage (a time corrected back): woken by the new end',
+      paged: '60',
+      endsAt: '03:30',
+      deadline: '03:10',
+      now: '60',
+      expected: 'again',
+    },
+    {
+      what: 'moved earlier by a minute: still less time than she was told',
+      paged: '240',
+      endsAt: '05:00',
+      deadline: '04:59',
+      now: '240',
+      expected: 'again',
+    },
+    {
+      what: 'moved earlier past the stage: warned at the nearer one',
+      paged: '240',
+      endsAt: '05:00',
+      deadline: '03:30',
+      now: '60',
+      expected: 'again',
+    },
+    {
+      what: 'a breach whose time passed is corrected back: put right, it has passed either way',
+      paged: 'breach',
+      endsAt: '02:00',
+      deadline: '01:30',
+      now: 'breach',
+      expected: 'update',
+    },
+    {
+      what: 'a breach moved later but still passed: put right',
+      paged: 'breach',
+      endsAt: '02:00',
+      deadline: '02:30',
+      now: 'breach',
+      expected: 'update',
+    },
+    {
+      what: 'a breach moved later than now (a time corrected): warned again',
+      paged: 'breach',
+      endsAt: '02:00',
+      deadline: '03:30',
+      now: '60',
+      expected: 'again',
+    },
+    {
+      what: 'a page raised before pages kept their end, same stage: kept',
+      paged: '60',
+      endsAt: null,
+      deadline: '03:30',
+      now: '60',
+      expected: 'keep',
+    },
+    {
+      what: 'a page raised before pages kept their end, moved past its stage: again',
+      paged: '60',
+      endsAt: null,
+      deadline: '15:30',
+      now: null,
+      expected: 'again',
+    },
+  ])('a page of $paged that told of $endsAt, the clock now ending at $deadline: $what', ({ paged, endsAt, deadline, now, expected }) => {
+    const on = (hm: string) => new Date(`2026-11-23T${hm}:00Z`);
+    expect(clockPageMove({ stage: paged, endsAt: endsAt ? on(endsAt) : null }, on(deadline), now)).toBe(expected);
   });
 
   it('keys a chain by referral, clock and stage, and reads them back', () => {

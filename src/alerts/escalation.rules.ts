@@ -77,6 +77,31 @@ export function pagedForEarlierDeadline(paged: string, now: string | null): bool
   return minutesLeftAt(paged) < minutesLeftAt(now);
 }
 
+/**
+ * What becomes of a clock's standing pages and warnings at stage `paged` that told of the end `endsAt` (null for
+ * those raised before pages kept their end), the clock now ending at `deadline` and at stage `now` (clockStage), so
+ * that what its holder reads never shows an end that is no longer true (DUTY-01, DUTY-03):
+ * - `keep`: the same end.
+ * - `update`: the end moved later but the warning still stands at its stage (a 30-minute s.136B extension, POL-08,
+ *   within the last hour): the words and the page are put right where they stand, with no second buzz at 3 a.m. for
+ *   more time than she was told.
+ * - `again`: closed (`deadline-moved`) and raised afresh as the clock stands now: the end moved later past the stage
+ *   (pagedForEarlierDeadline: a new episode, warned again at each lead), or moved EARLIER (a time corrected back),
+ *   however little: she has less time than she was told, and is woken by the new end. A breach still a breach (the
+ *   time it passed corrected either way) is only put right: it has passed, and is no sooner to be answered.
+ */
+export function clockPageMove(
+  paged: { stage: string; endsAt: Date | null },
+  deadline: Date,
+  now: string | null,
+): 'keep' | 'update' | 'again' {
+  if (pagedForEarlierDeadline(paged.stage, now)) return 'again';
+  if (!paged.endsAt) return 'keep';
+  const moved = deadline.getTime() - paged.endsAt.getTime();
+  if (moved === 0) return 'keep';
+  return moved > 0 || (paged.stage === 'breach' && now === 'breach') ? 'update' : 'again';
+}
+
 /** The chain of a clock's warning or breach pages (DUTY-03), and the key its notifications are raised once under. */
 export function clockChainKey(referralId: string, clockId: string, stage: string): string {
   return `clock:${referralId}:${clockId}:${stage}`;

@@ -91,14 +91,28 @@ export class AlertJobs implements OnModuleInit {
     let raised = 0;
     let paged = 0;
     const unallocated = this.clockAlerts.whileQueued(m, now);
-    // The jobs paged about a clock now: one whose deadline moved later (a s.136B extension) may have nothing due, and
-    // its pages of the old end must still stop waiting (ClockAlerts.settle, in raise).
-    const pagedAbout = new Set((await this.pages.currentChains(m, 'clock:')).map((c) => c.referralId));
-    for (const r of await this.referrals.openForHandover(m)) {
-      if (!this.clockAlerts.due(r, now).length && !pagedAbout.has(r.id)) continue;
+    const open = await this.referrals.openForHandover(m);
+    // The open jobs' clock chains standing now: one whose deadline moved (a s.136B extension, a time corrected) may
+    // have nothing due, and its pages of the old end must still be put right or stop waiting (ClockAlerts.settle, in
+    // raise). Only the open referrals': a closed one's chains matter to no one, and are not read each minute.
+    const chains = new Map<string, Array<{ chainKey: string; endsAt: Date | null }>>();
+    for (const c of await this.pages.currentChains(
+      m,
+      'clock:',
+      open.map((r) => r.id),
+    ))
+      chains.set(c.referralId, [...(chains.get(c.referralId) ?? []), c]);
+    for (const r of open) {
+      if (!this.clockAlerts.due(r, now).length && !chains.has(r.id)) continue;
       const holder = await this.referrals.holderOf(m, r.id);
       if (!holder) continue;
-      const done = await this.clockAlerts.raise(m, { ...r, allocatedUserId: holder.allocatedUserId }, now, unallocated);
+      const done = await this.clockAlerts.raise(
+        m,
+        { ...r, allocatedUserId: holder.allocatedUserId },
+        now,
+        unallocated,
+        chains.get(r.id) ?? [],
+      );
       raised += done.raised;
       paged += done.paged;
     }
@@ -154,6 +168,7 @@ export class AlertJobs implements OnModuleInit {
           chainKey: chain.chainKey,
           step: s.step,
           reason: 'clock-not-acknowledged',
+          endsAt: new Date(clock.deadline),
           referralId: referral.id,
           subjectType: 'referral',
           subjectId: referral.id,

@@ -188,6 +188,49 @@ export class NotificationsService {
     return rows.length;
   }
 
+  /**
+   * What a standing notification (not closed) says is no longer true, and the service puts it right where it stands:
+   * its title and body become these (a clock's end moved later within its warning stage, ClockAlerts). Neither raised
+   * again nor made new (no second alert), its read state kept. Each change is audited in the same transaction
+   * (`notification.update`) and told as `notification.updated`, addressed to its user, so her open app shows the new
+   * words at once; the number changed.
+   */
+  async reword(
+    m: EntityManager,
+    which: { subjectId: string; dedupKey: string },
+    words: { title: string; body: string | null },
+  ): Promise<number> {
+    const [rows]: [Array<{ id: string; user_id: string; kind: string; subject_type: string | null; subject_id: string | null }>, number] =
+      await m.query(
+        `UPDATE notifications SET title = $3, body = $4
+          WHERE subject_id = $1 AND dedup_key = $2 AND closed_at IS NULL AND (title, body) IS DISTINCT FROM ($3, $4)
+          RETURNING id, user_id, kind, subject_type, subject_id`,
+        [which.subjectId, which.dedupKey, words.title, words.body],
+      );
+    for (const r of rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+      await this.audit.record(m, {
+        action: 'notification.update',
+        resourceType: 'notification',
+        resourceId: r.id,
+        details: { userId: r.user_id, kind: r.kind, fields: ['title', 'body'], subjectType: r.subject_type, subjectId: r.subject_id },
+      });
+      await this.events.emit(m, {
+        type: 'notification.updated',
+        aggregateType: 'notification',
+        aggregateId: r.id,
+        payload: {
+          notificationId: r.id,
+          userId: r.user_id,
+          kind: r.kind,
+          subjectType: r.subject_type,
+          subjectId: r.subject_id,
+          updatedAt: this.clock.now().toISOString(),
+        },
+      });
+    }
+    return rows.length;
+  }
+
   /** Active users holding the manager role: the managers on duty are, for escalation, all the hub's managers. */
   async managerIds(m: EntityManager): Promise<string[]> {
     return this.users.activeIdsWithRole(m, 'manager');

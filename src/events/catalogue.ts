@@ -606,6 +606,18 @@ export const EVENTS = {
       closedAt: instant(),
     }),
   ),
+  'notification.updated': event(
+    'notification',
+    "The service put a user's standing notification right where it stands (a time limit's end moved later within the same warning stage): its words changed, it was not raised again. Their app reads it again.",
+    obj({
+      notificationId: uuid(),
+      userId: uuid('Whose notification it is.'),
+      kind: str('Notification kind code.'),
+      subjectType: nullable(str('Subject type code.')),
+      subjectId: nullable(str('Subject id.')),
+      updatedAt: instant(),
+    }),
+  ),
   'page.raised': event(
     'page',
     'A page was raised for its recipient (an offer, a clock warning or breach, a step of the escalation chain, the handover): their app shows it in the inbox at once, before the push or the gateway reaches them.',
@@ -631,6 +643,18 @@ export const EVENTS = {
       reason: enumOf(['no-device', 'push-failed'], 'Why push did not reach them.'),
       referralId: nullable(uuid('The referral the page is about, if any.')),
       requestedAt: instant(),
+    }),
+  ),
+  'page.updated': event(
+    'page',
+    "A clock page was put right where it stands: the end of the time limit it warns of moved later within the same warning stage (a short extension). It is not sent again; the recipient's app shows the new end.",
+    obj({
+      pageId: uuid(),
+      userId: uuid('The recipient.'),
+      kind: enumOf(['offer', 'clock-warning', 'clock-breach', 'escalation', 'handover'], 'Page kind code.'),
+      referralId: nullable(uuid('The referral the page is about, if any.')),
+      endsAt: instant('The end it warns of now.'),
+      was: nullable(instant('The end it warned of before (null for a page raised before pages kept their end).')),
     }),
   ),
   'page.acknowledged': event(

@@ -93,6 +93,8 @@ export type PageClosedReason = (typeof PAGE_CLOSED_REASONS)[number];
 @Index('pages_recipient_idx', ['recipientUserId', 'createdAt'])
 @Index('pages_push_due_idx', ['pushNextAttemptAt'], { where: `push_state = 'pending'` })
 @Index('pages_created_idx', ['createdAt'])
+// The pages still standing, by referral and chain: the clock job's read of the open referrals' chains each minute.
+@Index('pages_standing_referral_idx', ['referralId', 'chainKey'], { where: 'superseded_at IS NULL' })
 export class PageEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -180,4 +182,11 @@ export class PageEntity {
    */
   @Column('timestamptz', { nullable: true })
   supersededAt: Date | null;
+
+  /**
+   * A clock page: the end it warns of, put right where it stands when the end moves later within its stage, the page
+   * closed and raised afresh when it moves earlier (clockPageMove). Null for other pages and those raised before.
+   */
+  @Column('timestamptz', { nullable: true })
+  endsAt: Date | null;
 }

@@ -29,6 +29,8 @@ export interface NewPage {
   referralId?: string | null;
   subjectType?: string | null;
   subjectId?: string | null;
+  /** A clock page: the end it warns of (clockPageMove). */
+  endsAt?: Date | null;
 }
 
 /** Offers, breaches and escalations wake a phone in power saving; warnings and the handover need not. */
@@ -96,6 +98,7 @@ type PageRow = {
   acknowledged_via: string | null;
   closed_reason: PageClosedReason | null;
   superseded_at: Date | null;
+  ends_at: Date | null;
   recipient_name: string;
 };
 
@@ -198,6 +201,7 @@ function pageView(r: PageRow): PageViewDto {
     acknowledgedVia: r.acknowledged_via,
     closedReason: r.closed_reason,
     supersededAt: isoOrNull(r.superseded_at),
+    endsAt: isoOrNull(r.ends_at),
   };
 }
 
@@ -266,8 +270,8 @@ export class PagesService {
     const now = this.clock.now();
     const urgency = urgencyOf(p.kind);
     const rows: Array<{ id: string; userId: string }> = await m.query(
-      `INSERT INTO pages (kind, recipient_user_id, chain_key, step, reason, referral_id, subject_type, subject_id, urgency, created_at, push_next_attempt_at)
-       SELECT $2, u, $3, $4, $5, $6, $7, $8, $9, $10, $10 FROM unnest($1::uuid[]) AS u
+      `INSERT INTO pages (kind, recipient_user_id, chain_key, step, reason, referral_id, subject_type, subject_id, urgency, created_at, push_next_attempt_at, ends_at)
+       SELECT $2, u, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11 FROM unnest($1::uuid[]) AS u
        ON CONFLICT (chain_key, step, recipient_user_id) WHERE superseded_at IS NULL DO NOTHING RETURNING id, recipient_user_id AS "userId"`,
       [
         recipients,
@@ -280,6 +284,7 @@ export class PagesService {
         p.subjectId ?? null,
         urgency,
         now,
+        p.endsAt ?? null,
       ],
     );
     // Her open app shows it at once from the live stream (addressed to her), not at its next poll.
@@ -323,20 +328,57 @@ export class PagesService {
   }
 
   /**
-   * The chains whose keys start with `prefix` that have a page standing in the current episode (not superseded), of one
-   * referral or of all, with their referral: what is paged about now (ClockAlerts: a clock's pages of an earlier end).
+   * The chains whose keys start with `prefix` that have a page standing in the current episode (not superseded), of the
+   * referrals named, with their referral and the end their pages warn of (a row for each end, null for pages that kept
+   * none): what is paged about now (ClockAlerts: a clock's pages of an end moved since). Only the referrals named: the
+   * clock job names the open ones, as a closed referral's chains matter to no one, and the pages the hub raised over the
+   * years (acknowledged, never superseded) are not read each minute (pages_standing_referral_idx; bench/pages.bench.js).
    */
   async currentChains(
     m: EntityManager,
     prefix: string,
-    referralId: string | null = null,
-  ): Promise<Array<{ referralId: string; chainKey: string }>> {
-    return m.query(
-      `SELECT DISTINCT referral_id AS "referralId", chain_key AS "chainKey" FROM pages
-        WHERE starts_with(chain_key, $1) AND superseded_at IS NULL AND referral_id IS NOT NULL AND ($2::uuid IS NULL OR referral_id = $2)
-        ORDER BY 1, 2`,
-      [prefix, referralId],
+    referralIds: readonly string[],
+  ): Promise<Array<{ referralId: string; chainKey: string; endsAt: Date | null }>> {
+    if (!referralIds.length) return [];
+    const rows: Array<{ referralId: string; chainKey: string; endsAt: Date | null }> = await m.query(
+      `SELECT DISTINCT referral_id AS "referralId", chain_key AS "chainKey", ends_at AS "endsAt" FROM pages
+        WHERE referral_id = ANY($2::uuid[]) AND superseded_at IS NULL AND starts_with(chain_key, $1)
+        ORDER BY 1, 2, 3`,
+      [prefix, referralIds],
     );
+    return rows.map((r) => ({ ...r, endsAt: r.endsAt ? new Date(r.endsAt) : null }));
+  }
+
+  /**
+   * The end a clock chain's standing pages warn of moved later within their stage (clockPageMove `update`): each page
+   * standing in the chain (not superseded: those waiting and those acknowledged alike, and its escalations) is put
+   * right where it stands, not raised again: no second push or call. Audited (`page.update`) and told as `page.updated`
+   * addressed to its recipient, so that her open app shows the new end at once; how many pages.
+   */
+  async moveEnd(m: EntityManager, referralId: string, chainKey: string, endsAt: Date): Promise<number> {
+    const [rows]: [Array<{ id: string; kind: PageKind; step: number; recipient_user_id: string; was: Date | null }>, number] =
+      await m.query(
+        `UPDATE pages p SET ends_at = $3 FROM pages o
+          WHERE o.id = p.id AND p.referral_id = $1 AND p.chain_key = $2 AND p.superseded_at IS NULL AND p.ends_at IS DISTINCT FROM $3
+          RETURNING p.id, p.kind, p.step, p.recipient_user_id, o.ends_at AS was`,
+        [referralId, chainKey, endsAt],
+      );
+    for (const r of rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+      const was = r.was ? new Date(r.was).toISOString() : null;
+      await this.audit.record(m, {
+        action: 'page.update',
+        resourceType: 'page',
+        resourceId: r.id,
+        details: { kind: r.kind, step: r.step, referralId, endsAt: endsAt.toISOString(), was },
+      });
+      await this.events.emit(m, {
+        type: 'page.updated',
+        aggregateType: 'page',
+        aggregateId: r.id,
+        payload: { pageId: r.id, userId: r.recipient_user_id, kind: r.kind, referralId, endsAt: endsAt.toISOString(), was },
+      });
+    }
+    return rows.length;
   }
 
   /** Everyone paged so far in a chain (so that an escalation never pages the same person twice). */

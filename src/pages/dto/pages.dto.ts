@@ -124,6 +124,14 @@ export class PageViewDto {
       'When the episode the page belongs to ended (the job allocated, reallocated, sent back to the queue or ended; the offer ended, or the job offered to her again): acknowledged or not, it answers for that episode only, and whoever is paged about the matter next is paged afresh.',
   })
   supersededAt: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description:
+      'A clock page (and its escalations): the end of the time limit it warns of. Moved later within the same warning stage (a short extension), the page is put right where it stands, without paging her again (page.updated); moved earlier, the page is closed (deadline-moved) and she is paged again by the new end.',
+  })
+  endsAt: string | null;
 }
 
 export class PageListDto {
