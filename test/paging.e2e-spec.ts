@@ -1144,7 +1144,7 @@ describe('paging: pages that wake the right person, and the escalation chain', (
     });
   });
 
-  describe('a time limit moved within its warning stage: what she reads shows the end as it stands (DUTY-01, POL-08)', () => {
+  describe('a time limit moved: what she and the managers read shows the end as it stands, within a minute (DUTY-01, POL-08)', () => {
     type Mine = {
       id: string;
       referralId: string;
@@ -1285,6 +1285,38 @@ describe('paging: pages that wake the right person, and the escalation chain', (
         'notification.created',
         'notification.created',
       ]);
+      await as(mo)
+        .post(`/referrals/${r.id}/status`, { status: 'withdrawn', reason: 'Released by the police before assessment' })
+        .expect(200);
+    });
+
+    it("a job in the queue whose end moves later past its stage: the managers' pages of the old end stop waiting at the clock job's next minute", async () => {
+      t.clock.set('2026-11-24T04:00:00Z');
+      // Nobody holds it: the 24 hours end at 04:30; the managers on call (every manager, the rota naming none) are paged.
+      const r = await sent(t, mo.auth, s136Referral('Coping', '2026-11-23T04:30:00Z'));
+      await accepted(t, mo.auth, r.id);
+      await at('2026-11-24T04:01:00Z');
+      const paged = await s136Pages(r.id);
+      expect(paged.map((p) => p.recipient_user_id).sort()).toEqual([mo.id, max.id].sort());
+      const mine = paged.find((p) => p.recipient_user_id === mo.id)!;
+      await as(mo).post(`/me/pages/${mine.id}/ack`).expect(200);
+      t.clock.set('2026-11-24T04:05:00Z');
+      await as(mo)
+        .post(`/referrals/${r.id}/extensions`, {
+          authorisedAt: '2026-11-24T04:05:00Z',
+          hours: 12,
+          authorisedBy: 'examining-doctor',
+          reason: 'patient-condition',
+        })
+        .expect(201);
+      await at('2026-11-24T04:06:00Z');
+      const after = await t.sql<{ recipient_user_id: string; closed_reason: string | null; superseded_at: Date | null }>(
+        `SELECT recipient_user_id, closed_reason, superseded_at FROM pages WHERE id = ANY($1::uuid[])`,
+        [paged.map((p) => p.id)],
+      );
+      expect(after.every((p) => p.superseded_at !== null)).toBe(true);
+      expect(after.find((p) => p.recipient_user_id === max.id)).toMatchObject({ closed_reason: 'deadline-moved' });
+      expect(after.find((p) => p.recipient_user_id === mo.id)).toMatchObject({ closed_reason: null });
       await as(mo)
         .post(`/referrals/${r.id}/status`, { status: 'withdrawn', reason: 'Released by the police before assessment' })
         .expect(200);
