@@ -136,6 +136,7 @@ function PageItem({ page, busy, onAck, me, jobs }) {
         <p class="nhsuk-body-s app-muted">
           ${localTime(page.createdAt)}${page.step > 0 && page.step <= 3 ? html` · ${STEP_WORDS[page.step]}` : ''}
         </p>
+        ${page.endsAt && !closed ? html`<p class="nhsuk-body-s app-page__ends">Time limit: ${localTime(page.endsAt)}</p>` : ''}
         ${open}
         ${
           closed
