@@ -20,6 +20,7 @@ import type { Role } from '../auth/roles';
 import { sessionEnded } from '../auth/sessions';
 import { can } from '../access/policy';
 import { rotaPayloadAsSeen } from '../rota/fairness';
+import { eventPayloadFilter } from '../events/payload-filter';
 
 export interface StreamEvent {
   id: string;
@@ -57,20 +58,6 @@ const ADDRESSEE_KEYS = ['userId', 'leadAmhpUserId', 'authorUserId', 'ownerUserId
 /** The referral events that are a status step of their own, with no `to` in their payload: the status each means. */
 const STATUS_BY_TYPE: Readonly<Record<string, string>> = { 'referral.received': 'received', 'referral.allocated': 'allocated' };
 
-const SAFE_STRING = /^[A-Za-z0-9._:/+-]{0,100}$/;
-
-/** Identifiers and codes only: strings that look like ids, codes or timestamps, numbers, booleans, null; no objects. */
-export function sanitizePayload(payload: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const safe = (v: unknown): boolean =>
-    v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && SAFE_STRING.test(v));
-  for (const [k, v] of Object.entries(payload ?? {})) {
-    if (safe(v)) out[k] = v;
-    else if (Array.isArray(v) && v.length <= 100 && v.every(safe)) out[k] = v;
-  }
-  return out;
-}
-
 /** The subject person of an event as the payload names it (decisions carry it; referrals and assessments need facts). */
 export function personOf(event: StreamEvent, facts: EventFacts): string | null {
   const p = event.payload?.personId;
@@ -79,7 +66,7 @@ export function personOf(event: StreamEvent, facts: EventFacts): string | null {
 }
 
 function verdictFor(role: Role, actor: StreamActor, event: StreamEvent, facts: EventFacts): Verdict {
-  const payload = sanitizePayload(event.payload);
+  const payload = eventPayloadFilter(event.type, event.payload);
   switch (role) {
     case 'manager':
       return { send: true, payload };

@@ -6,6 +6,7 @@ import { OnePassAtATime } from '../common/one-pass-at-a-time';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
+import { eventPayloadFilter } from '../events/payload-filter';
 import { signatureHeaders } from './webhook-signature';
 import { checkWebhookUrl, type Resolver } from './webhook-url';
 import { WEBHOOK_CURSOR } from './webhooks.service';
@@ -20,23 +21,6 @@ const TIMEOUT_MS = 10_000;
 const LEASE_MS = 60_000;
 const BACKOFF_BASE_MS = 30_000;
 const BACKOFF_CAP_MS = 6 * 3600_000;
-
-/**
- * Payloads carry ids only unless the subscription is allowed person data. The rule, applied to the top level of the
- * event's payload: keep `id`, keys ending in `Id` or `Ids`, `type`, `status`, `code`, `kind`, and times (keys ending
- * in `At`); and only when the value is a string, number, boolean, null, or an array of those. Everything else
- * (names, free text, nested objects) is dropped. Outbox payloads are meant to hold identifiers only already: this is
- * the second line of defence.
- */
-export function stripPayload(payload: Record<string, unknown>): Record<string, unknown> {
-  const scalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(payload ?? {})) {
-    const keep = k === 'id' || /(Id|Ids)$/.test(k) || ['type', 'status', 'code', 'kind'].includes(k) || /At$/.test(k);
-    if (keep && (scalar(v) || (Array.isArray(v) && v.every(scalar)))) out[k] = v;
-  }
-  return out;
-}
 
 /** Delay before the next attempt after `attempts` failed ones: 2^attempts × 30 s, capped at 6 h, plus up to 10 % jitter. */
 export function backoffMs(attempts: number, random = Math.random()): number {
@@ -219,7 +203,8 @@ export class WebhookDispatcher {
       occurredAt: new Date(d.occurredAt).toISOString(),
       aggregateType: d.aggregateType,
       aggregateId: d.aggregateId,
-      data: d.allowPersonData ? d.payload : stripPayload(d.payload),
+      // Ids, codes and times only unless the subscription is allowed person data: the stream's filter (src/events/payload-filter.ts).
+      data: d.allowPersonData ? d.payload : eventPayloadFilter(d.type, d.payload),
     });
   }
 
