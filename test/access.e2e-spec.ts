@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Action, type ActionPolicy, can, POLICY } from '../src/access/policy';
 import { ROLES, type Role } from '../src/auth/roles';
 import { TokenService } from '../src/auth/token.service';
+import { AuditService } from '../src/audit/audit.service';
 import { ProbePeopleModule } from './support/probe-people.module';
 import { listRoutes } from './support/routes';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
@@ -633,6 +634,64 @@ describe('access policy: every route declares one, and role × relationship deci
         .expect(409);
       const open = (await t.http.get('/review-alerts?status=open').set('authorization', users.auditor.auth).expect(200)).body.items;
       expect(open.find((a: { id: string }) => a.id === id)).toBeUndefined();
+    });
+
+    it("an admin sees that a break-glass alert exists, never the reason its AMHP gave nor the auditor's note; the auditor sees both", async () => {
+      const amhp = await approvedAmhp(t);
+      const reason = 'Alex Smith, born 1970-01-01, NHS 485 777 3456, at the door with police';
+      const session = (
+        await t.http
+          .post('/break-glass')
+          .set('authorization', amhp.auth)
+          .send({ personId: await newPerson(), reason })
+          .expect(201)
+      ).body;
+      const [{ id }] = await t.sql<{ id: string }>('SELECT id FROM review_alerts WHERE subject_id = $1', [session.id]);
+      const byAdmin = async (status: string) =>
+        (await t.http.get(`/review-alerts?status=${status}`).set('authorization', users.admin.auth).expect(200)).body.items.find(
+          (a: { id: string }) => a.id === id,
+        );
+      const open = await byAdmin('open');
+      expect(open).toMatchObject({ id, kind: 'break-glass', subjectId: session.id, raisedBy: amhp.id, reason: null, reviewNote: null });
+      expect(JSON.stringify(open)).not.toContain('Alex Smith');
+      const auditorView = (await t.http.get('/review-alerts').set('authorization', users.auditor.auth).expect(200)).body.items;
+      expect(auditorView.find((a: { id: string }) => a.id === id).reason).toBe(reason);
+
+      const note = 'Spoke to Alex Smith’s daughter; justified';
+      await t.http
+        .post(`/review-alerts/${id}/review`)
+        .set('authorization', users.auditor.auth)
+        .send({ outcome: 'justified', note })
+        .expect(200);
+      const reviewed = await byAdmin('reviewed');
+      expect(reviewed).toMatchObject({ id, reviewOutcome: 'justified', reason: null, reviewNote: null });
+      expect(JSON.stringify(reviewed)).not.toContain('Alex Smith');
+      const auditorReviewed = (await t.http.get('/review-alerts?status=reviewed').set('authorization', users.auditor.auth).expect(200)).body
+        .items;
+      expect(auditorReviewed.find((a: { id: string }) => a.id === id)).toMatchObject({ reason, reviewNote: note });
+    });
+
+    it("an admin reads the audit log's ids, codes and times, never text about a person in an event's details; an auditor reads them whole", async () => {
+      const text = 'Alex Smith, born 1970-01-01, NHS 485 777 3456';
+      const referralId = randomUUID();
+      await t.app.get(AuditService).recordAlone({
+        action: 'probe.text',
+        resourceType: 'referral',
+        resourceId: referralId,
+        details: { referralId, kind: 'probe', reason: text, nested: { note: text }, fields: ['name'] },
+      });
+      const search = (auth: string) =>
+        t.http
+          .get('/audit-events?action=probe.text')
+          .set('authorization', auth)
+          .expect(200)
+          .then((r) => r.body.items[0]);
+      const byAdmin = await search(users.admin.auth);
+      expect(byAdmin).toMatchObject({ action: 'probe.text', resourceId: referralId, details: { referralId, kind: 'probe' } });
+      expect(Object.keys(byAdmin.details).sort()).toEqual(['kind', 'referralId']);
+      expect(JSON.stringify(byAdmin)).not.toContain('Alex Smith');
+      const byAuditor = await search(users.auditor.auth);
+      expect(byAuditor.details).toEqual({ referralId, kind: 'probe', reason: text, nested: { note: text }, fields: ['name'] });
     });
   });
 });

@@ -57,10 +57,13 @@ export class ReviewAlertsController {
 
   @Get()
   @Authorize('review-alerts.read')
-  @ApiOperation({ summary: "Alerts awaiting (or having had) an auditor's review: break-glass accesses, overrides." })
+  @ApiOperation({
+    summary:
+      "Alerts awaiting (or having had) an auditor's review: break-glass accesses, overrides. The break-glass reason and the review note are shown to reviewers only; an admin sees the alerts' ids, codes and times.",
+  })
   @ApiOkResponse({ type: ReviewAlertPageDto })
-  list(@Query() q: ReviewAlertQuery): Promise<Page<ReviewAlertDto>> {
-    return this.breakGlass.listAlerts(q);
+  list(@CurrentActor() actor: Actor, @Query() q: ReviewAlertQuery): Promise<Page<ReviewAlertDto>> {
+    return this.breakGlass.listAlerts(actor, q);
   }
 
   @Post(':id/review')

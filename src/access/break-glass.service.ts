@@ -16,6 +16,8 @@ import { BreakGlassSessionEntity } from './break-glass-session.entity';
 import { BreakGlassSessionDto, OpenBreakGlassDto, ReviewAlertDto, ReviewAlertQuery, ReviewDto } from './dto/break-glass.dto';
 import { ReviewAlertEntity } from './review-alert.entity';
 import { hardFindings } from '../workforce/workforce.rules';
+import type { Role } from '../auth/roles';
+import { readsTextAboutPeople } from './policy';
 
 function sessionDto(s: BreakGlassSessionEntity, now: Date): BreakGlassSessionDto {
   return {
@@ -30,7 +32,13 @@ function sessionDto(s: BreakGlassSessionEntity, now: Date): BreakGlassSessionDto
   };
 }
 
-export function reviewAlertDto(a: ReviewAlertEntity, reason: string | null = null): ReviewAlertDto {
+/**
+ * An alert as `roles` may see it: the break-glass reason and the review note are free text about a person, shown only
+ * to those readsTextAboutPeople allows (the reviewers); an account manager sees that the alert exists, its ids, codes
+ * and times.
+ */
+export function reviewAlertDto(a: ReviewAlertEntity, reason: string | null, roles: readonly Role[]): ReviewAlertDto {
+  const text = readsTextAboutPeople(roles);
   return {
     id: a.id,
     kind: a.kind,
@@ -40,11 +48,11 @@ export function reviewAlertDto(a: ReviewAlertEntity, reason: string | null = nul
     raisedBy: a.raisedBy,
     raisedAt: a.raisedAt.toISOString(),
     summary: a.summary,
-    reason,
+    reason: text ? reason : null,
     reviewedAt: a.reviewedAt?.toISOString() ?? null,
     reviewedBy: a.reviewedBy,
     reviewOutcome: a.reviewOutcome,
-    reviewNote: a.reviewNote,
+    reviewNote: text ? a.reviewNote : null,
     version: a.version,
   };
 }
@@ -212,7 +220,7 @@ export class BreakGlassService {
     if (!open) await this.raiseAlert(m, alert);
   }
 
-  async listAlerts(q: ReviewAlertQuery): Promise<Page<ReviewAlertDto>> {
+  async listAlerts(actor: Actor, q: ReviewAlertQuery): Promise<Page<ReviewAlertDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const qb = this.db.manager.getRepository(ReviewAlertEntity).createQueryBuilder('a');
     const status = q.status ?? 'open';
@@ -227,8 +235,10 @@ export class BreakGlassService {
       .addOrderBy('a.id', 'DESC')
       .take(limit + 1)
       .getMany();
-    // The reviewer judges a break-glass session by the reason its user gave.
-    const sessionIds = rows.filter((a) => a.subjectType === 'break-glass-session').map((a) => a.subjectId);
+    // The reviewer judges a break-glass session by the reason its user gave; nobody else reads it (readsTextAboutPeople).
+    const sessionIds = !readsTextAboutPeople(actor.roles)
+      ? []
+      : rows.filter((a) => a.subjectType === 'break-glass-session').map((a) => a.subjectId);
     const sessions = sessionIds.length
       ? await this.db.dataSource.getRepository(BreakGlassSessionEntity).find({ where: { id: In(sessionIds) } })
       : [];
@@ -237,7 +247,7 @@ export class BreakGlassService {
       rows,
       limit,
       (a) => [a.raisedAt.toISOString(), a.id],
-      (a) => reviewAlertDto(a, a.subjectType === 'break-glass-session' ? (reasons.get(a.subjectId) ?? null) : null),
+      (a) => reviewAlertDto(a, a.subjectType === 'break-glass-session' ? (reasons.get(a.subjectId) ?? null) : null, actor.roles),
     );
   }
 
@@ -280,7 +290,7 @@ export class BreakGlassService {
         updated.subjectType === 'break-glass-session'
           ? await m.getRepository(BreakGlassSessionEntity).findOne({ where: { id: updated.subjectId } })
           : null;
-      return reviewAlertDto(updated, session?.reason ?? null);
+      return reviewAlertDto(updated, session?.reason ?? null, actor.roles);
     });
   }
 }

@@ -225,6 +225,19 @@ export function can(roles: readonly Role[], action: Action, facts?: AccessFacts)
 }
 
 /**
+ * Whether free text about a person may be shown to these roles: the reason an AMHP gave for break-glass access, an
+ * auditor's review note, the details of audit events. Those who review break-glass use (the roles of
+ * `review-alerts.review`) judge it by that text; those whose role reaches people's records at all (`person.read`)
+ * read such text in the records themselves. Nobody else: an account manager (admin) sees that an alert or an event
+ * exists, its ids, codes and times, and nothing more (the DPA 2018 / UK GDPR art. 5(1)(c) minimum for managing
+ * accounts). One rule for every route and view that shows such text.
+ */
+export function readsTextAboutPeople(roles: readonly Role[]): boolean {
+  const personRules: Partial<Record<Role, PersonRule>> = (POLICY['person.read'] as ActionPolicy).person ?? {};
+  return can(roles, 'review-alerts.review').allowed || roles.some((r) => personRules[r] !== undefined);
+}
+
+/**
  * The audited name of access from a source narrower than its kind, in the order preferred when several hold: the duty
  * relationship an allocation offer gives while it is open (`relationship:offer`) and the one an escalation page gives
  * an AMHP on duty (DUTY-03, POL-09: `relationship:escalation`), before the rota's own duty (`relationship:duty`).

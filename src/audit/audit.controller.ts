@@ -12,6 +12,9 @@ import { AuditVerificationsService, VerificationRow, verificationUrl } from './a
 import { AuditService } from './audit.service';
 import { AuditEventDto, AuditPageDto, AuditQuery, ChainVerificationDto, ChainVerificationRunDto } from './dto/audit.dto';
 import { ParseIdPipe } from '../common/validation';
+import type { Role } from '../auth/roles';
+import { readsTextAboutPeople } from '../access/policy';
+import { identifiersOnly } from '../events/payload-filter';
 
 function verificationDto(r: VerificationRow): ChainVerificationRunDto {
   const total = Number(r.eventsTotal);
@@ -33,8 +36,13 @@ function verificationDto(r: VerificationRow): ChainVerificationRunDto {
   };
 }
 
-function auditDto(e: AuditEventEntity): AuditEventDto {
-  return { ...e, occurredAt: e.occurredAt.toISOString(), lane: Number(e.lane) };
+/**
+ * An audit event as `roles` may see it: its details in full to those readsTextAboutPeople allows (auditors); to an
+ * account manager (admin) only their ids, codes and times (identifiersOnly), never text a user wrote about a person.
+ */
+function auditDto(e: AuditEventEntity, roles: readonly Role[]): AuditEventDto {
+  const details = readsTextAboutPeople(roles) ? e.details : identifiersOnly(e.details ?? null);
+  return { ...e, details, occurredAt: e.occurredAt.toISOString(), lane: Number(e.lane) };
 }
 
 @ApiTags('audit')
@@ -50,7 +58,7 @@ export class AuditController {
   @Authorize('audit.read')
   @ApiOperation({ summary: 'Search the audit log, newest first (keyset pagination).' })
   @ApiOkResponse({ type: AuditPageDto })
-  async list(@Query() q: AuditQuery): Promise<Page<AuditEventDto>> {
+  async list(@CurrentActor() actor: Actor, @Query() q: AuditQuery): Promise<Page<AuditEventDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     return this.db.transaction(async (m) => {
       const qb = m.getRepository(AuditEventEntity).createQueryBuilder('e');
@@ -79,7 +87,12 @@ export class AuditController {
         // colleague's activity or of a named record can be told from any other. Paging is left out.
         details: { filters: searchFilters(q) },
       });
-      return pageOf(rows, limit, (e) => [e.id], auditDto);
+      return pageOf(
+        rows,
+        limit,
+        (e) => [e.id],
+        (e) => auditDto(e, actor.roles),
+      );
     });
   }
 

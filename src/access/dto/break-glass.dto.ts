@@ -85,13 +85,15 @@ export class ReviewAlertDto {
   @ApiProperty({
     nullable: true,
     type: String,
-    description: 'For a break-glass alert: the reason its user gave, for the reviewer to judge.',
+    description:
+      'For a break-glass alert: the reason its user gave, for the reviewer to judge. Null for an admin, who sees that an alert exists and not what it says about a person.',
   })
   reason: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) reviewedAt: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) reviewedBy: string | null;
   @ApiProperty({ enum: ['justified', 'not-justified', 'referred'], nullable: true, type: String }) reviewOutcome: string | null;
-  @ApiProperty({ nullable: true, type: String }) reviewNote: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "The reviewer's note. Null for an admin (free text about a person)." })
+  reviewNote: string | null;
   @ApiProperty() version: number;
 }
 

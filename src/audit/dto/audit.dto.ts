@@ -28,7 +28,13 @@ export class AuditEventDto {
   @ApiProperty({ nullable: true, type: String }) requestId: string | null;
   @ApiProperty({ nullable: true, type: String }) ip: string | null;
   @ApiProperty({ enum: AUDIT_OUTCOMES }) outcome: string;
-  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) details: Record<string, unknown> | null;
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description: 'In full to an auditor; to an admin only its ids, codes and times (never text a user wrote about a person).',
+  })
+  details: Record<string, unknown> | null;
   @ApiProperty() lane: number;
   @ApiProperty() prevHash: string;
   @ApiProperty() hash: string;
