@@ -105,3 +105,128 @@ describe('a record you may not see: the same answer whether it exists or not, an
     expect(res.body).not.toHaveProperty('signedAt');
   });
 });
+
+/**
+ * Staff records that only their own people see (leave, supervision, a practitioner's record and what hangs off it, a
+ * swap, a calendar feed, a break-glass session): to an AMHP an id the hub does not hold gets the same audited 403 as
+ * a colleague's record (AccessService.refuseUnknown), so that ids cannot be probed; a manager, who sees them all, 404.
+ */
+describe("a colleague's staff record: the same answer whether it exists or not", () => {
+  let t: TestApp;
+  let amhp: TestUser;
+  let manager: TestUser;
+  const ids = {} as Record<'leave' | 'session' | 'action' | 'practitioner' | 'swap' | 'token' | 'breakGlass', string>;
+
+  beforeAll(async () => {
+    t = await createTestApp({ demo: { history: false }, env: { ACCESS_TOKEN_TTL_SECONDS: '86400' } });
+    // An AMHP with no practitioner record, leave, supervision or swap of her own: every demo staff record is a colleague's.
+    amhp = await t.user(['amhp']);
+    manager = await t.user(['manager']);
+    const [p] = await t.sql<{ id: string; user_id: string }>('SELECT id, user_id FROM practitioners ORDER BY id LIMIT 1');
+    ids.practitioner = p.id;
+    const colleague = p.user_id;
+    ids.leave = (
+      await t.sql<{ id: string }>(
+        `INSERT INTO leave_requests (practitioner_id, kind, starts_at, ends_at, status, requested_by)
+         VALUES ($1, 'annual', '2027-01-04T09:00:00Z', '2027-01-05T09:00:00Z', 'requested', $2) RETURNING id`,
+        [p.id, colleague],
+      )
+    )[0].id;
+    ids.session = (
+      await t.sql<{ id: string }>(
+        `INSERT INTO supervision_sessions (supervisee_id, supervisor_user_id, held_on, type, duration_minutes, recorded_by)
+         VALUES ($1, $2, '2026-11-01', 'professional', 60, $2) RETURNING id`,
+        [p.id, manager.id],
+      )
+    )[0].id;
+    ids.action = (
+      await t.sql<{ id: string }>(
+        `INSERT INTO supervision_actions (session_id, description, owner_user_id) VALUES ($1, 'Read the code of practice', $2) RETURNING id`,
+        [ids.session, manager.id],
+      )
+    )[0].id;
+    ids.swap = (
+      await t.sql<{ id: string }>(
+        `INSERT INTO swap_requests (shift_id, from_practitioner_id, status, created_by)
+         SELECT id, $1, 'offered', $2 FROM shifts ORDER BY starts_at DESC LIMIT 1 RETURNING id`,
+        [p.id, colleague],
+      )
+    )[0]?.id;
+    ids.token = (
+      await t.sql<{ id: string }>(
+        `INSERT INTO calendar_tokens (user_id, scope, practitioner_id, token_hash) VALUES ($1, 'practitioner', $2, $3) RETURNING id`,
+        [colleague, p.id, randomUUID()],
+      )
+    )[0].id;
+    ids.breakGlass = (
+      await t.sql<{ id: string }>(
+        `INSERT INTO break_glass_sessions (user_id, person_id, reason, started_at, expires_at)
+         SELECT $1, id, 'An emergency at night with no AMHP reachable', now(), now() + interval '30 minutes' FROM persons LIMIT 1 RETURNING id`,
+        [manager.id],
+      )
+    )[0].id;
+  });
+  afterAll(() => t.close());
+
+  const send = (u: TestUser, method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: object): Test => {
+    const req = t.http[method](path).set('authorization', u.auth);
+    return body ? req.send(body) : req;
+  };
+  const shape = (res: { status: number; body: Record<string, unknown> }, id: string) => {
+    const { requestId: _r, instance: _i, ...rest } = res.body;
+    return { status: res.status, body: JSON.parse(JSON.stringify(rest).replaceAll(id, ':id')) as unknown };
+  };
+
+  const routes = [
+    ['get', '/rota/leave/:id', 'leave', undefined],
+    ['post', '/rota/leave/:id/cancel', 'leave', {}],
+    ['get', '/supervision-sessions/:id', 'session', undefined],
+    ['patch', '/supervision-sessions/:id', 'session', { durationMinutes: 45 }],
+    ['post', '/supervision-sessions/:id/actions', 'session', { description: 'Shadow a colleague', ownerUserId: ':me' }],
+    ['patch', '/supervision-actions/:id', 'action', { description: 'Reworded' }],
+    ['get', '/practitioners/:id', 'practitioner', undefined],
+    ['get', '/practitioners/:id/approvals', 'practitioner', undefined],
+    ['get', '/practitioners/:id/training', 'practitioner', undefined],
+    ['get', '/practitioners/:id/eligibility?from=2026-11-21T00:00:00Z&to=2026-11-22T00:00:00Z', 'practitioner', undefined],
+    ['get', '/practitioners/:id/portfolio', 'practitioner', undefined],
+    ['get', '/practitioners/:id/appraisals', 'practitioner', undefined],
+    ['get', '/practitioners/:id/practice-audits', 'practitioner', undefined],
+    ['get', '/rota/swaps/:id', 'swap', undefined],
+    ['post', '/rota/swaps/:id/cancel', 'swap', {}],
+    ['delete', '/rota/calendar-tokens/:id', 'token', undefined],
+    ['post', '/break-glass/:id/end', 'breakGlass', {}],
+  ] as const;
+
+  it.each(routes)(
+    "%s %s: a colleague's record and an id the hub does not hold get the same audited 403",
+    async (method, path, kind, body) => {
+      const held = ids[kind];
+      expect(held).toBeDefined();
+      const unknown = randomUUID();
+      const withMe = body && JSON.parse(JSON.stringify(body).replace(':me', amhp.id));
+      const a = await send(amhp, method, path.replace(':id', held), withMe);
+      const b = await send(amhp, method, path.replace(':id', unknown), withMe).set(
+        'x-request-id',
+        `unknown-${kind}-${method}-${path.length}`,
+      );
+      expect(a.status).toBe(403);
+      expect(shape(b, unknown)).toEqual(shape(a, held));
+      expect(
+        await t.sql('SELECT action, outcome FROM audit_events WHERE request_id = $1 AND actor_id = $2 AND resource_id = $3', [
+          `unknown-${kind}-${method}-${path.length}`,
+          amhp.id,
+          unknown,
+        ]),
+      ).toEqual([{ action: 'access.denied', outcome: 'denied' }]);
+    },
+  );
+
+  it.each(routes.filter(([, path]) => !path.startsWith('/break-glass')))(
+    '%s %s: a manager, who sees every such record, is told an unknown id does not exist (404)',
+    async (method, path, _kind, body) => {
+      const withMe = body && JSON.parse(JSON.stringify(body).replace(':me', manager.id));
+      const res = await send(manager, method, path.replace(':id', randomUUID()), withMe);
+      expect(res.status).toBe(404);
+    },
+  );
+});

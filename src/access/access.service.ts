@@ -7,7 +7,7 @@ import { personHasOpenReferralSql } from '../referrals/referrals.tables';
 import { onShiftSql } from '../rota/rota.tables';
 import { RelationshipKind } from './access-relationship.entity';
 import { AuditService } from '../audit/audit.service';
-import { ForbiddenProblem } from '../common/problem';
+import { ForbiddenProblem, NotFoundProblem } from '../common/problem';
 import { AccessFacts, Action, Decision, NAMED_SOURCES, can, isPersonAction, personScope, relationshipBasis } from './policy';
 
 export interface NewRelationship {
@@ -229,15 +229,20 @@ export class AccessService {
   }
 
   /**
-   * A person's record (a referral, an assessment) asked for by an id the hub does not hold. To a caller whose role
-   * reaches every person under `action` (a manager) that is 404; to anyone else it is refused as a record of someone
-   * they have no relationship to is (403, with the same break-glass link, and audited as such), so that the answer
-   * never says whether the hub holds a record they may not see (UK GDPR Art. 5(1)(f)). Break-glass on an id the hub
-   * does not hold is then 404, an audited act of its own.
+   * A record asked for by an id the hub does not hold, by a caller who may see only some records of its kind. Of a
+   * person's record (a referral, an assessment): to a caller whose role reaches every person under `action` (a
+   * manager) that is 404; to anyone else it is refused as a record of someone they have no relationship to is (403,
+   * with the same break-glass link, and audited as such). Of a staff record that only its own people see (leave,
+   * supervision, an approval: the `ownRoles` of `action`): to a caller with the full role it is 404; to anyone else
+   * it is refused as somebody else's record is (`require` with `owns: false`: the same 403, audited the same). Either
+   * way the answer never says whether the hub holds a record they may not see (UK GDPR Art. 5(1)(f)). Break-glass on
+   * an id the hub does not hold is then 404, an audited act of its own.
    */
   async refuseUnknown(actor: Actor, action: Action, resource: { type: string; id: string }, notFound: Error): Promise<never> {
-    const decision = can(actor.roles, action, {});
-    if (decision.allowed || !isPersonAction(action)) throw notFound;
+    const person = isPersonAction(action);
+    const decision = can(actor.roles, action, person ? {} : { owns: false });
+    if (decision.allowed) throw notFound;
+    if (!person) return this.deny(actor, action, resource, decision.reason ?? 'You are not allowed to do this.');
     return this.deny(
       actor,
       action,
@@ -246,6 +251,19 @@ export class AccessService {
       null,
       decision.breakGlassAvailable ? breakGlassRecord(resource, resource.id) : undefined,
     );
+  }
+
+  /**
+   * Loads a record by id for `action`: its loader's 404 becomes refuseUnknown's answer (the same 403 as another's
+   * record to a caller who may see only some records of the kind).
+   */
+  async loadOrRefuse<T>(actor: Actor, action: Action, resource: { type: string; id: string }, load: () => Promise<T>): Promise<T> {
+    try {
+      return await load();
+    } catch (err) {
+      if (err instanceof NotFoundProblem) return this.refuseUnknown(actor, action, resource, err);
+      throw err;
+    }
   }
 
   /** True when the actor holds one of the action's full roles (not only an own-record role). */

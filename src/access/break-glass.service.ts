@@ -181,8 +181,20 @@ export class BreakGlassService {
     return this.db.transaction(async (m) => {
       const now = this.clock.now();
       const session = await m.getRepository(BreakGlassSessionEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!session) throw new NotFoundProblem('Break-glass session', id);
-      if (session.userId !== actor.userId) throw new ForbiddenProblem('Only the user who opened a break-glass session can end it.');
+      // Nobody sees every session: an id the hub does not hold is refused as another's session is (the rule of
+      // AccessService.refuseUnknown), audited the same, so that session ids cannot be probed.
+      if (!session || session.userId !== actor.userId) {
+        await this.audit.recordAlone({
+          action: 'access.denied',
+          resourceType: 'break-glass-session',
+          resourceId: id,
+          subjectPersonId: null,
+          outcome: 'denied',
+          actor: { userId: actor.userId, roles: actor.roles },
+          details: { policy: 'self.write', reason: 'not-own-session' },
+        });
+        throw new ForbiddenProblem('Only the user who opened a break-glass session can end it.');
+      }
       if (session.endedAt || session.expiresAt <= now) return sessionDto(session, now);
       session.endedAt = now;
       await m.getRepository(BreakGlassSessionEntity).save(session);

@@ -159,7 +159,14 @@ export class CalendarService {
         `SELECT ${TOKEN_COLUMNS}, p.user_id AS "ownerUserId" FROM calendar_tokens t LEFT JOIN practitioner_directory p ON p.id = t.practitioner_id WHERE t.id = $1 FOR UPDATE OF t`,
         [id],
       );
-      if (!row) throw new NotFoundProblem('Calendar token', id);
+      // An unknown id is refused to an AMHP as another's token is (AccessService.refuseUnknown); a manager gets 404.
+      if (!row)
+        return this.access.refuseUnknown(
+          actor,
+          'calendar.manage',
+          { type: 'calendar-token', id },
+          new NotFoundProblem('Calendar token', id),
+        );
       const owns = row.userId === actor.userId || row.ownerUserId === actor.userId;
       const decision = await this.access.require(actor, 'calendar.manage', { owns }, { type: 'calendar-token', id });
       if (row.revokedAt) return;

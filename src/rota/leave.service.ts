@@ -192,7 +192,8 @@ export class LeaveService {
   }
 
   async get(actor: Actor, id: string): Promise<LeaveDto> {
-    const row = await this.loadRow(this.db.manager, id);
+    // An unknown id is refused to an AMHP as another's leave is (AccessService.refuseUnknown), so ids cannot be probed.
+    const row = await this.access.loadOrRefuse(actor, 'leave.read', { type: 'leave-request', id }, () => this.loadRow(this.db.manager, id));
     await this.requireParty(actor, 'leave.read', row);
     return this.dto(row);
   }
@@ -283,7 +284,7 @@ export class LeaveService {
    */
   async cancel(actor: Actor, id: string, dto: LeaveNoteDto, expectedVersion: ExpectedVersion): Promise<LeaveDto> {
     return this.db.transaction(async (m) => {
-      const row = await this.lockRow(m, id);
+      const row = await this.access.loadOrRefuse(actor, 'leave.request', { type: 'leave-request', id }, () => this.lockRow(m, id));
       await this.requireParty(actor, 'leave.request', row);
       assertVersion(expectedVersion, row.version);
       if (row.status !== 'requested' && row.status !== 'approved') {

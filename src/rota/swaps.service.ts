@@ -74,6 +74,9 @@ const iso = (d: Date | string) => new Date(d).toISOString();
  * one transaction, puts the taker on the shift and takes the offerer off. Each step locks the swap row, so two
  * colleagues accepting the same offer at once are decided one after the other: one wins, the other gets 409.
  */
+/** Why a swap is not shown to an AMHP: the same words for another's swap and for an id the hub does not hold. */
+const NOT_YOURS = 'you may see your own swaps and the open offers you could take';
+
 @Injectable()
 export class SwapsService {
   constructor(
@@ -190,15 +193,20 @@ export class SwapsService {
   }
 
   async get(actor: Actor, id: string): Promise<SwapDto> {
-    const row = await this.loadRow(this.db.manager, id);
+    const row = await this.loadRow(this.db.manager, id).catch((err: unknown) => {
+      // Managers see every swap: 404. Anyone else is refused an id the hub does not hold as a swap not theirs is
+      // (the rule of AccessService.refuseUnknown, with this service's own refusal), so that ids cannot be probed.
+      if (err instanceof NotFoundProblem && !this.access.hasRole(actor, 'swaps.decide'))
+        return this.deny(actor, 'swaps.read', id, NOT_YOURS);
+      throw err;
+    });
     if (!this.access.hasRole(actor, 'swaps.decide')) {
       const own = (await this.practitioners.findByUser(actor.userId))?.id ?? null;
       const involved =
         row.createdBy === actor.userId ||
         (own !== null && [row.fromPractitionerId, row.toPractitionerId, row.takerPractitionerId].includes(own));
       const takeable = own !== null && row.status === 'offered' && row.toPractitionerId === null && row.fromPractitionerId !== own;
-      if (!involved && !takeable)
-        await this.deny(actor, 'swaps.read', row.id, 'you may see your own swaps and the open offers you could take');
+      if (!involved && !takeable) await this.deny(actor, 'swaps.read', row.id, NOT_YOURS);
     }
     return this.dto(row);
   }
@@ -268,7 +276,10 @@ export class SwapsService {
     expectedVersion: ExpectedVersion,
   ): Promise<SwapDto> {
     return this.db.transaction(async (m) => {
-      const row = await this.lockRow(m, id);
+      const row =
+        status === 'cancelled'
+          ? await this.access.loadOrRefuse(actor, 'swaps.act', { type: 'swap-request', id }, () => this.lockRow(m, id))
+          : await this.lockRow(m, id);
       if (status === 'cancelled' && !this.access.hasRole(actor, 'swaps.act')) {
         await this.access.require(actor, 'swaps.act', { owns: row.fromUserId === actor.userId }, { type: 'swap-request', id });
       }

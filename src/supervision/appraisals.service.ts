@@ -85,8 +85,7 @@ export class AppraisalsService {
 
   async list(actor: Actor, practitionerId: string): Promise<AppraisalDto[]> {
     const m = this.db.manager;
-    const p = await this.practitioners.find(m, practitionerId);
-    await this.access.require(actor, 'appraisals.read', { owns: p.userId === actor.userId }, { type: 'practitioner', id: practitionerId });
+    await this.practitioners.findReadable(m, actor, practitionerId, 'appraisals.read');
     return (await this.rows(m, practitionerId)).map(dto);
   }
 

@@ -36,7 +36,7 @@ export class PortfolioService {
   ) {}
 
   async get(actor: Actor, practitionerId: string, format: 'json' | 'html'): Promise<PortfolioDto> {
-    // 404 for an unknown practitioner, then the own-record check (practitioners.read: an AMHP sees only their own).
+    // The own-record check (practitioners.read: an AMHP sees only their own); an unknown id is refused to her as another's is.
     const p = await this.practitioners.get(actor, practitionerId);
     const [approvals, training] = await Promise.all([
       this.approvals.list(actor, practitionerId),

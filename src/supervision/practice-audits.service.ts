@@ -71,13 +71,7 @@ export class PracticeAuditsService {
 
   async list(actor: Actor, practitionerId: string): Promise<PracticeAuditDto[]> {
     const m = this.db.manager;
-    const p = await this.practitioners.find(m, practitionerId);
-    await this.access.require(
-      actor,
-      'practice-audits.read',
-      { owns: p.userId === actor.userId },
-      { type: 'practitioner', id: practitionerId },
-    );
+    await this.practitioners.findReadable(m, actor, practitionerId, 'practice-audits.read');
     return (await this.rows(m, practitionerId)).map(dto);
   }
 

@@ -205,7 +205,8 @@ export class SupervisionService {
 
   async get(actor: Actor, id: string): Promise<SupervisionSessionDto> {
     return this.db.transaction(async (m) => {
-      const row = await this.loadRow(m, id);
+      // An unknown id is refused to an AMHP as another's session is (AccessService.refuseUnknown), so ids cannot be probed.
+      const row = await this.access.loadOrRefuse(actor, 'supervision.read', { type: 'supervision-session', id }, () => this.loadRow(m, id));
       if (!this.access.hasRole(actor, 'supervision.read')) {
         await this.access.require(actor, 'supervision.read', { owns: this.party(actor, row) }, { type: 'supervision-session', id });
       }
@@ -221,7 +222,9 @@ export class SupervisionService {
     expectedVersion: ExpectedVersion,
   ): Promise<SupervisionSessionDto> {
     return this.db.transaction(async (m) => {
-      const row = await this.loadRow(m, id);
+      const row = await this.access.loadOrRefuse(actor, 'supervision.write', { type: 'supervision-session', id }, () =>
+        this.loadRow(m, id),
+      );
       await this.requireSupervisorOrManager(actor, row.supervisorUserId, id);
       // AMHP-12: nor does she change her own session (its type decides whether it counts as professional supervision).
       refuseOwnRecord(actor, row.superviseeUserId, 'change a supervision session');
@@ -254,7 +257,9 @@ export class SupervisionService {
 
   async addAction(actor: Actor, sessionId: string, dto: CreateSupervisionActionDto): Promise<SupervisionActionDto> {
     return this.db.transaction(async (m) => {
-      const session = await this.loadRow(m, sessionId);
+      const session = await this.access.loadOrRefuse(actor, 'supervision.write', { type: 'supervision-session', id: sessionId }, () =>
+        this.loadRow(m, sessionId),
+      );
       await this.requireSupervisorOrManager(actor, session.supervisorUserId, sessionId);
       this.refuseDueBeforeSession('dueOn', dto.dueOn, session.heldOn);
       await this.requireActionOwner(m, dto.ownerUserId, 'ownerUserId');
@@ -271,7 +276,9 @@ export class SupervisionService {
     expectedVersion: ExpectedVersion,
   ): Promise<SupervisionActionDto> {
     return this.db.transaction(async (m) => {
-      const a = await this.loadAction(m, id);
+      const a = await this.access.loadOrRefuse(actor, 'supervision.write', { type: 'supervision-action', id }, () =>
+        this.loadAction(m, id),
+      );
       if (!this.access.hasRole(actor, 'supervision.write')) {
         await this.access.require(
           actor,

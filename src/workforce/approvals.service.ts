@@ -54,8 +54,7 @@ export class ApprovalsService {
   }
 
   async list(actor: Actor, practitionerId: string): Promise<ApprovalDto[]> {
-    const p = await this.practitioners.find(this.db.manager, practitionerId);
-    await this.practitioners.requireReadable(actor, p.userId, practitionerId);
+    await this.practitioners.findReadable(this.db.manager, actor, practitionerId);
     return (await loadApprovals(this.db.manager, [practitionerId])).map((a) => this.dto(a));
   }
 

@@ -169,8 +169,7 @@ export class EligibilityService {
   }
 
   async check(actor: Actor, practitionerId: string, fromRaw: string, toRaw: string): Promise<EligibilityDto> {
-    const p = await this.practitioners.find(this.db.manager, practitionerId);
-    await this.practitioners.requireReadable(actor, p.userId, practitionerId);
+    const p = await this.practitioners.findReadable(this.db.manager, actor, practitionerId);
     const { from, to } = period(fromRaw, toRaw);
     const [result] = await this.forEach([p.id], from, to, this.db.manager);
     return { practitionerId, from: from.toISOString(), to: to.toISOString(), ...result };

@@ -2,6 +2,7 @@ import { SqlWhere } from '../common/sql-where';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, FindOptionsWhere } from 'typeorm';
 import { AccessService } from '../access/access.service';
+import type { Action } from '../access/policy';
 import { AuditService } from '../audit/audit.service';
 import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
@@ -147,7 +148,9 @@ export class PractitionersService {
 
   /** One practitioner, for a manager or for the AMHP themselves. */
   async get(actor: Actor, id: string): Promise<PractitionerDto> {
-    const p = await this.load(this.db.manager, id);
+    const p = await this.access.loadOrRefuse(actor, 'practitioners.read', { type: 'practitioner', id }, () =>
+      this.load(this.db.manager, id),
+    );
     await this.requireReadable(actor, p.userId, id);
     return p;
   }
@@ -163,6 +166,17 @@ export class PractitionersService {
   /** An AMHP without a manager's role reads only their own practitioner record, in a list as in one. */
   private ownOnly(actor: Actor): boolean {
     return !this.access.hasRole(actor, 'practitioners.read');
+  }
+
+  /**
+   * The practitioner `id`, read for `action` (an own-record read: practitioners.read, appraisals.read...): an id the
+   * hub does not hold is refused to an AMHP as another's record is (AccessService.refuseUnknown), so that ids cannot
+   * be probed; a manager gets 404. Then the own-record check. Other modules call it for a practitioner's sub-records.
+   */
+  async findReadable(m: EntityManager, actor: Actor, id: string, action: Action = 'practitioners.read'): Promise<PractitionerEntity> {
+    const p = await this.access.loadOrRefuse(actor, action, { type: 'practitioner', id }, () => this.find(m, id));
+    await this.access.require(actor, action, { owns: p.userId === actor.userId }, { type: 'practitioner', id });
+    return p;
   }
 
   /** Own-record check (practitioners.read for amhp): other modules call it for a practitioner's sub-records. */

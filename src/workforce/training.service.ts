@@ -93,8 +93,7 @@ export class TrainingService {
 
   async summary(actor: Actor, practitionerId: string): Promise<TrainingSummaryDto> {
     const m = this.db.manager;
-    const p = await this.practitioners.find(m, practitionerId);
-    await this.practitioners.requireReadable(actor, p.userId, practitionerId);
+    await this.practitioners.findReadable(m, actor, practitionerId);
     const records = await this.records(m, [practitionerId]);
     const today = localDate(this.clock.now(), this.config.timeZone);
     const policy = workforcePolicy(this.config);
