@@ -344,6 +344,29 @@ describe('access policy: every route declares one, and role × relationship deci
     'PATCH /decisions/:id as amhp': 'Only the author may edit a draft decision.',
     'POST /decisions/:id/sign as amhp': 'Only the author may sign a draft decision.',
     'POST /actions/:id/done as amhp': "Only the action's owner or a manager may mark it done.",
+    // Staff records only their own people see: an unknown id is refused as a colleague's record is.
+    ...Object.fromEntries(
+      [
+        'GET /practitioners/:id',
+        'GET /practitioners/:id/approvals',
+        'GET /practitioners/:id/training',
+        'GET /practitioners/:id/appraisals',
+        'GET /practitioners/:id/practice-audits',
+        'GET /practitioners/:id/portfolio',
+        'DELETE /rota/calendar-tokens/:id',
+        'GET /rota/leave/:id',
+        'POST /rota/leave/:id/cancel',
+        'POST /rota/swaps/:id/cancel',
+        'GET /supervision-sessions/:id',
+        'PATCH /supervision-sessions/:id',
+        'PATCH /supervision-actions/:id',
+      ].map((route) => [`${route} as amhp`, 'you may only see or change your own records']),
+    ),
+    'GET /rota/swaps/:id as amhp': 'you may see your own swaps and the open offers you could take',
+    // Nobody sees every break-glass session: only its opener ends one, and an unknown id is refused as another's.
+    ...Object.fromEntries(
+      ROLES.map((role) => [`POST /break-glass/:id/end as ${role}`, 'Only the user who opened a break-glass session can end it.']),
+    ),
   };
 
   it('R2: each non-person route × each role answers 403 exactly when the policy says no, and 401 with no token', async () => {

@@ -56,6 +56,7 @@ describe('a record you may not see: the same answer whether it exists or not, an
     ['get', '/decisions/:id/history', 'decision', undefined],
     ['patch', '/decisions/:id', 'decision', {}],
     ['post', '/decisions/:id/sign', 'decision', {}],
+    ['post', '/decisions/:id/amendments', 'decision', { reason: 'Corrected the time of the call', costPence: 100 }],
     ['post', '/actions/:id/done', 'action', {}],
   ] as const)('%s %s: another person’s record and an id the hub does not hold get the same refusal', async (method, path, kind, body) => {
     const held = ids[kind];

@@ -1,5 +1,15 @@
 import type { Role } from '../auth/roles';
-import { Action, ActionPolicy, can, personScope, POLICY, refersOwnReferrals, relationshipBasis, seesReferralStatusOnly } from './policy';
+import {
+  Action,
+  ActionPolicy,
+  can,
+  personScope,
+  POLICY,
+  readsTextAboutPeople,
+  refersOwnReferrals,
+  relationshipBasis,
+  seesReferralStatusOnly,
+} from './policy';
 
 describe('can(): role × relationship × break-glass', () => {
   const none = { relationships: [] };
@@ -161,5 +171,18 @@ describe('relationshipBasis: the audited basis names where a relationship came f
     ['break-glass is kept', 'break-glass:bg1', [], 'break-glass:bg1'],
   ])('%s', (_, basis, via, expected) => {
     expect(relationshipBasis(basis, via)).toBe(expected);
+  });
+});
+
+describe('readsTextAboutPeople(): who sees free text about a person (a break-glass reason, a review note, audit details)', () => {
+  it.each<[string, Role[], boolean]>([
+    ['an auditor, who reviews break-glass use', ['auditor'], true],
+    ["a manager, who reads every person's record", ['manager'], true],
+    ['an AMHP, who reads the records of people she works with', ['amhp'], true],
+    ['an admin, who manages accounts', ['admin'], false],
+    ['a referrer', ['referrer'], false],
+    ['an admin who is also an auditor', ['admin', 'auditor'], true],
+  ])('%s: %s', (_, roles, expected) => {
+    expect(readsTextAboutPeople(roles)).toBe(expected);
   });
 });
