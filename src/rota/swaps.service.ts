@@ -193,22 +193,38 @@ export class SwapsService {
   }
 
   async get(actor: Actor, id: string): Promise<SwapDto> {
-    const row = await this.loadRow(this.db.manager, id).catch((err: unknown) => {
-      // Managers see every swap: 404. Anyone else is refused an id the hub does not hold as a swap not theirs is
-      // (the rule of AccessService.refuseUnknown, with this service's own refusal), so that ids cannot be probed.
-      if (err instanceof NotFoundProblem && !this.access.hasRole(actor, 'swaps.decide'))
-        return this.deny(actor, 'swaps.read', id, NOT_YOURS);
+    const m = this.db.manager;
+    return this.dto(await this.seen(m, actor, id, 'swaps.read', () => this.loadRow(m, id)));
+  }
+
+  /**
+   * The swap `id` as `load` reads it, if the actor may see it: a manager every swap; anyone else her own swaps and
+   * the open offers she could take. Any other swap, and an id the hub does not hold, is the same audited 403 (the
+   * rule of AccessService.refuseUnknown, with this service's own refusal), so that ids cannot be probed. (Accepting
+   * keeps its own order: a taker who lost the race to an open offer is told 409, as a lost race is.)
+   */
+  private async seen(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+    policy: 'swaps.read' | 'swaps.act',
+    load: () => Promise<SwapRow>,
+  ): Promise<SwapRow> {
+    const manager = this.access.hasRole(actor, 'swaps.decide');
+    const row = await load().catch((err: unknown) => {
+      if (err instanceof NotFoundProblem && !manager) return undefined;
       throw err;
     });
-    if (!this.access.hasRole(actor, 'swaps.decide')) {
-      const own = (await this.practitioners.findByUser(actor.userId))?.id ?? null;
+    if (manager && row) return row;
+    if (row) {
+      const own = (await this.practitioners.findByUser(actor.userId, m))?.id ?? null;
       const involved =
         row.createdBy === actor.userId ||
         (own !== null && [row.fromPractitionerId, row.toPractitionerId, row.takerPractitionerId].includes(own));
       const takeable = own !== null && row.status === 'offered' && row.toPractitionerId === null && row.fromPractitionerId !== own;
-      if (!involved && !takeable) await this.deny(actor, 'swaps.read', row.id, NOT_YOURS);
+      if (involved || takeable) return row;
     }
-    return this.dto(row);
+    return this.deny(actor, policy, id, NOT_YOURS);
   }
 
   /**
