@@ -202,6 +202,102 @@ describe('the repeat-assessment report', () => {
     const later = shown(repeatAssessmentFigures(sel('2026-11'), assessments, referrals, new Date('2027-03-01T10:00:00Z')));
     expect([later['re-referral.within-90-days.not-detained'], later['re-referral.within-90-days.re-referred']]).toEqual([3, 3]);
   });
+
+  // "Within 28 days" is local calendar days: the day after the local date of the decision is day 1, and the window ends
+  // with the end of day 28 (local midnight), not 28 × 24 hours after the decision, across the clock changes too
+  // (Europe/London: forward on 29 March 2026, back on 25 October 2026).
+  it.each([
+    // [what, period, decided, re-referred, now, [decided and window ended, re-referred]]
+    [
+      'autumn: 10:00 BST on 10 Oct, re-referred 20:00 GMT on 7 Nov (day 28)',
+      '2026-10',
+      '2026-10-10T09:00:00Z',
+      '2026-11-07T20:00:00Z',
+      '2026-12-01T00:00:00Z',
+      [1, 1],
+    ],
+    [
+      'autumn: re-referred 00:30 GMT on 8 Nov (day 29)',
+      '2026-10',
+      '2026-10-10T09:00:00Z',
+      '2026-11-08T00:30:00Z',
+      '2026-12-01T00:00:00Z',
+      [1, 0],
+    ],
+    [
+      'autumn: 23:30 BST on 20 Oct, re-referred 23:15 GMT on 17 Nov (day 28)',
+      '2026-10',
+      '2026-10-20T22:30:00Z',
+      '2026-11-17T23:15:00Z',
+      '2026-12-01T00:00:00Z',
+      [1, 1],
+    ],
+    [
+      'autumn: at noon on day 28 the window has not ended',
+      '2026-10',
+      '2026-10-10T09:00:00Z',
+      '2026-11-07T10:00:00Z',
+      '2026-11-07T12:00:00Z',
+      [0, 0],
+    ],
+    [
+      'autumn: at local midnight after day 28 it has',
+      '2026-10',
+      '2026-10-10T09:00:00Z',
+      '2026-11-07T10:00:00Z',
+      '2026-11-08T00:00:00Z',
+      [1, 1],
+    ],
+    [
+      'spring: 00:30 GMT on 10 Mar, re-referred 23:30 BST on 7 Apr (day 28)',
+      '2026-03',
+      '2026-03-10T00:30:00Z',
+      '2026-04-07T22:30:00Z',
+      '2026-05-01T00:00:00Z',
+      [1, 1],
+    ],
+    [
+      'spring: 23:30 GMT on 10 Mar, re-referred 00:15 BST on 8 Apr (day 29)',
+      '2026-03',
+      '2026-03-10T23:30:00Z',
+      '2026-04-07T23:15:00Z',
+      '2026-05-01T00:00:00Z',
+      [1, 0],
+    ],
+    [
+      'spring: re-referred the same day as the decision, after it',
+      '2026-03',
+      '2026-03-10T00:30:00Z',
+      '2026-03-10T09:00:00Z',
+      '2026-05-01T00:00:00Z',
+      [1, 1],
+    ],
+    [
+      'spring: a referral before the decision is not a re-referral',
+      '2026-03',
+      '2026-03-10T10:30:00Z',
+      '2026-03-10T09:00:00Z',
+      '2026-05-01T00:00:00Z',
+      [1, 0],
+    ],
+  ] as Array<[string, string, string, string, string, [number, number]]>)(
+    're-referral within 28 local calendar days: %s',
+    (_what, period, decided, received, now, expected) => {
+      const decision = a('d', 'p1', decided, { outcomeKind: 'not-detained', decidedAt: new Date(decided) });
+      const v = shown(repeatAssessmentFigures(sel(period), [decision], [r('n', 'p1', received)], new Date(now)));
+      expect([v['re-referral.within-28-days.not-detained'], v['re-referral.within-28-days.re-referred']]).toEqual(expected);
+    },
+  );
+
+  it('re-referral within 90 local calendar days: from 23:30 BST on 20 Oct, day 90 is 18 Jan', () => {
+    const decided = '2026-10-20T22:30:00Z';
+    const decision = a('d', 'p1', decided, { outcomeKind: 'not-detained', decidedAt: new Date(decided) });
+    const v = (received: string) =>
+      shown(repeatAssessmentFigures(sel('2026-10'), [decision], [r('n', 'p1', received)], new Date('2027-03-01T00:00:00Z')))[
+        're-referral.within-90-days.re-referred'
+      ];
+    expect([v('2027-01-18T23:59:00Z'), v('2027-01-19T00:00:00Z')]).toEqual([1, 0]);
+  });
 });
 
 describe('a referral withdrawn as the duplicate of another open referral (DUTY-02) is the same episode, counted once', () => {

@@ -1,14 +1,26 @@
 /**
  * Report 6, repeat assessments: how many of the people assessed in the period had 2 or more assessments in the 12
- * months up to their last one in it; and, of the decisions "not detained" in the period, how many were followed by a
- * new referral of the same person within 28 and within 90 days. Pure.
+ * months up to their last one in it (local calendar months); and, of the decisions "not detained" in the period, how
+ * many were followed by a new referral of the same person within 28 and within 90 local calendar days
+ * (reReferralWindowEnd). Pure.
  */
+import { addDays, endOfLocalDay, localDate } from '../statute/time';
 import { countFigure, type Member, type RawFigure } from './report.model';
 import { onOrAfterTwelveMonthsBefore } from './period';
 import { duplicateWithdrawn, member, selected, type AssessmentRow, type ReferralRow, type Selection, type Withdrawal } from './rows';
 
 const UNABLE = 'unable-to-complete';
 export const RE_REFERRAL_DAYS = [28, 90] as const;
+
+/**
+ * The end (half-open) of the window "within N days" of a decision "not detained": N local calendar days, the day after
+ * the decision's local date being day 1, to the end of day N (local midnight). Calendar days, as a lead reads "within
+ * 28 days", not N × 24 hours: a window across a clock change is an hour shorter or longer, and a decision at 23:50 has
+ * the same last day as one at 00:10 that day.
+ */
+export function reReferralWindowEnd(decidedAt: Date, days: number, zone: string): Date {
+  return endOfLocalDay(addDays(localDate(decidedAt, zone), days), zone);
+}
 const BANDS: Array<[string, string, (n: number) => boolean]> = [
   ['1', 'One', (n) => n === 1],
   ['2', 'Two', (n) => n === 2],
@@ -18,7 +30,7 @@ const BANDS: Array<[string, string, (n: number) => boolean]> = [
 
 export const REPEAT_DEFINITIONS = [
   "People assessed: each person with an assessment arranged in the period, counted once, at their last assessment in it. Assessments in 12 months: the person's assessments arranged in the 12 months up to and including that one (whenever the earlier ones were).",
-  'Not detained: an assessment decided in the period as not detained, the assessment completed (not ended as unable to complete). Re-referred within 28 (90) days: a new referral of the same person (not one withdrawn as the duplicate of another open referral, DUTY-02) received after the decision and within 28 (90) × 24 hours of it. A decision counts in the denominator only once its 28 (90) days have passed, so recent decisions do not lower the share.',
+  'Not detained: an assessment decided in the period as not detained, the assessment completed (not ended as unable to complete). Re-referred within 28 (90) days: a new referral of the same person (not one withdrawn as the duplicate of another open referral, DUTY-02) received after the decision and by the end of the 28th (90th) local calendar day after it: the day after the local date of the decision is day 1, so a decision on 1 November has until the end of 29 November (30 January) local time, whatever the time of day of the decision and across a change of the clocks. A decision counts in the denominator only once its 28 (90) days have passed (after the end of that last day), so recent decisions do not lower the share.',
 ];
 
 /**
@@ -93,11 +105,14 @@ export function repeatAssessmentFigures(
     else referralTimes.set(r.personId, [r.receivedAt]);
   }
   for (const days of RE_REFERRAL_DAYS) {
-    const window = days * 24 * 3600_000;
-    const ended = notDetained.filter((a) => a.decidedAt!.getTime() + window <= now.getTime());
+    const windowEnd = (a: AssessmentRow) => reReferralWindowEnd(a.decidedAt!, days, sel.zone);
+    const ended = notDetained.filter((a) => windowEnd(a).getTime() <= now.getTime());
     const decided: Member[] = ended.map((a) => member(a, a.decidedAt!));
     const again = ended
-      .filter((a) => (referralTimes.get(a.personId) ?? []).some((t) => t > a.decidedAt! && t.getTime() <= a.decidedAt!.getTime() + window))
+      .filter((a) => {
+        const end = windowEnd(a).getTime();
+        return (referralTimes.get(a.personId) ?? []).some((t) => t > a.decidedAt! && t.getTime() < end);
+      })
       .map((a) => member(a, a.decidedAt!));
     const dims = {
       section: 're-referral',
