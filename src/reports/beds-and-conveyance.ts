@@ -5,10 +5,13 @@
  * instant of the step before it: decision → bed identified (the first "bed identified" on the timeline) → conveyance
  * arrived (the first "conveyance arrived"). The people waiting are those with an application signed and not yet
  * admitted at the end of the period (or now, if the period has not ended), while the application can still be acted
- * on: 14 days from signing for s.2 and s.3 (s.6(1)(a), counted from the signing, the latest the last medical
- * examination can have been), 24 hours for s.4 (s.6(1)(b)).
+ * on (applicationActionableUntil): 14 local calendar days beginning with the day of signing for s.2 and s.3 (APP-13,
+ * s.6(1)(a): the day of signing is day 1, the latest the last medical examination can have been), 24 hours from
+ * signing for s.4 (APP-14, s.6(1)(b)).
  */
 import { CONVEYANCE_MODES } from '../assessments/dto/assessment.dto';
+import { CONVEYANCE_DAYS, S4_CONVEYANCE_HOURS } from '../statute/assessment-rules';
+import { addDays, endOfLocalDay, localDate } from '../statute/time';
 import { countFigure, labelOf, type Member, type RawFigure } from './report.model';
 import { minutesBetween, type OpsAssessmentRow } from './ops-rows';
 import { member, selected, type Selection } from './rows';
@@ -25,14 +28,22 @@ export const CONVEYANCE_MODE_LABELS: Record<string, string> = {
   'not-recorded': 'Not recorded',
 };
 
-/** How long an application for admission can be acted on after signing (s.6(1)): 14 days; s.4 24 hours. */
-export const applicationValidHours = (section: string | null): number => (section === 's4' ? 24 : 14 * 24);
+/**
+ * The first instant an application for admission signed at `signedAt` can no longer be acted on (half-open), counted
+ * from the signing, the latest the examinations it rests on can have been. A s.2 or s.3 (APP-13, s.6(1)(a)): 14 days
+ * *beginning with* the day, so local calendar days, the day of signing day 1, to the end of the 14th (local midnight,
+ * whatever the clock change between). A s.4 (APP-14, s.6(1)(b)): 24 hours, elapsed hours, from the signing.
+ */
+export function applicationActionableUntil(section: string | null, signedAt: Date, zone: string): Date {
+  if (section === 's4') return new Date(signedAt.getTime() + S4_CONVEYANCE_HOURS * HOUR);
+  return endOfLocalDay(addDays(localDate(signedAt, zone), CONVEYANCE_DAYS - 1), zone);
+}
 
 export const BEDS_AND_CONVEYANCE_DEFINITIONS = [
   'Cohort: applications for admission (s.2, s.3, s.4) decided in the period.',
   'Decision → bed identified → conveyance arrived: from the decision to the first "bed identified" on the timeline, then to the first "conveyance arrived", in minutes; an application missing either end is left out of that step. Median and 90th percentile by linear interpolation.',
   "Out-of-area bed: the bed identified was recorded as outside the council's area. Mode of conveyance: as recorded on the conveyance's arrival (or its request).",
-  'Waiting: an application signed and the person not admitted at the end of the period (or now, if earlier), while it can still be acted on: 14 days from signing (s.2, s.3) or 24 hours (s.4), s.6(1). The wait is from signing to then.',
+  'Waiting: an application signed and the person not admitted at the end of the period (or now, if earlier), while it can still be acted on (s.6(1)): for a s.2 or s.3, to the end of the 14th local calendar day, the day of signing being day 1 (so one signed at any time on 1 March can be acted on until midnight at the end of 14 March, local time, across a change of the clocks); for a s.4, 24 hours from signing, in elapsed hours. The wait is from signing to then.',
   'Not completed for want of a bed: the outcome "unable to complete" decided in the period, the last delay reason on its timeline "no bed".',
 ];
 
@@ -130,15 +141,14 @@ export function bedsAndConveyanceFigures(sel: Selection, rows: readonly OpsAsses
 
   // Waiting at the end of the period (or now): signed, not admitted, still within s.6(1).
   const asAt = new Date(Math.min(sel.period.end.getTime(), now.getTime()));
-  const windowSel = (hours: number): Selection => ({
-    ...sel,
-    period: { ...sel.period, start: new Date(asAt.getTime() - hours * HOUR), end: asAt },
-  });
+  // Signed before then (the filters applying to the signing), and still actionable then.
+  const signedBefore: Selection = { ...sel, period: { ...sel.period, start: new Date(-8.64e15), end: asAt } };
   const waiting = rows.filter(
     (r) =>
       r.outcomeKind === 'application' &&
       ADMISSION_SECTIONS.includes(r.section ?? '') &&
-      selected(windowSel(applicationValidHours(r.section)), r, r.applicationAt) &&
+      selected(signedBefore, r, r.applicationAt) &&
+      asAt < applicationActionableUntil(r.section, r.applicationAt, sel.zone) &&
       !(r.admittedAt && r.admittedAt < asAt),
   );
   const waitDims = {

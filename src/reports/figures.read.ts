@@ -358,15 +358,17 @@ async function opsFigures(
   const { sel } = input;
   const { start, end } = sel.period;
   if (name === 'beds-and-conveyance') {
-    // Decided in the period, or an application signed in the 14 days before its end (those waiting then): the
-    // candidates by index first, so the view's timeline facts are computed for those assessments only.
+    // Decided in the period, or an application signed in the 15 days before its end (those waiting then, whose 14 local
+    // calendar days, applicationActionableUntil, may reach an hour further back across a clock change; the figures keep
+    // those still actionable): the candidates by index first, so the view's timeline facts are computed for those
+    // assessments only.
     const rows = withDates(
       await m.query<OpsAssessmentRow[]>(
         `${OPS_ASSESSMENT_ROWS}
         WHERE assessment_id IN (SELECT assessment_id FROM report_assessments WHERE decided_at >= $1 AND decided_at < $2
                                 UNION SELECT assessment_id FROM report_application_signings WHERE signed_at >= $3 AND signed_at < $2)
           AND ((decided_at >= $1 AND decided_at < $2) OR (application_at >= $3 AND application_at < $2))`,
-        [start, end, new Date(Math.min(end.getTime(), input.now.getTime()) - 14 * 86_400_000)],
+        [start, end, new Date(Math.min(end.getTime(), input.now.getTime()) - 15 * 86_400_000)],
       ),
       OPS_INSTANTS,
     );

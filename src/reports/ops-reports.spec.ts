@@ -136,6 +136,60 @@ describe('beds and conveyance: a worked example', () => {
   });
 });
 
+describe('beds and conveyance: waiting while the application can be acted on (s.6(1))', () => {
+  // A s.2 or s.3: 14 local calendar days beginning with the day of signing (day 1), to local midnight at the end of
+  // day 14, across the clock changes (Europe/London: forward on 29 March 2026, back on 25 October 2026). A s.4: 24
+  // elapsed hours from signing.
+  it.each([
+    // [what, section, signed, as at (now, the period not ended), period, waiting]
+    [
+      's.2 signed 23:30 GMT on 20 Mar: at 23:30 BST on 2 Apr (day 14) still waiting',
+      's2',
+      '2026-03-20T23:30:00Z',
+      '2026-04-02T22:30:00Z',
+      '2026-04',
+      1,
+    ],
+    [
+      's.2 signed 23:30 GMT on 20 Mar: at 00:30 BST on 3 Apr (day 15) no longer',
+      's2',
+      '2026-03-20T23:30:00Z',
+      '2026-04-02T23:30:00Z',
+      '2026-04',
+      0,
+    ],
+    ['s.3 signed 00:30 GMT on 20 Mar: at 00:30 BST on 3 Apr no longer', 's3', '2026-03-20T00:30:00Z', '2026-04-02T23:30:00Z', '2026-04', 0],
+    [
+      's.2 signed 00:30 BST on 21 Oct: at 23:45 GMT on 3 Nov (day 14) still waiting',
+      's2',
+      '2026-10-20T23:30:00Z',
+      '2026-11-03T23:45:00Z',
+      '2026-11',
+      1,
+    ],
+    [
+      's.2 signed 00:30 BST on 21 Oct: at 00:00 GMT on 4 Nov (day 15) no longer',
+      's2',
+      '2026-10-20T23:30:00Z',
+      '2026-11-04T00:00:00Z',
+      '2026-11',
+      0,
+    ],
+    [
+      's.4 signed 23:30 GMT on 28 Mar: 23 h 45 min later (across the spring change) still waiting',
+      's4',
+      '2026-03-28T23:30:00Z',
+      '2026-03-29T23:15:00Z',
+      '2026-03',
+      1,
+    ],
+    ['s.4 signed 23:30 GMT on 28 Mar: 24 h 15 min later no longer', 's4', '2026-03-28T23:30:00Z', '2026-03-29T23:45:00Z', '2026-03', 0],
+  ] as Array<[string, string, string, string, string, number]>)('%s', (_what, section, signed, asAt, period, expected) => {
+    const row = application(signed, { section, decidedAt: d('2025-01-01T10:00:00Z') });
+    expect(values(bedsAndConveyanceFigures(sel(period), [row], d(asAt)))['waiting.all.waiting']).toBe(expected);
+  });
+});
+
 describe('workforce and rota: a worked example', () => {
   const practitioner = (id: string, over: Partial<PractitionerRow> = {}): PractitionerRow => ({
     practitionerId: id,
