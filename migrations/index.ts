@@ -75,6 +75,7 @@ import * as m71 from './1796580100000-ReportStepsAdmission';
 import * as m72 from './1796592000000-ShiftsRemovedOnPurpose';
 import * as m73 from './1796593000000-PagesEndsAt';
 import * as m74 from './1796593100000-PagesStandingByReferral';
+import * as m75 from './1796595000000-PagesNotUnder18';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -152,4 +153,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m72),
   ...Object.values(m73),
   ...Object.values(m74),
+  ...Object.values(m75),
 ];

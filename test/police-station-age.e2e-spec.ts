@@ -272,4 +272,131 @@ describe('POL-09: a child at a police station is recorded, clocked, flagged and 
     await post(manager, `/referrals/${id}/transfers`, { at: '2026-06-15T00:40:00Z', placeOfSafetyType: 'police-station' }).expect(201);
     expect(await pages()).toHaveLength(4);
   });
+
+  /** PATCH /people/{id} as a manager, with the record's current ETag. */
+  const patchPerson = async (personId: string, body: object) => {
+    const etag = (await t.http.get(`/people/${personId}`).set('authorization', manager.auth).expect(200)).headers.etag as string;
+    return t.http.patch(`/people/${personId}`).set('authorization', manager.auth).set('if-match', etag).send(body).expect(200);
+  };
+  const unlawfulPages = (id: string) =>
+    t.sql<{ step: number; recipient_user_id: string; closed_reason: string | null; superseded_at: Date | null }>(
+      `SELECT step, recipient_user_id, closed_reason, superseded_at FROM pages WHERE referral_id = $1 AND reason = 'unlawful-detention' ORDER BY created_at, step`,
+      [id],
+    );
+  const timelineOf = async (id: string) =>
+    (await t.http.get(`/referrals/${id}/events`).set('authorization', manager.auth).expect(200)).body.items as Array<{
+      type: string;
+      data: Record<string, unknown>;
+    }>;
+
+  it("a person at a police station whose age was not known is found to be 16 when their date of birth is recorded on their record: the referral's findings show the blocker at once, the timeline and the audit trail say so, and the AMHP on duty and the manager on call are paged, once", async () => {
+    const res = await post(manager, '/referrals', referral({ person: person() })).expect(201);
+    const id = res.body.id;
+    const personId = res.body.person.id;
+    expect(codes(res)).toEqual(expect.arrayContaining(['police-station-age-unknown', 'police-station-adult-no-inspector']));
+    expect(await unlawfulPages(id)).toEqual([]);
+
+    await patchPerson(personId, { dateOfBirth: '2010-03-14' });
+    const { view, context } = await recorded(id);
+    expect(pol09Blocker(view.findings)).toEqual(['police-station-under-18']);
+    expect(view.findings.map((f: { code: string }) => f.code)).not.toContain('police-station-age-unknown');
+    expect(view.findings.find((f: { code: string }) => f.code === 'police-station-under-18').message).toContain(
+      'by the date of birth on record: 16 on Mon 15 Jun 2026, the day of arrival',
+    );
+    expect(context).toMatchObject({ personUnder18: true, ageBasis: expect.stringContaining('on record') });
+    const timeline = await timelineOf(id);
+    expect(timeline.find((e) => e.type === 'findings-rejudged')?.data).toMatchObject({
+      rule: 'POL-09',
+      cause: 'date-of-birth',
+      codes: ['police-station-under-18'],
+      personUnder18: true,
+    });
+    expect(timeline.find((e) => e.type === 'escalated')?.data).toMatchObject({ rule: 'POL-09', reason: 'unlawful-detention' });
+    expect(await t.sql(`SELECT actor_id FROM audit_events WHERE action = 'referral.findings-rejudged' AND resource_id = $1`, [id])).toEqual(
+      [{ actor_id: manager.id }],
+    );
+    expect(
+      await t.sql(`SELECT payload->'codes' AS codes FROM outbox_events WHERE aggregate_id = $1 AND type = 'referral.findings-rejudged'`, [
+        id,
+      ]),
+    ).toEqual([{ codes: ['police-station-under-18'] }]);
+    expect((await unlawfulPages(id)).map((p) => [p.step, p.recipient_user_id])).toEqual([
+      [0, duty.id],
+      [3, onCall.id],
+    ]);
+
+    // Corrected to another child's date of birth: the finding says so, and nobody is paged twice for one detention.
+    await patchPerson(personId, { dateOfBirth: '2011-03-14' });
+    expect((await recorded(id)).view.findings.find((f: { code: string }) => f.code === 'police-station-under-18').message).toContain(
+      '15 on Mon 15 Jun 2026',
+    );
+    expect(await unlawfulPages(id)).toHaveLength(2);
+  });
+
+  it("a date of birth corrected to an adult's takes away the blocker the earlier one gave and closes the pages as not under 18; an age given by the flag at intake stands whatever the record says", async () => {
+    const res = await post(manager, '/referrals', referral({ person: person({ dateOfBirth: '2010-10-10' }) })).expect(201);
+    const id = res.body.id;
+    expect(pol09Blocker(res.body.findings)).toEqual(['police-station-under-18']);
+    expect(await unlawfulPages(id)).toHaveLength(2);
+
+    await patchPerson(res.body.person.id, { dateOfBirth: '1990-10-10' });
+    const { view, context } = await recorded(id);
+    expect(pol09Blocker(view.findings)).toEqual([]);
+    expect(view.findings.map((f: { code: string }) => f.code)).toContain('police-station-adult-no-inspector');
+    expect(context).toMatchObject({ personUnder18: false });
+    expect(context).not.toHaveProperty('ageBasis');
+    expect((await unlawfulPages(id)).map((p) => [p.closed_reason, p.superseded_at !== null])).toEqual([
+      ['not-under-18', true],
+      ['not-under-18', true],
+    ]);
+    expect(
+      (
+        await t.sql<{ closed_reason: string }>(
+          `SELECT closed_reason FROM notifications WHERE subject_id = $1 AND kind = 'referral.unlawful-detention'`,
+          [id],
+        )
+      ).map((n) => n.closed_reason),
+    ).toEqual(['not-under-18', 'not-under-18']);
+
+    const flagged = await post(
+      manager,
+      '/referrals',
+      referral({ person: person({ dateOfBirth: '1990-01-01' }), legalContext: policeStation({ personUnder18: true }) }),
+    ).expect(201);
+    await patchPerson(flagged.body.person.id, { dateOfBirth: '1991-01-01' });
+    expect(pol09Blocker((await recorded(flagged.body.id)).view.findings)).toEqual(['police-station-under-18']);
+    expect((await timelineOf(flagged.body.id)).map((e) => e.type)).not.toContain('findings-rejudged');
+  });
+
+  it('a child by the date of birth recorded after intake, moved from a health-based place of safety to a police station, is recorded with the blocker and paged; moved on to a health-based one, the blocker goes and the pages close', async () => {
+    const res = await post(
+      manager,
+      '/referrals',
+      referral({ person: person(), legalContext: policeStation({ placeOfSafetyType: 'health-based' }) }),
+    ).expect(201);
+    const id = res.body.id;
+    expect(res.body.findings.filter((f: { rule: string }) => f.rule === 'POL-09')).toEqual([]);
+    await patchPerson(res.body.person.id, { dateOfBirth: '2009-12-01' });
+    // At a health-based place of safety a child raises no POL-09 finding, but is kept as under 18 for the count.
+    expect(pol09Blocker((await recorded(id)).view.findings)).toEqual([]);
+    expect(await unlawfulPages(id)).toEqual([]);
+
+    const moved = await post(manager, `/referrals/${id}/transfers`, {
+      at: '2026-06-15T00:20:00Z',
+      placeOfSafetyType: 'police-station',
+    }).expect(201);
+    expect(pol09Blocker(moved.body.findings)).toEqual(['police-station-under-18']);
+    expect(pol09Blocker((await recorded(id)).view.findings)).toEqual(['police-station-under-18']);
+    expect((await timelineOf(id)).find((e) => e.type === 'place-of-safety-moved')?.data).toMatchObject({
+      codes: ['police-station-under-18'],
+    });
+    expect((await unlawfulPages(id)).map((p) => [p.step, p.recipient_user_id, p.closed_reason])).toEqual([
+      [0, duty.id, null],
+      [3, onCall.id, null],
+    ]);
+
+    await post(manager, `/referrals/${id}/transfers`, { at: '2026-06-15T00:30:00Z', placeOfSafetyType: 'health-based' }).expect(201);
+    expect((await recorded(id)).view.findings.filter((f: { rule: string }) => f.rule === 'POL-09')).toEqual([]);
+    expect((await unlawfulPages(id)).map((p) => p.closed_reason)).toEqual(['left-police-station', 'left-police-station']);
+  });
 });

@@ -5,7 +5,7 @@ import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryColu
 @Check('notifications_severity', `severity IN ('info','warning','urgent')`)
 @Check(
   'notifications_closed_reason',
-  `(closed_at IS NULL) = (closed_reason IS NULL) AND (closed_reason IS NULL OR closed_reason IN ('accepted-by-another','allocated','referral-ended','amhp-not-eligible','reallocated','offered-again','deadline-moved','left-police-station'))`,
+  `(closed_at IS NULL) = (closed_reason IS NULL) AND (closed_reason IS NULL OR closed_reason IN ('accepted-by-another','allocated','referral-ended','amhp-not-eligible','reallocated','offered-again','deadline-moved','left-police-station','not-under-18'))`,
 )
 @Index('notifications_dedup_key', ['userId', 'dedupKey'], { unique: true })
 @Index('notifications_inbox_idx', ['userId', 'createdAt'])

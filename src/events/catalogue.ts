@@ -39,6 +39,7 @@ export const CLOSED_REASONS = [
   'offered-again',
   'deadline-moved',
   'left-police-station',
+  'not-under-18',
 ] as const;
 
 export interface EventDefinition<A extends string = string, P = unknown> {
@@ -218,6 +219,22 @@ export const EVENTS = {
         ),
       },
     ),
+  ),
+  'referral.findings-rejudged': event(
+    'referral',
+    "POL-09 (s.136A(1)) judged again after intake: the person's date of birth on record was recorded or corrected, or they were moved to another place of safety; the referral's POL-09 findings now stand as given.",
+    obj({
+      referralId: uuid(),
+      rule: enumOf(['POL-09'] as const, 'The rule judged again.'),
+      cause: enumOf(
+        ['date-of-birth', 'place-of-safety-moved'] as const,
+        'What changed: the date of birth on record, or the place of safety.',
+      ),
+      codes: arrayOf(str(), "The rule's finding codes now (police-station-under-18 is a child held at a police station)."),
+      personUnder18: nullable(
+        bool('Under 18 on the day of arrival, by the flag given at intake or the date of birth on record; null when not known.'),
+      ),
+    }),
   ),
   'referral.place-of-safety-moved': event(
     'referral',

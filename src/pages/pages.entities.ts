@@ -56,7 +56,8 @@ export const ACK_VIA = ['app', 'notification', 'gateway', 'system'] as const;
  * that nobody accepted it answered, DUTY-03); a clock page: the job was reallocated away from her (or went back to the
  * queue), or the clock's deadline moved later (`deadline-moved`: a s.136B extension, POL-08; a time corrected), its
  * holder told again as the new end nears; a page that a child is held at a police station (POL-09): she was moved to a
- * place of safety that is not one (`left-police-station`), so that a move back to one pages afresh.
+ * place of safety that is not one (`left-police-station`), so that a move back to one pages afresh, or her date of
+ * birth on record, recorded or corrected, shows she is not under 18 (`not-under-18`).
  */
 export const PAGE_CLOSED_REASONS = [
   'accepted-by-another',
@@ -67,6 +68,7 @@ export const PAGE_CLOSED_REASONS = [
   'offered-again',
   'deadline-moved',
   'left-police-station',
+  'not-under-18',
 ] as const;
 export type PageClosedReason = (typeof PAGE_CLOSED_REASONS)[number];
 
@@ -82,7 +84,7 @@ export type PageClosedReason = (typeof PAGE_CLOSED_REASONS)[number];
 @Check('pages_ack_via', `acknowledged_via IS NULL OR acknowledged_via IN ('app','notification','gateway','system')`)
 @Check(
   'pages_closed_reason',
-  `closed_reason IS NULL OR (acknowledged_via = 'system' AND closed_reason IN ('accepted-by-another','allocated','referral-ended','amhp-not-eligible','reallocated','offered-again','deadline-moved','left-police-station'))`,
+  `closed_reason IS NULL OR (acknowledged_via = 'system' AND closed_reason IN ('accepted-by-another','allocated','referral-ended','amhp-not-eligible','reallocated','offered-again','deadline-moved','left-police-station','not-under-18'))`,
 )
 @Check('pages_step', `step BETWEEN 0 AND 3`)
 @Check('pages_closed_superseded', `closed_reason IS NULL OR superseded_at IS NOT NULL`)

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DateOfBirthChanges } from './date-of-birth-changes';
 import { DisplacementChanges } from './displacement-changes';
 import { PersonMoves } from './person-moves';
 import { PeopleController } from './people.controller';
@@ -12,11 +13,12 @@ import { RelativesService } from './relatives.service';
  * Exports RelativesService: the assessments module calls `nearestRelativeState(m, personId, asAt, regime)` for the
  * person-level nearest-relative facts (proposal, objections, displacement) and audits the read itself.
  * Exports DisplacementChanges: the referrals module registers how a s.29 application moves its clocks (NR-11).
+ * Exports DateOfBirthChanges: the referrals module registers how a date of birth changed re-judges POL-09.
  * Exports PersonMoves: the modules keeping records by person register how theirs follow a same-person match.
  */
 @Module({
   controllers: [PeopleController, RelativesController],
-  providers: [PeopleService, RelativesService, DisplacementChanges, PersonMoves],
-  exports: [PeopleService, RelativesService, DisplacementChanges, PersonMoves],
+  providers: [PeopleService, RelativesService, DisplacementChanges, DateOfBirthChanges, PersonMoves],
+  exports: [PeopleService, RelativesService, DisplacementChanges, DateOfBirthChanges, PersonMoves],
 })
 export class PeopleModule {}

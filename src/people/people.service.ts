@@ -30,6 +30,7 @@ import {
   UpdatePersonDto,
 } from './dto/person.dto';
 import { isValidNhsNumber } from '../statute/nhs-number';
+import { DateOfBirthChanges } from './date-of-birth-changes';
 import { type MovedRecords, PersonMoves } from './person-moves';
 import { peopleShowingNhsNumberSql, personNhsNumberSql } from './people.tables';
 
@@ -357,6 +358,7 @@ export class PeopleService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly personMoves: PersonMoves,
+    private readonly dateOfBirthChanges: DateOfBirthChanges,
   ) {}
 
   /**
@@ -948,6 +950,10 @@ export class PeopleService {
         accessBasis: decision.basis,
         details: { fields },
       });
+      // POL-09 (s.136A(1)): the age at the place of safety of the person's open s.135(1)/s.136 referrals is read from
+      // the date of birth on record: changed, their findings (and pages) are judged again, in this transaction.
+      if (fields.includes('dateOfBirth') && (dto.dateOfBirth ?? null) !== current.dateOfBirth)
+        await this.dateOfBirthChanges.changed(m, id, actor);
       const person = await this.load(m, id);
       // The answer a number never recorded gets: the number sent with the record (held by the match until resolved).
       return { person: heldBy ? { ...person, nhsNumber: dto.nhsNumber ?? null } : person };

@@ -34,6 +34,7 @@ import { referralMoveType } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { LAST_STEP } from '../alerts/escalation.rules';
 import { PagesService } from '../pages/pages.service';
+import { DateOfBirthChanges } from '../people/date-of-birth-changes';
 import { DisplacementChanges } from '../people/displacement-changes';
 import { matchedPersonIds, PeopleService, personSummaryOf, personSummarySql } from '../people/people.service';
 import { personMatchPendingSql, s29ApplicationsSql } from '../people/people.tables';
@@ -76,6 +77,8 @@ import {
   validateExtension,
   validateTransfer,
   withAgeAtArrival,
+  withAgeOnRecord,
+  policeStationFindings,
 } from '../statute/clocks';
 import { memoised } from '../statute/memo';
 import { citationOf, type RuleId } from '../statute/rule-catalogue';
@@ -200,6 +203,8 @@ type Row = ReferralEntity &
     firstOfferedAt: string | null;
     extensions: ExtensionRow[];
     intakeFindings: Finding[];
+    /** POL-09: the rule's findings as last judged again after intake (a date of birth changed, a move), if ever. */
+    rejudgedFindings: { rule: RuleId; findings: Finding[] } | null;
     /** NR-11: the person's s.29 applications on ground (c) or (d), read for a patient already on a s.2 (else none). */
     s29Applications: Array<{ filedAt: string; status: DisplacementApplicationFacts['status']; disposedOn: string | null }>;
     /** APP-22: the person's applications whose end is recorded on them, read for a patient already on a s.2 (else none). */
@@ -232,6 +237,8 @@ const ROW = `SELECT r.*, ${personSummarySql('r.person_id')} AS person,
                  FROM referral_extensions e
                 WHERE e.referral_id = ANY(ARRAY[r.id, (r.legal_context->'continues'->>'referralId')::uuid])), '[]') AS extensions,
        coalesce((SELECT ev.data->'findings' FROM referral_events ev WHERE ev.referral_id = r.id AND ev.type = 'received' LIMIT 1), '[]') AS "intakeFindings",
+       (SELECT json_build_object('rule', ev.data->'rule', 'findings', ev.data->'findings') FROM referral_events ev
+         WHERE ev.referral_id = r.id AND ev.type = 'findings-rejudged' ORDER BY ev.id DESC LIMIT 1) AS "rejudgedFindings",
        ${referralStopFactsSql('r.id')} AS "stopFacts",
        CASE WHEN r.legal_context->>'kind' = 'already-s2' THEN ${s29ApplicationsSql('r.person_id')} ELSE '[]' END AS "s29Applications",
        CASE WHEN r.legal_context->>'kind' = 'already-s2' THEN ${recordedDetentionEndsSql('r.person_id')} ELSE '[]' END AS "recordedS2Ends",
@@ -317,6 +324,7 @@ export class ReferralsService implements OnModuleInit {
     private readonly notifications: NotificationsService,
     private readonly pages: PagesService,
     private readonly displacementChanges: DisplacementChanges,
+    private readonly dateOfBirthChanges: DateOfBirthChanges,
     private readonly withdrawals: EligibilityWithdrawals,
     private readonly accountWithdrawals: AccountWithdrawals,
     private readonly offDuty: OffDuty,
@@ -328,6 +336,8 @@ export class ReferralsService implements OnModuleInit {
 
   onModuleInit(): void {
     this.displacementChanges.register((m, personId) => this.refreshNextDeadlinesOf(m, personId));
+    // POL-09: a date of birth recorded or corrected on the person's record judges their open s.135(1)/s.136 referrals again.
+    this.dateOfBirthChanges.register((m, personId, actor) => this.rejudgeAgeOf(m, personId, actor));
     this.withdrawals.registerReferrals((m, practitionerId) => this.withdrawIneligible(m, practitionerId));
     // Her account disabled or the amhp role taken away: the same withdrawal, in a transaction of its own.
     this.accountWithdrawals.register((userId) => this.db.transaction((m) => this.withdrawIneligibleUser(m, userId)));
@@ -371,12 +381,16 @@ export class ReferralsService implements OnModuleInit {
     // police station) is recorded on the referral, with its clocks, and the duty AMHPs and the manager on call are
     // paged (RECORDED_INTAKE_BLOCKERS): the hub must learn of it, not turn it away.
     let under18 = false;
+    // POL-09: what the age rests on when a date of birth (not the flag) made the person a child, kept with the context
+    // so that a date of birth corrected later judges it afresh (withAgeOnRecord), where the flag stands.
+    let ageBasis: string | undefined;
     const intake = (datesOfBirth: Parameters<typeof withAgeAtArrival>[1], s29: DisplacementApplicationFacts[] = []): Finding[] => {
       const aged = withAgeAtArrival(context, datesOfBirth, receivedAt, this.policy().timeZone);
       const found = intakeFindings(aged, receivedAt, this.policy(), s29);
       const refusing = found.filter(refusesIntake);
       if (refusing.length) throw new UnprocessableProblem(refusing.map((f) => f.message).join(' '), refusing[0].code, { findings: found });
       under18 = (aged.kind === 's136' || aged.kind === 's135-1') && aged.personUnder18 === true;
+      ageBasis = aged.kind === 's136' || aged.kind === 's135-1' ? aged.ageBasis : undefined;
       return found;
     };
     const givenDob = dto.person?.dateOfBirth;
@@ -507,7 +521,7 @@ export class ReferralsService implements OnModuleInit {
           // report counts a child whoever gave the age (the flag, the date of birth given, or the one on record).
           {
             ...dto.legalContext,
-            ...(under18 ? { personUnder18: true } : {}),
+            ...(under18 ? { personUnder18: true, ...(ageBasis ? { ageBasis } : {}) } : {}),
             ...(underWay ? { continues: { ...underWay.continues, startedAt: underWay.continues.startedAt.toISOString() } } : {}),
           },
           dto.location ?? null,
@@ -584,6 +598,7 @@ export class ReferralsService implements OnModuleInit {
         // A detention taken on from an earlier referral shows the extension authorised there (the row query's too).
         extensions: underWay ? underWay.row.extensions : [],
         intakeFindings: findings,
+        rejudgedFindings: null,
         stopFacts: { assessmentOpenedAt: null, inPersonContactsAt: [], outcomes: [] },
         s29Applications,
         firstOfferedAt: null,
@@ -718,6 +733,100 @@ export class ReferralsService implements OnModuleInit {
       actor: null,
       details: data,
     });
+  }
+
+  /**
+   * POL-09 (s.136A(1)): the person's date of birth was recorded, corrected or removed on their record (PATCH
+   * /people/{id}, in its transaction): each of their open s.135(1) and s.136 referrals is judged again
+   * (rejudgePoliceStation), the earliest received first, each locked.
+   */
+  private async rejudgeAgeOf(m: EntityManager, personId: string, actor: Actor): Promise<void> {
+    const open: Array<{ id: string }> = await m.query(
+      `SELECT id FROM referrals WHERE person_id = $1 AND ${openStatusSql('status')} AND legal_context->>'kind' IN ('s136', 's135-1')
+        ORDER BY received_at, id FOR UPDATE`,
+      [personId],
+    );
+    for (const { id } of open) await this.rejudgePoliceStation(m, await this.row(m, id), actor, 'date-of-birth');
+  }
+
+  /**
+   * POL-09 (s.136A(1)): a s.135(1) or s.136 referral judged again after intake, when what the rule reads changed: the
+   * person's age at the place of safety (the flag given at intake, else the date of birth on record now:
+   * withAgeOnRecord) or where they are held now (the last move recorded). The rule's findings as they now stand replace
+   * those the referral showed (findingsOf), with the age kept in its legal context (`personUnder18`, `ageBasis`, as
+   * intake keeps it), on the timeline (`findings-rejudged`), audited and published, in the caller's transaction. Nothing
+   * is written when neither the findings nor the age changed. The pages follow, once per episode at a police station:
+   * a child newly found held at one (her date of birth recorded, or moved there) is raised at once as at intake
+   * (raiseUnlawfulDetention), unless her detention there is over; a child no longer held at one closes the pages and
+   * word that she was (`left-police-station`), and so does a person found not to be a child after all
+   * (`not-under-18`), so that a later child held at one is paged afresh. Whether anything changed.
+   */
+  private async rejudgePoliceStation(
+    m: EntityManager,
+    r: Row,
+    actor: Actor,
+    cause: 'date-of-birth' | 'place-of-safety-moved',
+    basis?: string,
+  ): Promise<boolean> {
+    const zone = this.config.timeZone;
+    const stored = toLegalContext(r.legalContext);
+    if (stored.kind !== 's136' && stored.kind !== 's135-1') return false;
+    const aged = withAgeOnRecord(stored, r.person.dateOfBirth, new Date(r.receivedAt), zone) as typeof stored;
+    const before = findingsOf(r).filter((f) => f.rule === 'POL-09');
+    const after = policeStationFindings(aged, zone, 'current');
+    const shown = (fs: Finding[]) => JSON.stringify(fs.map((f) => [f.code, f.message]));
+    const ageChanged =
+      (stored.personUnder18 ?? null) !== (aged.personUnder18 ?? null) || (stored.ageBasis ?? null) !== (aged.ageBasis ?? null);
+    if (shown(before) === shown(after) && !ageChanged) return false;
+    const codes = after.map((f) => f.code);
+    const personUnder18 = aged.personUnder18 ?? null;
+    const age = {
+      ...(aged.personUnder18 !== undefined ? { personUnder18: aged.personUnder18 } : {}),
+      ...(aged.ageBasis ? { ageBasis: aged.ageBasis } : {}),
+    };
+    await this.changeWithEvent(
+      m,
+      `UPDATE referrals SET legal_context = (legal_context - 'personUnder18' - 'ageBasis') || $2::jsonb, version = version + 1 WHERE id = $1`,
+      [r.id, JSON.stringify(age)],
+      { actor, type: 'findings-rejudged', data: { rule: 'POL-09', cause, findings: after, codes, personUnder18 } },
+    );
+    await this.audit.record(m, {
+      action: 'referral.findings-rejudged',
+      resourceType: 'referral',
+      resourceId: r.id,
+      subjectPersonId: r.personId,
+      ...(basis ? { accessBasis: basis } : {}),
+      details: { rule: 'POL-09', cause, codes, personUnder18 },
+    });
+    await this.events.emit(m, {
+      type: 'referral.findings-rejudged',
+      aggregateType: 'referral',
+      aggregateId: r.id,
+      payload: { referralId: r.id, rule: 'POL-09', cause, codes, personUnder18 },
+    });
+    const unlawful = (fs: Finding[]) => fs.some((f) => f.severity === 'blocker' && RECORDED_INTAKE_BLOCKERS.has(f.code));
+    if (unlawful(after) && !unlawful(before)) {
+      // Her detention at the place of safety may be over (admitted, released after the assessment: POL-11): then
+      // there is no one to move, and the finding is kept for the record (and the count) without a page.
+      const now = this.clock.now();
+      const clock = this.clocksOf(r).find((c) => c.id === 'POL-07' || c.id === 'POL-04');
+      const stop = clock ? clockStop(clock, this.stopFactsOf(r, now), zone) : null;
+      if (!stop || stop.stoppedAt.getTime() > now.getTime())
+        await this.raiseUnlawfulDetention(m, {
+          id: r.id,
+          reference: r.reference,
+          personId: r.personId,
+          receivedAt: new Date(r.receivedAt),
+          findings: after,
+          clocks: this.clocksOf(await this.row(m, r.id)),
+        });
+    } else if (!unlawful(after) && unlawful(before)) {
+      // Still at a police station (the adult's findings now), she was not a child after all; else she left it.
+      const reason = after.length ? 'not-under-18' : 'left-police-station';
+      await this.pages.closeFor(m, r.id, 'unlawful-detention', reason);
+      await this.notifications.close(m, { subjectId: r.id, dedupKeys: [unlawfulDetentionChainKey(r.id)] }, reason);
+    }
+    return true;
   }
 
   /**
@@ -898,7 +1007,7 @@ export class ReferralsService implements OnModuleInit {
         actorId: e.actor_id,
         type: e.type,
         data:
-          e.type === 'received' && Array.isArray(e.data.findings)
+          (e.type === 'received' || e.type === 'findings-rejudged') && Array.isArray(e.data.findings)
             ? { ...e.data, findings: shownIntakeFindings(e.data.findings as Finding[]) }
             : e.data,
       }));
@@ -1180,7 +1289,9 @@ export class ReferralsService implements OnModuleInit {
       // The detention may have ended earlier (the person admitted, or released after the assessment: POL-11).
       const clock = this.clocksOf(r).find((c) => c.id === 'POL-07' || c.id === 'POL-04');
       const stop = clock ? clockStop(clock, this.stopFactsOf(r, now), this.config.timeZone) : null;
-      const findings = validateTransfer(toLegalContext(r.legalContext), this.extensionsOf(r), move, this.config.timeZone, stop);
+      // POL-09: the age at the place of safety from the flag and the date of birth on record now (withAgeOnRecord).
+      const aged = withAgeOnRecord(toLegalContext(r.legalContext), r.person.dateOfBirth, new Date(r.receivedAt), this.config.timeZone);
+      const findings = validateTransfer(aged, this.extensionsOf(r), move, this.config.timeZone, stop);
       const refusing = findings.filter(refusesIntake);
       // The same move again (moves sent at once, a retry without an Idempotency-Key): it is recorded once, the rest lose.
       const repeat = refusing.find((f) => f.code === 'transfer-already-recorded');
@@ -1213,25 +1324,9 @@ export class ReferralsService implements OnModuleInit {
         aggregateId: id,
         payload: { referralId: id, at: at.toISOString(), placeOfSafetyType: move.placeOfSafetyType },
       });
-      const after = await this.row(m, id);
-      const unlawful = findings.some((f) => RECORDED_INTAKE_BLOCKERS.has(f.code) && f.severity === 'blocker');
-      // POL-09 (s.136A(1)): moved to a place of safety that is not a police station, the child is no longer held where
-      // the law forbids; the pages and word that she was are answered (`left-police-station`), so that a move back to a
-      // police station is a new unlawful detention, paged and told afresh (raiseUnlawfulDetention). A move from one
-      // police station to another continues the same one: paged once.
-      if (!unlawful) {
-        await this.pages.closeFor(m, id, 'unlawful-detention', 'left-police-station');
-        await this.notifications.close(m, { subjectId: id, dedupKeys: [unlawfulDetentionChainKey(id)] }, 'left-police-station');
-      } else
-        await this.raiseUnlawfulDetention(m, {
-          id,
-          reference: r.reference,
-          personId: r.personId,
-          receivedAt: new Date(r.receivedAt),
-          findings,
-          clocks: this.clocksOf(after),
-        });
-      return this.view(after);
+      // POL-09 (s.136A(1)): the referral's findings, and the pages, follow the child to where she is held now.
+      await this.rejudgePoliceStation(m, await this.row(m, id), actor, 'place-of-safety-moved', basis);
+      return this.view(await this.row(m, id));
     });
   }
 
@@ -2783,7 +2878,7 @@ export class ReferralsService implements OnModuleInit {
       nextDeadline: isoOrNull(r.nextDeadline),
       clocks: this.clockViews(r),
       extensions: this.extensionsOf(r).map(extensionView),
-      findings: shownIntakeFindings(standingIntakeFindings(r.intakeFindings, r.legalContext)),
+      findings: shownIntakeFindings(standingIntakeFindings(findingsOf(r), r.legalContext)),
       nextStatuses: TRANSITIONS[r.status],
       version: r.version,
     };
@@ -2847,6 +2942,16 @@ function asItSays(r: Row): Row {
  * a pending match was kept out of the caller's answer is not shown from the record (it would tell its reader that the
  * hub holds the NHS number given): a manager is told while the match waits, read as it stands (withIdentityMatchFinding).
  */
+/**
+ * The referral's findings as they stand: those of intake, with a rule judged again since (POL-09, after a date of
+ * birth recorded or corrected, or a move: rejudgePoliceStation) shown as last judged, in place of its intake ones.
+ */
+function findingsOf(r: Pick<Row, 'intakeFindings' | 'rejudgedFindings'>): Finding[] {
+  const again = r.rejudgedFindings;
+  if (!again) return r.intakeFindings;
+  return [...r.intakeFindings.filter((f) => f.rule !== again.rule), ...again.findings];
+}
+
 function shownIntakeFindings<F extends { code: string }>(findings: F[]): F[] {
   return findings.filter((f) => f.code !== 'identity-match-pending');
 }

@@ -1,4 +1,12 @@
-import { intakeFindings, LegalContext, refusesIntake, S136Context, withAgeAtArrival } from './clocks';
+import {
+  intakeFindings,
+  LegalContext,
+  policeStationFindings,
+  refusesIntake,
+  S136Context,
+  withAgeAtArrival,
+  withAgeOnRecord,
+} from './clocks';
 import { ageOn, isUnder } from './time';
 
 /**
@@ -174,6 +182,56 @@ describe('POL-09: a person under 18 by their date of birth at a police station i
   it('leaves other legal contexts as they are', () => {
     const informal: LegalContext = { kind: 'informal' };
     expect(withAgeAtArrival(informal, [given('2010-03-14')], at('2026-06-01T02:30:00Z'), LONDON)).toBe(informal);
+  });
+});
+
+describe('POL-09 judged again after intake: the date of birth on record now, and where the person is held now', () => {
+  const arrived = '2026-06-01T02:00:00Z';
+  const received = at('2026-06-01T02:30:00Z');
+  const byDob = {
+    personUnder18: true,
+    ageBasis: 'born Sun 14 Mar 2010 by the date of birth given: 16 on Mon 1 Jun 2026, the day of arrival',
+  };
+  /** The POL-09 findings where the person is held now, the age judged again from `dob` on record. */
+  const now = (context: LegalContext, dob: string | null) =>
+    policeStationFindings(withAgeOnRecord(context, dob, received, LONDON), LONDON, 'current').map((f) => `${f.severity}:${f.code}`);
+  const moved = (type: 'police-station' | 'health-based', iso: string) => ({ at: at(iso), placeOfSafetyType: type, place: null });
+  it.each<[string, LegalContext, string | null, string[]]>([
+    ['age not known at intake, a child by the date of birth recorded since', policeStation(arrived), '2010-03-14', UNDER_18],
+    ['age not known at intake, an adult by the date of birth recorded since', policeStation(arrived), '1990-03-14', ADULT],
+    ['a child by a date of birth, corrected to an adult: no longer a child', policeStation(arrived, byDob), '1990-03-14', ADULT],
+    ['a child by a date of birth, the date of birth removed: the age is not known', policeStation(arrived, byDob), null, AGE_UNKNOWN],
+    ['a child by the flag: stands whatever the record says', policeStation(arrived, { personUnder18: true }), '1990-03-14', UNDER_18],
+    ['17 on the day of arrival, 18 since: the age on the day of arrival counts', policeStation(arrived), '2008-06-02', UNDER_18],
+    [
+      'a child moved from a health-based place of safety to a police station: held there now',
+      policeStation(arrived, { placeOfSafetyType: 'health-based', transfers: [moved('police-station', '2026-06-01T03:00:00Z')] }),
+      '2010-03-14',
+      UNDER_18,
+    ],
+    [
+      'a child moved from a police station to a health-based place of safety: no longer held at one',
+      policeStation(arrived, { transfers: [moved('health-based', '2026-06-01T03:00:00Z')] }),
+      '2010-03-14',
+      [],
+    ],
+    [
+      'moved on and back: the last move counts',
+      policeStation(arrived, {
+        transfers: [moved('police-station', '2026-06-01T04:00:00Z'), moved('health-based', '2026-06-01T03:00:00Z')],
+      }),
+      '2010-03-14',
+      UNDER_18,
+    ],
+  ])('%s', (_what, context, dob, expected) => {
+    expect(now(context, dob)).toEqual(expected);
+  });
+
+  it('keeps what the age rests on with the context, for the message and the next correction', () => {
+    const aged = withAgeOnRecord(policeStation(arrived), '2010-03-14', received, LONDON) as S136Context;
+    expect(aged).toMatchObject({ personUnder18: true, ageBasis: expect.stringContaining('by the date of birth on record: 16') });
+    const informal: LegalContext = { kind: 'informal' };
+    expect(withAgeOnRecord(informal, '2010-03-14', received, LONDON)).toBe(informal);
   });
 });
 

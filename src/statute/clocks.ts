@@ -450,6 +450,24 @@ export function withAgeAtArrival(
   };
 }
 
+/**
+ * POL-09 (s.136A(1)): the age a recorded s.136 or s.135(1) context holds, judged again from the person's date of birth
+ * on record now (recorded, corrected or removed after intake). An age the intake's flag gave (`personUnder18` with no
+ * `ageBasis`: also every referral recorded before the basis was kept) stands, as at intake no date of birth makes a
+ * flagged child an adult; an age a date of birth gave (its `ageBasis` kept) is judged afresh from the record.
+ */
+export function withAgeOnRecord(
+  context: LegalContext,
+  dateOfBirth: IsoDate | null,
+  receivedAt: Instant,
+  zone: string = DEFAULT_CLOCK_POLICY.timeZone,
+): LegalContext {
+  if (context.kind !== 's136' && context.kind !== 's135-1') return context;
+  const { ageBasis, ...rest } = context;
+  const base = (ageBasis ? { ...rest, personUnder18: undefined } : context) as LegalContext;
+  return withAgeAtArrival(base, [{ dateOfBirth, source: 'on record' }], receivedAt, zone);
+}
+
 /** s.136A(1): a police station may not be a place of safety for a person under this age. */
 const ADULT_AGE = 18;
 
@@ -477,6 +495,53 @@ export function placesOfSafetyAt(context: LegalContext, at?: Instant): Array<Pla
 /** Whether the person was held at a police station (at `at`, or at any time of the detention). */
 function isPoliceStation(context: LegalContext, at?: Instant): boolean {
   return placesOfSafetyAt(context, at).includes('police-station');
+}
+
+/**
+ * POL-09 (s.136A(1); SI 2017/1036 reg 2): the findings about a police station as the place of safety, with the age
+ * `context` holds (withAgeAtArrival, withAgeOnRecord): a blocker for a child (move them now), else the warnings for an
+ * adult (the inspector's authorisation) and for an age not known. `where`: a police station anywhere in the detention
+ * (`any`, at intake), or where the person is held now (`current`: the last move recorded, else the first place), as
+ * a referral's findings are judged again when the age known or the place changes. Empty for other powers.
+ */
+export function policeStationFindings(context: LegalContext, zone: string, where: 'any' | 'current'): Finding[] {
+  if (context.kind !== 's136' && context.kind !== 's135-1') return [];
+  const places = placesOfSafetyAt(context);
+  if (!(where === 'any' ? places : places.slice(-1)).includes('police-station')) return [];
+  const citation = citationOf('POL-09');
+  const finding = (severity: Finding['severity'], code: string, message: string): Finding => ({
+    rule: 'POL-09',
+    severity,
+    code,
+    message,
+    citation,
+  });
+  if (context.personUnder18 === true)
+    return [
+      finding(
+        'blocker',
+        'police-station-under-18',
+        `A police station can never be a place of safety for a person under 18${context.ageBasis ? ` (${context.ageBasis})` : ''}: the child must be moved to another place of safety now. The detention is recorded and counted; its 24 hours still run from ${context.kind === 's136' && context.keptAt ? 'the decision to keep them' : 'arrival'}.`,
+      ),
+    ];
+  return [
+    ...(context.personUnder18 === undefined
+      ? [
+          finding(
+            'warning',
+            'police-station-age-unknown',
+            "Confirm the person's age: a police station can never be a place of safety for a person under 18.",
+          ),
+        ]
+      : []),
+    finding(
+      'warning',
+      context.inspectorAuthorisedAt ? 'police-station-adult' : 'police-station-adult-no-inspector',
+      context.inspectorAuthorisedAt
+        ? `A police station is the place of safety (inspector's authorisation at ${formatLocal(context.inspectorAuthorisedAt, zone)}): lawful for an adult only when their behaviour poses an imminent risk of serious injury or death and no other place of safety can reasonably be expected to detain them.`
+        : "A police station is the place of safety: for an adult this needs an inspector's (or above) authorisation, an imminent risk of serious injury or death, and no other suitable place of safety. Record the authorisation.",
+    ),
+  ];
 }
 
 export interface ExtensionOutcome {
@@ -1323,36 +1388,7 @@ export function intakeFindings(
     );
 
   // POL-09 (s.136A; SI 2017/1036 reg 2): police stations as places of safety.
-  if ((context.kind === 's136' || context.kind === 's135-1') && isPoliceStation(context)) {
-    const citation = citationOf('POL-09');
-    if (context.personUnder18 === true) {
-      add(
-        'POL-09',
-        'blocker',
-        'police-station-under-18',
-        `A police station can never be a place of safety for a person under 18${context.ageBasis ? ` (${context.ageBasis})` : ''}: the child must be moved to another place of safety now. The detention is recorded and counted; its 24 hours still run from ${context.kind === 's136' && context.keptAt ? 'the decision to keep them' : 'arrival'}.`,
-        citation,
-      );
-    } else {
-      if (context.personUnder18 === undefined)
-        add(
-          'POL-09',
-          'warning',
-          'police-station-age-unknown',
-          "Confirm the person's age: a police station can never be a place of safety for a person under 18.",
-          citation,
-        );
-      add(
-        'POL-09',
-        'warning',
-        context.inspectorAuthorisedAt ? 'police-station-adult' : 'police-station-adult-no-inspector',
-        context.inspectorAuthorisedAt
-          ? `A police station is the place of safety (inspector's authorisation at ${formatLocal(context.inspectorAuthorisedAt, zone)}): lawful for an adult only when their behaviour poses an imminent risk of serious injury or death and no other place of safety can reasonably be expected to detain them.`
-          : "A police station is the place of safety: for an adult this needs an inspector's (or above) authorisation, an imminent risk of serious injury or death, and no other suitable place of safety. Record the authorisation.",
-        citation,
-      );
-    }
-  }
+  findings.push(...policeStationFindings(context, zone, 'any'));
 
   if (context.kind === 's5-2' && context.precededBy5_4At) {
     const record = context.precededBy5_4At;

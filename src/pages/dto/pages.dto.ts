@@ -113,7 +113,7 @@ export class PageViewDto {
     enum: PAGE_CLOSED_REASONS,
     type: String,
     description:
-      'Closed by the service, no longer waiting for her: the offer was accepted by another AMHP, allocated by a manager, ended with the referral, or withdrawn as she may no longer act as an AMHP; or the job was offered again (offered-again: to her, whose earlier offer this page was about, paged afresh for the new one; or, to the managers told nobody accepted it, a new offer made); a clock page: the job was reallocated away from her, or the time limit it warned of was moved later (deadline-moved: an extension or a corrected time; she is paged again as the new end nears); a page that a child is held at a police station (POL-09): the child was moved to a place of safety that is not one (left-police-station).',
+      'Closed by the service, no longer waiting for her: the offer was accepted by another AMHP, allocated by a manager, ended with the referral, or withdrawn as she may no longer act as an AMHP; or the job was offered again (offered-again: to her, whose earlier offer this page was about, paged afresh for the new one; or, to the managers told nobody accepted it, a new offer made); a clock page: the job was reallocated away from her, or the time limit it warned of was moved later (deadline-moved: an extension or a corrected time; she is paged again as the new end nears); a page that a child is held at a police station (POL-09): the child was moved to a place of safety that is not one (left-police-station), or the date of birth on record, recorded or corrected, shows the person is not under 18 (not-under-18).',
   })
   closedReason: string | null;
   @ApiProperty({

@@ -204,6 +204,11 @@ export class StatedS2EndViewDto {
 /** The legal context as the referral records it: what was sent, and what the hub recorded since about the places of safety. */
 export class ReferralLegalContextDto extends LegalContextDto {
   @ApiPropertyOptional({
+    description:
+      "POL-09: when a date of birth (given at intake, or on the person's record) made the person under 18 on the day of arrival, what the age rests on. A date of birth recorded or corrected later judges the age and the POL-09 findings again (the timeline's findings-rejudged); an age given by the flag alone stands.",
+  })
+  ageBasis?: string;
+  @ApiPropertyOptional({
     type: StatedS2EndViewDto,
     nullable: true,
     description:
@@ -508,7 +513,11 @@ export class ReferralDto {
     description: 'POL-08: the s.136B extension recorded (at most one), with its authorising doctor.',
   })
   extensions: ExtensionViewDto[];
-  @ApiProperty({ type: [ReferralFindingDto], description: 'Findings at intake (e.g. POL-05, POL-09) for the AMHP to address.' })
+  @ApiProperty({
+    type: [ReferralFindingDto],
+    description:
+      "Findings at intake (e.g. POL-05, POL-09) for the AMHP to address. POL-09's follow the referral: judged again when the person's date of birth on record is recorded or corrected, or they are moved to another place of safety, they show where and how old the person is held now.",
+  })
   findings: ReferralFindingDto[];
   @ApiProperty({ enum: REFERRAL_STATUSES, isArray: true, description: 'Where the workflow may go next.' }) nextStatuses: string[];
   @ApiProperty() version: number;
