@@ -775,19 +775,20 @@ export class ReferralsService implements OnModuleInit {
     const before = findingsOf(r).filter((f) => f.rule === 'POL-09');
     const after = policeStationFindings(aged, zone, 'current');
     const shown = (fs: Finding[]) => JSON.stringify(fs.map((f) => [f.code, f.message]));
-    const ageChanged =
-      (stored.personUnder18 ?? null) !== (aged.personUnder18 ?? null) || (stored.ageBasis ?? null) !== (aged.ageBasis ?? null);
+    // As intake keeps it: a child is kept as `personUnder18: true` (with `ageBasis` when a date of birth decided it);
+    // an adult or an age not known by the date of birth keeps what intake was given, never a `false` of its own.
+    const child = aged.personUnder18 === true;
+    const ageChanged = (stored.personUnder18 === true) !== child || (stored.ageBasis ?? null) !== (aged.ageBasis ?? null);
     if (shown(before) === shown(after) && !ageChanged) return false;
     const codes = after.map((f) => f.code);
     const personUnder18 = aged.personUnder18 ?? null;
-    const age = {
-      ...(aged.personUnder18 !== undefined ? { personUnder18: aged.personUnder18 } : {}),
-      ...(aged.ageBasis ? { ageBasis: aged.ageBasis } : {}),
-    };
+    // The age a date of birth gave before (`ageBasis`) is taken away with it; a flag given at intake is never touched.
+    const dropped = ['ageBasis', ...(stored.ageBasis && !child ? ['personUnder18'] : [])];
+    const kept = child ? { personUnder18: true, ...(aged.ageBasis ? { ageBasis: aged.ageBasis } : {}) } : {};
     await this.changeWithEvent(
       m,
-      `UPDATE referrals SET legal_context = (legal_context - 'personUnder18' - 'ageBasis') || $2::jsonb, version = version + 1 WHERE id = $1`,
-      [r.id, JSON.stringify(age)],
+      `UPDATE referrals SET legal_context = (legal_context - $3::text[]) || $2::jsonb, version = version + 1 WHERE id = $1`,
+      [r.id, JSON.stringify(kept), dropped],
       { actor, type: 'findings-rejudged', data: { rule: 'POL-09', cause, findings: after, codes, personUnder18 } },
     );
     await this.audit.record(m, {
