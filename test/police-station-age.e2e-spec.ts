@@ -275,7 +275,7 @@ describe('POL-09: a child at a police station is recorded, clocked, flagged and 
 
   /** PATCH /people/{id} as a manager, with the record's current ETag. */
   const patchPerson = async (personId: string, body: object) => {
-    const etag = (await t.http.get(`/people/${personId}`).set('authorization', manager.auth).expect(200)).headers.etag as string;
+    const etag = (await t.http.get(`/people/${personId}`).set('authorization', manager.auth).expect(200)).headers.etag;
     return t.http.patch(`/people/${personId}`).set('authorization', manager.auth).set('if-match', etag).send(body).expect(200);
   };
   const unlawfulPages = (id: string) =>
