@@ -399,4 +399,22 @@ describe('POL-09: a child at a police station is recorded, clocked, flagged and 
     expect((await recorded(id)).view.findings.filter((f: { rule: string }) => f.rule === 'POL-09')).toEqual([]);
     expect((await unlawfulPages(id)).map((p) => p.closed_reason)).toEqual(['left-police-station', 'left-police-station']);
   });
+
+  it("a referral held against the details a referrer sent, confirmed as a recorded person whose date of birth makes them 16, is judged again with the record's date of birth: the blocker, and the pages", async () => {
+    const details = person({ nhsNumber: '9434765013' });
+    await post(manager, '/people', { ...details, dateOfBirth: '2010-03-14' }).expect(201);
+    // The referrer may not read the record: the referral is held against what she sent (an adult's date of birth).
+    const res = await post(referrer, '/referrals', referral({ person: { ...details, dateOfBirth: '1990-03-14' } })).expect(201);
+    const id = res.body.id;
+    expect(pol09Blocker((await recorded(id)).view.findings)).toEqual([]);
+    const match = (
+      await t.http.get('/people/matches?status=pending&limit=100').set('authorization', manager.auth).expect(200)
+    ).body.items.find((x: { candidatePerson: { familyName: string } }) => x.candidatePerson.familyName === details.familyName);
+    await post(manager, `/people/matches/${match.id}/resolve`, { outcome: 'same-person' }).expect(200);
+    expect(pol09Blocker((await recorded(id)).view.findings)).toEqual(['police-station-under-18']);
+    expect((await unlawfulPages(id)).map((p) => [p.step, p.recipient_user_id])).toEqual([
+      [0, duty.id],
+      [3, onCall.id],
+    ]);
+  });
 });

@@ -861,6 +861,8 @@ export class ReferralsService implements OnModuleInit {
       }
       // The s.29 applications that moved with the person (settleMatch) may extend a s.2 of theirs (NR-11, s.29(4)).
       await this.refreshNextDeadlinesOf(m, match.candidatePerson.id);
+      // POL-09 (s.136A(1)): the referrals now read the recorded person's date of birth, which may make them a child.
+      await this.rejudgeAgeOf(m, match.candidatePerson.id, actor);
       return match;
     });
   }
