@@ -260,7 +260,10 @@ describe('paging on the duty AMHP’s phone', () => {
   const alertsShown = async () => (await worker()).evaluate(() => self.registration.getNotifications().then((ns) => ns.length));
 
   it('an alert left on the shared phone by the AMHP before: tapping it says it is not yours, and signing out takes every alert off the lock screen', async () => {
-    // The manager is signed in on the phone; an alert for Amir's page is still on its lock screen.
+    // The manager is signed in on the phone, on Now; an alert for Amir's page is still on its lock screen. (Her open
+    // Notifications screen would take it off by itself as soon as the live stream told her of the page: it is not hers.)
+    await page.getByRole('link', { name: 'Now', exact: true }).click();
+    await page.waitForURL(/#\/now$|#\/$/);
     const id = await offer('Harbour');
     await pushShown(id);
     const sw = await worker();
