@@ -77,14 +77,17 @@ export type PageClosedReason = (typeof PAGE_CLOSED_REASONS)[number];
  * from its subject, by someone allowed to). Pages of one matter form a chain (`chainKey`): step 0 is the first page,
  * steps 1-3 the escalation chain (the next AMHP on duty, the senior on duty, the manager on call).
  */
+/** A list of codes as SQL literals, for the checks below (the codes are the constants above: no quotes in them). */
+const sqlCodes = (codes: readonly string[]): string => codes.map((c) => `'${c}'`).join(',');
+
 @Entity('pages')
-@Check('pages_kind', `kind IN ('offer','clock-warning','clock-breach','escalation','handover')`)
+@Check('pages_kind', `kind IN (${sqlCodes(PAGE_KINDS)})`)
 @Check('pages_push_state', `push_state IN ('pending','sent','failed','no-device')`)
 @Check('pages_gateway_state', `gateway_state IS NULL OR gateway_state IN ('requested','delivered','failed')`)
 @Check('pages_ack_via', `acknowledged_via IS NULL OR acknowledged_via IN ('app','notification','gateway','system')`)
 @Check(
   'pages_closed_reason',
-  `closed_reason IS NULL OR (acknowledged_via = 'system' AND closed_reason IN ('accepted-by-another','allocated','referral-ended','amhp-not-eligible','reallocated','offered-again','deadline-moved','left-police-station','not-under-18'))`,
+  `closed_reason IS NULL OR (acknowledged_via = 'system' AND closed_reason IN (${sqlCodes(PAGE_CLOSED_REASONS)}))`,
 )
 @Check('pages_step', `step BETWEEN 0 AND 3`)
 @Check('pages_closed_superseded', `closed_reason IS NULL OR superseded_at IS NOT NULL`)
