@@ -34,12 +34,22 @@ const { apiSecurityHeaders } = require(path.join(__dirname, '..', 'dist', 'src',
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+/** BENCH_SPIN_US: the calibration rows' extra work a request, microseconds (comma-separated; empty for none). */
+const SPIN_US = (process.env.BENCH_SPIN_US ?? '5,10,20')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean)
+  .map(Number);
 const BODY = { status: 'ok' };
 const SECURITY = apiSecurityHeaders({ 'strict-transport-security': 'max-age=31536000; includeSubDomains' });
 
-/** run.js's P1 baseline itself (lib/baseline.js). */
-async function raw() {
-  const server = await startHello();
+/**
+ * run.js's P1 baseline itself (lib/baseline.js); with `spinUs`, the same server busy for that many microseconds of
+ * the main thread before it answers: what a server that does that much more work than the raw one gets on this machine.
+ * @param {number} [spinUs]
+ */
+async function raw(spinUs = 0) {
+  const server = await startHello(spinUs);
   const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
   return {
     url: `http://127.0.0.1:${port}`,
@@ -92,7 +102,11 @@ async function nest({ context = false, headers = false } = {}) {
 }
 
 const LAYERS = [
-  { name: 'node:http (run.js P1 baseline)', start: raw },
+  { name: 'node:http (run.js P1 baseline)', start: () => raw() },
+  // Calibration: not layers of the app, but the raw server doing a fixed amount more work per request. On a VM where
+  // waking the load generator's thread is dear, a server that keeps the load generator waiting pays that wake-up in
+  // its own socket write, so the rps a given amount of work costs is not linear in it.
+  ...SPIN_US.map((us) => ({ name: `node:http + ${us} us of work a request`, start: () => raw(us) })),
   { name: 'Fastify', start: fastifyAlone },
   { name: 'NestJS on Fastify', start: () => nest() },
   { name: '+ request context (AsyncLocalStorage)', start: () => nest({ context: true }) },

@@ -69,10 +69,14 @@ function listen(handler) {
 
 /**
  * P1's baseline alone: `{"status":"ok"}` from a raw node:http server on a free port (also bench/p1-layers.bench.js's).
+ * `spinUs` (bench/p1-layers.bench.js's calibration): the main thread kept busy that many microseconds before each answer.
+ * @param {number} [spinUs]
  * @returns {Promise<http.Server>}
  */
-function startHello() {
+function startHello(spinUs = 0) {
+  const spinNs = BigInt(Math.round(spinUs * 1000));
   return listen(async (_req, res) => {
+    if (spinNs > 0n) for (const start = process.hrtime.bigint(); process.hrtime.bigint() - start < spinNs;);
     send(res, 200, { status: 'ok' });
   });
 }
