@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { amhp } from './support/workforce-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
@@ -127,6 +128,59 @@ describe('rota swaps: offer, accept, approve, decline, cancel', () => {
       (await api(manager).post(`/rota/swaps/${swap.id}/accept`, { takerPractitionerId: other.practitionerId }).expect(422)).body.code,
     ).toBe('taker-not-addressee');
     expect((await api(manager).get(`/rota/swaps/${swap.id}`).expect(200)).body.status).toBe('offered');
+  });
+
+  it('accepting an offer not made to you is the same audited 403 whether it is open, taken, withdrawn or not held at all; nothing of its state is told', async () => {
+    const to = await amhp(t);
+    const other = await amhp(t);
+    const open = (await offered({ toPractitionerId: to.practitionerId })).swap;
+    const taken = (await offered({ toPractitionerId: to.practitionerId })).swap;
+    await api(to).post(`/rota/swaps/${taken.id}/accept`).expect(200);
+    const withdrawn = await offered({ toPractitionerId: to.practitionerId });
+    await api(withdrawn.from).post(`/rota/swaps/${withdrawn.swap.id}/cancel`).expect(200);
+    const shape = (res: { status: number; body: Record<string, unknown> }, id: string) => {
+      const { requestId: _r, instance: _i, ...rest } = res.body;
+      return { status: res.status, body: JSON.parse(JSON.stringify(rest).replaceAll(id, ':id')) as unknown };
+    };
+    const unknown = randomUUID();
+    const answers = [];
+    for (const id of [open.id, taken.id, withdrawn.swap.id, unknown]) {
+      // A stale If-Match changes nothing: the refusal comes before the version, which is not told either.
+      for (const headers of [{}, { 'if-match': '"v9"' }])
+        answers.push(shape(await api(other).post(`/rota/swaps/${id}/accept`, {}, headers), id));
+      answers.push(shape(await api(other).post(`/rota/swaps/${id}/accept`, { takerPractitionerId: other.practitionerId }), id));
+    }
+    expect(answers[0].status).toBe(403);
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(
+      await t.sql(
+        `SELECT resource_id, outcome FROM audit_events WHERE actor_id = $1 AND action = 'access.denied' AND resource_id = ANY($2::text[]) ORDER BY id`,
+        [other.id, [open.id, unknown]],
+      ),
+    ).toEqual([
+      ...Array(3).fill({ resource_id: open.id, outcome: 'denied' }),
+      ...Array(3).fill({ resource_id: unknown, outcome: 'denied' }),
+    ]);
+    expect((await api(manager).get(`/rota/swaps/${open.id}`).expect(200)).body).toMatchObject({ status: 'offered', version: 1 });
+    // A manager, who acts on every swap, is told that an id the hub does not hold does not exist.
+    expect((await api(manager).post(`/rota/swaps/${unknown}/accept`, { takerPractitionerId: other.practitionerId })).status).toBe(404);
+  });
+
+  it('one an open offer was made to who lost the race to it is told so: 409 once taken or withdrawn, 412 on a stale If-Match, never 403', async () => {
+    const [first, second] = [await amhp(t), await amhp(t)];
+    const { swap, from } = await offered();
+    await api(first).post(`/rota/swaps/${swap.id}/accept`, {}, { 'if-match': '"v1"' }).expect(200);
+    expect((await api(second).post(`/rota/swaps/${swap.id}/accept`, {}, { 'if-match': '"v1"' }).expect(412)).body.currentETag).toBe('"v2"');
+    expect((await api(second).post(`/rota/swaps/${swap.id}/accept`).expect(409)).body).toMatchObject({
+      code: 'swap-not-open',
+      swapStatus: 'accepted',
+    });
+    // The colleague it was addressed to, after the offerer withdrew it.
+    const named = await amhp(t);
+    const withdrawn = await offered({ toPractitionerId: named.practitionerId });
+    await api(withdrawn.from).post(`/rota/swaps/${withdrawn.swap.id}/cancel`).expect(200);
+    expect((await api(named).post(`/rota/swaps/${withdrawn.swap.id}/accept`).expect(409)).body.code).toBe('swap-not-open');
+    expect((await api(from).post(`/rota/swaps/${swap.id}/accept`).expect(409)).body.code).toBe('swap-not-open');
   });
 
   it('an ineligible taker (no approval) is refused at accept with 422 listing the findings; the offer stays open', async () => {

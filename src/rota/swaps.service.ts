@@ -69,6 +69,15 @@ interface AssignmentRow {
 const iso = (d: Date | string) => new Date(d).toISOString();
 
 /**
+ * The practitioner `own` is one the swap was made to, whatever has become of it since: its offerer, the colleague it
+ * is addressed to or who took it, or, for an offer to anyone, any colleague. Accepting is hers to try (and a lost race
+ * hers to be told of); a swap not made to her is refused as an id the hub does not hold is.
+ */
+function madeTo(row: Pick<SwapRow, 'fromPractitionerId' | 'toPractitionerId' | 'takerPractitionerId'>, own: string): boolean {
+  return row.fromPractitionerId === own || row.takerPractitionerId === own || row.toPractitionerId === own || row.toPractitionerId === null;
+}
+
+/**
  * Shift swaps: an AMHP offers one of their assignments to a named colleague or to anyone eligible; a colleague
  * accepts (checked against every rota rule at that moment); a manager approves, which re-checks every rule and, in
  * one transaction, puts the taker on the shift and takes the offerer off. Each step locks the swap row, so two
@@ -201,7 +210,7 @@ export class SwapsService {
    * The swap `id` as `load` reads it, if the actor may see it: a manager every swap; anyone else her own swaps and
    * the open offers she could take. Any other swap, and an id the hub does not hold, is the same audited 403 (the
    * rule of AccessService.refuseUnknown, with this service's own refusal), so that ids cannot be probed. (Accepting
-   * keeps its own order: a taker who lost the race to an open offer is told 409, as a lost race is.)
+   * asks `madeTo` instead: a taker who lost the race to an open offer is told 409, as a lost race is.)
    */
   private async seen(
     m: EntityManager,
@@ -234,32 +243,31 @@ export class SwapsService {
    */
   async accept(actor: Actor, id: string, dto: AcceptSwapDto, expectedVersion: ExpectedVersion): Promise<SwapDto> {
     return this.db.transaction(async (m) => {
-      const row = await this.lockRow(m, id);
-      assertVersion(expectedVersion, row.version);
       const manager = this.access.hasRole(actor, 'swaps.act');
-      let taker = dto.takerPractitionerId;
-      if (taker && !manager) {
-        const p = await this.practitioners.findByUser(actor.userId, m);
-        await this.access.require(actor, 'swaps.act', { owns: p?.id === taker }, { type: 'swap-request', id });
-      }
-      if (!taker) {
-        taker = (await this.practitioners.findByUser(actor.userId, m))?.id;
-        if (!taker)
-          throw new UnprocessableProblem(
-            'You have no practitioner record; name the colleague taking the shift.',
-            'no-practitioner-record',
-            { errors: [{ field: 'takerPractitionerId', messages: ['is required'] }] },
-          );
-      }
+      const resource = { type: 'swap-request', id };
+      // Who may act on the swap is decided before anything of its state (its version, whether it is still open) is
+      // told: to an AMHP an offer not made to her, whatever its state, gets the same audited 403 as an id the hub does
+      // not hold (AccessService.refuseUnknown), so that ids cannot be probed; a manager, who acts on every swap, 404.
+      const row = await this.access.loadOrRefuse(actor, 'swaps.act', resource, () => this.lockRow(m, id));
+      const own = manager ? undefined : (await this.practitioners.findByUser(actor.userId, m))?.id;
+      if (!manager) await this.access.require(actor, 'swaps.act', { owns: own !== undefined && madeTo(row, own) }, resource);
+      if (dto.takerPractitionerId && !manager)
+        await this.access.require(actor, 'swaps.act', { owns: own === dto.takerPractitionerId }, resource);
+      // Only now its state: one it was made to who lost the race to it is told so (412, 409), as a lost race is.
+      assertVersion(expectedVersion, row.version);
+      const taker = dto.takerPractitionerId ?? own ?? (await this.practitioners.findByUser(actor.userId, m))?.id;
+      if (!taker)
+        throw new UnprocessableProblem('You have no practitioner record; name the colleague taking the shift.', 'no-practitioner-record', {
+          errors: [{ field: 'takerPractitionerId', messages: ['is required'] }],
+        });
       if (row.status !== 'offered')
         throw new ConflictProblem(`The swap is ${row.status}; only an open offer can be accepted.`, 'swap-not-open', {
           swapStatus: row.status,
         });
       if (taker === row.fromPractitionerId) throw new UnprocessableProblem('The offerer cannot take their own shift.', 'swap-to-self');
-      if (row.toPractitionerId && row.toPractitionerId !== taker) {
-        if (!manager) await this.access.require(actor, 'swaps.act', { owns: false }, { type: 'swap-request', id });
+      // Reached only by a manager naming a taker (an AMHP it was not addressed to was refused above).
+      if (row.toPractitionerId && row.toPractitionerId !== taker)
         throw new UnprocessableProblem('This offer is addressed to another colleague.', 'taker-not-addressee');
-      }
       const warnings = await this.acceptIn(m, row, taker);
       return { ...this.dto(await this.loadRow(m, id)), warnings };
     });
