@@ -146,7 +146,7 @@ describe('rota swaps: offer, accept, approve, decline, cancel', () => {
     const answers = [];
     for (const id of [open.id, taken.id, withdrawn.swap.id, unknown]) {
       // A stale If-Match changes nothing: the refusal comes before the version, which is not told either.
-      for (const headers of [{}, { 'if-match': '"v9"' }])
+      for (const headers of [{}, { 'if-match': '"v9"' }] as Array<Record<string, string>>)
         answers.push(shape(await api(other).post(`/rota/swaps/${id}/accept`, {}, headers), id));
       answers.push(shape(await api(other).post(`/rota/swaps/${id}/accept`, { takerPractitionerId: other.practitionerId }), id));
     }
