@@ -18,6 +18,7 @@ import { ReviewAlertEntity } from './review-alert.entity';
 import { hardFindings } from '../workforce/workforce.rules';
 import type { Role } from '../auth/roles';
 import { readsTextAboutPeople } from './policy';
+import { codeOrNull } from '../events/payload-filter';
 
 function sessionDto(s: BreakGlassSessionEntity, now: Date): BreakGlassSessionDto {
   return {
@@ -35,7 +36,8 @@ function sessionDto(s: BreakGlassSessionEntity, now: Date): BreakGlassSessionDto
 /**
  * An alert as `roles` may see it: the break-glass reason and the review note are free text about a person, shown only
  * to those readsTextAboutPeople allows (the reviewers); an account manager sees that the alert exists, its ids, codes
- * and times.
+ * and times. Its summary is free text too (a stale shift's alert quotes the label a manager gave it, which may name a
+ * person): to an account manager it is what the one payload filter lets through (codeOrNull), never a second rule.
  */
 export function reviewAlertDto(a: ReviewAlertEntity, reason: string | null, roles: readonly Role[]): ReviewAlertDto {
   const text = readsTextAboutPeople(roles);
@@ -47,7 +49,7 @@ export function reviewAlertDto(a: ReviewAlertEntity, reason: string | null, role
     personId: a.personId,
     raisedBy: a.raisedBy,
     raisedAt: a.raisedAt.toISOString(),
-    summary: a.summary,
+    summary: text ? a.summary : codeOrNull('summary', a.summary),
     reason: text ? reason : null,
     reviewedAt: a.reviewedAt?.toISOString() ?? null,
     reviewedBy: a.reviewedBy,

@@ -1,5 +1,5 @@
 import { EVENTS, EVENT_TYPES, EventDefinition } from './catalogue';
-import { eventPayloadFilter, identifiersOnly } from './payload-filter';
+import { codeOrNull, eventPayloadFilter, identifiersOnly } from './payload-filter';
 import type { JsonSchema } from './schema';
 
 const ID = '0b5f6c1e-8a51-4d3e-9a57-6f1f0d1e2a3b';
@@ -110,5 +110,19 @@ describe('identifiersOnly: what an account manager sees of a record', () => {
     ['drops a name in an id field', { personId: 'Alex Smith' }, {}],
   ])('%s', (_name, record, seen) => {
     expect(identifiersOnly(record)).toEqual(seen);
+  });
+});
+
+describe('codeOrNull: a free-text field as an account manager sees it', () => {
+  it.each<[string, string | null, string | null]>([
+    ['a code passes', 'rest-too-short', 'rest-too-short'],
+    ['an id passes', ID, ID],
+    ['a sentence quoting a shift label is withheld', 'The "Cover for Alex Smith" shift on 2027-02-10 is no longer called for', null],
+    ['a lower-case label naming nobody is still a sentence', 'cover for the night team', null],
+    ['an NHS number is withheld', '4857773456', null],
+    ['a date is withheld', '1970-01-01', null],
+    ['nothing stays nothing', null, null],
+  ])('%s', (_name, value, seen) => {
+    expect(codeOrNull('summary', value)).toBe(seen);
   });
 });

@@ -13,6 +13,10 @@
  *  - a string that is not a uuid, an instant or a date is a code: one token of letters, digits and `._:/+-`, at most
  *    100 characters (or an API path), never a capitalised word (a name), never an NHS number's ten digits, never a
  *    date (a date of birth) unless the key is an id or a `link` (a handover is named by its date).
+ *
+ * A record's free-text field shown to a reader who sees identifiers, codes and times only (an account manager:
+ * readsTextAboutPeople) goes through `codeOrNull`, the same rule for one value: a review alert's `summary`, which may
+ * quote what a user typed (a shift's label), is such a field.
  */
 import { EVENTS, isEventType } from './catalogue';
 import type { JsonSchema } from './schema';
@@ -98,4 +102,12 @@ export function eventPayloadFilter(type: string, payload: Record<string, unknown
 /** Any record (the audit log's details) reduced to identifiers, codes and times: `id`, `…Id`, `…Ids`, `…At`, `type`, `status`, `code`, `kind`. */
 export function identifiersOnly(record: Record<string, unknown> | null): Record<string, unknown> | null {
   return record === null ? null : filterObject(record, null);
+}
+
+/**
+ * A free-text field (`key`) of a record as a reader of identifiers, codes and times only sees it: the value when it is
+ * itself a code by the rules above, else null. A sentence, or anything quoting what a user typed, never passes.
+ */
+export function codeOrNull(key: string, value: string | null): string | null {
+  return value !== null && isCode(value, key) ? value : null;
 }

@@ -81,7 +81,13 @@ export class ReviewAlertDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) personId: string | null;
   @ApiProperty({ format: 'uuid' }) raisedBy: string;
   @ApiProperty({ format: 'date-time' }) raisedAt: string;
-  @ApiProperty() summary: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'What the alert is about, in words (it may quote what a user typed, such as a shift label). Null for an admin unless it is identifiers and codes only.',
+  })
+  summary: string | null;
   @ApiProperty({
     nullable: true,
     type: String,
