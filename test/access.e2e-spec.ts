@@ -732,6 +732,56 @@ describe('access policy: every route declares one, and role × relationship deci
       expect((await alertAs(both)).summary).toContain(label);
     });
 
+    it('each review alert listed, and each of her own break-glass sessions, is audited as a read of its person, as admin and as auditor', async () => {
+      const amhp = await approvedAmhp(t);
+      const person = await newPerson();
+      const session = (
+        await t.http
+          .post('/break-glass')
+          .set('authorization', amhp.auth)
+          .send({ personId: person, reason: 'Police at the door at 3am, s.136 detention, no allocated AMHP reachable' })
+          .expect(201)
+      ).body;
+      const [{ id }] = await t.sql<{ id: string }>('SELECT id FROM review_alerts WHERE subject_id = $1', [session.id]);
+      const readsOf = (requestId: string) =>
+        t.sql(
+          'SELECT action, resource_type, resource_id, subject_person_id, outcome FROM audit_events WHERE request_id = $1 AND resource_id = $2',
+          [requestId, requestId.startsWith('mine') ? session.id : id],
+        );
+      for (const role of ['admin', 'auditor'] as const) {
+        const requestId = `alerts-${role}-${id}`;
+        const items = (
+          await t.http
+            .get('/review-alerts?status=all&limit=100')
+            .set('authorization', users[role].auth)
+            .set('x-request-id', requestId)
+            .expect(200)
+        ).body.items;
+        expect(items.map((a: { id: string }) => a.id)).toContain(id);
+        expect(await readsOf(requestId)).toEqual([
+          { action: 'review-alert.read', resource_type: 'review-alert', resource_id: id, subject_person_id: person, outcome: 'success' },
+        ]);
+        const listed = await t.sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM audit_events WHERE request_id = $1 AND action = 'review-alert.read'`,
+          [requestId],
+        );
+        expect(listed[0].n).toBe(items.length);
+      }
+      const mine = (
+        await t.http.get('/break-glass/mine').set('authorization', amhp.auth).set('x-request-id', `mine-${session.id}`).expect(200)
+      ).body.items;
+      expect(mine).toEqual([expect.objectContaining({ id: session.id, personId: person, active: true })]);
+      expect(await readsOf(`mine-${session.id}`)).toEqual([
+        {
+          action: 'break-glass.read',
+          resource_type: 'break-glass-session',
+          resource_id: session.id,
+          subject_person_id: person,
+          outcome: 'success',
+        },
+      ]);
+    });
+
     it("an admin reads the audit log's ids, codes and times, never text about a person in an event's details; an auditor reads them whole", async () => {
       const text = 'Alex Smith, born 1970-01-01, NHS 485 777 3456';
       const referralId = randomUUID();

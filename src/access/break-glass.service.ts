@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
@@ -8,6 +8,7 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/paginat
 import { ConflictProblem, ForbiddenProblem, NotFoundProblem, ValidationProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
+import { SqlWhere } from '../common/sql-where';
 import { assessmentPersonSql } from '../assessments/assessments.tables';
 import { personExistsSql } from '../people/people.tables';
 import { referralPersonSql } from '../referrals/referrals.tables';
@@ -58,6 +59,20 @@ export function reviewAlertDto(a: ReviewAlertEntity, reason: string | null, role
     version: a.version,
   };
 }
+
+const ALERT_COLUMNS = `a.id, a.kind, a.subject_type AS "subjectType", a.subject_id AS "subjectId", a.person_id AS "personId",
+  a.raised_by AS "raisedBy", a.raised_at AS "raisedAt", a.summary, a.reviewed_at AS "reviewedAt", a.reviewed_by AS "reviewedBy",
+  a.review_outcome AS "reviewOutcome", a.review_note AS "reviewNote", a.version`;
+
+/** An alert as its list reads it, with the break-glass reason (null unless the reader may read it). */
+type AlertRow = ReviewAlertEntity & { reason: string | null };
+
+function alertOf(r: AlertRow): AlertRow {
+  return { ...r, raisedAt: new Date(r.raisedAt), reviewedAt: r.reviewedAt ? new Date(r.reviewedAt) : null };
+}
+
+/** The most of her own break-glass sessions GET /break-glass/mine lists. */
+const MINE_MAX = 50;
 
 /** Break-glass sessions and the review alerts that auditors work through. */
 @Injectable()
@@ -169,14 +184,33 @@ export class BreakGlassService {
     return personId;
   }
 
+  /**
+   * The caller's own sessions, newest first (at most 50). Each names the person it opened and the reason given about
+   * them: audited as a read of that person in the same statement (selectAudited), as every list of such records is.
+   */
   async mine(actor: Actor): Promise<BreakGlassSessionDto[]> {
     const now = this.clock.now();
-    const rows = await this.db.manager.getRepository(BreakGlassSessionEntity).find({
-      where: { userId: actor.userId },
-      order: { startedAt: 'DESC' },
-      take: 50,
-    });
-    return rows.map((s) => sessionDto(s, now));
+    const rows = await this.db.transaction((m) =>
+      this.audit.selectAudited<BreakGlassSessionEntity>(
+        m,
+        {
+          sql: `SELECT id, user_id AS "userId", person_id AS "personId", reason, started_at AS "startedAt", expires_at AS "expiresAt",
+                       ended_at AS "endedAt"
+                  FROM break_glass_sessions WHERE user_id = $1 ORDER BY started_at DESC, id DESC LIMIT ${MINE_MAX}`,
+          params: [actor.userId],
+          shown: MINE_MAX,
+          resourceColumn: 'id',
+          subjectColumn: 'personId',
+        },
+        { action: 'break-glass.read', resourceType: 'break-glass-session', details: { via: 'mine' } },
+      ),
+    );
+    return rows.map((s) =>
+      sessionDto(
+        { ...s, startedAt: new Date(s.startedAt), expiresAt: new Date(s.expiresAt), endedAt: s.endedAt ? new Date(s.endedAt) : null },
+        now,
+      ),
+    );
   }
 
   async end(actor: Actor, id: string): Promise<BreakGlassSessionDto> {
@@ -234,34 +268,39 @@ export class BreakGlassService {
     if (!open) await this.raiseAlert(m, alert);
   }
 
+  /**
+   * The alerts, newest first. An alert names the person it is about (a break-glass session's, an override's) and, to
+   * its reviewer, the reason given: each alert shown is audited as a read in the same statement (selectAudited), as
+   * every list of records about people is.
+   */
   async listAlerts(actor: Actor, q: ReviewAlertQuery): Promise<Page<ReviewAlertDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const qb = this.db.manager.getRepository(ReviewAlertEntity).createQueryBuilder('a');
+    const where = new SqlWhere();
     const status = q.status ?? 'open';
-    if (status === 'open') qb.andWhere('a.reviewed_at IS NULL');
-    if (status === 'reviewed') qb.andWhere('a.reviewed_at IS NOT NULL');
+    if (status === 'open') where.raw('a.reviewed_at IS NULL');
+    if (status === 'reviewed') where.raw('a.reviewed_at IS NOT NULL');
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
-      qb.andWhere('(a.raised_at, a.id) < (:at, :id)', { at, id });
+      where.raw(`(a.raised_at, a.id) < (${where.param(new Date(at))}::timestamptz, ${where.param(id)}::uuid)`);
     }
-    const rows = await qb
-      .orderBy('a.raised_at', 'DESC')
-      .addOrderBy('a.id', 'DESC')
-      .take(limit + 1)
-      .getMany();
     // The reviewer judges a break-glass session by the reason its user gave; nobody else reads it (readsTextAboutPeople).
-    const sessionIds = !readsTextAboutPeople(actor.roles)
-      ? []
-      : rows.filter((a) => a.subjectType === 'break-glass-session').map((a) => a.subjectId);
-    const sessions = sessionIds.length
-      ? await this.db.dataSource.getRepository(BreakGlassSessionEntity).find({ where: { id: In(sessionIds) } })
-      : [];
-    const reasons = new Map(sessions.map((s) => [s.id, s.reason]));
+    const reason = readsTextAboutPeople(actor.roles)
+      ? `(SELECT s.reason FROM break_glass_sessions s WHERE a.subject_type = 'break-glass-session' AND s.id::text = a.subject_id)`
+      : 'NULL::text';
+    const sql = `SELECT ${ALERT_COLUMNS}, ${reason} AS reason FROM review_alerts a ${where}
+      ORDER BY a.raised_at DESC, a.id DESC LIMIT ${where.param(limit + 1)}`;
+    const rows = await this.db.transaction((m) =>
+      this.audit.selectAudited<AlertRow>(
+        m,
+        { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'personId' },
+        { action: 'review-alert.read', resourceType: 'review-alert', details: { via: 'list' } },
+      ),
+    );
     return pageOf(
-      rows,
+      rows.map(alertOf),
       limit,
       (a) => [a.raisedAt.toISOString(), a.id],
-      (a) => reviewAlertDto(a, a.subjectType === 'break-glass-session' ? (reasons.get(a.subjectId) ?? null) : null, actor.roles),
+      (a) => reviewAlertDto(a, a.reason, actor.roles),
     );
   }
 
