@@ -1248,6 +1248,7 @@ describe('people: recording, reading and finding the subjects of referrals (audi
         identifying.push(later);
         return {
           holder,
+          worker,
           mine,
           matchId,
           later,
@@ -1296,6 +1297,30 @@ describe('people: recording, reading and finding the subjects of referrals (audi
         const res = await w.withdraw().expect(412);
         expect(res.headers['content-type']).toMatch(/problem\+json/);
         await expectWinner(w, 'resolve');
+      });
+
+      it('the resolution first: a change sent without If-Match is refused 409, naming the person the record was confirmed to be, and nothing of it is written', async () => {
+        const w = await waiting();
+        await w.resolve().expect(200);
+        const before = (await as(manager).get(`/people/${w.mine.id}`).expect(200)).body;
+        for (const [who, body] of [
+          [w.worker, { nhsNumber: w.later }],
+          [w.worker, { givenName: 'Renamed', gpPractice: 'Riverside Surgery' }],
+          [manager, { nhsNumber: null }],
+        ] as const) {
+          const res = await as(who).patch(`/people/${w.mine.id}`, body).expect(409);
+          expect(res.headers['content-type']).toMatch(/problem\+json/);
+          expect(res.body).toMatchObject({ code: 'person-confirmed-as-another', sameAs: w.holder.id });
+        }
+        // Read again with its ETag, it is still the holder's: a change is refused the same.
+        const etag = (await as(manager).get(`/people/${w.mine.id}`).expect(200)).headers.etag;
+        expect((await as(manager).patch(`/people/${w.mine.id}`, { givenName: 'Renamed' }, etag).expect(409)).body.code).toBe(
+          'person-confirmed-as-another',
+        );
+        expect((await as(manager).get(`/people/${w.mine.id}`).expect(200)).body).toEqual(before);
+        await expectWinner(w, 'resolve');
+        // The holder's record, where the records moved, is changed as any other.
+        await as(manager).patch(`/people/${w.holder.id}`, { gpPractice: 'Riverside Surgery' }).expect(200);
       });
 
       it('both at once: never a 500; one wins, the other is 409 or 412 saying why, and the record, the match and the audit agree with the winner', async () => {

@@ -102,7 +102,7 @@ export class PeopleController {
   @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })
   @ApiConflictResponse({
     description:
-      '`person-exists`: another person you may read has this NHS number (named). Anyone else gets the answer a new number gets; the number waits in a pending match for the hub, until a number (or `null`) sent later for the record supersedes it. `concurrent-update`: a lost race, retry.',
+      '`person-exists`: another person you may read has this NHS number (named). Anyone else gets the answer a new number gets; the number waits in a pending match for the hub, until a number (or `null`) sent later for the record supersedes it. `concurrent-update`: a lost race, retry. `person-confirmed-as-another`: a manager confirmed this record to be another person (`sameAs`), where its records moved; it is changed no more (PERSON-MATCH).',
   })
   @ApiPreconditionFailedResponse({ description: 'The person changed since the ETag given.' })
   @ApiUnprocessableEntityResponse({ description: '`date-of-birth-in-future` or `date-of-birth-implausible`.' })

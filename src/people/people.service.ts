@@ -819,6 +819,16 @@ export class PeopleService {
         await this.audit.record(m, personRead(id, decision));
         return { person: current };
       }
+      // PERSON-MATCH: a record a manager confirmed to be another person (same-person) is settled: its referrals and
+      // what was kept against it moved to that person, and it no longer shows the number it waited on. A change sent
+      // to it, with or without If-Match, is refused (409), never written to it: what the sender saw is no longer so, and
+      // what they meant to record belongs to the person it was confirmed to be (`sameAs`), whose record is changed instead.
+      if (current.sameAs)
+        throw new ConflictProblem(
+          `This record was confirmed to be another person's (${current.sameAs}), where its records moved; change that person's record instead.`,
+          'person-confirmed-as-another',
+          { sameAs: current.sameAs },
+        );
       let heldBy: string | undefined;
       // A number sent (or `null`, none) is a claim that supersedes any the record still waits on in a pending match
       // for another number (PERSON-MATCH; withdrawnPartsSql, in the change's statement below).

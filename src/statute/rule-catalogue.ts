@@ -789,7 +789,7 @@ export const RULES = {
   'PERSON-MATCH': {
     citation: 'NHS number matching',
     summary:
-      'An NHS number that matches a person whose other details differ is flagged for the AMHP to check; one given by a caller who may not read its holder waits in a pending match for the managers (one per caller, number and holder; a record already waiting on one to the holder is counted on it, never on two), the caller answered as for a new number; a number (or none) given to the record later supersedes it, and its part in the match is withdrawn, one after the other with a manager resolving the match, never both.',
+      'An NHS number that matches a person whose other details differ is flagged for the AMHP to check; one given by a caller who may not read its holder waits in a pending match for the managers (one per caller, number and holder; a record already waiting on one to the holder is counted on it, never on two), the caller answered as for a new number; a number (or none) given to the record later supersedes it, and its part in the match is withdrawn, one after the other with a manager resolving the match, never both; a record confirmed to be the holder is changed no more (its records moved to the holder, whose record is changed instead).',
     severity: 'warning',
     regime: 'local-policy',
     commencement: null,
