@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { Actor } from '../src/auth/actor';
+import { PersonMatchOneMatchPerRecord1796650000000 } from '../migrations/1796650000000-PersonMatchOneMatchPerRecord';
 import { Db } from '../src/database/db';
 import { PeopleService } from '../src/people/people.service';
 import { statementsSent } from './support/statements';
@@ -1492,6 +1493,101 @@ describe('people: recording, reading and finding the subjects of referrals (audi
         await as(manager).post(`/people/matches/${older.id}/resolve`, { outcome: 'same-person' }).expect(200);
         for (const r of records) expect((await as(manager).get(`/people/${r.id}`).expect(200)).body.sameAs).toBe(holder.id);
       }
+    });
+
+    it("records counted on two pending matches to one holder (kept from before) are settled by the migration: each stays on the oldest match it waits in, leaves the later ones as a withdrawal would, each change audited; the managers' queue lists each record once", async () => {
+      const holder = await person();
+      const callers = [await t.user(['amhp']), await t.user(['referrer']), await t.user(['amhp']), await t.user(['referrer'])];
+      const r: Array<{ id: string }> = [];
+      for (let i = 0; i < 5; i++) r.push(await person({ nhsNumber: undefined, familyName: surname(`Twice${i}`) }));
+      // As a database from before a record was counted on the match it waits in: r1 is the pending person of a later
+      // match and an intake of the oldest, r2 an intake of two, r3 an intake of one and the pending person of a later one.
+      const match = async (k: number, pending: string, intakes: string[]) => {
+        const at = `2026-11-01T09:${String(k * 10).padStart(2, '0')}:00Z`;
+        const [{ id }] = await t.sql<{ id: string }>(
+          `INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at, last_requested_at, attempts)
+           VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id`,
+          [pending, holder.id, holder.nhsNumber, callers[k].id, at, 1 + intakes.length],
+        );
+        for (const [n, intake] of intakes.entries())
+          await t.sql(`INSERT INTO person_match_intakes (match_id, person_id, requested_at, attempt) VALUES ($1, $2, $3, $4)`, [
+            id,
+            intake,
+            at,
+            n + 2,
+          ]);
+        return id;
+      };
+      const m = [await match(0, r[0].id, [r[1].id, r[2].id]), await match(1, r[1].id, [r[3].id]), await match(2, r[4].id, [r[2].id])];
+      m.push(await match(3, r[3].id, []));
+      const queue = async () =>
+        (await as(manager).get('/people/matches?status=pending&limit=100').expect(200)).body.items.filter(
+          (x: { candidatePerson: { id: string } }) => x.candidatePerson.id === holder.id,
+        ) as Array<{ id: string; pendingPerson: { id: string }; intakes: Array<{ personId: string }>; version: number }>;
+      const listed = (items: Awaited<ReturnType<typeof queue>>) =>
+        items.flatMap((x) => [x.pendingPerson.id, ...x.intakes.map((i) => i.personId)]).sort();
+      expect(listed(await queue())).toEqual([r[0], r[1], r[1], r[2], r[2], r[3], r[3], r[4]].map((x) => x.id).sort());
+
+      // The migration, run on that state (its function dropped first, as a database from before it has none).
+      await t.sql('DROP FUNCTION person_matches_settle_double_counts()');
+      const runner = t.app.get(Db).dataSource.createQueryRunner();
+      try {
+        await runner.startTransaction();
+        await new PersonMatchOneMatchPerRecord1796650000000().up(runner);
+        await runner.commitTransaction();
+      } finally {
+        await runner.release();
+      }
+
+      const after = await queue();
+      expect(listed(after)).toEqual(r.map((x) => x.id).sort());
+      expect(after.map((x) => [x.id, x.pendingPerson.id, x.intakes.map((i) => i.personId), x.version])).toEqual([
+        [m[0], r[0].id, [r[1].id, r[2].id], 1],
+        [m[1], r[3].id, [], 2],
+        [m[2], r[4].id, [], 2],
+      ]);
+      expect(await t.sql(`SELECT status, resolved_by FROM person_matches WHERE id = $1`, [m[3]])).toEqual([
+        { status: 'withdrawn', resolved_by: null },
+      ]);
+      const audited = await t.sql<{ resource_id: string; actor_id: string | null; subject_person_id: string; details: unknown }>(
+        `SELECT resource_id, actor_id, subject_person_id, details FROM audit_events WHERE action = 'person.match-withdraw' AND resource_id = ANY($1::text[]) ORDER BY id`,
+        [m],
+      );
+      const withdrawal = (personId: string, part: string, status: string, pendingPersonId: string, keptOn: string) => ({
+        personId,
+        part,
+        status,
+        pendingPersonId,
+        keptOn,
+        reason: 'counted-on-older-match',
+        via: 'migration',
+      });
+      expect(audited).toEqual([
+        {
+          resource_id: m[3],
+          actor_id: null,
+          subject_person_id: holder.id,
+          details: withdrawal(r[3].id, 'pending-person', 'withdrawn', r[3].id, m[1]),
+        },
+        {
+          resource_id: m[2],
+          actor_id: null,
+          subject_person_id: holder.id,
+          details: withdrawal(r[2].id, 'intake', 'pending', r[4].id, m[0]),
+        },
+        {
+          resource_id: m[1],
+          actor_id: null,
+          subject_person_id: holder.id,
+          details: withdrawal(r[1].id, 'pending-person', 'pending', r[3].id, m[0]),
+        },
+      ]);
+      // Run again, nothing is left to settle; each record is settled once, by the match it was kept on.
+      expect(await t.sql(`SELECT person_matches_settle_double_counts() AS settled`)).toEqual([{ settled: 0 }]);
+      await as(manager).post(`/people/matches/${m[0]}/resolve`, { outcome: 'different-person' }).expect(200);
+      await as(manager).post(`/people/matches/${m[1]}/resolve`, { outcome: 'same-person' }).expect(200);
+      for (const x of [r[0], r[1], r[2]]) expect((await as(manager).get(`/people/${x.id}`).expect(200)).body.sameAs).toBeNull();
+      expect((await as(manager).get(`/people/${r[3].id}`).expect(200)).body.sameAs).toBe(holder.id);
     });
 
     it('mass assignment: an unknown or server-owned field is 400 and changes nothing; names may not be cleared', async () => {
