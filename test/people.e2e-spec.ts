@@ -1495,7 +1495,7 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       }
     });
 
-    it("records counted on two pending matches to one holder (kept from before) are settled by the migration: each stays on the oldest match it waits in, leaves the later ones as a withdrawal would, each change audited; the managers' queue lists each record once", async () => {
+    it("records counted on two pending matches to one holder (kept from before) are settled by the migration: each stays on the oldest match it waits in, leaves the later ones as a withdrawal would, each change audited; the managers' queue lists each record once, every record it shows (intakes too) audited as a read", async () => {
       const holder = await person();
       const callers = [await t.user(['amhp']), await t.user(['referrer']), await t.user(['amhp']), await t.user(['referrer'])];
       const r: Array<{ id: string }> = [];
@@ -1527,6 +1527,28 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       const listed = (items: Awaited<ReturnType<typeof queue>>) =>
         items.flatMap((x) => [x.pendingPerson.id, ...x.intakes.map((i) => i.personId)]).sort();
       expect(listed(await queue())).toEqual([r[0], r[1], r[1], r[2], r[2], r[3], r[3], r[4]].map((x) => x.id).sort());
+
+      // The managers' list shows every record of each match (its pending person, the holder, each intake): each audited as a read.
+      const requestId = `matches-${holder.id}`;
+      const shown = (
+        await t.http
+          .get('/people/matches?status=pending&limit=100')
+          .set('authorization', manager.auth)
+          .set('x-request-id', requestId)
+          .expect(200)
+      ).body.items.flatMap(
+        (x: { pendingPerson: { id: string }; candidatePerson: { id: string }; intakes: Array<{ personId: string }> }) => [
+          x.pendingPerson.id,
+          x.candidatePerson.id,
+          ...x.intakes.map((i) => i.personId),
+        ],
+      );
+      const reads = await t.sql<{ subject_person_id: string }>(
+        `SELECT subject_person_id FROM audit_events WHERE request_id = $1 AND action = 'person.read' ORDER BY id`,
+        [requestId],
+      );
+      expect(reads.map((a) => a.subject_person_id)).toEqual(shown);
+      expect(shown).toEqual(expect.arrayContaining(r.map((x) => x.id)));
 
       // The migration, run on that state (its function dropped first, as a database from before it has none).
       await t.sql('DROP FUNCTION person_matches_settle_double_counts()');

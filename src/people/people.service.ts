@@ -616,7 +616,7 @@ export class PeopleService {
 
   /**
    * GET /people/matches (managers): referral intakes whose person awaits identity matching, oldest first. Each
-   * match shows both records; each is audited as a read of that person.
+   * match shows both records and its intakes' records; each is audited as a read of that person.
    */
   async listMatches(actor: Actor, q: PersonMatchQuery): Promise<Page<PersonMatchDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
@@ -644,6 +644,7 @@ export class PeopleService {
         page.items.flatMap((x) => [
           { resourceId: x.pendingPerson.id, subjectPersonId: x.pendingPerson.id, accessBasis: basis },
           { resourceId: x.candidatePerson.id, subjectPersonId: x.candidatePerson.id, accessBasis: basis },
+          ...x.intakes.map((i) => ({ resourceId: i.personId, subjectPersonId: i.personId, accessBasis: basis })),
         ]),
       );
       return page;
