@@ -1300,7 +1300,7 @@ describe('people: recording, reading and finding the subjects of referrals (audi
         await expectWinner(w, 'resolve');
       });
 
-      it('the resolution first: a change sent without If-Match is refused 409, naming the person the record was confirmed to be, and nothing of it is written', async () => {
+      it('the resolution first: a change sent without If-Match (or with the new ETag), or a relative recorded against the record, is refused 409 naming the person it was confirmed to be, and nothing of it is written', async () => {
         const w = await waiting();
         await w.resolve().expect(200);
         const before = (await as(manager).get(`/people/${w.mine.id}`).expect(200)).body;
@@ -1318,6 +1318,10 @@ describe('people: recording, reading and finding the subjects of referrals (audi
         expect((await as(manager).patch(`/people/${w.mine.id}`, { givenName: 'Renamed' }, etag).expect(409)).body.code).toBe(
           'person-confirmed-as-another',
         );
+        // Nor is anything recorded against it any more: its relatives went to the holder, and so would a new one.
+        const relative = await as(manager).post(`/people/${w.mine.id}/relatives`, { name: 'Dad', relationship: 'parent' }).expect(409);
+        expect(relative.body).toMatchObject({ code: 'person-confirmed-as-another', sameAs: w.holder.id });
+        expect(await t.sql('SELECT 1 FROM relatives WHERE person_id = $1', [w.mine.id])).toEqual([]);
         expect((await as(manager).get(`/people/${w.mine.id}`).expect(200)).body).toEqual(before);
         await expectWinner(w, 'resolve');
         // The holder's record, where the records moved, is changed as any other.

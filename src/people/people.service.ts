@@ -32,7 +32,7 @@ import {
 import { isValidNhsNumber } from '../statute/nhs-number';
 import { DateOfBirthChanges } from './date-of-birth-changes';
 import { type MovedRecords, PersonMoves } from './person-moves';
-import { peopleShowingNhsNumberSql, personNhsNumberSql } from './people.tables';
+import { peopleShowingNhsNumberSql, personNhsNumberSql, sameAsSql } from './people.tables';
 
 type PersonField = keyof UpdatePersonDto;
 
@@ -56,16 +56,6 @@ const COLUMN: Record<PersonField, string> = {
 };
 const FIELDS = Object.keys(COLUMN) as PersonField[];
 
-/**
- * The person a record was confirmed to be (a same-person match it was the pending person of, or an intake folded into
- * such a match): the latest such match's candidate, NULL if none. `person` is an SQL expression for the person id.
- */
-const sameAsSql = (person: string): string =>
-  `(SELECT same.candidate_person_id FROM person_matches same
-     WHERE same.status = 'same-person'
-       AND (same.pending_person_id = ${person} OR same.id IN (SELECT i.match_id FROM person_match_intakes i WHERE i.person_id = ${person}))
-     ORDER BY same.resolved_at DESC LIMIT 1)`;
-
 const COLUMNS = `p.id, ${personNhsNumberSql('p')} AS "nhsNumber", p.given_name AS "givenName", p.family_name AS "familyName",
   to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.sex, p.gender, p.ethnic_category AS "ethnicCategory",
   p.preferred_language AS "preferredLanguage", p.interpreter_needed AS "interpreterNeeded", p.communication_needs AS "communicationNeeds",
@@ -73,6 +63,22 @@ const COLUMNS = `p.id, ${personNhsNumberSql('p')} AS "nhsNumber", p.given_name A
   p.uk_resident AS "ukResident", p.version,
   p.created_at AS "createdAt", p.updated_at AS "updatedAt",
   ${sameAsSql('p.id')} AS "sameAs"`;
+
+/**
+ * PERSON-MATCH: a record a manager confirmed to be another person (same-person: `sameAs`, sameAsSql) is settled: its
+ * referrals and what was kept against it moved to that person, and it no longer shows the number it waited on. A
+ * change sent to it (its details, or a relative, objection, displacement or nominated person recorded against it),
+ * with or without If-Match, is refused 409, never written to it: what the sender saw is no longer so, and what they
+ * meant to record belongs to the person it was confirmed to be, whose record is changed instead.
+ */
+export function refuseChangeOfConfirmed(sameAs: string | null): void {
+  if (sameAs)
+    throw new ConflictProblem(
+      `This record was confirmed to be another person's (${sameAs}), where its records moved; change that person's record instead.`,
+      'person-confirmed-as-another',
+      { sameAs },
+    );
+}
 
 const SUMMARY_COLUMNS = `p.id, ${personNhsNumberSql('p')} AS "nhsNumber", p.given_name AS "givenName", p.family_name AS "familyName",
   to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.sex, p.postcode, p.version`;
@@ -820,16 +826,8 @@ export class PeopleService {
         await this.audit.record(m, personRead(id, decision));
         return { person: current };
       }
-      // PERSON-MATCH: a record a manager confirmed to be another person (same-person) is settled: its referrals and
-      // what was kept against it moved to that person, and it no longer shows the number it waited on. A change sent
-      // to it, with or without If-Match, is refused (409), never written to it: what the sender saw is no longer so, and
-      // what they meant to record belongs to the person it was confirmed to be (`sameAs`), whose record is changed instead.
-      if (current.sameAs)
-        throw new ConflictProblem(
-          `This record was confirmed to be another person's (${current.sameAs}), where its records moved; change that person's record instead.`,
-          'person-confirmed-as-another',
-          { sameAs: current.sameAs },
-        );
+      // PERSON-MATCH: a record confirmed to be another person is changed no more (409, whatever If-Match says).
+      refuseChangeOfConfirmed(current.sameAs);
       let heldBy: string | undefined;
       // A number sent (or `null`, none) is a claim that supersedes any the record still waits on in a pending match
       // for another number (PERSON-MATCH; withdrawnPartsSql, in the change's statement below).

@@ -141,3 +141,13 @@ export const relativesAsRecordedSql = (personId: string): string =>
     )
     .join('')})
       FROM persons p WHERE p.id = ${personId})`;
+
+/**
+ * The person a record was confirmed to be (a same-person match it was the pending person of, or an intake folded into
+ * such a match): the latest such match's candidate, NULL if none. `person` is an SQL expression for the person id.
+ */
+export const sameAsSql = (person: string): string =>
+  `(SELECT same.candidate_person_id FROM person_matches same
+     WHERE same.status = 'same-person'
+       AND (same.pending_person_id = ${person} OR same.id IN (SELECT i.match_id FROM person_match_intakes i WHERE i.person_id = ${person}))
+     ORDER BY same.resolved_at DESC LIMIT 1)`;

@@ -20,7 +20,16 @@ import {
 import { objectionStanding, type Objector, type RepresentativeAt } from '../statute/objection-standing';
 import { addYears, endOfLocalDay, localDate, type IsoDate } from '../statute/time';
 import { DisplacementChanges } from './displacement-changes';
-import { DISPLACEMENT_COLUMNS, FACT_LISTS, type FactPart, NOMINATED_COLUMNS, OBJECTION_COLUMNS, RELATIVE_COLUMNS } from './people.tables';
+import {
+  DISPLACEMENT_COLUMNS,
+  FACT_LISTS,
+  type FactPart,
+  NOMINATED_COLUMNS,
+  OBJECTION_COLUMNS,
+  RELATIVE_COLUMNS,
+  sameAsSql,
+} from './people.tables';
+import { refuseChangeOfConfirmed } from './people.service';
 import {
   CreateDisplacementDto,
   CreateNominatedPersonDto,
@@ -121,13 +130,17 @@ function factsFrom(row: FactsRow): PersonFacts {
 const STANDING_PARTS: FactPart[] = ['relatives', 'displacements', 'nominated'];
 const ALL_PARTS: FactPart[] = [...STANDING_PARTS, 'objections'];
 
-/** The statement reading a person ($1) with `parts`, one column each; with `each`, every person of the array $1, with their id. */
-function factsStatement(parts: readonly FactPart[], each = false): string {
+/**
+ * The statement reading a person ($1) with `parts`, one column each; with `each`, every person of the array $1, with
+ * their id; with `settled`, the person the record was confirmed to be (`sameAs`: PERSON-MATCH), for a change.
+ */
+function factsStatement(parts: readonly FactPart[], each = false, settled = false): string {
   const lists = parts.map(
     (part) => `, coalesce((SELECT json_agg(x ORDER BY ${FACT_LISTS[part].order}) FROM (${FACT_LISTS[part].rows}) x), '[]') AS "${part}"`,
   );
   const who = each ? `p.id::text AS "personId", ` : '';
-  return `SELECT ${who}to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.uk_resident AS "ukResident"${lists.join('')} FROM persons p WHERE p.id = ${each ? 'ANY($1::uuid[])' : '$1'}`;
+  const sameAs = settled ? `, ${sameAsSql('p.id')} AS "sameAs"` : '';
+  return `SELECT ${who}to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.uk_resident AS "ukResident"${lists.join('')}${sameAs} FROM persons p WHERE p.id = ${each ? 'ANY($1::uuid[])' : '$1'}`;
 }
 
 /** NR-10: how a s.29 application moves through the court. An illegal move is 409 naming the allowed ones. */
@@ -947,8 +960,15 @@ export class RelativesService {
   // -------------------------------------------------------------------------------------------------------------
   // Loading
 
+  /**
+   * The person a change records something against: 404 when there is no such person; 409 when a manager confirmed
+   * the record to be another person, where its records moved (PERSON-MATCH: refuseChangeOfConfirmed).
+   */
   private async requirePerson(m: EntityManager, personId: string): Promise<{ dateOfBirth: IsoDate | null }> {
-    return this.facts(m, personId, []);
+    const [row]: Array<FactsRow & { sameAs: string | null }> = await this.db.preparedIn(m, factsStatement([], false, true), [personId]);
+    if (!row) throw new NotFoundProblem('Person', personId);
+    refuseChangeOfConfirmed(row.sameAs);
+    return factsFrom(row);
   }
 
   /**
