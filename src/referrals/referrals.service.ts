@@ -82,6 +82,7 @@ import {
 } from '../statute/clocks';
 import { memoised } from '../statute/memo';
 import { citationOf, type RuleId } from '../statute/rule-catalogue';
+import { policeRecordErrors, policeRecordFindings, type WarrantAttendance } from '../statute/police-powers.rules';
 import { EligibilityService } from '../workforce/eligibility.service';
 import { EligibilityWithdrawals, noWithdrawnWork, type WithdrawnWork } from '../workforce/eligibility-withdrawals';
 import {
@@ -173,7 +174,36 @@ export function toLegalContext(raw: Record<string, unknown>): LegalContext {
     out.transfers = (raw.transfers as Array<Record<string, unknown>>).map((t) => ({ ...t, at: new Date(t.at as string) }));
   const continues = raw.continues as Record<string, unknown> | undefined;
   if (continues) out.continues = { ...continues, startedAt: new Date(continues.startedAt as string) };
+  // POL-06 (s.136(1C)): when the constable consulted.
+  const consultation = raw.policeConsultation as Record<string, unknown> | undefined;
+  if (consultation && typeof consultation.at === 'string') out.policeConsultation = { ...consultation, at: new Date(consultation.at) };
   return out as unknown as LegalContext;
+}
+
+/**
+ * POL-06, POL-02: what the police's record of how they used the power says, as codes for the timeline's 'received'
+ * event and the audit trail (no names): whether and whom they consulted before a s.136, and who attended a warrant's
+ * execution (the hub's AMHP, one from elsewhere, a doctor on the register or named). Empty when neither was sent.
+ */
+function policeRecordSummary(
+  consultation: { consulted: string; profession?: string } | undefined,
+  attendance: WarrantAttendance | undefined,
+): Record<string, unknown> {
+  return {
+    ...(consultation
+      ? { policeConsultation: { consulted: consultation.consulted, ...(consultation.profession ? { profession: consultation.profession } : {}) } }
+      : {}),
+    ...(attendance
+      ? {
+          executionAttendance: {
+            amhp: attendance.amhp ? (attendance.amhp.userId ? 'hub-amhp' : 'named-amhp') : 'none',
+            doctor: attendance.doctor ? (attendance.doctor.doctorId ? 'registered-doctor' : 'named-doctor') : 'none',
+            ...(attendance.amhp?.userId ? { amhpUserId: attendance.amhp.userId } : {}),
+            ...(attendance.doctor?.doctorId ? { doctorId: attendance.doctor.doctorId } : {}),
+          },
+        }
+      : {}),
+  };
 }
 
 /** An intake finding; one about an open referral of the same person names it and links to it. */
@@ -370,6 +400,15 @@ export class ReferralsService implements OnModuleInit {
       )
         recordedInstant(value, `legalContext.${key}`, receivedAt, CONTEXT_LEAD_DAYS);
     let context = toLegalContext({ ...dto.legalContext });
+    // POL-06 (s.136(1C)), POL-02 (s.135(4)): what the police record of how they used the power cannot say is refused,
+    // naming the field (a consultation after the removal, an AMHP named two ways); what it does not show is a warning.
+    const policeErrors = policeRecordErrors(context, receivedAt, this.config.timeZone);
+    if (policeErrors.length)
+      throw new UnprocessableProblem(policeErrors.map((e) => e.message).join(' '), policeErrors[0].code, {
+        errors: policeErrors.map((e) => ({ field: e.field, messages: [e.message] })),
+      });
+    const consultedAt = dto.legalContext.kind === 's136' ? dto.legalContext.policeConsultation?.at : undefined;
+    if (consultedAt) recordedInstant(consultedAt, 'legalContext.policeConsultation.at', receivedAt, CONTEXT_LEAD_DAYS);
     let clocks: Clock[];
     try {
       clocks = clocksFor(context, [], DEFAULT_RESPONSE_TARGETS, receivedAt, dto.urgency, this.policy());
@@ -386,7 +425,7 @@ export class ReferralsService implements OnModuleInit {
     let ageBasis: string | undefined;
     const intake = (datesOfBirth: Parameters<typeof withAgeAtArrival>[1], s29: DisplacementApplicationFacts[] = []): Finding[] => {
       const aged = withAgeAtArrival(context, datesOfBirth, receivedAt, this.policy().timeZone);
-      const found = intakeFindings(aged, receivedAt, this.policy(), s29);
+      const found = [...intakeFindings(aged, receivedAt, this.policy(), s29), ...policeRecordFindings(aged)];
       const refusing = found.filter(refusesIntake);
       if (refusing.length) throw new UnprocessableProblem(refusing.map((f) => f.message).join(' '), refusing[0].code, { findings: found });
       under18 = (aged.kind === 's136' || aged.kind === 's135-1') && aged.personUnder18 === true;
@@ -494,6 +533,13 @@ export class ReferralsService implements OnModuleInit {
           href: `/referrals/${open.id}`,
         });
       }
+      // POL-02 (s.135(4)): who attended the warrant's execution, the hub's AMHP and a doctor on the register named as
+      // their records stand now (kept with the context, as an extension's doctor is).
+      const attendance = dto.legalContext.executionAttendance
+        ? await this.warrantAttendance(m, dto.legalContext.executionAttendance)
+        : undefined;
+      // What the police's record says, as codes (the timeline's and the audit trail's).
+      const policeRecord = policeRecordSummary(dto.legalContext.policeConsultation, attendance);
       // The reference, REF-<year received (UTC)>-<number>, the number at least six digits, taken from its sequence in
       // the same statement; and the referral's first timeline event, 'received', written by the same statement.
       const [inserted] = await this.db.preparedOn<Record<string, unknown>>(
@@ -523,6 +569,7 @@ export class ReferralsService implements OnModuleInit {
             ...dto.legalContext,
             ...(under18 ? { personUnder18: true, ...(ageBasis ? { ageBasis } : {}) } : {}),
             ...(underWay ? { continues: { ...underWay.continues, startedAt: underWay.continues.startedAt.toISOString() } } : {}),
+            ...(attendance ? { executionAttendance: attendance } : {}),
           },
           dto.location ?? null,
           dto.otherAuthority ?? null,
@@ -534,6 +581,7 @@ export class ReferralsService implements OnModuleInit {
             source: dto.source,
             urgency: dto.urgency,
             legalContext: context.kind,
+            ...policeRecord,
             findings,
             ...(open ? { linkedReferralId: open.id } : {}),
             ...(underWay ? { continuesReferralId: underWay.row.id } : {}),
@@ -576,7 +624,7 @@ export class ReferralsService implements OnModuleInit {
         resourceId: id,
         subjectPersonId: person.id,
         accessBasis: can(actor.roles, 'referrals.create').basis,
-        details: { source: dto.source, urgency: dto.urgency, legalContext: context.kind },
+        details: { source: dto.source, urgency: dto.urgency, legalContext: context.kind, ...policeRecord },
       });
       await this.events.emit(m, {
         type: 'referral.received',
@@ -621,6 +669,30 @@ export class ReferralsService implements OnModuleInit {
       });
       return this.view(row);
     });
+  }
+
+  /**
+   * POL-02 (s.135(4)): the attendance at a warrant's execution as it is kept: the hub's AMHP must be an active account
+   * with the amhp role (422 not-an-amhp naming the field), named as their account is; one from elsewhere by the name
+   * given; the doctor from the register or by name and GMC number (authorisingDoctor).
+   */
+  private async warrantAttendance(
+    m: EntityManager,
+    dto: NonNullable<CreateReferralDto['legalContext']['executionAttendance']>,
+  ): Promise<WarrantAttendance> {
+    const out: WarrantAttendance = {};
+    const { amhp, doctor } = dto;
+    if (amhp?.userId) {
+      const field = 'legalContext.executionAttendance.amhp.userId';
+      await this.users.requireActiveWithRole(m, [amhp.userId], ['amhp'], field, 'not-an-amhp');
+      const [account] = await this.users.standing([amhp.userId]);
+      out.amhp = { userId: account.id, name: account.displayName };
+    } else if (amhp?.name) out.amhp = { name: amhp.name, ...(amhp.organisation ? { organisation: amhp.organisation } : {}) };
+    if (doctor) {
+      const d = await this.authorisingDoctor(doctor, 'legalContext.executionAttendance.doctor');
+      out.doctor = { ...(d.doctorId ? { doctorId: d.doctorId } : {}), name: d.name, gmcNumber: d.gmcNumber };
+    }
+    return out;
   }
 
   /**
@@ -1466,13 +1538,15 @@ export class ReferralsService implements OnModuleInit {
   }
 
   /**
-   * POL-08 (s.136B(1)): the doctor who authorised an extension. One on the register is named from it (its name and GMC
-   * number as they stand now are kept with the extension); one not on it is named with their GMC number.
+   * POL-08 (s.136B(1)): the doctor who authorised an extension; POL-02 (s.135(4)): the doctor who attended a warrant's
+   * execution (`prefix` names the field). One on the register is named from it (its name and GMC number as they stand
+   * now are kept with the record); one not on it is named with their GMC number.
    */
   private async authorisingDoctor(
     dto: NonNullable<ExtensionDto['authorisingDoctor']>,
+    prefix = 'authorisingDoctor',
   ): Promise<NonNullable<S136BExtension['authorisingDoctor']>> {
-    const field = (name: string, message: string) => ({ errors: [{ field: `authorisingDoctor.${name}`, messages: [message] }] });
+    const field = (name: string, message: string) => ({ errors: [{ field: `${prefix}.${name}`, messages: [message] }] });
     if (!dto.doctorId) return { doctorId: null, name: dto.name!, gmcNumber: dto.gmcNumber! };
     if (dto.name !== undefined || dto.gmcNumber !== undefined)
       throw new UnprocessableProblem(

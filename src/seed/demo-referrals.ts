@@ -34,7 +34,19 @@ export class DemoReferrals {
       reason: 'Detained under s.136 on the ring road bridge; expressing intent to end their life.',
       risks: { ...risks, flags: ['access-problems'] },
       urgency: 'emergency',
-      legalContext: { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place', arrivedAt: at(now, 21.5) },
+      legalContext: {
+        kind: 's136',
+        placeOfSafetyType: 'health-based',
+        locationType: 'public-place',
+        arrivedAt: at(now, 21.5),
+        // POL-06 (s.136(1C)): the officer rang the hub's duty AMHP before using the power.
+        policeConsultation: {
+          consulted: 'yes',
+          profession: 'amhp',
+          at: at(now, 22),
+          advice: 'Advised s.136 to the health-based place of safety; no informal alternative tonight.',
+        },
+      },
       location: 'Northshire General, s.136 suite',
       receivedAt: at(now, 21),
     });

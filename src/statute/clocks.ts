@@ -16,6 +16,7 @@ import { DISCHARGER_TEXT, type DetentionEndKind, type Discharger } from './asses
 import { citationOf, type RuleId } from './rule-catalogue';
 import { visibleLength } from './visible-text';
 import { addDays as addDaysIso, ageOn, endOfLocalDay, isIsoDate, isUnder, type IsoDate, lastDayOfPeriod, localDate } from './time';
+import type { PoliceConsultation, WarrantAttendance } from './police-powers.rules';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -95,6 +96,8 @@ export type S136Context = PlaceOfSafetyMoves & {
   ageBasis?: string;
   /** POL-09 (SI 2017/1036 reg 2): an inspector's (or above) authorisation for an adult at a police station. */
   inspectorAuthorisedAt?: Instant;
+  /** POL-06 (s.136(1C)): whether the constable consulted a professional first, whom and when, or why not. */
+  policeConsultation?: PoliceConsultation;
 } & S136Anchor;
 
 /**
@@ -111,6 +114,8 @@ export type S135Context = PlaceOfSafetyMoves & {
   personUnder18?: boolean;
   ageBasis?: string;
   inspectorAuthorisedAt?: Instant;
+  /** POL-02 (s.135(4)): who accompanied the constable who executed the warrant. */
+  executionAttendance?: WarrantAttendance;
 } & S135Anchor;
 
 export type LegalContext =
@@ -118,7 +123,7 @@ export type LegalContext =
   | S136Context
   | S135Context
   /** POL-03 (s.135(2)): a patient already liable to be detained; their own section is the authority, no new clock. */
-  | { kind: 's135-2'; warrantExecutedAt?: Instant }
+  | { kind: 's135-2'; warrantExecutedAt?: Instant; executionAttendance?: WarrantAttendance }
   /** HOLD-01 (s.5(2)); `precededBy5_4At` is when a nurse's s.5(4) record was made, if one came first (s.5(5)). */
   | { kind: 's5-2'; h1FurnishedAt: Instant; precededBy5_4At?: Instant }
   | { kind: 's5-4'; recordMadeAt: Instant }
@@ -314,9 +319,9 @@ const PLACE_OF_SAFETY_FIELDS = ['placeOfSafetyType', 'personUnder18', 'inspector
  */
 export const LEGAL_CONTEXT_FIELDS: Readonly<Record<LegalContextKind, readonly string[]>> = {
   informal: [],
-  s136: [...PLACE_OF_SAFETY_FIELDS, 'locationType', 'keptAt'],
-  's135-1': [...PLACE_OF_SAFETY_FIELDS, 'warrantExecutedAt', 'keptAtPremises', 'firstEnteredAt'],
-  's135-2': ['warrantExecutedAt'],
+  s136: [...PLACE_OF_SAFETY_FIELDS, 'locationType', 'keptAt', 'policeConsultation'],
+  's135-1': [...PLACE_OF_SAFETY_FIELDS, 'warrantExecutedAt', 'keptAtPremises', 'firstEnteredAt', 'executionAttendance'],
+  's135-2': ['warrantExecutedAt', 'executionAttendance'],
   's5-2': ['h1FurnishedAt', 'precededBy5_4At'],
   's5-4': ['recordMadeAt'],
   // CTO-03 (s.17F(8)): the recall notice, and the start of the detention in hospital under it.

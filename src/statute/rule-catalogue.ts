@@ -796,6 +796,14 @@ export const RULES = {
   },
 
   // Police powers and places of safety.
+  'POL-02': {
+    citation: 'MHA 1983 s.135(4)',
+    summary:
+      'A constable executing a s.135(1) warrant must be accompanied by an AMHP and a registered medical practitioner; an execution recorded without them is flagged as unlawful.',
+    severity: 'warning',
+    regime: 'mha-1983',
+    commencement: null,
+  },
   'POL-03': {
     citation: 'MHA 1983 s.135(2)',
     summary: 'A s.135(2) warrant retakes a patient already liable to be detained; their own section is the authority, no new clock.',
@@ -814,6 +822,14 @@ export const RULES = {
   'POL-05': {
     citation: 'MHA 1983 s.136(1), (1B)',
     summary: 'A s.136 removal is never lawful from a private dwelling.',
+    severity: 'warning',
+    regime: 'mha-1983',
+    commencement: null,
+  },
+  'POL-06': {
+    citation: 'MHA 1983 s.136(1C)',
+    summary:
+      'Before using s.136 a constable must, where practicable, consult a doctor, a nurse, an AMHP or another professional the regulations specify (✱ that list is a named constant); a referral that does not show it, or gives no reason it was not practicable, is flagged.',
     severity: 'warning',
     regime: 'mha-1983',
     commencement: null,

@@ -20,6 +20,7 @@ import { PageQuery } from '../../common/pagination';
 import { CreatePersonDto } from '../../people/dto/person.dto';
 import { REFERRAL_SOURCES, REFERRAL_STATUSES, URGENCIES } from '../referral.entities';
 import { DETENTION_END_KINDS, DISCHARGERS } from '../../statute/assessment.types';
+import { S136_CONSULTATION_OUTCOMES, S136_CONSULTEE_PROFESSIONS } from '../../statute/police-powers.rules';
 
 export const LEGAL_CONTEXT_KINDS = [
   'informal',
@@ -72,6 +73,112 @@ export class RisksDto {
   @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) notes?: string;
 }
 
+/** POL-08 (s.136B(1)): the registered medical practitioner responsible for the examination who authorised the extension. */
+export class AuthorisingDoctorDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'A doctor on the register (GET /doctors); or give name and gmcNumber.' })
+  @IsOptional()
+  @IsUUID()
+  doctorId?: string;
+  @ApiPropertyOptional({ minLength: 2, maxLength: 200, description: 'A registered medical practitioner not on the register: their name.' })
+  @ValidateIf((o: AuthorisingDoctorDto) => !o.doctorId || o.name !== undefined)
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(200)
+  name?: string;
+  @ApiPropertyOptional({ pattern: '^[0-9]{7}$', example: '7100001', description: 'Their GMC reference number (seven digits).' })
+  @ValidateIf((o: AuthorisingDoctorDto) => !o.doctorId || o.gmcNumber !== undefined)
+  @IsString()
+  @Matches(/^[0-9]{7}$/, { message: 'gmcNumber must be a seven-digit GMC reference number' })
+  gmcNumber?: string;
+}
+
+/** POL-06 (s.136(1C)): whether the constable consulted a professional before using s.136: whom (by profession) and when, or why it was not practicable. */
+export class PoliceConsultationDto {
+  @ApiProperty({
+    enum: S136_CONSULTATION_OUTCOMES,
+    description:
+      'yes: a professional was consulted (give profession, and at when known); not-practicable: consulting was not practicable (give reason); unknown: the referrer does not know.',
+  })
+  @IsIn(S136_CONSULTATION_OUTCOMES)
+  consulted: (typeof S136_CONSULTATION_OUTCOMES)[number];
+  @ApiPropertyOptional({
+    enum: S136_CONSULTEE_PROFESSIONS,
+    description:
+      'With yes (required): the profession of the person consulted. s.136(1C) names a registered medical practitioner, a registered nurse and an AMHP; the occupational therapist and paramedic are the regulations\' further descriptions as the hub reads them.',
+  })
+  @IsOptional()
+  @IsIn(S136_CONSULTEE_PROFESSIONS)
+  profession?: (typeof S136_CONSULTEE_PROFESSIONS)[number];
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'With yes: when they were consulted; never after the power was used (the arrival at, or the decision to keep at, the place of safety): 422 consultation-after-removal.',
+  })
+  @IsOptional()
+  @IsInstant()
+  at?: string;
+  @ApiPropertyOptional({ maxLength: 2000, description: 'With yes: the advice given, as the police report it.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(2000)
+  advice?: string;
+  @ApiPropertyOptional({ maxLength: 2000, description: 'With not-practicable: why consulting was not practicable.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+}
+
+/** POL-02 (s.135(4)): the AMHP who accompanied the constable: one of the hub's (userId) or one from elsewhere, by name. */
+export class AttendingAmhpDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "One of the hub's AMHPs: their user id (an active account with the amhp role; 422 not-an-amhp otherwise).",
+  })
+  @IsOptional()
+  @IsUUID()
+  userId?: string;
+  @ApiPropertyOptional({
+    minLength: 2,
+    maxLength: 200,
+    description: "An AMHP from elsewhere: their name (kept as the hub's AMHP's name when userId is given).",
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(200)
+  name?: string;
+  @ApiPropertyOptional({ maxLength: 200, description: 'An AMHP from elsewhere: their council.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  organisation?: string;
+}
+
+/**
+ * POL-02 (s.135(4)): who accompanied the constable who executed the warrant. A party left out did not attend; leave
+ * the whole record out when it is not known.
+ */
+export class WarrantAttendanceDto {
+  @ApiPropertyOptional({ type: AttendingAmhpDto, description: 'The AMHP who attended; left out: no AMHP attended.' })
+  @IsOptional()
+  @Nested(() => AttendingAmhpDto)
+  amhp?: AttendingAmhpDto;
+  @ApiPropertyOptional({
+    type: AuthorisingDoctorDto,
+    description:
+      'The registered medical practitioner who attended: from the register (doctorId) or by name and GMC number; left out: no doctor attended.',
+  })
+  @IsOptional()
+  @Nested(() => AuthorisingDoctorDto)
+  doctor?: AuthorisingDoctorDto;
+}
+
 /** The legal context at referral. Which fields apply depends on `kind` (src/statute/clocks.ts checks them). */
 export class LegalContextDto {
   @ApiProperty({ enum: LEGAL_CONTEXT_KINDS }) @IsIn(LEGAL_CONTEXT_KINDS) kind: (typeof LEGAL_CONTEXT_KINDS)[number];
@@ -116,6 +223,22 @@ export class LegalContextDto {
   @IsOptional()
   @IsInstant()
   warrantExecutedAt?: string;
+  @ApiPropertyOptional({
+    type: WarrantAttendanceDto,
+    description:
+      's.135(1), s.135(2) (POL-02, s.135(4)): who accompanied the constable who executed the warrant, with warrantExecutedAt. A s.135(1) warrant executed without an AMHP and a registered medical practitioner carries the warning warrant-executed-unaccompanied; one whose attendance is not given, warrant-attendance-not-recorded.',
+  })
+  @IsOptional()
+  @Nested(() => WarrantAttendanceDto)
+  executionAttendance?: WarrantAttendanceDto;
+  @ApiPropertyOptional({
+    type: PoliceConsultationDto,
+    description:
+      's.136 (POL-06, s.136(1C)): whether the constable consulted a professional before using the power. Left out, or unknown, the referral carries the warning s136-consultation-not-recorded; not-practicable without a reason, s136-consultation-reason-missing.',
+  })
+  @IsOptional()
+  @Nested(() => PoliceConsultationDto)
+  policeConsultation?: PoliceConsultationDto;
   @ApiPropertyOptional({ description: 's.135(3ZA): kept at the premises rather than removed.' })
   @IsOptional()
   @IsBoolean()
@@ -308,26 +431,6 @@ export class TransitionDto {
 export class WrittenReasonsDto {
   @ApiProperty({ format: 'date-time' }) @IsInstant() givenAt: string;
   @ApiProperty({ enum: ['letter', 'email', 'in-person-with-letter'] }) @IsIn(['letter', 'email', 'in-person-with-letter']) method: string;
-}
-
-/** POL-08 (s.136B(1)): the registered medical practitioner responsible for the examination who authorised the extension. */
-export class AuthorisingDoctorDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'A doctor on the register (GET /doctors); or give name and gmcNumber.' })
-  @IsOptional()
-  @IsUUID()
-  doctorId?: string;
-  @ApiPropertyOptional({ minLength: 2, maxLength: 200, description: 'A registered medical practitioner not on the register: their name.' })
-  @ValidateIf((o: AuthorisingDoctorDto) => !o.doctorId || o.name !== undefined)
-  @Transform(trim)
-  @IsString()
-  @MinLength(2)
-  @MaxLength(200)
-  name?: string;
-  @ApiPropertyOptional({ pattern: '^[0-9]{7}$', example: '7100001', description: 'Their GMC reference number (seven digits).' })
-  @ValidateIf((o: AuthorisingDoctorDto) => !o.doctorId || o.gmcNumber !== undefined)
-  @IsString()
-  @Matches(/^[0-9]{7}$/, { message: 'gmcNumber must be a seven-digit GMC reference number' })
-  gmcNumber?: string;
 }
 
 export class ExtensionDto {

@@ -1,0 +1,206 @@
+import type { LegalContext } from './clocks';
+import {
+  policeConsultationErrors,
+  policeConsultationFindings,
+  policeRecordErrors,
+  policeRecordFindings,
+  S136_CONSULTEE_PROFESSIONS,
+  warrantAttendanceErrors,
+  warrantAttendanceFindings,
+  type PoliceConsultation,
+  type WarrantAttendance,
+  type WarrantKind,
+} from './police-powers.rules';
+import { isRuleId } from './rule-catalogue';
+
+const ZONE = 'Europe/London';
+const ARRIVED = new Date('2026-11-21T01:00:00Z');
+const RECEIVED = new Date('2026-11-21T01:30:00Z');
+const at = (iso: string) => new Date(iso);
+
+describe('policeConsultationErrors (POL-06, s.136(1C)): a consultation record that cannot be true is refused, naming its field', () => {
+  const cases: Array<{ name: string; c: PoliceConsultation; usedBy?: { arrivedAt?: Date; keptAt?: Date }; errors: string[] }> = [
+    {
+      name: 'an AMHP consulted 20 minutes before arrival',
+      c: { consulted: 'yes', profession: 'amhp', at: at('2026-11-21T00:40:00Z') },
+      errors: [],
+    },
+    { name: 'consulted, when not known', c: { consulted: 'yes', profession: 'registered-nurse' }, errors: [] },
+    {
+      name: 'consulted at the very minute of arrival (not after it)',
+      c: { consulted: 'yes', profession: 'paramedic', at: ARRIVED },
+      errors: [],
+    },
+    {
+      name: 'consulted a minute after arrival at the place of safety: after the removal',
+      c: { consulted: 'yes', profession: 'registered-medical-practitioner', at: at('2026-11-21T01:01:00Z') },
+      errors: ['at:consultation-after-removal'],
+    },
+    {
+      name: 'kept at a place of safety: consulted after the decision to keep',
+      c: { consulted: 'yes', profession: 'amhp', at: at('2026-11-21T00:31:00Z') },
+      usedBy: { keptAt: at('2026-11-21T00:30:00Z') },
+      errors: ['at:consultation-after-removal'],
+    },
+    {
+      name: 'no removal time recorded: a consultation after the referral came in',
+      c: { consulted: 'yes', profession: 'amhp', at: at('2026-11-21T02:00:00Z') },
+      usedBy: {},
+      errors: ['at:time-after-receipt'],
+    },
+    { name: 'consulted, but whom not said', c: { consulted: 'yes' }, errors: ['profession:consultation-profession-required'] },
+    {
+      name: 'not practicable, with the reason',
+      c: { consulted: 'not-practicable', reason: 'The person was on the parapet; no time to phone.' },
+      errors: [],
+    },
+    { name: 'not practicable, without a reason (a warning, not an error)', c: { consulted: 'not-practicable' }, errors: [] },
+    {
+      name: 'not practicable, yet a profession and a time',
+      c: { consulted: 'not-practicable', profession: 'amhp', at: at('2026-11-21T00:40:00Z') },
+      errors: ['profession:consultation-field-not-applicable', 'at:consultation-field-not-applicable'],
+    },
+    {
+      name: 'consulted, with a reason it was not practicable',
+      c: { consulted: 'yes', profession: 'amhp', reason: 'No time.' },
+      errors: ['reason:consultation-field-not-applicable'],
+    },
+    {
+      name: 'not known, with advice',
+      c: { consulted: 'unknown', advice: 'Go ahead.' },
+      errors: ['advice:consultation-field-not-applicable'],
+    },
+  ];
+  it.each(cases)('$name', ({ c, usedBy, errors }) => {
+    expect(
+      policeConsultationErrors(c, usedBy ?? { arrivedAt: ARRIVED }, RECEIVED, ZONE).map(
+        (e) => `${e.field.replace('legalContext.policeConsultation.', '')}:${e.code}`,
+      ),
+    ).toEqual(errors);
+  });
+
+  it('says when the power was used, in local time', () => {
+    const [e] = policeConsultationErrors(
+      { consulted: 'yes', profession: 'amhp', at: at('2026-07-01T12:30:00Z') },
+      { arrivedAt: at('2026-07-01T12:00:00Z') },
+      at('2026-07-01T13:00:00Z'),
+      ZONE,
+    );
+    expect(e).toMatchObject({ field: 'legalContext.policeConsultation.at', code: 'consultation-after-removal' });
+    expect(e.message).toContain('13:30 BST');
+    expect(e.message).toContain('13:00 BST');
+  });
+});
+
+describe('policeConsultationFindings (POL-06, s.136(1C)): a s.136 that does not show the duty to consult was met is flagged', () => {
+  const cases: Array<{ name: string; c: PoliceConsultation | undefined; codes: string[] }> = [
+    { name: 'nothing said about a consultation', c: undefined, codes: ['s136-consultation-not-recorded'] },
+    { name: 'the referrer does not know', c: { consulted: 'unknown' }, codes: ['s136-consultation-not-recorded'] },
+    { name: 'not practicable, no reason', c: { consulted: 'not-practicable' }, codes: ['s136-consultation-reason-missing'] },
+    {
+      name: 'not practicable, a blank reason',
+      c: { consulted: 'not-practicable', reason: '   ' },
+      codes: ['s136-consultation-reason-missing'],
+    },
+    { name: 'not practicable, with the reason', c: { consulted: 'not-practicable', reason: 'Fighting on the bridge.' }, codes: [] },
+    ...S136_CONSULTEE_PROFESSIONS.map((profession) => ({
+      name: `consulted ${profession}`,
+      c: { consulted: 'yes' as const, profession },
+      codes: [],
+    })),
+  ];
+  it.each(cases)('$name: $codes', ({ c, codes }) => {
+    const found = policeConsultationFindings(c);
+    expect(found.map((f) => f.code)).toEqual(codes);
+    for (const f of found) expect(f).toMatchObject({ rule: 'POL-06', severity: 'warning', citation: 'MHA 1983 s.136(1C)' });
+  });
+});
+
+describe('warrantAttendanceFindings (POL-02, s.135(4)): who went with the constable executing a warrant', () => {
+  const hubAmhp = { userId: 'u-1', name: 'Alex Amhp' };
+  const doctor = { name: 'Dr Sam Whitfield', gmcNumber: '7100001' };
+  const cases: Array<{ name: string; kind: WarrantKind; a: WarrantAttendance | undefined; codes: string[]; says?: string[] }> = [
+    { name: 's.135(1) with the hub AMHP and a doctor', kind: 's135-1', a: { amhp: hubAmhp, doctor }, codes: [] },
+    { name: 's.135(1) with an AMHP from elsewhere and a doctor', kind: 's135-1', a: { amhp: { name: 'Jo Other' }, doctor }, codes: [] },
+    { name: 's.135(1), attendance not recorded', kind: 's135-1', a: undefined, codes: ['warrant-attendance-not-recorded'] },
+    {
+      name: 's.135(1) without a doctor',
+      kind: 's135-1',
+      a: { amhp: hubAmhp },
+      codes: ['warrant-executed-unaccompanied'],
+      says: ['without a registered medical practitioner:'],
+    },
+    {
+      name: 's.135(1) without an AMHP',
+      kind: 's135-1',
+      a: { doctor },
+      codes: ['warrant-executed-unaccompanied'],
+      says: ['without an approved mental health professional:'],
+    },
+    {
+      name: 's.135(1) by the constable alone',
+      kind: 's135-1',
+      a: {},
+      codes: ['warrant-executed-unaccompanied'],
+      says: ['without an approved mental health professional or a registered medical practitioner', 'not lawful'],
+    },
+    { name: 's.135(2) by the constable alone: the Act requires no company', kind: 's135-2', a: {}, codes: [] },
+    { name: 's.135(2), attendance not recorded', kind: 's135-2', a: undefined, codes: [] },
+    { name: 's.135(2) with a doctor', kind: 's135-2', a: { doctor }, codes: [] },
+  ];
+  it.each(cases)('$name: $codes', ({ kind, a, codes, says }) => {
+    const found = warrantAttendanceFindings(kind, a);
+    expect(found.map((f) => f.code)).toEqual(codes);
+    for (const f of found) expect(f).toMatchObject({ rule: 'POL-02', severity: 'warning', citation: 'MHA 1983 s.135(4)' });
+    for (const words of says ?? []) expect(found[0].message).toContain(words);
+  });
+});
+
+describe('warrantAttendanceErrors (POL-02): an attendance that cannot be recorded', () => {
+  const when = at('2026-11-21T01:00:00Z');
+  it.each([
+    { name: 'the hub AMHP', a: { amhp: { userId: 'u-1' } }, executed: when, errors: [] },
+    { name: 'an AMHP by name', a: { amhp: { name: 'Jo Other' } }, executed: when, errors: [] },
+    { name: 'no AMHP at all', a: {}, executed: when, errors: [] },
+    {
+      name: 'an AMHP named two ways',
+      a: { amhp: { userId: 'u-1', name: 'Jo Other' } },
+      executed: when,
+      errors: ['legalContext.executionAttendance.amhp'],
+    },
+    { name: 'an AMHP named neither way', a: { amhp: {} }, executed: when, errors: ['legalContext.executionAttendance.amhp'] },
+    { name: 'attendance without the execution time', a: {}, executed: undefined, errors: ['legalContext.warrantExecutedAt'] },
+  ])('$name', ({ a, executed, errors }) => {
+    expect(warrantAttendanceErrors(a, executed).map((e) => e.field)).toEqual(errors);
+  });
+});
+
+describe('policeRecordFindings and policeRecordErrors: by the power in the legal context', () => {
+  it.each<[string, LegalContext, string[]]>([
+    [
+      'a s.136 saying nothing',
+      { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place', arrivedAt: ARRIVED },
+      ['POL-06'],
+    ],
+    ['a s.135(1) saying nothing', { kind: 's135-1', warrantExecutedAt: ARRIVED }, ['POL-02']],
+    ['a s.135(2) saying nothing', { kind: 's135-2' }, []],
+    ['a s.5(2)', { kind: 's5-2', h1FurnishedAt: ARRIVED }, []],
+    ['informal', { kind: 'informal' }, []],
+  ])('%s', (_name, context, rules) => {
+    const found = policeRecordFindings(context);
+    expect(found.map((f) => f.rule)).toEqual(rules);
+    for (const f of found) expect(isRuleId(f.rule)).toBe(true);
+    expect(policeRecordErrors(context, RECEIVED, ZONE)).toEqual([]);
+  });
+
+  it('judges a s.136 consultation against the arrival it records', () => {
+    const context: LegalContext = {
+      kind: 's136',
+      placeOfSafetyType: 'health-based',
+      locationType: 'public-place',
+      arrivedAt: ARRIVED,
+      policeConsultation: { consulted: 'yes', profession: 'amhp', at: at('2026-11-21T01:10:00Z') },
+    };
+    expect(policeRecordErrors(context, RECEIVED, ZONE).map((e) => e.code)).toEqual(['consultation-after-removal']);
+  });
+});

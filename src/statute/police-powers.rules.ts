@@ -1,0 +1,255 @@
+/**
+ * What the police record at intake about how they used their powers, judged as the Act asks: the consultation before
+ * a s.136 (POL-06, s.136(1C)) and who went with the constable who executed a s.135 warrant (POL-02, s.135(4)). Pure
+ * rules: no Nest, no ORM, no I/O. The referral intake (ReferralsService.create) refuses what cannot be true (a field
+ * error, 422) and records the rest with these findings: the hub cannot undo what the police did, so these are
+ * warnings to record and raise with the police, as POL-05 (a s.136 from a dwelling) is.
+ */
+import { CLOCK_SKEW_MS, formatLocal, type Finding, type LegalContext } from './clocks';
+import { citationOf } from './rule-catalogue';
+
+/** POL-06: what the referral says about the consultation: done, not practicable (with why), or not known. */
+export const S136_CONSULTATION_OUTCOMES = ['yes', 'not-practicable', 'unknown'] as const;
+export type S136ConsultationOutcome = (typeof S136_CONSULTATION_OUTCOMES)[number];
+
+/**
+ * POL-06: the professions a constable may consult before using s.136. The first three are named in s.136(1C)(a)-(c)
+ * (✔). The Act adds any person of a description specified in regulations (s.136(1C)(d)); the two here are those the
+ * hub's practice reads the Places of Safety Regulations 2017 as specifying (✱ unconfirmed in our notes): they are held
+ * as this named list, for the deploying authority's legal team to confirm or change without touching the rule.
+ */
+export const S136_CONSULTEE_PROFESSIONS = [
+  'registered-medical-practitioner',
+  'registered-nurse',
+  'amhp',
+  // ✱ s.136(1C)(d): specified by regulations; the list below is practitioner knowledge, not yet confirmed.
+  'occupational-therapist',
+  'paramedic',
+] as const;
+export type S136ConsulteeProfession = (typeof S136_CONSULTEE_PROFESSIONS)[number];
+
+/** The professions' names in findings and documents. */
+export const S136_CONSULTEE_LABELS: Readonly<Record<S136ConsulteeProfession, string>> = {
+  'registered-medical-practitioner': 'a registered medical practitioner',
+  'registered-nurse': 'a registered nurse',
+  amhp: 'an approved mental health professional',
+  'occupational-therapist': 'an occupational therapist',
+  paramedic: 'a paramedic',
+};
+
+/** POL-06: the consultation as a s.136 referral records it (`at` a Date once read: toLegalContext). */
+export interface PoliceConsultation {
+  consulted: S136ConsultationOutcome;
+  /** With `yes`: whom (their profession; a name is not needed). */
+  profession?: S136ConsulteeProfession;
+  /** With `yes`: when. Never after the power was used (the arrival at, or the decision to keep at, a place of safety). */
+  at?: Date;
+  /** The advice given, when the hub's AMHP (or anyone) was consulted and the police said what it was. */
+  advice?: string;
+  /** With `not-practicable`: why consulting was not practicable. */
+  reason?: string;
+}
+
+/** A field of the request that cannot be recorded as sent, named as the request named it. */
+export interface FieldError {
+  field: string;
+  code: string;
+  message: string;
+}
+
+const CONSULTATION = 'legalContext.policeConsultation';
+
+/**
+ * POL-06 (s.136(1C)): what in a consultation record cannot be true or has no meaning, each naming its field: `yes`
+ * without whom; whom, when or advice with an answer other than `yes`; a reason with an answer other than
+ * `not-practicable`; a consultation after the power was used (the consultation comes BEFORE the removal, so no later
+ * than the arrival at, or the decision to keep at, the place of safety) or after the referral was received.
+ */
+export function policeConsultationErrors(
+  c: PoliceConsultation,
+  usedBy: { arrivedAt?: Date; keptAt?: Date },
+  receivedAt: Date,
+  zone: string,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  const err = (name: string, code: string, message: string) => errors.push({ field: `${CONSULTATION}.${name}`, code, message });
+  if (c.consulted === 'yes') {
+    if (!c.profession)
+      err(
+        'profession',
+        'consultation-profession-required',
+        'Say whom the constable consulted (their profession): s.136(1C) names who may be consulted.',
+      );
+  } else {
+    for (const name of ['profession', 'at', 'advice'] as const)
+      if (c[name] !== undefined)
+        err(name, 'consultation-field-not-applicable', `${name} is recorded only for a consultation that took place (consulted: yes).`);
+  }
+  if (c.reason !== undefined && c.consulted !== 'not-practicable')
+    err('reason', 'consultation-field-not-applicable', 'reason is why consulting was not practicable (consulted: not-practicable).');
+  if (c.at instanceof Date && !Number.isNaN(c.at.getTime())) {
+    const used = usedBy.keptAt ?? usedBy.arrivedAt;
+    if (used && c.at.getTime() > used.getTime())
+      err(
+        'at',
+        'consultation-after-removal',
+        `The consultation (${formatLocal(c.at, zone)}) cannot be after the power was used: s.136(1C) asks for it before, and the person was ${usedBy.keptAt ? 'kept at' : 'at'} the place of safety by ${formatLocal(used, zone)}.`,
+      );
+    else if (c.at.getTime() > receivedAt.getTime() + CLOCK_SKEW_MS)
+      err(
+        'at',
+        'time-after-receipt',
+        `The consultation (${formatLocal(c.at, zone)}) is after the referral was received (${formatLocal(receivedAt, zone)}).`,
+      );
+  }
+  return errors;
+}
+
+/**
+ * POL-06 (s.136(1C)): the warning a s.136 referral carries when it does not show the constable met the duty to consult
+ * where practicable: nothing recorded (or "not known"), or "not practicable" with no reason. A consultation recorded,
+ * or "not practicable" with its reason, carries none. The detention is not refused: the hub cannot undo it, and the
+ * 24 hours run whatever the police did; the AMHP records it and raises it with the police.
+ */
+export function policeConsultationFindings(c: PoliceConsultation | undefined): Finding[] {
+  const warn = (code: string, message: string): Finding => ({
+    rule: 'POL-06',
+    severity: 'warning',
+    code,
+    message,
+    citation: citationOf('POL-06'),
+  });
+  if (!c || c.consulted === 'unknown')
+    return [
+      warn(
+        's136-consultation-not-recorded',
+        `${c ? 'Whether the constable consulted anyone is not known' : 'The referral does not say whether the constable consulted anyone'} before using s.136: the Act asks them to consult a doctor, a nurse, an AMHP or another professional it specifies first, where practicable. Ask the police and record it.`,
+      ),
+    ];
+  if (c.consulted === 'not-practicable' && !c.reason?.trim())
+    return [
+      warn(
+        's136-consultation-reason-missing',
+        'The police say consulting before using s.136 was not practicable, but not why: record the reason they give, or raise it with them.',
+      ),
+    ];
+  return [];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// POL-02 (s.135(4)): who went with the constable who executed a s.135 warrant.
+
+/** The AMHP who attended: one of the hub's (their user id, named as their account is) or one from elsewhere, by name. */
+export interface AttendingAmhp {
+  userId?: string;
+  name: string;
+  organisation?: string;
+}
+
+/** The registered medical practitioner who attended: on the doctors' register (doctorId) or by name and GMC number. */
+export interface AttendingDoctor {
+  doctorId?: string;
+  name: string;
+  gmcNumber: string;
+}
+
+/** Who attended the execution, as recorded: a party left out did not attend. */
+export interface WarrantAttendance {
+  amhp?: AttendingAmhp;
+  doctor?: AttendingDoctor;
+}
+
+export type WarrantKind = 's135-1' | 's135-2';
+export type WarrantCompanion = keyof WarrantAttendance;
+
+/**
+ * POL-02 (s.135(4)): whom the constable executing each kind of warrant must have with them. A s.135(1) warrant: an
+ * AMHP and a registered medical practitioner (✔ the statute: any registered practitioner, not necessarily s.12
+ * approved). A s.135(2) warrant: the Act lets the constable take a doctor or a person authorised to take or retake the
+ * patient but requires no one (✱ our notes do not cover s.135(4)'s second limb: held here as data, to confirm).
+ */
+export const WARRANT_COMPANIONS_REQUIRED: Readonly<Record<WarrantKind, readonly WarrantCompanion[]>> = {
+  's135-1': ['amhp', 'doctor'],
+  's135-2': [],
+};
+
+const COMPANION_WORDS: Readonly<Record<WarrantCompanion, string>> = {
+  amhp: 'an approved mental health professional',
+  doctor: 'a registered medical practitioner',
+};
+
+const ATTENDANCE = 'legalContext.executionAttendance';
+
+/**
+ * POL-02: what in an attendance record cannot be recorded: an AMHP given both as the hub's user and by name, or by
+ * neither; an attendance with no time the warrant was executed (a s.135(2) may leave the time out). The doctor is
+ * named as a s.136B extension's authorising doctor is (register or name and GMC number), resolved by the service.
+ */
+export function warrantAttendanceErrors(a: { amhp?: { userId?: string; name?: string } }, warrantExecutedAt: unknown): FieldError[] {
+  const errors: FieldError[] = [];
+  if (a.amhp && (a.amhp.userId === undefined) === (a.amhp.name === undefined))
+    errors.push({
+      field: `${ATTENDANCE}.amhp`,
+      code: 'attending-amhp-ambiguous',
+      message: 'Name the AMHP who attended either as one of the hub (userId) or by name (an AMHP from elsewhere), one of the two.',
+    });
+  if (warrantExecutedAt === undefined)
+    errors.push({
+      field: 'legalContext.warrantExecutedAt',
+      code: 'warrant-execution-time-required',
+      message: 'Record when the warrant was executed with who attended its execution.',
+    });
+  return errors;
+}
+
+/**
+ * POL-02 (s.135(4)): the warning a s.135 referral carries about the warrant's execution. A s.135(1) whose attendance is
+ * not recorded is asked for it; one executed without an AMHP or without a registered medical practitioner was executed
+ * unlawfully (the entry and removal the warrant allowed needed them there): it is recorded as the police give it, the
+ * hub cannot undo it, and the warning says so plainly for the AMHP to record and raise with the police (as POL-05).
+ */
+export function warrantAttendanceFindings(kind: WarrantKind, a: WarrantAttendance | undefined): Finding[] {
+  const required = WARRANT_COMPANIONS_REQUIRED[kind];
+  if (!required.length) return [];
+  const warn = (code: string, message: string): Finding => ({
+    rule: 'POL-02',
+    severity: 'warning',
+    code,
+    message,
+    citation: citationOf('POL-02'),
+  });
+  if (!a)
+    return [
+      warn(
+        'warrant-attendance-not-recorded',
+        `The referral does not say who attended the warrant's execution: the constable must be accompanied by ${required.map((c) => COMPANION_WORDS[c]).join(' and ')}. Ask the police and record it.`,
+      ),
+    ];
+  const missing = required.filter((c) => !a[c]);
+  if (!missing.length) return [];
+  return [
+    warn(
+      'warrant-executed-unaccompanied',
+      `The warrant was executed without ${missing.map((c) => COMPANION_WORDS[c]).join(' or ')}: the Act requires the constable to be accompanied by ${required.map((c) => COMPANION_WORDS[c]).join(' and ')}, so the entry and removal were not lawful. Record it and raise it with the police.`,
+    ),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// At intake
+
+/** POL-06 and POL-02: the field errors of the police's record in a legal context (empty for any other power). */
+export function policeRecordErrors(context: LegalContext, receivedAt: Date, zone: string): FieldError[] {
+  if (context.kind === 's136' && context.policeConsultation)
+    return policeConsultationErrors(context.policeConsultation, context, receivedAt, zone);
+  if ((context.kind === 's135-1' || context.kind === 's135-2') && context.executionAttendance)
+    return warrantAttendanceErrors(context.executionAttendance, context.warrantExecutedAt);
+  return [];
+}
+
+/** POL-06 and POL-02: the intake warnings about how the police used a s.136 or a s.135 warrant (none for any other power). */
+export function policeRecordFindings(context: LegalContext): Finding[] {
+  if (context.kind === 's136') return policeConsultationFindings(context.policeConsultation);
+  if (context.kind === 's135-1' || context.kind === 's135-2') return warrantAttendanceFindings(context.kind, context.executionAttendance);
+  return [];
+}
