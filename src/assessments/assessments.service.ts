@@ -65,6 +65,13 @@ import { legalRegime } from '../statute/legal-regime';
 import { STANDING_TEXT, type Standing } from '../statute/objection-standing';
 import { overrideReportProblems, type OverrideReport } from '../statute/override-report';
 import { localDate } from '../statute/time';
+import {
+  attendanceCodes,
+  warrantAttendanceErrors,
+  warrantAttendanceFindings,
+  type WarrantAttendance,
+  type WarrantKind,
+} from '../statute/police-powers.rules';
 import { EligibilityService } from '../workforce/eligibility.service';
 import { detentionEndTimes, judgedDetentionEnd, refuseSecondEnd } from './detention-end';
 import { AssessmentEntity, type ApprovalReliedOn, type ReportRecipient, type StoredDetentionRemaining } from './assessment.entities';
@@ -660,21 +667,79 @@ export class AssessmentsService implements OnModuleInit {
         throw new UnprocessableProblem('bedOutOfArea: is recorded only on a bed identified.', 'bed-out-of-area-not-bed', {
           field: 'bedOutOfArea',
         });
+      if (dto.warrantKind !== undefined && dto.type !== 'warrant-requested' && dto.type !== 'warrant-executed')
+        throw new UnprocessableProblem('warrantKind: is recorded only on a warrant requested or executed.', 'warrant-kind-not-warrant', {
+          field: 'warrantKind',
+        });
+      if (dto.executionAttendance !== undefined && dto.type !== 'warrant-executed')
+        throw new UnprocessableProblem(
+          'executionAttendance: is recorded only on a warrant executed.',
+          'execution-attendance-not-warrant-executed',
+          { field: 'executionAttendance' },
+        );
+      const warrant = dto.type === 'warrant-executed' ? await this.warrantExecution(m, actor, dto, at) : {};
       const data = {
         ...(dto.conveyanceMode !== undefined ? { conveyanceMode: dto.conveyanceMode } : {}),
         ...(dto.bedOutOfArea !== undefined ? { bedOutOfArea: dto.bedOutOfArea } : {}),
+        ...(dto.warrantKind !== undefined ? { warrantKind: dto.warrantKind } : {}),
+        ...warrant,
       };
-      if (dto.acknowledgements !== undefined && dto.type !== 'admitted')
-        throw new UnprocessableProblem('acknowledgements: are given only on an admission.', 'acknowledgements-not-admission', {
-          field: 'acknowledgements',
-        });
+      if (dto.acknowledgements !== undefined && dto.type !== 'admitted' && dto.type !== 'warrant-executed')
+        throw new UnprocessableProblem(
+          'acknowledgements: are given only on an admission or a warrant executed.',
+          'acknowledgements-not-admission',
+          {
+            field: 'acknowledgements',
+          },
+        );
       const [event] = await m.query<Array<{ id: string }>>(
         'INSERT INTO assessment_events (assessment_id, type, at, delay_reason, note, data, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::text',
         [id, dto.type, new Date(at), dto.delayReason ?? null, dto.note ?? null, data, actor.userId],
       );
       if (dto.type === 'admitted') await this.judgeAdmission(m, actor, a, event.id, dto.acknowledgements);
-      return { type: dto.type, ...(dto.delayReason ? { delayReason: dto.delayReason } : {}) };
+      return {
+        type: dto.type,
+        ...(dto.delayReason ? { delayReason: dto.delayReason } : {}),
+        ...(warrant.executionAttendance
+          ? { warrantKind: warrant.warrantKind, attendance: attendanceCodes(warrant.executionAttendance) }
+          : {}),
+      };
     });
+  }
+
+  /**
+   * POL-02 (MHA 1983 s.135(4)): who attended a warrant's execution, recorded on the assessment's timeline event. The
+   * AMHP and the doctor are named as a referral's intake names them (ReferralsService.warrantAttendance). A s.135(1)
+   * warrant executed without an AMHP and a registered medical practitioner was executed unlawfully: it happened, so it
+   * is recorded, but only with that warning acknowledged with a reason (as an admission after the authority to convey
+   * ended is), which is kept with the event; 422 warnings-not-acknowledged otherwise. Without an attendance, nothing.
+   */
+  private async warrantExecution(
+    m: EntityManager,
+    actor: Actor,
+    dto: TimelineEventDto,
+    at: number,
+  ): Promise<Record<string, unknown> & { warrantKind?: WarrantKind; executionAttendance?: WarrantAttendance }> {
+    if (!dto.executionAttendance) return {};
+    const kind: WarrantKind = dto.warrantKind ?? 's135-1';
+    const errors = warrantAttendanceErrors(dto.executionAttendance, new Date(at), { attendance: 'executionAttendance', executedAt: 'at' });
+    if (errors.length)
+      throw new UnprocessableProblem(errors.map((e) => e.message).join(' '), errors[0].code, {
+        errors: errors.map((e) => ({ field: e.field, messages: [e.message] })),
+      });
+    const attendance = await this.referrals.warrantAttendance(m, dto.executionAttendance, 'executionAttendance');
+    const findings = warrantAttendanceFindings(kind, attendance);
+    const acknowledged = findings.map((finding) => {
+      const ack = dto.acknowledgements?.find((k) => k.code === finding.code);
+      if (!ack)
+        throw new UnprocessableProblem(
+          `Acknowledge each warning with a reason (acknowledgements: [{ code, reason }]): ${finding.code}: ${finding.message}`,
+          'warnings-not-acknowledged',
+          { field: 'executionAttendance', rules: [finding.rule], findings },
+        );
+      return { code: finding.code, reason: ack.reason, by: actor.userId, at: this.clock.now().toISOString(), finding };
+    });
+    return { warrantKind: kind, executionAttendance: attendance, ...(acknowledged.length ? { acknowledgements: acknowledged } : {}) };
   }
 
   /**

@@ -23,6 +23,7 @@ import {
   str,
   uuid,
 } from './schema';
+import { WARRANT_KINDS } from '../statute/police-powers.rules';
 
 /** The kinds of page (PagesService; pages.entities PAGE_KINDS, kept equal by a test). */
 export const PAGE_KINDS = ['offer', 'clock-warning', 'clock-breach', 'escalation', 'handover'] as const;
@@ -260,7 +261,20 @@ export const EVENTS = {
   'assessment.event': event(
     'assessment',
     'A timeline event was recorded on the assessment.',
-    obj({ ...assessmentIds, type: str('Timeline event type code.') }, { delayReason: str('Delay reason code, when one was given.') }),
+    obj(
+      { ...assessmentIds, type: str('Timeline event type code.') },
+      {
+        delayReason: str('Delay reason code, when one was given.'),
+        warrantKind: enumOf(WARRANT_KINDS, 'warrant-executed with its attendance: the warrant (s.135(1) or s.135(2)).'),
+        attendance: obj(
+          {
+            amhp: enumOf(['hub-amhp', 'named-amhp', 'none'], 'POL-02 (s.135(4)): the AMHP who attended the execution.'),
+            doctor: enumOf(['registered-doctor', 'named-doctor', 'none'], 'POL-02 (s.135(4)): the doctor who attended.'),
+          },
+          { amhpUserId: uuid("The hub's AMHP who attended."), doctorId: uuid('The doctor on the register who attended.') },
+        ),
+      },
+    ),
   ),
   'assessment.event-corrected': event(
     'assessment',

@@ -82,7 +82,7 @@ import {
 } from '../statute/clocks';
 import { memoised } from '../statute/memo';
 import { citationOf, type RuleId } from '../statute/rule-catalogue';
-import { policeRecordErrors, policeRecordFindings, type WarrantAttendance } from '../statute/police-powers.rules';
+import { attendanceCodes, policeRecordErrors, policeRecordFindings, type WarrantAttendance } from '../statute/police-powers.rules';
 import { EligibilityService } from '../workforce/eligibility.service';
 import { EligibilityWithdrawals, noWithdrawnWork, type WithdrawnWork } from '../workforce/eligibility-withdrawals';
 import {
@@ -191,18 +191,14 @@ function policeRecordSummary(
 ): Record<string, unknown> {
   return {
     ...(consultation
-      ? { policeConsultation: { consulted: consultation.consulted, ...(consultation.profession ? { profession: consultation.profession } : {}) } }
-      : {}),
-    ...(attendance
       ? {
-          executionAttendance: {
-            amhp: attendance.amhp ? (attendance.amhp.userId ? 'hub-amhp' : 'named-amhp') : 'none',
-            doctor: attendance.doctor ? (attendance.doctor.doctorId ? 'registered-doctor' : 'named-doctor') : 'none',
-            ...(attendance.amhp?.userId ? { amhpUserId: attendance.amhp.userId } : {}),
-            ...(attendance.doctor?.doctorId ? { doctorId: attendance.doctor.doctorId } : {}),
+          policeConsultation: {
+            consulted: consultation.consulted,
+            ...(consultation.profession ? { profession: consultation.profession } : {}),
           },
         }
       : {}),
+    ...(attendance ? { executionAttendance: attendanceCodes(attendance) } : {}),
   };
 }
 
@@ -674,22 +670,24 @@ export class ReferralsService implements OnModuleInit {
   /**
    * POL-02 (s.135(4)): the attendance at a warrant's execution as it is kept: the hub's AMHP must be an active account
    * with the amhp role (422 not-an-amhp naming the field), named as their account is; one from elsewhere by the name
-   * given; the doctor from the register or by name and GMC number (authorisingDoctor).
+   * given; the doctor from the register or by name and GMC number (authorisingDoctor). `prefix` names the record in
+   * the request (a referral's legal context, or an assessment's timeline event).
    */
-  private async warrantAttendance(
+  async warrantAttendance(
     m: EntityManager,
     dto: NonNullable<CreateReferralDto['legalContext']['executionAttendance']>,
+    prefix = 'legalContext.executionAttendance',
   ): Promise<WarrantAttendance> {
     const out: WarrantAttendance = {};
     const { amhp, doctor } = dto;
     if (amhp?.userId) {
-      const field = 'legalContext.executionAttendance.amhp.userId';
+      const field = `${prefix}.amhp.userId`;
       await this.users.requireActiveWithRole(m, [amhp.userId], ['amhp'], field, 'not-an-amhp');
       const [account] = await this.users.standing([amhp.userId]);
       out.amhp = { userId: account.id, name: account.displayName };
     } else if (amhp?.name) out.amhp = { name: amhp.name, ...(amhp.organisation ? { organisation: amhp.organisation } : {}) };
     if (doctor) {
-      const d = await this.authorisingDoctor(doctor, 'legalContext.executionAttendance.doctor');
+      const d = await this.authorisingDoctor(doctor, `${prefix}.doctor`);
       out.doctor = { ...(d.doctorId ? { doctorId: d.doctorId } : {}), name: d.name, gmcNumber: d.gmcNumber };
     }
     return out;

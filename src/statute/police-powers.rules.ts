@@ -159,7 +159,9 @@ export interface WarrantAttendance {
   doctor?: AttendingDoctor;
 }
 
-export type WarrantKind = 's135-1' | 's135-2';
+/** The two warrants of s.135: to enter premises and remove a person (s.135(1)), or to retake a patient (s.135(2)). */
+export const WARRANT_KINDS = ['s135-1', 's135-2'] as const;
+export type WarrantKind = (typeof WARRANT_KINDS)[number];
 export type WarrantCompanion = keyof WarrantAttendance;
 
 /**
@@ -178,24 +180,29 @@ const COMPANION_WORDS: Readonly<Record<WarrantCompanion, string>> = {
   doctor: 'a registered medical practitioner',
 };
 
-const ATTENDANCE = 'legalContext.executionAttendance';
+/** Where the attendance and the time of the execution are in a request: a referral's legal context by default. */
+const IN_LEGAL_CONTEXT = { attendance: 'legalContext.executionAttendance', executedAt: 'legalContext.warrantExecutedAt' };
 
 /**
  * POL-02: what in an attendance record cannot be recorded: an AMHP given both as the hub's user and by name, or by
  * neither; an attendance with no time the warrant was executed (a s.135(2) may leave the time out). The doctor is
  * named as a s.136B extension's authorising doctor is (register or name and GMC number), resolved by the service.
  */
-export function warrantAttendanceErrors(a: { amhp?: { userId?: string; name?: string } }, warrantExecutedAt: unknown): FieldError[] {
+export function warrantAttendanceErrors(
+  a: { amhp?: { userId?: string; name?: string } },
+  warrantExecutedAt: unknown,
+  fields: { attendance: string; executedAt: string } = IN_LEGAL_CONTEXT,
+): FieldError[] {
   const errors: FieldError[] = [];
   if (a.amhp && (a.amhp.userId === undefined) === (a.amhp.name === undefined))
     errors.push({
-      field: `${ATTENDANCE}.amhp`,
+      field: `${fields.attendance}.amhp`,
       code: 'attending-amhp-ambiguous',
       message: 'Name the AMHP who attended either as one of the hub (userId) or by name (an AMHP from elsewhere), one of the two.',
     });
   if (warrantExecutedAt === undefined)
     errors.push({
-      field: 'legalContext.warrantExecutedAt',
+      field: fields.executedAt,
       code: 'warrant-execution-time-required',
       message: 'Record when the warrant was executed with who attended its execution.',
     });
@@ -233,6 +240,26 @@ export function warrantAttendanceFindings(kind: WarrantKind, a: WarrantAttendanc
       `The warrant was executed without ${missing.map((c) => COMPANION_WORDS[c]).join(' or ')}: the Act requires the constable to be accompanied by ${required.map((c) => COMPANION_WORDS[c]).join(' and ')}, so the entry and removal were not lawful. Record it and raise it with the police.`,
     ),
   ];
+}
+
+/**
+ * POL-02: who attended an execution as codes, for a timeline and the audit trail (ids, no names): the hub's AMHP, one
+ * from elsewhere, or none; a doctor on the register, one named, or none.
+ */
+export interface AttendanceCodes {
+  amhp: 'hub-amhp' | 'named-amhp' | 'none';
+  doctor: 'registered-doctor' | 'named-doctor' | 'none';
+  amhpUserId?: string;
+  doctorId?: string;
+}
+
+export function attendanceCodes(a: WarrantAttendance): AttendanceCodes {
+  return {
+    amhp: a.amhp ? (a.amhp.userId ? 'hub-amhp' : 'named-amhp') : 'none',
+    doctor: a.doctor ? (a.doctor.doctorId ? 'registered-doctor' : 'named-doctor') : 'none',
+    ...(a.amhp?.userId ? { amhpUserId: a.amhp.userId } : {}),
+    ...(a.doctor?.doctorId ? { doctorId: a.doctor.doctorId } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

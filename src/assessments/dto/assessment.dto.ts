@@ -20,6 +20,8 @@ import { RECTIFICATION_KINDS } from '../../statute/after-admission.rules';
 import { DETENTION_END_KINDS, DISCHARGERS } from '../../statute/assessment.types';
 import { OVERRIDE_REPORT_GROUNDS } from '../../statute/override-report';
 import { ALTERNATIVES, DELAY_REASONS, TIMELINE_EVENTS } from '../assessment.entities';
+import { WarrantAttendanceDto } from '../../referrals/dto/referral.dto';
+import { WARRANT_KINDS } from '../../statute/police-powers.rules';
 
 /** How the person was conveyed to hospital (recorded on the conveyance's request or arrival, kept in the event's data). */
 export const CONVEYANCE_MODES = ['ambulance', 'police-vehicle', 'secure-transport', 'hospital-transport', 'other'] as const;
@@ -208,9 +210,24 @@ export class TimelineEventDto {
   @IsBoolean()
   bedOutOfArea?: boolean;
   @ApiPropertyOptional({
+    enum: WARRANT_KINDS,
+    description: "warrant-requested or warrant-executed only: the warrant's kind, s.135(1) (the AMHP's; the default) or s.135(2).",
+  })
+  @IsOptional()
+  @IsIn(WARRANT_KINDS)
+  warrantKind?: (typeof WARRANT_KINDS)[number];
+  @ApiPropertyOptional({
+    type: WarrantAttendanceDto,
+    description:
+      'warrant-executed only (POL-02, s.135(4)): who accompanied the constable. A s.135(1) warrant executed without an AMHP and a registered medical practitioner is recorded only with the warning warrant-executed-unaccompanied acknowledged, with a reason.',
+  })
+  @IsOptional()
+  @Nested(() => WarrantAttendanceDto)
+  executionAttendance?: WarrantAttendanceDto;
+  @ApiPropertyOptional({
     type: [AcknowledgementDto],
     description:
-      'admitted only: an admission after the authority to convey under the application ended (APP-13, APP-14: admitted-after-conveyance-window) is recorded only with that warning acknowledged, with a reason.',
+      'admitted only: an admission after the authority to convey under the application ended (APP-13, APP-14: admitted-after-conveyance-window) is recorded only with that warning acknowledged, with a reason. warrant-executed: a s.135(1) warrant executed without an AMHP and a doctor (POL-02: warrant-executed-unaccompanied).',
   })
   @IsOptional()
   @ArrayMaxSize(5)

@@ -105,7 +105,7 @@ export class PoliceConsultationDto {
   @ApiPropertyOptional({
     enum: S136_CONSULTEE_PROFESSIONS,
     description:
-      'With yes (required): the profession of the person consulted. s.136(1C) names a registered medical practitioner, a registered nurse and an AMHP; the occupational therapist and paramedic are the regulations\' further descriptions as the hub reads them.',
+      "With yes (required): the profession of the person consulted. s.136(1C) names a registered medical practitioner, a registered nurse and an AMHP; the occupational therapist and paramedic are the regulations' further descriptions as the hub reads them.",
   })
   @IsOptional()
   @IsIn(S136_CONSULTEE_PROFESSIONS)
