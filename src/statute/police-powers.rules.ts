@@ -123,7 +123,7 @@ export function policeConsultationFindings(c: PoliceConsultation | undefined): F
     return [
       warn(
         's136-consultation-not-recorded',
-        `${c ? 'Whether the constable consulted anyone is not known' : 'The referral does not say whether the constable consulted anyone'} before using s.136: the Act asks them to consult a doctor, a nurse, an AMHP or another professional it specifies first, where practicable. Ask the police and record it.`,
+        `${c ? 'Whether the constable consulted anyone is not known' : 'The referral does not say whether the constable consulted anyone'} before using s.136: the Act asks them to consult a doctor, a nurse, an AMHP or another professional it specifies first, where practicable. Ask the police whether they did, and raise it with them if not.`,
       ),
     ];
   if (c.consulted === 'not-practicable' && !c.reason?.trim())
@@ -229,7 +229,7 @@ export function warrantAttendanceFindings(kind: WarrantKind, a: WarrantAttendanc
     return [
       warn(
         'warrant-attendance-not-recorded',
-        `The referral does not say who attended the warrant's execution: the constable must be accompanied by ${required.map((c) => COMPANION_WORDS[c]).join(' and ')}. Ask the police and record it.`,
+        `The referral does not say who attended the warrant's execution: the constable must be accompanied by ${required.map((c) => COMPANION_WORDS[c]).join(' and ')}. Ask the police who went with them, and raise it with them if either was missing.`,
       ),
     ];
   const missing = required.filter((c) => !a[c]);
