@@ -1,3 +1,5 @@
+import type { QueryRunner } from 'typeorm';
+import { ReferralAgeBasisBackfill1796620000000 } from '../migrations/1796620000000-ReferralAgeBasisBackfill';
 import { amhp } from './support/workforce-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
@@ -366,6 +368,43 @@ describe('POL-09: a child at a police station is recorded, clocked, flagged and 
     await patchPerson(flagged.body.person.id, { dateOfBirth: '1991-01-01' });
     expect(pol09Blocker((await recorded(flagged.body.id)).view.findings)).toEqual(['police-station-under-18']);
     expect((await timelineOf(flagged.body.id)).map((e) => e.type)).not.toContain('findings-rejudged');
+  });
+
+  it("a child by a date of birth on a referral recorded before the basis was kept (no ageBasis) is no longer a child when the date of birth is corrected to an adult's: the blocker goes and the pages close as not under 18", async () => {
+    const res = await post(manager, '/referrals', referral({ person: person({ dateOfBirth: '2010-04-04' }) })).expect(201);
+    const id = res.body.id;
+    expect(pol09Blocker(res.body.findings)).toEqual(['police-station-under-18']);
+    // As such a referral was kept: a child, with nothing in its context saying a date of birth made it so.
+    await t.sql(`UPDATE referrals SET legal_context = legal_context - 'ageBasis' WHERE id = $1`, [id]);
+
+    await patchPerson(res.body.person.id, { dateOfBirth: '1990-04-04' });
+    const { view, context } = await recorded(id);
+    expect(pol09Blocker(view.findings)).toEqual([]);
+    expect(view.findings.map((f: { code: string }) => f.code)).toContain('police-station-adult-no-inspector');
+    expect(context).not.toHaveProperty('personUnder18');
+    expect(context).not.toHaveProperty('ageBasis');
+    expect((await unlawfulPages(id)).map((p) => p.closed_reason)).toEqual(['not-under-18', 'not-under-18']);
+    expect((await timelineOf(id)).find((e) => e.type === 'findings-rejudged')?.data).toMatchObject({
+      rule: 'POL-09',
+      personUnder18: false,
+    });
+  });
+
+  it('the migration puts back what the age of such a referral rested on from the blocker intake recorded, and leaves a child by the flag as it is', async () => {
+    const byDob = await post(manager, '/referrals', referral({ person: person({ dateOfBirth: '2011-05-05' }) })).expect(201);
+    const flagged = await post(
+      manager,
+      '/referrals',
+      referral({ person: person({ dateOfBirth: '2011-05-05' }), legalContext: policeStation({ personUnder18: true }) }),
+    ).expect(201);
+    const ids = [byDob.body.id, flagged.body.id];
+    const basis = (await recorded(byDob.body.id)).context.ageBasis;
+    expect(basis).toEqual(expect.stringContaining('born Thu 5 May 2011 by the date of birth given: 15'));
+    await t.sql(`UPDATE referrals SET legal_context = legal_context - 'ageBasis' WHERE id = ANY($1::uuid[])`, [ids]);
+
+    await new ReferralAgeBasisBackfill1796620000000().up({ query: (q: string) => t.sql(q) } as unknown as QueryRunner);
+    expect((await recorded(byDob.body.id)).context).toMatchObject({ personUnder18: true, ageBasis: basis });
+    expect((await recorded(flagged.body.id)).context).not.toHaveProperty('ageBasis');
   });
 
   it('a child by the date of birth recorded after intake, moved from a health-based place of safety to a police station, is recorded with the blocker and paged; moved on to a health-based one, the blocker goes and the pages close', async () => {

@@ -78,6 +78,7 @@ import {
   validateTransfer,
   withAgeAtArrival,
   withAgeOnRecord,
+  withRecordedAgeBasis,
   policeStationFindings,
 } from '../statute/clocks';
 import { memoised } from '../statute/memo';
@@ -839,7 +840,8 @@ export class ReferralsService implements OnModuleInit {
     basis?: string,
   ): Promise<boolean> {
     const zone = this.config.timeZone;
-    const stored = toLegalContext(r.legalContext);
+    // A child by a date of birth recorded before its basis was kept has it back from the blocker intake recorded.
+    const stored = withRecordedAgeBasis(toLegalContext(r.legalContext), r.intakeFindings);
     if (stored.kind !== 's136' && stored.kind !== 's135-1') return false;
     const aged = withAgeOnRecord(stored, r.person.dateOfBirth, new Date(r.receivedAt), zone) as typeof stored;
     const before = findingsOf(r).filter((f) => f.rule === 'POL-09');
@@ -1362,8 +1364,14 @@ export class ReferralsService implements OnModuleInit {
       // The detention may have ended earlier (the person admitted, or released after the assessment: POL-11).
       const clock = this.clocksOf(r).find((c) => c.id === 'POL-07' || c.id === 'POL-04');
       const stop = clock ? clockStop(clock, this.stopFactsOf(r, now), this.config.timeZone) : null;
-      // POL-09: the age at the place of safety from the flag and the date of birth on record now (withAgeOnRecord).
-      const aged = withAgeOnRecord(toLegalContext(r.legalContext), r.person.dateOfBirth, new Date(r.receivedAt), this.config.timeZone);
+      // POL-09: the age at the place of safety from the flag and the date of birth on record now (withAgeOnRecord), a
+      // child by a date of birth recorded before its basis was kept known by the blocker intake recorded.
+      const aged = withAgeOnRecord(
+        withRecordedAgeBasis(toLegalContext(r.legalContext), r.intakeFindings),
+        r.person.dateOfBirth,
+        new Date(r.receivedAt),
+        this.config.timeZone,
+      );
       const findings = validateTransfer(aged, this.extensionsOf(r), move, this.config.timeZone, stop);
       const refusing = findings.filter(refusesIntake);
       // The same move again (moves sent at once, a retry without an Idempotency-Key): it is recorded once, the rest lose.

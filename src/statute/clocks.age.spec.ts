@@ -6,6 +6,7 @@ import {
   S136Context,
   withAgeAtArrival,
   withAgeOnRecord,
+  withRecordedAgeBasis,
 } from './clocks';
 import { ageOn, isUnder } from './time';
 
@@ -232,6 +233,66 @@ describe('POL-09 judged again after intake: the date of birth on record now, and
     expect(aged).toMatchObject({ personUnder18: true, ageBasis: expect.stringContaining('by the date of birth on record: 16') });
     const informal: LegalContext = { kind: 'informal' };
     expect(withAgeOnRecord(informal, '2010-03-14', received, LONDON)).toBe(informal);
+  });
+});
+
+describe('POL-09: a child by a date of birth recorded before the basis was kept with the context has it back from the blocker intake gave', () => {
+  const arrived = '2026-06-01T02:00:00Z';
+  const received = at('2026-06-01T02:30:00Z');
+  /** The findings intake recorded, from the context as intake judged it (the date of birth given). */
+  const recordedAtIntake = (dob: string, over: Partial<S136Context> = {}) =>
+    intakeFindings(withAgeAtArrival(policeStation(arrived, over), [given(dob)], received, LONDON), received);
+  /** The context as such a referral kept it: a child, no basis. */
+  const older = (over: Partial<S136Context> = {}) => policeStation(arrived, { personUnder18: true, ...over });
+  const after = (context: LegalContext, dob: string | null) =>
+    policeStationFindings(withAgeOnRecord(context, dob, received, LONDON), LONDON, 'current').map((f) => `${f.severity}:${f.code}`);
+
+  it.each<[string, LegalContext, ReturnType<typeof recordedAtIntake>, string | null, string[]]>([
+    [
+      'a child by the date of birth given, corrected to an adult: no longer a child',
+      older(),
+      recordedAtIntake('2010-03-14'),
+      '1990-03-14',
+      ADULT,
+    ],
+    [
+      'a child by the date of birth given, the date of birth removed: the age is not known',
+      older(),
+      recordedAtIntake('2010-03-14'),
+      null,
+      AGE_UNKNOWN,
+    ],
+    [
+      'a child by the date of birth given, confirmed by the record: still a child',
+      older(),
+      recordedAtIntake('2010-03-14'),
+      '2010-03-14',
+      UNDER_18,
+    ],
+    [
+      'a child by the flag (no basis in the blocker): stands whatever the record says',
+      older(),
+      recordedAtIntake('1990-03-14', { personUnder18: true }),
+      '1990-03-14',
+      UNDER_18,
+    ],
+    ['no findings recorded: nothing says what the age rested on, so it stands', older(), [], '1990-03-14', UNDER_18],
+  ])('%s', (_what, context, findings, dob, expected) => {
+    expect(after(withRecordedAgeBasis(context, findings), dob)).toEqual(expected);
+  });
+
+  it('puts back the basis intake wrote, and leaves a context that has one, an adult, or another kind as it is', () => {
+    const findings = recordedAtIntake('2010-03-14');
+    expect(withRecordedAgeBasis(older(), findings)).toMatchObject({
+      personUnder18: true,
+      ageBasis: 'born Sun 14 Mar 2010 by the date of birth given: 16 on Mon 1 Jun 2026, the day of arrival',
+    });
+    const kept = older({ ageBasis: 'born Sat 1 Jan 2011 by the date of birth on record: 15 on Mon 1 Jun 2026, the day of arrival' });
+    expect(withRecordedAgeBasis(kept, findings)).toBe(kept);
+    const adult = policeStation(arrived);
+    expect(withRecordedAgeBasis(adult, findings)).toBe(adult);
+    const informal: LegalContext = { kind: 'informal' };
+    expect(withRecordedAgeBasis(informal, findings)).toBe(informal);
   });
 });
 

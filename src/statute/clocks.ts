@@ -458,8 +458,8 @@ export function withAgeAtArrival(
 /**
  * POL-09 (s.136A(1)): the age a recorded s.136 or s.135(1) context holds, judged again from the person's date of birth
  * on record now (recorded, corrected or removed after intake). An age the intake's flag gave (`personUnder18` with no
- * `ageBasis`: also every referral recorded before the basis was kept) stands, as at intake no date of birth makes a
- * flagged child an adult; an age a date of birth gave (its `ageBasis` kept) is judged afresh from the record.
+ * `ageBasis`) stands, as at intake no date of birth makes a flagged child an adult; an age a date of birth gave (its
+ * `ageBasis` kept, or recovered from the referral's findings by withRecordedAgeBasis) is judged afresh from the record.
  */
 export function withAgeOnRecord(
   context: LegalContext,
@@ -471,6 +471,32 @@ export function withAgeOnRecord(
   const { ageBasis, ...rest } = context;
   const base = (ageBasis ? { ...rest, personUnder18: undefined } : context) as LegalContext;
   return withAgeAtArrival(base, [{ dateOfBirth, source: 'on record' }], receivedAt, zone);
+}
+
+/**
+ * POL-09's blocker as intake words it for a child by a date of birth: the age's basis in brackets (policeStationFindings
+ * and validateTransfer write `under 18 (${ageBasis})`; withAgeAtArrival writes the basis). A flag gives no brackets.
+ */
+const RECORDED_AGE_BASIS =
+  /^A police station can never be a place of safety for a person under 18 \((born [^()]+ by the date of birth (?:given|on record): \d+ on [^()]+, the day of arrival)\)/;
+
+/**
+ * POL-09 (s.136A(1)): a s.136 or s.135(1) context kept as a child (`personUnder18`) without the `ageBasis` that says a
+ * date of birth decided it (as referrals recorded before the basis was kept with the context are), with the basis put
+ * back from what the referral recorded: the POL-09 blocker intake gave it names the date of birth it rested on. Without
+ * such a finding nothing says the flag was not given at intake, and the age stands (withAgeOnRecord). Anything else is
+ * returned as it is.
+ */
+export function withRecordedAgeBasis(
+  context: LegalContext,
+  findings: ReadonlyArray<Pick<Finding, 'rule' | 'code' | 'message'>>,
+): LegalContext {
+  if ((context.kind !== 's136' && context.kind !== 's135-1') || context.personUnder18 !== true || context.ageBasis) return context;
+  for (const f of findings) {
+    const basis = f.rule === 'POL-09' && f.code === 'police-station-under-18' ? RECORDED_AGE_BASIS.exec(f.message)?.[1] : undefined;
+    if (basis) return { ...context, ageBasis: basis };
+  }
+  return context;
 }
 
 /** s.136A(1): a police station may not be a place of safety for a person under this age. */
