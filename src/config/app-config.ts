@@ -1,6 +1,7 @@
 import type { RegimeConfig } from '../statute/assessment.types';
 import { DEFAULT_NR_DELAY_WARNING_HOURS, DEFAULT_S14_REPORT_DAYS, FORWARD_TO_LSSA_DAYS } from '../statute/assessment-rules';
 import { DEFAULT_2025_S3_RENEWAL_MONTHS, renewalMonthsProblem } from '../statute/legal-regime';
+import { DEFAULT_DOLS_DAY_COUNTING, DOLS_DAY_COUNTINGS, type DolsDayCounting } from '../statute/dols';
 import { createECDH, createHmac, ECDH, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -101,6 +102,8 @@ export class AppConfig {
    * forwarded to the council (14, read as s.6(1)(a) reads; the text is unconfirmed, so a setting).
    */
   readonly guardianshipForwardDays: number;
+  /** OOH-04/05 ✱: local calendar days beginning with the day of the grant (default), or N × 24 elapsed hours. */
+  readonly dolsDayCounting: DolsDayCounting;
   /** Of those, hours that must be mental-health specific (local policy, e.g. Devon: 18 of 30). */
   readonly trainingMentalHealthHoursPerYear: number;
   /** How a completed approval year short of training affects eligibility: a hard block or a warning. */
@@ -510,6 +513,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nrDelayWarningHours: int(env, 'NR_DELAY_WARNING_HOURS', DEFAULT_NR_DELAY_WARNING_HOURS, 0, 72),
     s14ReportDays: int(env, 'S14_REPORT_DAYS', DEFAULT_S14_REPORT_DAYS, 1, 28),
     guardianshipForwardDays: int(env, 'GUARDIANSHIP_FORWARD_DAYS', FORWARD_TO_LSSA_DAYS, 1, 28),
+    // OOH-04/05 ✱: how the days of a DoLS urgent authorisation and its extension are counted is unconfirmed, so data.
+    dolsDayCounting: oneOf(env, 'DOLS_DAY_COUNTING', DOLS_DAY_COUNTINGS, DEFAULT_DOLS_DAY_COUNTING),
     councilName: councilName(env, seedDemo),
     approvingCouncils: approvingCouncils(env, councilName(env, seedDemo)),
     handoverTime: localTime(env, 'HANDOVER_TIME', '08:00'),

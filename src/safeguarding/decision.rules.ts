@@ -15,7 +15,14 @@
 import { DateTime } from 'luxon';
 import { formatLocal, type Finding } from '../statute/clocks';
 import { citationOf, type RuleId } from '../statute/rule-catalogue';
-import { EXTENSION_MAX_DAYS, UA_MAX_DAYS, validateExtension, type UrgentAuthorisationFacts } from '../statute/dols';
+import {
+  dolsAuthorisedUntil as authorisedUntil,
+  EXTENSION_MAX_DAYS,
+  UA_MAX_DAYS,
+  validateExtension,
+  type DolsDayCounting,
+  type UrgentAuthorisationFacts,
+} from '../statute/dols';
 // Type-only: the entity module loads TypeORM; these rules stay pure. The lists below are checked against it.
 import type { DECISION_TYPES, DecisionType, LEGAL_FRAMEWORKS } from './safeguarding.entities';
 import {
@@ -311,8 +318,10 @@ export interface SigningOptions {
   /** ✱ Local: the delegated-authority limit, in pence; a cost above it (not at it) needs an approved escalation. */
   limitPence: number;
   escalation: Escalation | null;
-  /** For the local times in DoLS messages. */
+  /** For the local times in DoLS messages, and the local days DoLS periods are counted in. */
   zone: string;
+  /** ✱ How the days of a DoLS urgent authorisation are counted (DOLS_DAY_COUNTING; default local calendar days). */
+  dolsDayCounting?: DolsDayCounting;
   /**
    * OOH-09: whether a s.42 decision needs its Safeguarding Adults Collection fields (default true). False only to
    * correct a record signed before they were asked for and still without them.
@@ -973,17 +982,25 @@ export function sameManagingAuthority(a: string, b: string): boolean {
   return key(a) !== '' && key(a) === key(b);
 }
 
-/** When the record's urgent authorisation, with the extension it records (if granted), ends. */
-export function dolsAuthorisedUntil(r: Pick<DolsRecord, 'grantedAt' | 'days' | 'extension'>): Date {
+/**
+ * When the record's urgent authorisation, with the extension it records (if granted), ends: its days counted as the
+ * DoLS days are (statute/dols.ts: local calendar days by default, DOLS_DAY_COUNTING).
+ */
+export function dolsAuthorisedUntil(
+  r: Pick<DolsRecord, 'grantedAt' | 'days' | 'extension'>,
+  zone: string,
+  counting?: DolsDayCounting,
+): Date {
   const extended = r.extension?.decision === 'extended' ? r.extension.days : 0;
-  return new Date(r.grantedAt.getTime() + (r.days + extended) * 24 * HOUR_MS);
+  return authorisedUntil(r.grantedAt, r.days, extended, zone, counting);
 }
 
 /** The two records' periods overlap, or one starts less than DOLS_ADJOINING_HOURS after the other ends. */
-function adjoining(a: DolsRecord, b: DolsRecord): boolean {
+function adjoining(a: DolsRecord, b: DolsRecord, zone: string, counting?: DolsDayCounting): boolean {
   const slack = DOLS_ADJOINING_HOURS * HOUR_MS;
   return (
-    a.grantedAt.getTime() < dolsAuthorisedUntil(b).getTime() + slack && b.grantedAt.getTime() < dolsAuthorisedUntil(a).getTime() + slack
+    a.grantedAt.getTime() < dolsAuthorisedUntil(b, zone, counting).getTime() + slack &&
+    b.grantedAt.getTime() < dolsAuthorisedUntil(a, zone, counting).getTime() + slack
   );
 }
 
@@ -1010,13 +1027,14 @@ export interface DolsEpisode {
  *   A move to another hospital or care home is a new detention, for which that home gives its own authorisation; a
  *   name written so differently that it is not recognised needs a person to say it is not the same home.
  */
-export function dolsEpisode(current: DolsRecord, earlier: readonly DolsRecord[], zone: string): DolsEpisode {
+export function dolsEpisode(current: DolsRecord, earlier: readonly DolsRecord[], zone: string, counting?: DolsDayCounting): DolsEpisode {
   const findings: Finding[] = [];
   const requests: DolsRecord[] = [];
-  const until = (r: DolsRecord) => formatLocal(dolsAuthorisedUntil(r), zone);
+  const until = (r: DolsRecord) => formatLocal(dolsAuthorisedUntil(r, zone, counting), zone);
   const granted = (r: DolsRecord) => formatLocal(r.grantedAt, zone);
   for (const e of earlier) {
-    if (e.decisionId === current.decisionId || !sameDolsPerson(current.person, e.person) || !adjoining(current, e)) continue;
+    if (e.decisionId === current.decisionId || !sameDolsPerson(current.person, e.person) || !adjoining(current, e, zone, counting))
+      continue;
     if (!sameManagingAuthority(current.managingAuthority, e.managingAuthority)) {
       findings.push({
         rule: 'OOH-04',
@@ -1181,7 +1199,7 @@ function missingContent(type: DecisionType, c: Obj, out: MissingItem[]): void {
   textField('decisionMakerAuthority', "the decision-maker's authority (AMHP approval, or delegated supervisory body authority)");
 }
 
-function missingDetails(type: DecisionType, d: Obj, zone: string, out: MissingItem[]): void {
+function missingDetails(type: DecisionType, d: Obj, zone: string, counting: DolsDayCounting | undefined, out: MissingItem[]): void {
   if (type === 'other') return;
   const before = out.length;
   missingInShape(DETAILS_SHAPES[type], d, 'details', 'OOH-08', out);
@@ -1215,7 +1233,7 @@ function missingDetails(type: DecisionType, d: Obj, zone: string, out: MissingIt
   if ((type === 'dols-urgent-authorisation' || type === 'dols-extension') && complete) {
     const facts = dolsFactsFromDetails(type, d);
     if (facts) {
-      for (const f of validateExtension(facts, zone)) {
+      for (const f of validateExtension(facts, zone, counting)) {
         if (f.severity === 'blocker') out.push({ field: DOLS_FINDING_FIELDS[f.code] ?? 'details', rule: f.rule, message: f.message });
       }
     }
@@ -1279,7 +1297,7 @@ export function missingForSigning(
   const d: Obj = isObj(details) ? details : {};
   const out: MissingItem[] = [];
   missingContent(type, c, out);
-  missingDetails(type, d, opts.zone, out);
+  missingDetails(type, d, opts.zone, opts.dolsDayCounting, out);
   if (type === 'adult-safeguarding' && opts.sacRequired !== false) missingInShape(SAC_IN_CONTENT, c, 'content', 'OOH-09', out);
   missingCost(type, d, opts, out);
   return out;

@@ -628,7 +628,14 @@ export class DecisionsService implements OnModuleInit {
     return rows.flatMap((r) => {
       const facts = dolsFactsFromDetails(r.type, r.details);
       return facts
-        ? [{ id: r.id, authorUserId: r.author_user_id, personId: r.person_id, clocks: dolsClocks(facts, this.config.timeZone) }]
+        ? [
+            {
+              id: r.id,
+              authorUserId: r.author_user_id,
+              personId: r.person_id,
+              clocks: dolsClocks(facts, this.config.timeZone, this.config.dolsDayCounting),
+            },
+          ]
         : [];
     });
   }
@@ -769,8 +776,9 @@ export class DecisionsService implements OnModuleInit {
   private async withDolsHistory(m: EntityManager, d: DecisionRow, details: Json): Promise<{ details: Json; findings: Finding[] }> {
     const current = dolsRecordOf(d.id, d.type, this.dolsPerson(d), details);
     if (!current) return { details, findings: [] };
-    // Periods last at most UA_MAX_DAYS + EXTENSION_MAX_DAYS; adjoining adds DOLS_ADJOINING_HOURS. Grants further apart never touch.
-    const reachSeconds = (UA_MAX_DAYS + EXTENSION_MAX_DAYS) * 86_400 + DOLS_ADJOINING_HOURS * 3_600;
+    // Periods last at most UA_MAX_DAYS + EXTENSION_MAX_DAYS (in local days, one of them may have 25 hours); adjoining
+    // adds DOLS_ADJOINING_HOURS. Grants further apart never touch.
+    const reachSeconds = (UA_MAX_DAYS + EXTENSION_MAX_DAYS) * 86_400 + 3_600 + DOLS_ADJOINING_HOURS * 3_600;
     const rows: DecisionRow[] = await m.query(
       `${SELECT}
         WHERE d.type IN ('dols-urgent-authorisation', 'dols-extension') AND d.status = 'signed' AND d.id <> $1
@@ -780,7 +788,7 @@ export class DecisionsService implements OnModuleInit {
       [d.id, d.signedAt, d.personId, ISO_INSTANT_SQL, current.grantedAt, reachSeconds],
     );
     const earlier = rows.flatMap((r) => dolsRecordOf(r.id, r.type, this.dolsPerson(r), r.details) ?? []);
-    const episode = dolsEpisode(current, earlier, this.config.timeZone);
+    const episode = dolsEpisode(current, earlier, this.config.timeZone, this.config.dolsDayCounting);
     const typed = Number.isInteger(details.previousExtensions) ? (details.previousExtensions as number) : 0;
     return {
       details: episode.extensionsGranted > typed ? { ...details, previousExtensions: episode.extensionsGranted } : details,
@@ -861,6 +869,7 @@ export class DecisionsService implements OnModuleInit {
       limitPence: this.config.delegatedAuthorityLimitPence,
       escalation,
       zone: this.config.timeZone,
+      dolsDayCounting: this.config.dolsDayCounting,
       sacRequired,
     });
   }
@@ -975,9 +984,16 @@ export class DecisionsService implements OnModuleInit {
     if (DOLS_TYPES.includes(d.type)) {
       const facts = dolsFactsFromDetails(d.type, judged);
       clocks = facts
-        ? dolsClocks(facts, this.config.timeZone).map((c) => ({ ...c, anchor: c.anchor.toISOString(), deadline: c.deadline.toISOString() }))
+        ? dolsClocks(facts, this.config.timeZone, this.config.dolsDayCounting).map((c) => ({
+            ...c,
+            anchor: c.anchor.toISOString(),
+            deadline: c.deadline.toISOString(),
+          }))
         : [];
-      if (facts) warnings.push(...validateExtension(facts, this.config.timeZone).filter((f) => f.severity === 'warning'));
+      if (facts)
+        warnings.push(
+          ...validateExtension(facts, this.config.timeZone, this.config.dolsDayCounting).filter((f) => f.severity === 'warning'),
+        );
     }
     const s42 = d.details.s42 as { careAndSupportNeeds?: unknown; abuseOrNeglect?: unknown; unableToProtectSelf?: unknown } | undefined;
     const s42Recorded =

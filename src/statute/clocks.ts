@@ -503,7 +503,7 @@ export function withRecordedAgeBasis(
 const ADULT_AGE = 18;
 
 /** A calendar date as a duty AMHP reads it: "Sat 7 Mar 2026". */
-function formatDay(day: IsoDate): string {
+export function formatDay(day: IsoDate): string {
   const p: Record<string, string> = {};
   for (const part of DAY_FORMAT.formatToParts(new Date(`${day}T00:00:00Z`))) p[part.type] = part.value;
   return `${p.weekday} ${p.day} ${p.month} ${p.year}`;

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { formatLocal } from './clocks';
 import {
+  DEFAULT_DOLS_DAY_COUNTING,
+  DOLS_DAY_COUNTINGS,
   dolsClocks,
   DolsExtensionFacts,
   EXTENSION_MAX_DAYS,
@@ -35,8 +37,60 @@ const ua = (over: Partial<UrgentAuthorisationFacts> = {}): UrgentAuthorisationFa
 });
 const codes = (u: UrgentAuthorisationFacts) => validateExtension(u, LONDON).map((f) => `${f.rule}:${f.severity}:${f.code}`);
 
-describe('OOH-04: the urgent authorisation lasts up to 7 days, counted as elapsed time from the grant', () => {
+describe('OOH-04: the urgent authorisation lasts up to 7 days, counted in local calendar days beginning with the day of the grant', () => {
   it.each([
+    // [case, granted (UTC), days, ends (UTC), ends (local)]
+    [
+      '7 days from Sat 21 Nov 2026 02:00 GMT: to the end of Fri 27 Nov',
+      '2026-11-21T02:00:00Z',
+      7,
+      '2026-11-28T00:00:00.000Z',
+      'Sat 28 Nov 2026 00:00 GMT',
+    ],
+    [
+      'across the BST start: 7 days from Thu 26 Mar 2026 10:00 GMT, to the end of Wed 1 Apr (a day of 23 hours on the way)',
+      '2026-03-26T10:00:00Z',
+      7,
+      '2026-04-01T23:00:00.000Z',
+      'Thu 2 Apr 2026 00:00 BST',
+    ],
+    [
+      'across the GMT return: 3 days from Sat 24 Oct 2026 12:00 BST, to the end of Mon 26 Oct (a day of 25 hours on the way)',
+      '2026-10-24T11:00:00Z',
+      3,
+      '2026-10-27T00:00:00.000Z',
+      'Tue 27 Oct 2026 00:00 GMT',
+    ],
+    [
+      'given at 00:30 BST (23:30 UTC the day before): the local day counts, Mon 1 Jun is day 1',
+      '2026-05-31T23:30:00Z',
+      7,
+      '2026-06-07T23:00:00.000Z',
+      'Mon 8 Jun 2026 00:00 BST',
+    ],
+    [
+      'given on the day the clocks go back, at 01:30 GMT (the second 01:30): Sun 25 Oct is day 1',
+      '2026-10-25T01:30:00Z',
+      2,
+      '2026-10-27T00:00:00.000Z',
+      'Tue 27 Oct 2026 00:00 GMT',
+    ],
+    [
+      '1 day from Mon 1 Jun 2026 23:30 BST: to the end of that day',
+      '2026-06-01T22:30:00Z',
+      1,
+      '2026-06-01T23:00:00.000Z',
+      'Tue 2 Jun 2026 00:00 BST',
+    ],
+  ])('%s', (_name, granted, days, utc, wall) => {
+    const end = urgentAuthorisationEnd(at(granted), days, LONDON);
+    expect(end.toISOString()).toBe(utc);
+    expect(local(end)).toBe(wall);
+    expect(urgentAuthorisationEnd(at(granted), days, LONDON, 'local-days')).toEqual(end);
+  });
+
+  it.each([
+    // DOLS_DAY_COUNTING=elapsed-hours: N × 24 hours from the grant, whatever the wall clock does.
     ['7 days from Sat 21 Nov 2026 02:00 GMT', '2026-11-21T02:00:00Z', 7, '2026-11-28T02:00:00.000Z', 'Sat 28 Nov 2026 02:00 GMT'],
     [
       'across the BST start: 7 days from Thu 26 Mar 2026 10:00 GMT',
@@ -53,18 +107,22 @@ describe('OOH-04: the urgent authorisation lasts up to 7 days, counted as elapse
       'Tue 27 Oct 2026 11:00 GMT',
     ],
     ['1 day from Mon 1 Jun 2026 23:30 BST', '2026-06-01T22:30:00Z', 1, '2026-06-02T22:30:00.000Z', 'Tue 2 Jun 2026 23:30 BST'],
-  ])('%s', (_name, granted, days, utc, wall) => {
-    const end = urgentAuthorisationEnd(at(granted), days);
+  ])('with DOLS_DAY_COUNTING=elapsed-hours, %s ends %s', (_name, granted, days, utc, wall) => {
+    const end = urgentAuthorisationEnd(at(granted), days, LONDON, 'elapsed-hours');
     expect(end.toISOString()).toBe(utc);
     expect(local(end)).toBe(wall);
   });
 
+  it('the default is local calendar days', () => {
+    expect(DEFAULT_DOLS_DAY_COUNTING).toBe('local-days');
+  });
+
   it.each([[8], [0], [-1], [2.5], [Number.NaN]])('an urgent authorisation of %p days is refused (RangeError)', (days) => {
-    expect(() => urgentAuthorisationEnd(GRANTED, days)).toThrow(RangeError);
+    expect(() => urgentAuthorisationEnd(GRANTED, days, LONDON)).toThrow(RangeError);
   });
 
   it('an invalid grant time is refused', () => {
-    expect(() => urgentAuthorisationEnd(new Date(Number.NaN), 7)).toThrow(RangeError);
+    expect(() => urgentAuthorisationEnd(new Date(Number.NaN), 7, LONDON)).toThrow(RangeError);
   });
 
   it('an 8-day urgent authorisation is a blocker in validation, and has no clock', () => {
@@ -94,8 +152,8 @@ describe('OOH-05: one extension of up to 7 days, by the supervisory body, on par
     ['a 7-day extension decided before expiry is accepted', { extension: ext() }, []],
     ['a 1-day extension is accepted', { extension: ext({ days: 1 }) }, []],
     [
-      'an extension decided one minute before expiry is accepted',
-      { extension: ext({ requestedAt: plusH(GRANTED, 160), decidedAt: new Date(GRANTED.getTime() + 7 * DAY - 60_000) }) },
+      'an extension decided one minute before expiry (23:59 on the 7th day, Fri 27 Nov) is accepted',
+      { extension: ext({ requestedAt: plusH(GRANTED, 160), decidedAt: at('2026-11-27T23:59:00Z') }) },
       [],
     ],
     ['an 8-day extension is refused', { extension: ext({ days: 8 }) }, ['OOH-05:blocker:extension-too-long']],
@@ -103,8 +161,8 @@ describe('OOH-05: one extension of up to 7 days, by the supervisory body, on par
     ['a fractional extension is refused', { extension: ext({ days: 2.5 }) }, ['OOH-05:blocker:extension-days-invalid']],
     ['a second extension is refused', { extension: ext(), previousExtensions: 1 }, ['OOH-05:blocker:second-extension']],
     [
-      'an extension decided at the expiry instant is refused',
-      { extension: ext({ decidedAt: plusH(GRANTED, 7 * 24) }) },
+      'an extension decided at the expiry instant (the end of the 7th day) is refused',
+      { extension: ext({ decidedAt: at('2026-11-28T00:00:00Z') }) },
       ['OOH-05:blocker:extension-after-expiry'],
     ],
     [
@@ -176,7 +234,7 @@ describe('OOH-05: one extension of up to 7 days, by the supervisory body, on par
     const [late] = validateExtension(ua({ extension: ext({ decidedAt: plusH(GRANTED, 8 * 24) }) }), LONDON);
     expect(late.citation).toBe('MCA 2005 Sch A1 para 77(3)-(4), 84-85');
     expect(late.message).toContain('decided at Sun 29 Nov 2026 02:00 GMT');
-    expect(late.message).toContain('already expired (Sat 28 Nov 2026 02:00 GMT)');
+    expect(late.message).toContain('already expired (Sat 28 Nov 2026 00:00 GMT)');
     const [second] = validateExtension(ua({ extension: ext(), previousExtensions: 1 }), LONDON);
     expect(second.citation).toBe('MCA 2005 Sch A1 para 77(3)-(4)');
     const [reasons] = validateExtension(ua({ extension: ext({ exceptionalReasons: 'short' }) }), LONDON);
@@ -191,40 +249,47 @@ describe('dolsClocks', () => {
         id: 'dols-urgent',
         rule: 'OOH-04',
         anchor: GRANTED,
-        deadline: at('2026-11-28T02:00:00Z'),
+        deadline: at('2026-11-28T00:00:00Z'),
         label: 'DoLS urgent authorisation',
         basis:
-          '7 days (168 hours elapsed) from the grant by the managing authority at Sat 21 Nov 2026 02:00 GMT; ends Sat 28 Nov 2026 02:00 GMT.',
+          '7 days (local calendar days, Sat 21 Nov 2026 being day 1, to the end of Fri 27 Nov 2026) from the grant by the managing authority at Sat 21 Nov 2026 02:00 GMT; ends Sat 28 Nov 2026 00:00 GMT.',
       },
     ]);
   });
 
-  it('a valid extension adds the extended end: the original end + the extension days', () => {
+  it('a valid extension adds the extended end: the extension days follow on from the last day', () => {
     const clocks = dolsClocks(
       ua({ days: 5, extension: ext({ requestedAt: plusH(GRANTED, 48), decidedAt: plusH(GRANTED, 50), days: 4 }) }),
       LONDON,
     );
     expect(clocks.map((c) => [c.id, c.rule, c.anchor.toISOString(), local(c.deadline)])).toEqual([
-      ['dols-urgent', 'OOH-04', GRANTED.toISOString(), 'Thu 26 Nov 2026 02:00 GMT'],
-      ['dols-extended', 'OOH-05', GRANTED.toISOString(), 'Mon 30 Nov 2026 02:00 GMT'],
+      ['dols-urgent', 'OOH-04', GRANTED.toISOString(), 'Thu 26 Nov 2026 00:00 GMT'],
+      ['dols-extended', 'OOH-05', GRANTED.toISOString(), 'Mon 30 Nov 2026 00:00 GMT'],
     ]);
     expect(clocks[1].basis).toBe(
-      '5 days from the grant at Sat 21 Nov 2026 02:00 GMT, extended by 4 days (96 hours elapsed) by the supervisory body at Mon 23 Nov 2026 04:00 GMT; ends Mon 30 Nov 2026 02:00 GMT.',
+      '5 days from the grant at Sat 21 Nov 2026 02:00 GMT, extended by 4 days (local calendar days, to the end of Sun 29 Nov 2026) by the supervisory body at Mon 23 Nov 2026 04:00 GMT; ends Mon 30 Nov 2026 00:00 GMT.',
     );
+    const elapsed = dolsClocks(
+      ua({ days: 5, extension: ext({ requestedAt: plusH(GRANTED, 48), decidedAt: plusH(GRANTED, 50), days: 4 }) }),
+      LONDON,
+      'elapsed-hours',
+    );
+    expect(elapsed.map((c) => local(c.deadline))).toEqual(['Thu 26 Nov 2026 02:00 GMT', 'Mon 30 Nov 2026 02:00 GMT']);
+    expect(elapsed[1].basis).toContain('extended by 4 days (96 hours elapsed)');
   });
 
-  it('an extended end across the BST start is elapsed time too', () => {
+  it('an extended end across the BST start is at local midnight (with elapsed hours, the hour of the grant an hour on)', () => {
     const granted = at('2026-03-24T10:00:00Z');
-    const clocks = dolsClocks(
-      {
-        grantedAt: granted,
-        days: 3,
-        standardRequestedAt: granted,
-        extension: ext({ requestedAt: plusH(granted, 24), decidedAt: plusH(granted, 25), days: 7 }),
-      },
-      LONDON,
-    );
-    expect(local(clocks[1].deadline)).toBe('Fri 3 Apr 2026 11:00 BST');
+    const facts: UrgentAuthorisationFacts = {
+      grantedAt: granted,
+      days: 3,
+      standardRequestedAt: granted,
+      extension: ext({ requestedAt: plusH(granted, 24), decidedAt: plusH(granted, 25), days: 7 }),
+    };
+    // 3 + 7 local days beginning with Tue 24 Mar: to the end of Thu 2 Apr, past the clocks going forward on 29 Mar.
+    const clocks = dolsClocks(facts, LONDON);
+    expect(local(clocks[1].deadline)).toBe('Fri 3 Apr 2026 00:00 BST');
+    expect(local(dolsClocks(facts, LONDON, 'elapsed-hours')[1].deadline)).toBe('Fri 3 Apr 2026 11:00 BST');
   });
 
   it.each<[string, Partial<DolsExtensionFacts>, Partial<UrgentAuthorisationFacts>]>([
@@ -237,7 +302,7 @@ describe('dolsClocks', () => {
     expect(dolsClocks(ua({ ...over, extension: ext(e) }), LONDON).map((c) => c.id)).toEqual(['dols-urgent']);
   });
 
-  it('property: a deadline is never before its anchor and never more than 14 days after it', () => {
+  it('property: a deadline is after its anchor and never more than 14 days after it (and an hour, when a day of the 14 has 25 hours)', () => {
     const instant = fc.date({ min: at('2025-01-01T00:00:00Z'), max: at('2030-12-31T00:00:00Z'), noInvalidDate: true });
     const hours = fc.integer({ min: -48, max: 20 * 24 });
     fc.assert(
@@ -257,7 +322,8 @@ describe('dolsClocks', () => {
           { nil: null },
         ),
         fc.integer({ min: 0, max: 2 }),
-        (grantedAt, days, standardAfter, e, previousExtensions) => {
+        fc.constantFrom(...DOLS_DAY_COUNTINGS),
+        (grantedAt, days, standardAfter, e, previousExtensions, counting) => {
           const facts: UrgentAuthorisationFacts = {
             grantedAt,
             days,
@@ -272,10 +338,10 @@ describe('dolsClocks', () => {
               decision: e.refused ? 'refused' : 'extended',
             },
           };
-          for (const clock of dolsClocks(facts, LONDON)) {
+          for (const clock of dolsClocks(facts, LONDON, counting)) {
             const span = clock.deadline.getTime() - clock.anchor.getTime();
-            expect(span).toBeGreaterThanOrEqual(0);
-            expect(span).toBeLessThanOrEqual(14 * DAY);
+            expect(span).toBeGreaterThan(0);
+            expect(span).toBeLessThanOrEqual(14 * DAY + HOUR);
           }
         },
       ),

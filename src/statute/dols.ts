@@ -5,21 +5,36 @@
  * Pure: facts and the zone come in; ends, findings and clocks go out. No Nest, no ORM, no I/O, no clock.
  *
  * Counting: the Schedule speaks of a "period of 7 days" (para 78(2)) and of extending it "for a period of not more
- * than 7 days". We count those days as ELAPSED time from the instant the authorisation was given, N × 24 hours
- * (C5-style), so a change between GMT and BST never moves the end: granted Thu 26 Mar 2026 10:00 GMT for 7 days
- * ends Thu 2 Apr 2026 11:00 BST. ✱ Unconfirmed reading: whether the period is counted from the time granted or in
- * whole days is not settled in the sources; the lengths are data-driven constants below, and a deploying authority's
- * legal team signs the convention off. Periods are half-open [granted, end): at the end instant it has expired.
+ * than 7 days". ✱ Unconfirmed reading: whether those days are whole local calendar days or 24-hour spans from the
+ * time of the grant is not settled in the sources, so the convention is a setting (DOLS_DAY_COUNTING, DolsDayCounting)
+ * for a deploying authority's legal team to sign off. The default is local calendar days, as the hub's other day
+ * counts are (C1, like s.6(1)(a)'s 14 days for APP-13): the period begins with the local day it is given, which is day
+ * 1, and ends at the end (local midnight) of day N, whatever the hour of the grant and across a change between GMT
+ * and BST: granted Thu 26 Mar 2026 10:00 GMT for 7 days, it ends at the end of Wed 1 Apr 2026 (00:00 BST on Thu 2
+ * Apr). An extension's days follow on from the last day, so the whole detention is days + extension days beginning
+ * with the day of the grant. The alternative, 'elapsed-hours', counts N × 24 elapsed hours from the grant (C5-style):
+ * the same grant ends Thu 2 Apr 2026 11:00 BST. Periods are half-open [granted, end): at the end instant it has
+ * expired.
  *
  * Not legal advice. LPS (OOH-06) is not in force: DoLS is the only regime here.
  */
-import { formatLocal, type Finding, type Instant } from './clocks';
+import { formatDay, formatLocal, type Finding, type Instant } from './clocks';
 import { citationOf, type RuleId } from './rule-catalogue';
+import { addDays, endOfLocalDay, localDate } from './time';
 
 const DAY_MS = 24 * 3_600_000;
 
+/**
+ * ✱ How the days of an urgent authorisation and its extension are counted (see above): 'local-days', whole local
+ * calendar days beginning with the day of the grant (the default); 'elapsed-hours', N × 24 hours from the grant.
+ */
+export const DOLS_DAY_COUNTINGS = ['local-days', 'elapsed-hours'] as const;
+export type DolsDayCounting = (typeof DOLS_DAY_COUNTINGS)[number];
+/** The default of the DOLS_DAY_COUNTING setting: local calendar days, as the hub's other day counts. */
+export const DEFAULT_DOLS_DAY_COUNTING: DolsDayCounting = 'local-days';
+
 // OOH-04 (Sch A1 para 78(2)): an urgent authorisation lasts for the period the managing authority sets, at most
-// "a period of 7 days". ✔ S34 for the 7 days; ✱ counted as 7 × 24 elapsed hours from the time granted (see above).
+// "a period of 7 days". ✔ S34 for the 7 days; ✱ how the days are counted is a setting (DolsDayCounting, above).
 export const UA_MAX_DAYS = 7;
 // OOH-05 (Sch A1 paras 84-85): the supervisory body may extend it by up to 7 further days. ✔ S34; ✱ counting as above.
 export const EXTENSION_MAX_DAYS = 7;
@@ -95,22 +110,54 @@ function isWholeDays(days: number, max: number): boolean {
   return Number.isInteger(days) && days >= 1 && days <= max;
 }
 
-function daysAfter(anchor: Instant, days: number): Instant {
-  return new Date(anchor.getTime() + days * DAY_MS);
+/**
+ * The end (half-open) of a period of `days` days beginning with the grant: 'local-days', the end (local midnight) of
+ * the local day `days` - 1 after the day of the grant; 'elapsed-hours', `days` × 24 hours after the grant.
+ */
+function periodEnd(grantedAt: Instant, days: number, zone: string, counting: DolsDayCounting): Instant {
+  if (counting === 'elapsed-hours') return new Date(grantedAt.getTime() + days * DAY_MS);
+  return endOfLocalDay(addDays(localDate(grantedAt, zone), days - 1), zone);
+}
+
+/** How a period of `days` from the grant at `grantedAt` is counted, in words a reviewer can check. */
+function periodWords(grantedAt: Instant, days: number, zone: string, counting: DolsDayCounting): string {
+  if (counting === 'elapsed-hours') return `${plural(days, 'day')} (${days * 24} hours elapsed)`;
+  const first = localDate(grantedAt, zone);
+  return `${plural(days, 'day')} (local calendar days, ${formatDay(first)} being day 1, to the end of ${formatDay(addDays(first, days - 1))})`;
+}
+
+/**
+ * OOH-04 / OOH-05: when a DoLS urgent authorisation given at `grantedAt` for `days` days, with `extensionDays` more
+ * granted by the supervisory body (0 for none), ends, as `counting` counts the days (default: local calendar days).
+ */
+export function dolsAuthorisedUntil(
+  grantedAt: Instant,
+  days: number,
+  extensionDays: number,
+  zone: string,
+  counting: DolsDayCounting = DEFAULT_DOLS_DAY_COUNTING,
+): Instant {
+  return periodEnd(grantedAt, days + extensionDays, zone, counting);
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
- * OOH-04 (Sch A1 para 78(2)): when an urgent authorisation of `days` days, given at `grantedAt`, expires:
- * grantedAt + days × 24 elapsed hours. The Schedule says "period of 7 days"; we count it in elapsed hours from the
- * time granted (✱ unconfirmed, data-driven: UA_MAX_DAYS). RangeError unless `days` is a whole number 1..7.
+ * OOH-04 (Sch A1 para 78(2)): when an urgent authorisation of `days` days, given at `grantedAt`, expires: by default
+ * at the end of the local day `days` - 1 after the day of the grant (local calendar days, the day of the grant being
+ * day 1); with 'elapsed-hours', grantedAt + days × 24 hours (✱ unconfirmed, a setting: DolsDayCounting).
+ * RangeError unless `days` is a whole number 1..7.
  */
-export function urgentAuthorisationEnd(grantedAt: Date, days: number): Date {
+export function urgentAuthorisationEnd(
+  grantedAt: Date,
+  days: number,
+  zone: string,
+  counting: DolsDayCounting = DEFAULT_DOLS_DAY_COUNTING,
+): Date {
   assertInstant(grantedAt, 'grantedAt');
   if (!isWholeDays(days, UA_MAX_DAYS))
     throw new RangeError(`an urgent authorisation lasts a whole number of days from 1 to ${UA_MAX_DAYS}, not ${days}`);
-  return daysAfter(grantedAt, days);
+  return periodEnd(grantedAt, days, zone, counting);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -124,7 +171,11 @@ export function urgentAuthorisationEnd(grantedAt: Date, days: number): Date {
  * extension-requested-before-authorisation, extension-before-authorisation, extension-decided-before-request,
  * extension-after-expiry, exceptional-reasons-too-short, not-essential-to-continue.
  */
-export function validateExtension(ua: UrgentAuthorisationFacts, zone: string): Finding[] {
+export function validateExtension(
+  ua: UrgentAuthorisationFacts,
+  zone: string,
+  counting: DolsDayCounting = DEFAULT_DOLS_DAY_COUNTING,
+): Finding[] {
   assertInstant(ua.grantedAt, 'grantedAt');
   const findings: Finding[] = [];
   const add = (
@@ -137,7 +188,7 @@ export function validateExtension(ua: UrgentAuthorisationFacts, zone: string): F
   const granted = formatLocal(ua.grantedAt, zone);
 
   // OOH-04 (para 78(2)): the managing authority sets the period, at most 7 days.
-  const uaEnd = isWholeDays(ua.days, UA_MAX_DAYS) ? daysAfter(ua.grantedAt, ua.days) : null;
+  const uaEnd = isWholeDays(ua.days, UA_MAX_DAYS) ? periodEnd(ua.grantedAt, ua.days, zone, counting) : null;
   if (!uaEnd) {
     add(
       'OOH-04',
@@ -284,13 +335,14 @@ export function validateExtension(ua: UrgentAuthorisationFacts, zone: string): F
 
 /**
  * OOH-04 / OOH-05: the urgent authorisation's end ('dols-urgent') and, when an extension was granted and passes
- * validateExtension, the extended end ('dols-extended' = the original end + extension days × 24 h). Both are
- * anchored at the grant. Empty when the urgent authorisation's days are not 1..7 (validateExtension reports it).
+ * validateExtension, the extended end ('dols-extended': the extension's days follow on from the urgent
+ * authorisation's, dolsAuthorisedUntil), as `counting` counts days. Both are anchored at the grant. Empty when the
+ * urgent authorisation's days are not 1..7 (validateExtension reports it).
  */
-export function dolsClocks(ua: UrgentAuthorisationFacts, zone: string): DolsClock[] {
+export function dolsClocks(ua: UrgentAuthorisationFacts, zone: string, counting: DolsDayCounting = DEFAULT_DOLS_DAY_COUNTING): DolsClock[] {
   assertInstant(ua.grantedAt, 'grantedAt');
   if (!isWholeDays(ua.days, UA_MAX_DAYS)) return [];
-  const end = urgentAuthorisationEnd(ua.grantedAt, ua.days);
+  const end = urgentAuthorisationEnd(ua.grantedAt, ua.days, zone, counting);
   const granted = formatLocal(ua.grantedAt, zone);
   const clocks: DolsClock[] = [
     {
@@ -299,19 +351,23 @@ export function dolsClocks(ua: UrgentAuthorisationFacts, zone: string): DolsCloc
       anchor: ua.grantedAt,
       deadline: end,
       label: 'DoLS urgent authorisation',
-      basis: `${plural(ua.days, 'day')} (${ua.days * 24} hours elapsed) from the grant by the managing authority at ${granted}; ends ${formatLocal(end, zone)}.`,
+      basis: `${periodWords(ua.grantedAt, ua.days, zone, counting)} from the grant by the managing authority at ${granted}; ends ${formatLocal(end, zone)}.`,
     },
   ];
   const ext = ua.extension;
-  if (ext && ext.decision !== 'refused' && !validateExtension(ua, zone).some((f) => f.severity === 'blocker')) {
-    const extended = daysAfter(end, ext.days);
+  if (ext && ext.decision !== 'refused' && !validateExtension(ua, zone, counting).some((f) => f.severity === 'blocker')) {
+    const extended = dolsAuthorisedUntil(ua.grantedAt, ua.days, ext.days, zone, counting);
+    const extensionWords =
+      counting === 'elapsed-hours'
+        ? `${plural(ext.days, 'day')} (${ext.days * 24} hours elapsed)`
+        : `${plural(ext.days, 'day')} (local calendar days, to the end of ${formatDay(addDays(localDate(ua.grantedAt, zone), ua.days + ext.days - 1))})`;
     clocks.push({
       id: 'dols-extended',
       rule: 'OOH-05',
       anchor: ua.grantedAt,
       deadline: extended,
       label: 'DoLS urgent authorisation (extended)',
-      basis: `${plural(ua.days, 'day')} from the grant at ${granted}, extended by ${plural(ext.days, 'day')} (${ext.days * 24} hours elapsed) by the supervisory body at ${formatLocal(ext.decidedAt, zone)}; ends ${formatLocal(extended, zone)}.`,
+      basis: `${plural(ua.days, 'day')} from the grant at ${granted}, extended by ${extensionWords} by the supervisory body at ${formatLocal(ext.decidedAt, zone)}; ends ${formatLocal(extended, zone)}.`,
     });
   }
   return clocks;

@@ -728,14 +728,15 @@ export const RULES = {
   'OOH-04': {
     citation: 'MCA 2005 Sch A1 paras 74-78',
     summary:
-      "A managing authority's urgent authorisation lasts at most 7 days, comes with a request for a standard one, and is given once per detention.",
+      "A managing authority's urgent authorisation lasts at most 7 days, comes with a request for a standard one, and is given once per detention (✱ the days are counted as local calendar days beginning with the day it is given, to the end of the last; unconfirmed, so a setting, DOLS_DAY_COUNTING).",
     severity: 'blocker',
     regime: 'mca-dols',
     commencement: null,
   },
   'OOH-05': {
     citation: 'MCA 2005 Sch A1 para 77(3)-(4), 84-85',
-    summary: 'The supervisory body may extend an urgent authorisation once, by up to 7 days, for exceptional reasons.',
+    summary:
+      'The supervisory body may extend an urgent authorisation once, by up to 7 days, for exceptional reasons (✱ the days follow on from the last day of the urgent authorisation, counted as it is: DOLS_DAY_COUNTING).',
     severity: 'blocker',
     regime: 'mca-dols',
     commencement: null,
