@@ -401,6 +401,14 @@ export const RULES = {
     regime: 'mha-1983',
     commencement: null,
   },
+  'CTO-04': {
+    citation: 'MHA 1983 s.20A(3), (4), (8)',
+    summary:
+      "A CTO is extended by the responsible clinician's report on an examination within the two months ending with the day it expires, only when an approved AMHP states in writing, before it expires, that they agree the conditions are met and that extending it is appropriate (form CTO7); it then runs for 6 months, then a year at a time.",
+    severity: 'blocker',
+    regime: 'mha-1983',
+    commencement: null,
+  },
   'CTO-06': {
     citation: 'MHA 1983 s.17F(5)-(7)',
     summary: 'A recalled patient whose CTO is not revoked must be released by the end of the 72 hours, and remains subject to the CTO.',
