@@ -78,7 +78,8 @@ import * as m74 from './1796593100000-PagesStandingByReferral';
 import * as m75 from './1796595000000-PagesNotUnder18';
 import * as m76 from './1796610000000-PoliceRecordAtIntake';
 import * as m77 from './1796620000000-ReferralAgeBasisBackfill';
-import * as m78 from './1796650000000-PersonMatchOneMatchPerRecord';
+import * as m78 from './1796620100000-CtoExtensions';
+import * as m79 from './1796650000000-PersonMatchOneMatchPerRecord';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -160,4 +161,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m76),
   ...Object.values(m77),
   ...Object.values(m78),
+  ...Object.values(m79),
 ];

@@ -10,6 +10,7 @@ import { Clock, SystemClock } from './common/clock';
 import { ProblemFilter } from './common/problem.filter';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
+import { CtoExtensionsModule } from './cto-extensions/cto-extensions.module';
 import { DoctorsModule } from './doctors/doctors.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { pinoHttpOptions, rootLogger } from './ops/logging';
@@ -99,6 +100,7 @@ export class AppModule {
         RulesModule,
         ReportsModule,
         JobPackModule,
+        CtoExtensionsModule,
         ...(options.imports ?? []),
       ],
       providers: [

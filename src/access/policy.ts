@@ -97,6 +97,14 @@ export const POLICY = {
   /** Assessments: the route lets AMHPs and managers through; the service then asks person.read / person.write of the person. */
   'assessments.read': { roles: ['manager', 'amhp'] },
   'assessments.write': { roles: ['manager', 'amhp'] },
+  /**
+   * CTO extensions (CTO-04, s.20A(8)): the route lets managers and AMHPs through; the service then asks person.read /
+   * person.write of the patient. A manager allocates; the allocated AMHP makes the statement.
+   */
+  'cto-extensions.read': { roles: ['manager', 'amhp'] },
+  'cto-extensions.write': { roles: ['manager', 'amhp'] },
+  'cto-extensions.allocate': { roles: ['manager'] },
+  'cto-extensions.state': { roles: ['amhp'] },
   /** Out-of-hours decisions: the author edits and signs; managers amend and read all; auditors see metadata only (the service decides). */
   'decisions.write': { roles: ['amhp', 'manager'] },
   'decisions.read': { roles: ['manager', 'amhp', 'auditor'] },

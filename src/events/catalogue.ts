@@ -402,6 +402,36 @@ export const EVENTS = {
     ),
   ),
 
+  // CTO extensions (CTO-04, s.20A(8))
+  'cto-extension.received': event(
+    'cto-extension',
+    "A responsible clinician's request for an AMHP's statement on extending a CTO was referred to the hub.",
+    obj({
+      ctoExtensionId: uuid(),
+      personId: uuid(),
+      ctoExpiresOn: date("The last day of the CTO's current period."),
+      rcExaminedOn: date("The day of the responsible clinician's examination (s.20A(4))."),
+    }),
+  ),
+  'cto-extension.allocated': event(
+    'cto-extension',
+    'A CTO extension request was allocated to an AMHP.',
+    obj({ ctoExtensionId: uuid(), personId: uuid(), userId: uuid('The AMHP allocated.') }),
+  ),
+  'cto-extension.decided': event(
+    'cto-extension',
+    "The AMHP's statement on extending a CTO was made (s.20A(8)): whether the CTO is extended, and to when.",
+    obj({
+      ctoExtensionId: uuid(),
+      personId: uuid(),
+      userId: uuid('The AMHP who signed it.'),
+      decision: enumOf(['agree', 'disagree'] as const, 'The AMHP agrees, or not.'),
+      extended: bool("Whether the responsible clinician's report may extend the CTO on it."),
+      extendedUntil: nullable(date('The last day of the period the extension gives (s.20A(3)); null when not extended.')),
+      signedAt: instant(),
+    }),
+  ),
+
   // safeguarding: decisions, actions, handovers
   'decision.drafted': event(
     'decision',

@@ -1,0 +1,11 @@
+/**
+ * CTO-04 (MHA 1983 s.20A(4), (8)): a request to the hub for an AMHP's statement on extending a community treatment
+ * order, and the statement. Stored in `cto_extensions` (migration 1796620100000-CtoExtensions).
+ */
+
+/** received → allocated (to an AMHP) → agreed | not-agreed (the AMHP's statement, final). */
+export const CTO_EXTENSION_STATUSES = ['received', 'allocated', 'agreed', 'not-agreed'] as const;
+export type CtoExtensionStatus = (typeof CTO_EXTENSION_STATUSES)[number];
+
+export const CTO_EXTENSION_DECISIONS = ['agree', 'disagree'] as const;
+export type CtoExtensionDecision = (typeof CTO_EXTENSION_DECISIONS)[number];

@@ -1,0 +1,124 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Authorize } from '../access/authorize.decorator';
+import type { Actor } from '../auth/actor';
+import { etagFor, type ExpectedVersion } from '../common/etag';
+import { CurrentActor, IfMatchVersion } from '../common/http';
+import { ParseIdPipe } from '../common/validation';
+import { CtoExtensionsService } from './cto-extensions.service';
+import {
+  AllocateCtoExtensionDto,
+  CreateCtoExtensionDto,
+  CtoExtensionListDto,
+  CtoExtensionQuery,
+  CtoExtensionStatementDto,
+  CtoExtensionViewDto,
+} from './dto/cto-extension.dto';
+
+/** CTO-04 (MHA 1983 s.20A(3), (4), (8)): requests for an AMHP's statement on extending a community treatment order. */
+@ApiTags('cto-extensions')
+@Controller('cto-extensions')
+export class CtoExtensionsController {
+  constructor(private readonly ctoExtensions: CtoExtensionsService) {}
+
+  @Post()
+  @Authorize('cto-extensions.write')
+  @ApiOperation({
+    summary:
+      "Refer a responsible clinician's request for an AMHP's statement on extending a CTO (s.20A(4), (8)): the patient, the day the CTO was made, the last day of its current period, the day the clinician examined the patient (within the two months ending with that last day).",
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: CtoExtensionViewDto })
+  @ApiUnprocessableEntityResponse({
+    description:
+      '`examination-too-early`, `examination-after-expiry`, `examination-before-cto`, `cto-expired`, `cto-expiry-not-a-period-end`, `cto-expiry-before-made`, `person-not-found`, `in-future` (each naming its field).',
+  })
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body() dto: CreateCtoExtensionDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CtoExtensionViewDto> {
+    const c = await this.ctoExtensions.create(actor, dto);
+    reply.header('etag', etagFor(c.version)).header('location', `/cto-extensions/${c.id}`);
+    return c;
+  }
+
+  @Get()
+  @Authorize('cto-extensions.read')
+  @ApiOperation({
+    summary:
+      'CTO extension requests of the people you may read, the soonest to expire first (`status`, `assigned=me`, `personId`, `limit`). Each shown is an audited read.',
+  })
+  @ApiOkResponse({ type: CtoExtensionListDto })
+  list(@CurrentActor() actor: Actor, @Query() q: CtoExtensionQuery): Promise<CtoExtensionListDto> {
+    return this.ctoExtensions.list(actor, q);
+  }
+
+  @Get(':id')
+  @Authorize('cto-extensions.read')
+  @ApiOperation({ summary: "One CTO extension request, with the AMHP's statement and whether the CTO is extended, and to when." })
+  @ApiOkResponse({ type: CtoExtensionViewDto })
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CtoExtensionViewDto> {
+    const c = await this.ctoExtensions.get(actor, id);
+    reply.header('etag', etagFor(c.version));
+    return c;
+  }
+
+  @Post(':id/allocation')
+  @Authorize('cto-extensions.allocate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Allocate (or reallocate) the request to an AMHP who may act as one now. If-Match: a stale version is 412.' })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: CtoExtensionViewDto })
+  @ApiConflictResponse({ description: "`cto-extension-decided`: the AMHP's statement is made." })
+  @ApiUnprocessableEntityResponse({ description: '`amhp-not-eligible` (naming amhpUserId).' })
+  async allocate(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Body() dto: AllocateCtoExtensionDto,
+    @IfMatchVersion() version: ExpectedVersion,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CtoExtensionViewDto> {
+    const c = await this.ctoExtensions.allocate(actor, id, dto, version);
+    reply.header('etag', etagFor(c.version));
+    return c;
+  }
+
+  @Post(':id/statement')
+  @Authorize('cto-extensions.state')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "The allocated AMHP's statement in writing (s.20A(8), form CTO7): agree or not, with reasons, signed under an approval current then, on or after the examination and by the end of the day the CTO expires. An agreement lets the responsible clinician's report extend the CTO for its next period (s.20A(3)); a disagreement means it cannot be extended on this examination. Final once made. If-Match: a stale version is 412.",
+  })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: CtoExtensionViewDto })
+  @ApiConflictResponse({ description: '`cto-extension-decided` (already made), `cto-extension-not-allocated-to-you`.' })
+  @ApiUnprocessableEntityResponse({
+    description: '`statement-after-expiry`, `statement-before-examination`, `amhp-not-approved`, `signed-before-received`, `in-future`.',
+  })
+  async state(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Body() dto: CtoExtensionStatementDto,
+    @IfMatchVersion() version: ExpectedVersion,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CtoExtensionViewDto> {
+    const c = await this.ctoExtensions.state(actor, id, dto, version);
+    reply.header('etag', etagFor(c.version));
+    return c;
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { WorkforceModule } from '../workforce/workforce.module';
+import { CtoExtensionsController } from './cto-extensions.controller';
+import { CtoExtensionsService } from './cto-extensions.service';
+
+/** CTO-04 (MHA 1983 s.20A(3), (4), (8)): the AMHP's statement on extending a community treatment order. */
+@Module({
+  imports: [WorkforceModule],
+  controllers: [CtoExtensionsController],
+  providers: [CtoExtensionsService],
+})
+export class CtoExtensionsModule {}

@@ -1,0 +1,375 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AccessService } from '../access/access.service';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { Clock, recordedDate, recordedInstant } from '../common/clock';
+import { assertVersion, type ExpectedVersion } from '../common/etag';
+import { ConflictProblem, NotFoundProblem, UnprocessableProblem, unprocessableField } from '../common/problem';
+import { SqlWhere } from '../common/sql-where';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { pgCode } from '../database/pg-errors';
+import { EventsService } from '../events/events.service';
+import { ctoExtensionOutcome, ctoExtensionRequestFindings, type CtoExtensionFinding } from '../statute/cto-extension.rules';
+import { endOfLocalDay, localDate } from '../statute/time';
+import { EligibilityService } from '../workforce/eligibility.service';
+import type { CtoExtensionDecision, CtoExtensionStatus } from './cto-extension.entities';
+import {
+  AllocateCtoExtensionDto,
+  CreateCtoExtensionDto,
+  CtoExtensionListDto,
+  CtoExtensionPeriodDto,
+  CtoExtensionQuery,
+  CtoExtensionStatementDto,
+  CtoExtensionViewDto,
+} from './dto/cto-extension.dto';
+
+/** How far back a request's receipt, or a statement's signature, may be recorded (days). */
+const RECORDED_MAX_AGE_DAYS = 90;
+
+interface Row {
+  id: string;
+  person_id: string;
+  responsible_clinician: string;
+  cto_made_on: string;
+  cto_expires_on: string;
+  rc_examined_on: string;
+  received_at: Date;
+  status: CtoExtensionStatus;
+  allocated_user_id: string | null;
+  allocated_at: Date | null;
+  decision: CtoExtensionDecision | null;
+  reasons: string | null;
+  signed_at: Date | null;
+  signed_by: string | null;
+  approval_id: string | null;
+  extended: boolean | null;
+  extended_period: CtoExtensionPeriodDto | null;
+  findings: CtoExtensionFinding[];
+  version: number;
+}
+
+const COLUMNS = `c.id, c.person_id, c.responsible_clinician, to_char(c.cto_made_on, 'YYYY-MM-DD') AS cto_made_on,
+  to_char(c.cto_expires_on, 'YYYY-MM-DD') AS cto_expires_on, to_char(c.rc_examined_on, 'YYYY-MM-DD') AS rc_examined_on, c.received_at,
+  c.status, c.allocated_user_id, c.allocated_at, c.decision, c.reasons, c.signed_at, c.signed_by, c.approval_id, c.extended,
+  c.extended_period, c.findings, c.version`;
+
+/** Blocker findings as a 422: the first one's code, every finding, and each field named as request fields are. */
+function refuse(findings: CtoExtensionFinding[], fieldName: (f: CtoExtensionFinding) => string | undefined): never {
+  const blockers = findings.filter((f) => f.severity === 'blocker');
+  const errors = blockers
+    .map((f) => ({ field: fieldName(f), messages: [f.message] }))
+    .filter((e): e is { field: string; messages: string[] } => !!e.field);
+  throw new UnprocessableProblem(blockers.map((f) => f.message).join(' '), blockers[0].code, {
+    findings,
+    ...(errors.length ? { errors } : {}),
+  });
+}
+
+const REQUEST_FIELDS: Record<string, string> = {
+  madeOn: 'ctoMadeOn',
+  expiresOn: 'ctoExpiresOn',
+  examinedOn: 'rcExaminedOn',
+  signedAt: 'signedAt',
+};
+
+/**
+ * CTO-04 (MHA 1983 s.20A(3), (4), (8)): the hub's part in extending a community treatment order. The responsible
+ * clinician's request is referred to the hub (the examination, the order's current expiry, the patient), a manager
+ * allocates it to an AMHP, and the AMHP states in writing whether they agree the conditions are met and that
+ * extending the order is appropriate (form CTO7), signed under an approval current at the time (AMHP-01/07, the
+ * eligibility checks every AMHP act asks), by the end of the day the order expires. The record then says whether the
+ * responsible clinician's report may extend it and to when (the next period, s.20A(3)). Every read of a request is a
+ * read of the person's record (person.read, audited); every change is person.write, audited and published, in one
+ * transaction.
+ */
+@Injectable()
+export class CtoExtensionsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+    private readonly events: EventsService,
+    private readonly eligibility: EligibilityService,
+  ) {}
+
+  private get zone(): string {
+    return this.config.timeZone;
+  }
+
+  /** POST /cto-extensions: the request referred to the hub, refused (422) when the order cannot be extended on it. */
+  async create(actor: Actor, dto: CreateCtoExtensionDto): Promise<CtoExtensionViewDto> {
+    const now = this.clock.now();
+    const receivedAt = dto.receivedAt ? recordedInstant(dto.receivedAt, 'receivedAt', now, RECORDED_MAX_AGE_DAYS) : now;
+    recordedDate(dto.rcExaminedOn, 'rcExaminedOn', localDate(now, this.zone));
+    if (dto.ctoMadeOn > dto.ctoExpiresOn)
+      throw unprocessableField('ctoExpiresOn', 'ctoExpiresOn cannot be before ctoMadeOn.', 'cto-expiry-before-made');
+    const findings = ctoExtensionRequestFindings(
+      { madeOn: dto.ctoMadeOn, expiresOn: dto.ctoExpiresOn, examinedOn: dto.rcExaminedOn },
+      receivedAt,
+      this.zone,
+    );
+    if (findings.some((f) => f.severity === 'blocker')) refuse(findings, (f) => (f.field ? REQUEST_FIELDS[f.field] : undefined));
+    return this.db.transaction(async (m) => {
+      const basis = await this.access.requirePerson(actor, 'person.write', dto.personId, m, { type: 'person', id: dto.personId });
+      let id: string;
+      try {
+        [{ id }] = await m.query(
+          `INSERT INTO cto_extensions (person_id, responsible_clinician, cto_made_on, cto_expires_on, rc_examined_on, received_at, created_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+          [dto.personId, dto.responsibleClinician, dto.ctoMadeOn, dto.ctoExpiresOn, dto.rcExaminedOn, receivedAt, actor.userId],
+        );
+      } catch (err) {
+        if (pgCode(err) === '23503') throw unprocessableField('personId', `No person ${dto.personId} is recorded.`, 'person-not-found');
+        throw err;
+      }
+      await this.audit.record(m, {
+        action: 'cto-extension.create',
+        resourceType: 'cto-extension',
+        resourceId: id,
+        subjectPersonId: dto.personId,
+        accessBasis: basis,
+        details: { ctoExpiresOn: dto.ctoExpiresOn, rcExaminedOn: dto.rcExaminedOn },
+      });
+      await this.events.emit(m, {
+        type: 'cto-extension.received',
+        aggregateType: 'cto-extension',
+        aggregateId: id,
+        payload: { ctoExtensionId: id, personId: dto.personId, ctoExpiresOn: dto.ctoExpiresOn, rcExaminedOn: dto.rcExaminedOn },
+      });
+      return this.view(await this.load(m, id));
+    });
+  }
+
+  /** POST /cto-extensions/{id}/allocation: a manager allocates (or reallocates) the request to an AMHP who may act now. */
+  async allocate(actor: Actor, id: string, dto: AllocateCtoExtensionDto, expected: ExpectedVersion): Promise<CtoExtensionViewDto> {
+    return this.db.transaction(async (m) => {
+      const r = await this.lock(m, id);
+      const basis = await this.access.requirePerson(actor, 'person.write', r.person_id, m, { type: 'cto-extension', id });
+      this.requireOpen(r);
+      assertVersion(expected, r.version);
+      const now = this.clock.now();
+      // AMHP-01/03/05/07: the AMHP allocated must be able to act as one now, as a referral's allocation asks.
+      const eligible = await this.eligibility.forUser(dto.amhpUserId, now, new Date(now.getTime() + 60_000), m);
+      const hard = eligible.findings.filter((f) => f.severity === 'hard');
+      if (hard.length)
+        throw new UnprocessableProblem(
+          `This user may not act as an AMHP now: ${hard.map((f) => f.message).join(' ')}`,
+          'amhp-not-eligible',
+          {
+            findings: eligible.findings,
+            errors: [{ field: 'amhpUserId', messages: hard.map((f) => f.message) }],
+          },
+        );
+      await m.query(
+        `UPDATE cto_extensions SET status = 'allocated', allocated_user_id = $2, allocated_at = $3, version = version + 1 WHERE id = $1`,
+        [id, dto.amhpUserId, now],
+      );
+      // The allocated AMHP's relationship to the person, for this request (the one before it ends with reallocation).
+      await this.access.end(m, 'cto-extension', id, now);
+      await this.access.grant(m, {
+        userId: dto.amhpUserId,
+        personId: r.person_id,
+        kind: 'allocated',
+        sourceType: 'cto-extension',
+        sourceId: id,
+        validFrom: now,
+      });
+      await this.audit.record(m, {
+        action: 'cto-extension.allocate',
+        resourceType: 'cto-extension',
+        resourceId: id,
+        subjectPersonId: r.person_id,
+        accessBasis: basis,
+        details: { amhpUserId: dto.amhpUserId, previousUserId: r.allocated_user_id },
+      });
+      await this.events.emit(m, {
+        type: 'cto-extension.allocated',
+        aggregateType: 'cto-extension',
+        aggregateId: id,
+        payload: { ctoExtensionId: id, personId: r.person_id, userId: dto.amhpUserId },
+      });
+      return this.view(await this.load(m, id));
+    });
+  }
+
+  /**
+   * POST /cto-extensions/{id}/statement: the allocated AMHP's written statement (s.20A(8)). Refused (422) on a CTO-04
+   * blocker (signed before the examination or after the order expired, an approval not current at signing); once
+   * made it is final (409 `cto-extension-decided`), and a stale If-Match is 412.
+   */
+  async state(actor: Actor, id: string, dto: CtoExtensionStatementDto, expected: ExpectedVersion): Promise<CtoExtensionViewDto> {
+    const now = this.clock.now();
+    const signedAt = dto.signedAt ? recordedInstant(dto.signedAt, 'signedAt', now, RECORDED_MAX_AGE_DAYS) : now;
+    return this.db.transaction(async (m) => {
+      const r = await this.lock(m, id);
+      const basis = await this.access.requirePerson(actor, 'person.write', r.person_id, m, { type: 'cto-extension', id });
+      this.requireOpen(r);
+      if (r.status === 'received' || r.allocated_user_id !== actor.userId) {
+        await this.access.recordDenied(actor, 'cto-extensions.state', { type: 'cto-extension', id }, 'not-allocated', r.person_id);
+        throw new ConflictProblem(
+          r.status === 'received'
+            ? 'The request is not allocated yet: a manager allocates it to the AMHP who makes the statement.'
+            : 'The request is allocated to another AMHP: only the allocated AMHP makes the statement.',
+          'cto-extension-not-allocated-to-you',
+        );
+      }
+      assertVersion(expected, r.version);
+      if (signedAt.getTime() < r.received_at.getTime())
+        throw unprocessableField('signedAt', 'signedAt cannot be before the request was received.', 'signed-before-received');
+      // AMHP-01/07 (reg 3, reg 6): approved, and not suspended, when they signed, as the eligibility checks judge it.
+      const eligible = await this.eligibility.forUser(actor.userId, signedAt, new Date(signedAt.getTime() + 60_000), m);
+      const approved = !eligible.findings.some((f) => f.severity === 'hard');
+      const outcome = ctoExtensionOutcome(
+        { madeOn: r.cto_made_on, expiresOn: r.cto_expires_on, examinedOn: r.rc_examined_on },
+        { decision: dto.decision, signedAt, amhpApprovedAtSigning: approved },
+        this.zone,
+      );
+      if (outcome.findings.some((f) => f.severity === 'blocker'))
+        refuse(outcome.findings, (f) => (f.field === 'signedAt' ? 'signedAt' : undefined));
+      const status: CtoExtensionStatus = outcome.extended ? 'agreed' : 'not-agreed';
+      const period = outcome.period
+        ? {
+            period: outcome.period.period,
+            months: outcome.period.months,
+            from: outcome.period.from,
+            lastDay: outcome.period.lastDay,
+            monthEnd: outcome.period.monthEnd,
+          }
+        : null;
+      await m.query(
+        `UPDATE cto_extensions SET status = $2, decision = $3, reasons = $4, signed_at = $5, signed_by = $6, approval_id = $7, extended = $8,
+                extended_period = $9, findings = $10, version = version + 1 WHERE id = $1`,
+        [
+          id,
+          status,
+          dto.decision,
+          dto.reasons,
+          signedAt,
+          actor.userId,
+          eligible.approvalId,
+          outcome.extended,
+          period,
+          JSON.stringify(outcome.findings),
+        ],
+      );
+      await this.audit.record(m, {
+        action: 'cto-extension.statement',
+        resourceType: 'cto-extension',
+        resourceId: id,
+        subjectPersonId: r.person_id,
+        accessBasis: basis,
+        details: { decision: dto.decision, extended: outcome.extended, extendedUntil: period?.lastDay ?? null },
+      });
+      await this.events.emit(m, {
+        type: 'cto-extension.decided',
+        aggregateType: 'cto-extension',
+        aggregateId: id,
+        payload: {
+          ctoExtensionId: id,
+          personId: r.person_id,
+          userId: actor.userId,
+          decision: dto.decision,
+          extended: outcome.extended,
+          extendedUntil: period?.lastDay ?? null,
+          signedAt: signedAt.toISOString(),
+        },
+      });
+      return this.view(await this.load(m, id));
+    });
+  }
+
+  /** GET /cto-extensions/{id}: a read of the person's record (person.read), audited. */
+  async get(actor: Actor, id: string): Promise<CtoExtensionViewDto> {
+    return this.db.transaction(async (m) => {
+      const r = await this.access.loadOrRefuse(actor, 'person.read', { type: 'cto-extension', id }, () => this.load(m, id));
+      const basis = await this.access.requirePerson(actor, 'person.read', r.person_id, m, { type: 'cto-extension', id });
+      await this.audit.record(m, {
+        action: 'cto-extension.read',
+        resourceType: 'cto-extension',
+        resourceId: id,
+        subjectPersonId: r.person_id,
+        accessBasis: basis,
+      });
+      return this.view(r);
+    });
+  }
+
+  /** GET /cto-extensions: those of people the caller may read, the soonest to expire first; each one shown an audited read. */
+  async list(actor: Actor, q: CtoExtensionQuery): Promise<CtoExtensionListDto> {
+    return this.db.transaction(async (m) => {
+      const where = new SqlWhere();
+      if (q.status) where.add('c.status = ?', q.status);
+      if (q.assigned === 'me') where.add('c.allocated_user_id = ?', actor.userId);
+      if (q.personId) where.add('c.person_id = ?', q.personId);
+      const scope = this.access.scope(actor, 'person.read', 'c.person_id', where.params.length + 1);
+      const params = [...where.params, ...scope.params];
+      where.raw(scope.sql);
+      const limit = q.limit ?? 50;
+      const rows: Array<Row & { basis: string | null }> = await m.query(
+        `SELECT ${COLUMNS}, ${scope.basis} AS basis FROM cto_extensions c ${where} ORDER BY c.cto_expires_on, c.received_at, c.id LIMIT ${limit}`,
+        params,
+      );
+      await this.audit.recordMany(
+        m,
+        { action: 'cto-extension.read', resourceType: 'cto-extension' },
+        rows.map((r) => ({ resourceId: r.id, subjectPersonId: r.person_id, accessBasis: r.basis })),
+      );
+      return { items: rows.map((r) => this.view(r)) };
+    });
+  }
+
+  private requireOpen(r: Row): void {
+    if (r.status === 'agreed' || r.status === 'not-agreed')
+      throw new ConflictProblem(
+        `The AMHP's statement on this request is already made (${r.decision === 'agree' ? 'agreed' : 'not agreed'}, signed ${r.signed_at!.toISOString()}): it is final.`,
+        'cto-extension-decided',
+      );
+  }
+
+  private async load(m: EntityManager, id: string): Promise<Row> {
+    const [r] = await m.query(`SELECT ${COLUMNS} FROM cto_extensions c WHERE c.id = $1`, [id]);
+    if (!r) throw new NotFoundProblem('CTO extension request', id);
+    return r as Row;
+  }
+
+  private async lock(m: EntityManager, id: string): Promise<Row> {
+    const [r] = await m.query(`SELECT ${COLUMNS} FROM cto_extensions c WHERE c.id = $1 FOR UPDATE`, [id]);
+    if (!r) throw new NotFoundProblem('CTO extension request', id);
+    return r as Row;
+  }
+
+  private view(r: Row): CtoExtensionViewDto {
+    const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+    return {
+      id: r.id,
+      personId: r.person_id,
+      status: r.status,
+      responsibleClinician: r.responsible_clinician,
+      ctoMadeOn: r.cto_made_on,
+      ctoExpiresOn: r.cto_expires_on,
+      rcExaminedOn: r.rc_examined_on,
+      receivedAt: iso(r.received_at)!,
+      statementDueBy: endOfLocalDay(r.cto_expires_on, this.zone).toISOString(),
+      allocatedUserId: r.allocated_user_id,
+      allocatedAt: iso(r.allocated_at),
+      statement:
+        r.decision && r.signed_at && r.signed_by
+          ? {
+              decision: r.decision,
+              reasons: r.reasons ?? '',
+              signedAt: iso(r.signed_at)!,
+              signedByUserId: r.signed_by,
+              approvalId: r.approval_id,
+            }
+          : null,
+      extended: r.extended,
+      extendedPeriod: r.extended_period,
+      findings: r.findings.map(({ rule, severity, code, message, citation }) => ({ rule, severity, code, message, citation })),
+      version: r.version,
+    };
+  }
+}

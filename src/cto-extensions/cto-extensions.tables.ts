@@ -1,0 +1,6 @@
+import type { ModuleTables } from '../database/table-ownership';
+
+/** The tables the CTO extensions module owns (see src/database/table-ownership.ts). */
+export const TABLES: ModuleTables = {
+  owns: ['cto_extensions'],
+};

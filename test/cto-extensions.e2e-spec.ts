@@ -1,0 +1,267 @@
+import { TokenService } from '../src/auth/token.service';
+import { amhp } from './support/workforce-fixtures';
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+/**
+ * CTO-04 over HTTP (MHA 1983 s.20A(3), (4), (8)): a community treatment order is extended by the responsible
+ * clinician's report only when an AMHP states in writing that they agree the conditions are met and that extending it
+ * is appropriate (form CTO7). The clinician's request is referred to the hub, a manager allocates it to an AMHP, and the
+ * AMHP agrees or not, with reasons, under an approval current when they sign, by the end of the day the CTO expires.
+ * It is Fri 10 Jul 2026 (BST); the CTO was made on Thu 15 Jan 2026, so its first period ends on Tue 14 Jul 2026.
+ */
+describe('CTO-04: the AMHP’s statement on extending a community treatment order', () => {
+  const NOW = '2026-07-10T09:00:00Z';
+  let t: TestApp;
+  let manager: TestUser;
+  let amhpUser: TestUser & { practitionerId: string };
+  let other: TestUser & { practitionerId: string };
+  let personId: string;
+  beforeAll(async () => {
+    t = await createTestApp({ now: NOW, env: { ACCESS_TOKEN_TTL_SECONDS: '86400' } });
+    manager = await t.user(['manager']);
+    amhpUser = await amhp(t, { displayName: 'Ada Amhp' });
+    other = await amhp(t, { displayName: 'Oli Other' });
+    personId = (
+      await as(manager).post('/people').send({ givenName: 'Cara', familyName: 'Community', dateOfBirth: '1980-02-02' }).expect(201)
+    ).body.id;
+  });
+  afterEach(() => moveTo(NOW));
+  afterAll(() => t.close());
+
+  const as = (u: TestUser) => ({
+    get: (p: string) => t.http.get(p).set('authorization', u.auth),
+    post: (p: string) => t.http.post(p).set('authorization', u.auth),
+  });
+  const request = (over: object = {}) => ({
+    personId,
+    responsibleClinician: 'Dr A Khan',
+    ctoMadeOn: '2026-01-15',
+    ctoExpiresOn: '2026-07-14',
+    rcExaminedOn: '2026-07-01',
+    ...over,
+  });
+  const reasons = 'Engaging with the community team; relapses within weeks whenever medication stops.';
+  /** The clock moved to `iso`, with tokens issued then (an access token lasts a day at most). */
+  async function moveTo(iso: string, users: TestUser[] = [manager, amhpUser, other]): Promise<void> {
+    t.clock.set(iso);
+    for (const u of users) {
+      const { token } = await t.app.get(TokenService).issueAccessToken(u.id, u.roles);
+      Object.assign(u, { token, auth: `Bearer ${token}` });
+    }
+  }
+  const count = async () => (await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM cto_extensions'))[0].n;
+
+  /** A request referred and allocated to `to`: its id and the ETag to make the statement with. */
+  async function allocated(to: TestUser = amhpUser, over: object = {}): Promise<{ id: string; etag: string }> {
+    const created = await as(manager).post('/cto-extensions').send(request(over)).expect(201);
+    const res = await as(manager)
+      .post(`/cto-extensions/${created.body.id}/allocation`)
+      .set('if-match', created.headers.etag)
+      .send({ amhpUserId: to.id })
+      .expect(200);
+    return { id: created.body.id, etag: res.headers.etag };
+  }
+
+  it('a request referred, allocated to an approved AMHP who agrees: the CTO is extended for 6 months, to Thu 14 Jan 2027; audited and published', async () => {
+    const created = await as(manager).post('/cto-extensions').send(request()).expect(201);
+    expect(created.headers.location).toBe(`/cto-extensions/${created.body.id}`);
+    expect(created.body).toMatchObject({
+      status: 'received',
+      ctoExpiresOn: '2026-07-14',
+      rcExaminedOn: '2026-07-01',
+      // The end of Tue 14 Jul 2026, midnight BST.
+      statementDueBy: '2026-07-14T23:00:00.000Z',
+      statement: null,
+      extended: null,
+    });
+    const id = created.body.id;
+    // Not hers until allocated: no relationship to the patient.
+    await as(amhpUser).get(`/cto-extensions/${id}`).expect(403);
+    const alloc = await as(manager)
+      .post(`/cto-extensions/${id}/allocation`)
+      .set('if-match', created.headers.etag)
+      .send({ amhpUserId: amhpUser.id })
+      .expect(200);
+    expect(alloc.body).toMatchObject({ status: 'allocated', allocatedUserId: amhpUser.id });
+    expect((await as(amhpUser).get('/cto-extensions?assigned=me').expect(200)).body.items.map((c: { id: string }) => c.id)).toEqual([id]);
+
+    const stated = await as(amhpUser)
+      .post(`/cto-extensions/${id}/statement`)
+      .set('if-match', alloc.headers.etag)
+      .send({ decision: 'agree', reasons })
+      .expect(200);
+    expect(stated.body).toMatchObject({
+      status: 'agreed',
+      statement: { decision: 'agree', reasons, signedAt: '2026-07-10T09:00:00.000Z', signedByUserId: amhpUser.id },
+      extended: true,
+      extendedPeriod: { period: 2, months: 6, from: '2026-07-15', lastDay: '2027-01-14', monthEnd: false },
+      findings: [],
+    });
+    expect(stated.body.statement.approvalId).toEqual(expect.any(String));
+    expect((await as(manager).get(`/cto-extensions/${id}`).expect(200)).body).toMatchObject({ status: 'agreed', extended: true });
+
+    const audit = await t.sql<{ action: string; subject_person_id: string }>(
+      `SELECT action, subject_person_id FROM audit_events WHERE resource_type = 'cto-extension' AND resource_id = $1 ORDER BY id`,
+      [id],
+    );
+    expect(audit.map((a) => a.action)).toEqual([
+      'cto-extension.create',
+      // Her attempt to read it before it was hers.
+      'access.denied',
+      'cto-extension.allocate',
+      'cto-extension.read',
+      'cto-extension.statement',
+      'cto-extension.read',
+    ]);
+    expect(new Set(audit.map((a) => a.subject_person_id))).toEqual(new Set([personId]));
+    const events = await t.sql<{ type: string; payload: Record<string, unknown> }>(
+      `SELECT type, payload FROM outbox_events WHERE aggregate_type = 'cto-extension' AND aggregate_id = $1 ORDER BY id`,
+      [id],
+    );
+    expect(events.map((e) => e.type)).toEqual(['cto-extension.received', 'cto-extension.allocated', 'cto-extension.decided']);
+    expect(events[2].payload).toMatchObject({ decision: 'agree', extended: true, extendedUntil: '2027-01-14', userId: amhpUser.id });
+  });
+
+  it('the first extension agreed: the next period is a year, to Fri 14 Jan 2028', async () => {
+    await moveTo('2026-12-10T10:00:00Z');
+    const { id, etag } = await allocated(amhpUser, { ctoExpiresOn: '2027-01-14', rcExaminedOn: '2026-12-01' });
+    const res = await as(amhpUser)
+      .post(`/cto-extensions/${id}/statement`)
+      .set('if-match', etag)
+      .send({ decision: 'agree', reasons })
+      .expect(200);
+    expect(res.body.extendedPeriod).toEqual({ period: 3, months: 12, from: '2027-01-15', lastDay: '2028-01-14', monthEnd: false });
+  });
+
+  it('the AMHP does not agree: the CTO is not extended, and the record says it cannot be on this examination', async () => {
+    const { id, etag } = await allocated();
+    const res = await as(amhpUser)
+      .post(`/cto-extensions/${id}/statement`)
+      .set('if-match', etag)
+      .send({ decision: 'disagree', reasons: 'Has engaged voluntarily for five months; the conditions are no longer met.' })
+      .expect(200);
+    expect(res.body).toMatchObject({ status: 'not-agreed', extended: false, extendedPeriod: null, statement: { decision: 'disagree' } });
+    expect(res.body.findings).toEqual([expect.objectContaining({ rule: 'CTO-04', severity: 'warning', code: 'cto-extension-not-agreed' })]);
+    expect(res.body.findings[0].message).toContain('ends at the end of Tue 14 Jul 2026');
+  });
+
+  it('an examination before the two months ending with the day the CTO expires is too early: 422 naming rcExaminedOn, nothing stored', async () => {
+    const before = await count();
+    const res = await as(manager)
+      .post('/cto-extensions')
+      .send(request({ rcExaminedOn: '2026-05-14' }))
+      .expect(422);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ code: 'examination-too-early', errors: [{ field: 'rcExaminedOn' }] });
+    expect(res.body.detail).toContain('on or after Fri 15 May 2026');
+    // The first day of the window is in time.
+    await as(manager)
+      .post('/cto-extensions')
+      .send(request({ rcExaminedOn: '2026-05-15' }))
+      .expect(201);
+    expect(await count()).toBe(before + 1);
+  });
+
+  it('a CTO that has expired cannot be extended: a request for it is 422, and so is a statement signed after the end of its last day', async () => {
+    const before = await count();
+    // Made 9 Jul 2025: its second period ended on Wed 8 Jul 2026.
+    const expired = await as(manager)
+      .post('/cto-extensions')
+      .send(request({ ctoMadeOn: '2025-07-09', ctoExpiresOn: '2026-07-08', rcExaminedOn: '2026-07-01' }))
+      .expect(422);
+    expect(expired.body).toMatchObject({ code: 'cto-expired', errors: [{ field: 'ctoExpiresOn' }] });
+    const mismatch = await as(manager)
+      .post('/cto-extensions')
+      .send(request({ ctoExpiresOn: '2026-07-15' }))
+      .expect(422);
+    expect(mismatch.body).toMatchObject({ code: 'cto-expiry-not-a-period-end', errors: [{ field: 'ctoExpiresOn' }] });
+    expect(await count()).toBe(before);
+
+    const { id, etag } = await allocated();
+    // 00:30 BST on Wed 15 Jul: the CTO ended at midnight.
+    await moveTo('2026-07-14T23:30:00Z');
+    const late = await as(amhpUser)
+      .post(`/cto-extensions/${id}/statement`)
+      .set('if-match', etag)
+      .send({ decision: 'agree', reasons })
+      .expect(422);
+    expect(late.body).toMatchObject({ code: 'statement-after-expiry', errors: [{ field: 'signedAt' }] });
+    // 23:59 BST on Tue 14 Jul, recorded afterwards: in time.
+    const inTime = await as(amhpUser)
+      .post(`/cto-extensions/${id}/statement`)
+      .set('if-match', etag)
+      .send({ decision: 'agree', reasons, signedAt: '2026-07-14T23:59:00+01:00' })
+      .expect(200);
+    expect(inTime.body).toMatchObject({ status: 'agreed', extended: true, statement: { signedAt: '2026-07-14T22:59:00.000Z' } });
+  });
+
+  it('an AMHP whose approval is not current may not be allocated it, nor sign it once the approval has ended: 422, nothing changed', async () => {
+    const unapproved = await amhp(t, { approval: null });
+    const created = await as(manager).post('/cto-extensions').send(request()).expect(201);
+    const refused = await as(manager)
+      .post(`/cto-extensions/${created.body.id}/allocation`)
+      .set('if-match', created.headers.etag)
+      .send({ amhpUserId: unapproved.id })
+      .expect(422);
+    expect(refused.body).toMatchObject({ code: 'amhp-not-eligible', errors: [{ field: 'amhpUserId' }] });
+
+    // Approved for a year to Sat 11 Jul 2026 (its training done): she may act when it is allocated, on Fri 10 Jul.
+    const lapsing = await amhp(t, { approval: { startsOn: '2025-07-12', endsOn: '2026-07-11' } });
+    const { id, etag } = await allocated(lapsing);
+    await moveTo('2026-07-13T09:00:00Z', [lapsing]);
+    const res = await as(lapsing)
+      .post(`/cto-extensions/${id}/statement`)
+      .set('if-match', etag)
+      .send({ decision: 'agree', reasons })
+      .expect(422);
+    expect(res.body.code).toBe('amhp-not-approved');
+    expect(res.body.findings).toContainEqual(expect.objectContaining({ rule: 'CTO-04', severity: 'blocker', code: 'amhp-not-approved' }));
+    const [row] = await t.sql<{ status: string; decision: string | null }>('SELECT status, decision FROM cto_extensions WHERE id = $1', [
+      id,
+    ]);
+    expect(row).toEqual({ status: 'allocated', decision: null });
+  });
+
+  it('two statements at once: one is made, the other loses (409 or 412, never 500); a statement on a decided request is 409, a stale If-Match 412', async () => {
+    const created = await as(manager).post('/cto-extensions').send(request()).expect(201);
+    const { id, etag } = await allocated();
+    const send = (decision: string, ifMatch = etag) =>
+      as(amhpUser).post(`/cto-extensions/${id}/statement`).set('if-match', ifMatch).send({ decision, reasons });
+    // The version read before it was allocated is stale.
+    const { id: first } = created.body as { id: string };
+    expect(first).not.toBe(id);
+    const stale = await as(manager)
+      .post(`/cto-extensions/${id}/allocation`)
+      .set('if-match', created.headers.etag)
+      .send({ amhpUserId: other.id });
+    expect(stale.status).toBe(412);
+    expect(stale.headers['content-type']).toContain('application/problem+json');
+    const statuses = (await Promise.all([send('agree'), send('disagree')])).map((r) => r.status).sort();
+    expect(statuses[0]).toBe(200);
+    expect([409, 412]).toContain(statuses[1]);
+    const current = (await as(amhpUser).get(`/cto-extensions/${id}`).expect(200)).headers.etag;
+    const again = await as(amhpUser).post(`/cto-extensions/${id}/statement`).set('if-match', current).send({ decision: 'agree', reasons });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('cto-extension-decided');
+    expect((await t.sql('SELECT 1 FROM outbox_events WHERE aggregate_id = $1 AND type = $2', [id, 'cto-extension.decided'])).length).toBe(
+      1,
+    );
+  });
+
+  it('only the allocated AMHP makes the statement; bad input is 400 naming the fields', async () => {
+    const { id, etag } = await allocated(amhpUser);
+    // Another AMHP has no relationship to the patient.
+    await as(other).post(`/cto-extensions/${id}/statement`).set('if-match', etag).send({ decision: 'agree', reasons }).expect(403);
+    const bad = await as(amhpUser).post(`/cto-extensions/${id}/statement`).send({ decision: 'maybe', reasons: 'short' }).expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['decision', 'reasons']);
+    const badRequest = await as(manager).post('/cto-extensions').send({ personId, ctoMadeOn: '2026-02-30' }).expect(400);
+    expect(badRequest.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'ctoExpiresOn',
+      'ctoMadeOn',
+      'rcExaminedOn',
+      'responsibleClinician',
+    ]);
+    const [row] = await t.sql<{ status: string }>('SELECT status FROM cto_extensions WHERE id = $1', [id]);
+    expect(row.status).toBe('allocated');
+  });
+});
