@@ -224,18 +224,16 @@ describe('CTO-04: the AMHP’s statement on extending a community treatment orde
 
   it('two statements at once: one is made, the other loses (409 or 412, never 500); a statement on a decided request is 409, a stale If-Match 412', async () => {
     const created = await as(manager).post('/cto-extensions').send(request()).expect(201);
-    const { id, etag } = await allocated();
-    const send = (decision: string, ifMatch = etag) =>
-      as(amhpUser).post(`/cto-extensions/${id}/statement`).set('if-match', ifMatch).send({ decision, reasons });
-    // The version read before it was allocated is stale.
-    const { id: first } = created.body as { id: string };
-    expect(first).not.toBe(id);
-    const stale = await as(manager)
-      .post(`/cto-extensions/${id}/allocation`)
-      .set('if-match', created.headers.etag)
-      .send({ amhpUserId: other.id });
-    expect(stale.status).toBe(412);
-    expect(stale.headers['content-type']).toContain('application/problem+json');
+    const id = created.body.id as string;
+    const allocate = (to: TestUser) =>
+      as(manager).post(`/cto-extensions/${id}/allocation`).set('if-match', created.headers.etag).send({ amhpUserId: to.id });
+    // Two managers allocating it from the same read: the second's version is stale.
+    const [first, second] = [await allocate(amhpUser), await allocate(other)];
+    expect([first.status, second.status]).toEqual([200, 412]);
+    expect(second.headers['content-type']).toContain('application/problem+json');
+    const etag = first.headers.etag;
+    const send = (decision: string) =>
+      as(amhpUser).post(`/cto-extensions/${id}/statement`).set('if-match', etag).send({ decision, reasons });
     const statuses = (await Promise.all([send('agree'), send('disagree')])).map((r) => r.status).sort();
     expect(statuses[0]).toBe(200);
     expect([409, 412]).toContain(statuses[1]);
@@ -261,6 +259,16 @@ describe('CTO-04: the AMHP’s statement on extending a community treatment orde
       'rcExaminedOn',
       'responsibleClinician',
     ]);
+    const unknown = await as(manager)
+      .post('/cto-extensions')
+      .send(request({ personId: '5f0e4c4e-8a43-4a8e-9d0b-0c7c1d1e2f30' }))
+      .expect(422);
+    expect(unknown.body).toMatchObject({ code: 'person-not-found', errors: [{ field: 'personId' }] });
+    const future = await as(manager)
+      .post('/cto-extensions')
+      .send(request({ rcExaminedOn: '2026-07-11' }))
+      .expect(422);
+    expect(future.body).toMatchObject({ code: 'in-future', errors: [{ field: 'rcExaminedOn' }] });
     const [row] = await t.sql<{ status: string }>('SELECT status FROM cto_extensions WHERE id = $1', [id]);
     expect(row.status).toBe('allocated');
   });
