@@ -83,7 +83,10 @@ describe('CTO-04: the AMHP’s statement on extending a community treatment orde
       .send({ amhpUserId: amhpUser.id })
       .expect(200);
     expect(alloc.body).toMatchObject({ status: 'allocated', allocatedUserId: amhpUser.id });
-    expect((await as(amhpUser).get('/cto-extensions?assigned=me').expect(200)).body.items.map((c: { id: string }) => c.id)).toEqual([id]);
+    expect((await as(amhpUser).get('/cto-extensions?assigned=me').expect(200)).body).toMatchObject({
+      items: [expect.objectContaining({ id })],
+      nextCursor: null,
+    });
 
     const stated = await as(amhpUser)
       .post(`/cto-extensions/${id}/statement`)
@@ -244,6 +247,21 @@ describe('CTO-04: the AMHP’s statement on extending a community treatment orde
     expect((await t.sql('SELECT 1 FROM outbox_events WHERE aggregate_id = $1 AND type = $2', [id, 'cto-extension.decided'])).length).toBe(
       1,
     );
+  });
+
+  it('the list pages by the soonest to expire, each request shown once; a cursor not the API’s is 400', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await as(manager)
+        .get(`/cto-extensions?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        .expect(200);
+      seen.push(...res.body.items.map((c: { id: string }) => c.id));
+      cursor = res.body.nextCursor as string | null;
+    } while (cursor);
+    const all = await t.sql<{ id: string }>('SELECT id FROM cto_extensions ORDER BY cto_expires_on, received_at, id');
+    expect(seen).toEqual(all.map((r) => r.id));
+    await as(manager).get('/cto-extensions?cursor=bm90LWEtY3Vyc29y').expect(400);
   });
 
   it('only the allocated AMHP makes the statement; bad input is 400 naming the fields', async () => {

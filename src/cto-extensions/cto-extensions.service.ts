@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock, recordedDate, recordedInstant } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
+import { decodeCursor, DEFAULT_PAGE_SIZE, pageOf } from '../common/pagination';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem, unprocessableField } from '../common/problem';
 import { SqlWhere } from '../common/sql-where';
 import { AppConfig } from '../config/app-config';
@@ -305,20 +306,32 @@ export class CtoExtensionsService {
       if (q.status) where.add('c.status = ?', q.status);
       if (q.assigned === 'me') where.add('c.allocated_user_id = ?', actor.userId);
       if (q.personId) where.add('c.person_id = ?', q.personId);
+      if (q.cursor) {
+        const [expiresOn, receivedAt, after] = decodeCursor(q.cursor, ['date', 'instant', 'uuid']);
+        const key = [where.param(expiresOn), where.param(receivedAt), where.param(after)];
+        where.raw(`(c.cto_expires_on, c.received_at, c.id) > (${key[0]}::date, ${key[1]}::timestamptz, ${key[2]}::uuid)`);
+      }
+      const limit = q.limit ?? DEFAULT_PAGE_SIZE;
       const scope = this.access.scope(actor, 'person.read', 'c.person_id', where.params.length + 1);
       const params = [...where.params, ...scope.params];
       where.raw(scope.sql);
-      const limit = q.limit ?? 50;
       const rows: Array<Row & { basis: string | null }> = await m.query(
-        `SELECT ${COLUMNS}, ${scope.basis} AS basis FROM cto_extensions c ${where} ORDER BY c.cto_expires_on, c.received_at, c.id LIMIT ${limit}`,
+        `SELECT ${COLUMNS}, ${scope.basis} AS basis FROM cto_extensions c ${where}
+          ORDER BY c.cto_expires_on, c.received_at, c.id LIMIT ${limit + 1}`,
         params,
+      );
+      const page = pageOf(
+        rows,
+        limit,
+        (r) => [r.cto_expires_on, new Date(r.received_at).toISOString(), r.id],
+        (r) => r,
       );
       await this.audit.recordMany(
         m,
         { action: 'cto-extension.read', resourceType: 'cto-extension' },
-        rows.map((r) => ({ resourceId: r.id, subjectPersonId: r.person_id, accessBasis: r.basis })),
+        page.items.map((r) => ({ resourceId: r.id, subjectPersonId: r.person_id, accessBasis: r.basis })),
       );
-      return { items: rows.map((r) => this.view(r)) };
+      return { items: page.items.map((r) => this.view(r)), nextCursor: page.nextCursor };
     });
   }
 

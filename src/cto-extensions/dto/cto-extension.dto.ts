@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQuery } from '../../common/pagination';
 import { IsInstant, IsLocalDate, MinLength, NotBlank, trim } from '../../common/validators';
 import { CTO_EXTENSION_DECISIONS, CTO_EXTENSION_STATUSES } from '../cto-extension.entities';
 
@@ -85,17 +86,10 @@ export class CtoExtensionStatementDto {
   signedAt?: string;
 }
 
-export class CtoExtensionQuery {
+export class CtoExtensionQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CTO_EXTENSION_STATUSES }) @IsOptional() @IsIn(CTO_EXTENSION_STATUSES) status?: string;
   @ApiPropertyOptional({ enum: ['me'], description: 'Only the requests allocated to you.' }) @IsOptional() @IsIn(['me']) assigned?: 'me';
   @ApiPropertyOptional({ format: 'uuid', description: 'Only this person’s requests.' }) @IsOptional() @IsUUID() personId?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 }
 
 export class CtoExtensionFindingDto {
@@ -160,4 +154,5 @@ export class CtoExtensionViewDto {
 
 export class CtoExtensionListDto {
   @ApiProperty({ type: [CtoExtensionViewDto], description: 'Those whose CTO expires soonest first.' }) items: CtoExtensionViewDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
