@@ -356,11 +356,10 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
     };
     expect(ext.missingForSigning).toEqual([]);
     expect(ext.warnings).toEqual([]);
-    // Granted Wed 18 Nov 10:00 for 7 days, local calendar days with 18 Nov day 1: ends at the end of Tue 24 Nov
-    // (midnight GMT); extended by 7 days: the end of Tue 1 Dec.
+    // Granted Wed 18 Nov 10:00 for 7 days: ends Wed 25 Nov 10:00; extended by 7 days: Wed 2 Dec 10:00.
     expect(ext.dolsClocks.map((c) => [c.id, c.deadline])).toEqual([
-      ['dols-urgent', '2026-11-25T00:00:00.000Z'],
-      ['dols-extended', '2026-12-02T00:00:00.000Z'],
+      ['dols-urgent', '2026-11-25T10:00:00.000Z'],
+      ['dols-extended', '2026-12-02T10:00:00.000Z'],
     ]);
 
     const noFramework = (
@@ -375,7 +374,7 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
         .expect(201)
     ).body;
     expect(noFramework.warnings.map((w: { code: string }) => w.code).sort()).toEqual(['dols-framework-missing', 'no-standard-request']);
-    expect(noFramework.dolsClocks).toEqual([expect.objectContaining({ id: 'dols-urgent', deadline: '2026-11-25T00:00:00.000Z' })]);
+    expect(noFramework.dolsClocks).toEqual([expect.objectContaining({ id: 'dols-urgent', deadline: '2026-11-25T10:00:00.000Z' })]);
   });
 
   it("a DoLS urgent authorisation carries the DoLS return's case row; the day team records the standard authorisation's outcome by amendment (OOH-10)", async () => {
@@ -944,7 +943,7 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
       ['the home written "Probe Lodge Care Home"', { ...ua, managingAuthority: 'Probe Lodge Care Home' }],
       ['exactly as the first', ua],
     ])('a second extension with %s is refused at signing, naming the first, and nothing is signed', async (_case, details) => {
-      const second = await record('dols-extension', '2026-11-11T21:00:00Z', { ...details, extension: extendedAt('2026-11-11T21:00:00Z') });
+      const second = await record('dols-extension', '2026-11-12T10:00:00Z', { ...details, extension: extendedAt('2026-11-12T10:00:00Z') });
       expect(second.missingForSigning).toContainEqual(expect.objectContaining({ field: 'details.previousExtensions' }));
       const refused = await as(worker).post(`/decisions/${second.id}/sign`).expect(422);
       expect(refused.headers['content-type']).toContain('application/problem+json');

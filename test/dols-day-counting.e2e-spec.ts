@@ -3,19 +3,19 @@ import { amhp } from './support/workforce-fixtures';
 
 /**
  * OOH-04 / OOH-05 over HTTP (MCA 2005 Sch A1 paras 78(2), 84-85): the days of a DoLS urgent authorisation and its
- * extension are local calendar days by default, the day it was given being day 1, to the end (local midnight) of the
- * last, across the clocks going forward on Sun 29 Mar 2026; the convention is unconfirmed, so a setting
- * (DOLS_DAY_COUNTING), and with `elapsed-hours` they are 24-hour spans from the grant. It is Fri 27 Mar 2026 12:00 GMT.
+ * extension are 24-hour spans from the grant by default; the convention is unconfirmed, so a setting
+ * (DOLS_DAY_COUNTING), and with `local-days` they are local calendar days, the day it was given being day 1, to the
+ * end (local midnight) of the last, across the clocks going forward on Sun 29 Mar 2026. It is Fri 27 Mar 2026 12:00 GMT.
  */
 describe.each<[string, string | undefined, string, string]>([
   // [setting as named, setting, urgent authorisation ends, extended ends]
   [
-    'unset (the default: local days, to the end of Wed 1 Apr, then of Wed 8 Apr, BST)',
+    'unset (the default: 24-hour days, Thu 2 Apr, then Thu 9 Apr, 11:00 BST)',
     undefined,
-    '2026-04-01T23:00:00.000Z',
-    '2026-04-08T23:00:00.000Z',
+    '2026-04-02T10:00:00.000Z',
+    '2026-04-09T10:00:00.000Z',
   ],
-  ['local-days', 'local-days', '2026-04-01T23:00:00.000Z', '2026-04-08T23:00:00.000Z'],
+  ['local-days (to the end of Wed 1 Apr, then of Wed 8 Apr, BST)', 'local-days', '2026-04-01T23:00:00.000Z', '2026-04-08T23:00:00.000Z'],
   ['elapsed-hours (Thu 2 Apr, then Thu 9 Apr, 11:00 BST)', 'elapsed-hours', '2026-04-02T10:00:00.000Z', '2026-04-09T10:00:00.000Z'],
 ])(
   'DOLS_DAY_COUNTING %s: the clocks of a DoLS urgent authorisation given Thu 26 Mar 2026 10:00 GMT for 7 days',

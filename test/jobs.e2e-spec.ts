@@ -364,23 +364,22 @@ describe('scheduled jobs and the notifications inbox', () => {
   describe('DoLS authorisations ending, training short, supervision overdue (Mon 23 Nov 2026)', () => {
     it('a DoLS urgent authorisation: no warning with 26 h left, the author and managers warned within 24 h, once', async () => {
       const author = await t.user(['amhp']);
-      // Signed last Wednesday: 7 local days beginning with Wed 18 Nov (granted 10:00 GMT) end at the end of Tue 24 Nov,
-      // midnight GMT (OOH-04; DoLS days are local calendar days).
+      // Signed last Tuesday: 7 days from Tue 17 Nov 10:00 GMT ends Tue 24 Nov 10:00 GMT (OOH-04).
       const [{ id }] = await t.sql<{ id: string }>(
         `INSERT INTO decisions (type, status, author_user_id, occurred_at, content, details, signed_at)
-         VALUES ('dols-urgent-authorisation', 'signed', $1, '2026-11-18T10:05:00Z', '{}', $2, '2026-11-18T10:30:00Z') RETURNING id`,
+         VALUES ('dols-urgent-authorisation', 'signed', $1, '2026-11-17T10:05:00Z', '{}', $2, '2026-11-17T10:30:00Z') RETURNING id`,
         [
           author.id,
-          { managingAuthority: 'Oak House', grantedAt: '2026-11-18T10:00:00Z', days: 7, standardRequestedAt: '2026-11-18T09:00:00Z' },
+          { managingAuthority: 'Oak House', grantedAt: '2026-11-17T10:00:00Z', days: 7, standardRequestedAt: '2026-11-17T09:00:00Z' },
         ],
       );
-      await at('2026-11-23T22:00:00Z');
+      await at('2026-11-23T08:00:00Z');
       expect(await notes(`dols:${id}%`)).toEqual([]);
-      await at('2026-11-24T01:00:00Z');
+      await at('2026-11-23T11:00:00Z');
       const raised = await notes(`dols:${id}%`);
       expect(raised.map((n) => n.user_id).sort()).toEqual([author.id, manager.id, manager2.id].sort());
       expect(raised[0]).toMatchObject({ kind: 'dols.ending', severity: 'urgent', link: `/decisions/${id}`, subject_id: id });
-      await at('2026-11-24T02:00:00Z');
+      await at('2026-11-23T12:00:00Z');
       expect(await notes(`dols:${id}%`)).toHaveLength(raised.length);
     });
 

@@ -36,9 +36,9 @@ describe('loadConfig', () => {
     // GDN-06 ✱: likewise the days to forward a guardianship application.
     expect(loadConfig(base).guardianshipForwardDays).toBe(14);
     expect(loadConfig({ ...base, GUARDIANSHIP_FORWARD_DAYS: '7' }).guardianshipForwardDays).toBe(7);
-    // OOH-04/05 ✱: and how the days of a DoLS urgent authorisation are counted (default local calendar days).
-    expect(loadConfig(base).dolsDayCounting).toBe('local-days');
-    expect(loadConfig({ ...base, DOLS_DAY_COUNTING: 'elapsed-hours' }).dolsDayCounting).toBe('elapsed-hours');
+    // OOH-04/05 ✱: and how the days of a DoLS urgent authorisation are counted (default N x 24 hours from the grant).
+    expect(loadConfig(base).dolsDayCounting).toBe('elapsed-hours');
+    expect(loadConfig({ ...base, DOLS_DAY_COUNTING: 'local-days' }).dolsDayCounting).toBe('local-days');
     expect(() => loadConfig({ ...base, DOLS_DAY_COUNTING: 'hours' })).toThrow(/DOLS_DAY_COUNTING/);
     expect(loadConfig({ ...base, MHA2025_S3_RENEWAL_MONTHS: '3, 3, 6, 12' }).regime.s3RenewalMonths2025).toEqual([3, 3, 6, 12]);
     expect(loadConfig({ ...base, MHA2025_S3_RENEWAL_MONTHS: '12,6' }).regime.s3RenewalMonths2025).toEqual([12, 6]);

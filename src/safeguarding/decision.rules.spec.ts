@@ -597,7 +597,7 @@ describe('OOH-04 / OOH-05: DoLS details are checked through statute/dols.ts', ()
 
   it('the DoLS messages name the local times', () => {
     const [item] = missing('dols-extension', ext({ decidedAt: '2026-11-28T09:00:00Z' }));
-    expect(item.message).toContain('already expired (Sat 28 Nov 2026 00:00 GMT)');
+    expect(item.message).toContain('already expired (Sat 28 Nov 2026 02:00 GMT)');
   });
 
   it('dolsFactsFromDetails gives the facts for the clocks, or null when incomplete', () => {
@@ -1058,8 +1058,8 @@ describe('OOH-04 / OOH-05: one urgent authorisation per detention, extended once
     ['Care Home', 'Nursing Home', false],
   ])('homes "%s" and "%s": same %s', (a, b, same) => expect(sameManagingAuthority(a, b)).toBe(same));
 
-  // UA 1: Probe Lodge, Fri 20 Nov 20:00 GMT for 7 days, extended by 7 days on 26 Nov: 14 local days beginning with
-  // 20 Nov, in force until the end of Thu 3 Dec (4 Dec 00:00Z; DoLS days are local calendar days by default).
+  // UA 1: Probe Lodge, Fri 20 Nov 20:00 GMT for 7 days, extended by 7 days on 26 Nov: in force until 4 Dec 20:00Z
+  // (DoLS days are N x 24 hours from the grant by default; counted in local calendar days, to the end of Thu 3 Dec).
   const ua1 = rec({});
   const ext1 = extended({});
   it.each<[string, DolsRecord, DolsRecord[], string[], number]>([
@@ -1102,7 +1102,7 @@ describe('OOH-04 / OOH-05: one urgent authorisation per detention, extended once
     ],
     [
       'a new urgent authorisation the minute the extended one ends (rolling)',
-      rec({ grantedAt: new Date('2026-12-04T00:00:00Z') }),
+      rec({ grantedAt: new Date('2026-12-04T20:00:00Z') }),
       [ua1, ext1],
       ['urgent-authorisation-in-same-detention'], // the extension's record: the first alone ended a week before
       1,
@@ -1116,14 +1116,14 @@ describe('OOH-04 / OOH-05: one urgent authorisation per detention, extended once
     ],
     [
       'a new urgent authorisation 23 hours after the first ended',
-      rec({ grantedAt: new Date('2026-11-27T23:00:00Z') }),
+      rec({ grantedAt: new Date('2026-11-28T19:00:00Z') }),
       [ua1],
       ['urgent-authorisation-in-same-detention'],
       0,
     ],
     [
       'the extension of a rolling urgent authorisation',
-      extended({ grantedAt: new Date('2026-12-04T00:00:00Z') }),
+      extended({ grantedAt: new Date('2026-12-04T20:00:00Z') }),
       [ua1, ext1],
       ['urgent-authorisation-in-same-detention', 'second-extension'],
       1,
@@ -1150,20 +1150,20 @@ describe('OOH-04 / OOH-05: one urgent authorisation per detention, extended once
     expect(episode.extensionsGranted).toBe(granted);
   });
 
-  it('with DOLS_DAY_COUNTING=elapsed-hours the periods are 24-hour days from the grant: a grant 23 hours after the first ended by them is in the same detention', () => {
+  it('with the default (24-hour days from the grant) a grant 23 hours after the first ended is in the same detention; counted in local days, a new one', () => {
     const late = rec({ grantedAt: new Date('2026-11-28T19:00:00Z') });
     expect(dolsEpisode(late, [ua1], LONDON, 'elapsed-hours').findings.map((f) => f.code)).toEqual([
       'urgent-authorisation-in-same-detention',
     ]);
     // Counted in local days the first ended at the end of Thu 26 Nov: 43 hours before, a new detention.
-    expect(dolsEpisode(late, [ua1], LONDON).findings).toEqual([]);
+    expect(dolsEpisode(late, [ua1], LONDON, 'local-days').findings).toEqual([]);
   });
 
   it('names the earlier decision, its grant and its end, and the paragraph', () => {
-    const [f] = dolsEpisode(rec({ grantedAt: new Date('2026-12-04T00:00:00Z') }), [ext1], LONDON).findings;
+    const [f] = dolsEpisode(rec({ grantedAt: new Date('2026-12-04T20:00:00Z') }), [ext1], LONDON).findings;
     expect(f).toMatchObject({ rule: 'OOH-04', severity: 'blocker', citation: 'MCA 2005 Sch A1 para 77(1)-(2)' });
     expect(f.message).toContain(`Decision ${ext1.decisionId}`);
-    expect(f.message).toContain('in force until Fri 4 Dec 2026 00:00');
+    expect(f.message).toContain('in force until Fri 4 Dec 2026 20:00');
     expect(f.message).toContain('para 77(2)');
   });
 
@@ -1179,8 +1179,8 @@ describe('OOH-04 / OOH-05: one urgent authorisation per detention, extended once
     });
     expect(dolsRecordOf('x', 'dols-urgent-authorisation', dora, { ...details, managingAuthority: ' ' })).toBeNull();
     expect(dolsRecordOf('x', 'best-interests', dora, details)).toBeNull();
-    expect(dolsAuthorisedUntil(ext1, LONDON)).toEqual(new Date('2026-12-04T00:00:00Z'));
-    expect(dolsAuthorisedUntil(ext1, LONDON, 'elapsed-hours')).toEqual(new Date('2026-12-04T20:00:00Z'));
+    expect(dolsAuthorisedUntil(ext1, LONDON)).toEqual(new Date('2026-12-04T20:00:00Z'));
+    expect(dolsAuthorisedUntil(ext1, LONDON, 'local-days')).toEqual(new Date('2026-12-04T00:00:00Z'));
   });
 });
 

@@ -320,7 +320,7 @@ export interface SigningOptions {
   escalation: Escalation | null;
   /** For the local times in DoLS messages, and the local days DoLS periods are counted in. */
   zone: string;
-  /** ✱ How the days of a DoLS urgent authorisation are counted (DOLS_DAY_COUNTING; default local calendar days). */
+  /** ✱ How the days of a DoLS urgent authorisation are counted (DOLS_DAY_COUNTING; default N x 24 hours from the grant). */
   dolsDayCounting?: DolsDayCounting;
   /**
    * OOH-09: whether a s.42 decision needs its Safeguarding Adults Collection fields (default true). False only to
@@ -984,7 +984,7 @@ export function sameManagingAuthority(a: string, b: string): boolean {
 
 /**
  * When the record's urgent authorisation, with the extension it records (if granted), ends: its days counted as the
- * DoLS days are (statute/dols.ts: local calendar days by default, DOLS_DAY_COUNTING).
+ * DoLS days are (statute/dols.ts: N x 24 hours from the grant by default, DOLS_DAY_COUNTING).
  */
 export function dolsAuthorisedUntil(
   r: Pick<DolsRecord, 'grantedAt' | 'days' | 'extension'>,

@@ -16,7 +16,7 @@ const LONDON = 'Europe/London';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const at = (iso: string) => new Date(iso);
-const local = (d: Date) => formatLocal(d, LONDON);
+const local = (d: Date) => formatLocal(d, LONDON, 'local-days');
 const plusH = (d: Date, h: number) => new Date(d.getTime() + h * HOUR);
 
 const GRANTED = at('2026-11-21T02:00:00Z'); // Sat 21 Nov 2026 02:00 GMT
@@ -35,7 +35,7 @@ const ua = (over: Partial<UrgentAuthorisationFacts> = {}): UrgentAuthorisationFa
   extension: null,
   ...over,
 });
-const codes = (u: UrgentAuthorisationFacts) => validateExtension(u, LONDON).map((f) => `${f.rule}:${f.severity}:${f.code}`);
+const codes = (u: UrgentAuthorisationFacts) => validateExtension(u, LONDON, 'local-days').map((f) => `${f.rule}:${f.severity}:${f.code}`);
 
 describe('OOH-04: the urgent authorisation lasts up to 7 days, counted in local calendar days beginning with the day of the grant', () => {
   it.each([
@@ -83,7 +83,7 @@ describe('OOH-04: the urgent authorisation lasts up to 7 days, counted in local 
       'Tue 2 Jun 2026 00:00 BST',
     ],
   ])('%s', (_name, granted, days, utc, wall) => {
-    const end = urgentAuthorisationEnd(at(granted), days, LONDON);
+    const end = urgentAuthorisationEnd(at(granted), days, LONDON, 'local-days');
     expect(end.toISOString()).toBe(utc);
     expect(local(end)).toBe(wall);
     expect(urgentAuthorisationEnd(at(granted), days, LONDON, 'local-days')).toEqual(end);
@@ -113,23 +113,24 @@ describe('OOH-04: the urgent authorisation lasts up to 7 days, counted in local 
     expect(local(end)).toBe(wall);
   });
 
-  it('the default is local calendar days', () => {
-    expect(DEFAULT_DOLS_DAY_COUNTING).toBe('local-days');
+  it('the default is N x 24 hours from the grant (the time given plus the days), as the hub counted before the setting', () => {
+    expect(DEFAULT_DOLS_DAY_COUNTING).toBe('elapsed-hours');
+    expect(urgentAuthorisationEnd(at('2026-11-21T02:00:00Z'), 7, LONDON)).toEqual(at('2026-11-28T02:00:00Z'));
   });
 
   it.each([[8], [0], [-1], [2.5], [Number.NaN]])('an urgent authorisation of %p days is refused (RangeError)', (days) => {
-    expect(() => urgentAuthorisationEnd(GRANTED, days, LONDON)).toThrow(RangeError);
+    expect(() => urgentAuthorisationEnd(GRANTED, days, LONDON, 'local-days')).toThrow(RangeError);
   });
 
   it('an invalid grant time is refused', () => {
-    expect(() => urgentAuthorisationEnd(new Date(Number.NaN), 7, LONDON)).toThrow(RangeError);
+    expect(() => urgentAuthorisationEnd(new Date(Number.NaN), 7, LONDON, 'local-days')).toThrow(RangeError);
   });
 
   it('an 8-day urgent authorisation is a blocker in validation, and has no clock', () => {
     const u = ua({ days: 8 });
     expect(codes(u)).toEqual(['OOH-04:blocker:ua-days-invalid']);
-    expect(validateExtension(u, LONDON)[0].citation).toBe('MCA 2005 Sch A1 para 78(2)');
-    expect(dolsClocks(u, LONDON)).toEqual([]);
+    expect(validateExtension(u, LONDON, 'local-days')[0].citation).toBe('MCA 2005 Sch A1 para 78(2)');
+    expect(dolsClocks(u, LONDON, 'local-days')).toEqual([]);
   });
 
   it('a valid urgent authorisation with a standard request has no findings', () => {
@@ -137,7 +138,7 @@ describe('OOH-04: the urgent authorisation lasts up to 7 days, counted in local 
   });
 
   it('without a standard authorisation request the urgent authorisation is flagged (a warning: the EDT records what it received)', () => {
-    const [f] = validateExtension(ua({ standardRequestedAt: null }), LONDON);
+    const [f] = validateExtension(ua({ standardRequestedAt: null }), LONDON, 'local-days');
     expect(f).toMatchObject({ rule: 'OOH-04', severity: 'warning', code: 'no-standard-request' });
     expect(f.message).toContain('Sat 21 Nov 2026 02:00 GMT');
   });
@@ -231,20 +232,20 @@ describe('OOH-05: one extension of up to 7 days, by the supervisory body, on par
   });
 
   it('findings cite Sch A1 and name the local times', () => {
-    const [late] = validateExtension(ua({ extension: ext({ decidedAt: plusH(GRANTED, 8 * 24) }) }), LONDON);
+    const [late] = validateExtension(ua({ extension: ext({ decidedAt: plusH(GRANTED, 8 * 24) }) }), LONDON, 'local-days');
     expect(late.citation).toBe('MCA 2005 Sch A1 para 77(3)-(4), 84-85');
     expect(late.message).toContain('decided at Sun 29 Nov 2026 02:00 GMT');
     expect(late.message).toContain('already expired (Sat 28 Nov 2026 00:00 GMT)');
-    const [second] = validateExtension(ua({ extension: ext(), previousExtensions: 1 }), LONDON);
+    const [second] = validateExtension(ua({ extension: ext(), previousExtensions: 1 }), LONDON, 'local-days');
     expect(second.citation).toBe('MCA 2005 Sch A1 para 77(3)-(4)');
-    const [reasons] = validateExtension(ua({ extension: ext({ exceptionalReasons: 'short' }) }), LONDON);
+    const [reasons] = validateExtension(ua({ extension: ext({ exceptionalReasons: 'short' }) }), LONDON, 'local-days');
     expect(reasons.citation).toBe('MCA 2005 Sch A1 para 84');
   });
 });
 
 describe('dolsClocks', () => {
   it('the urgent authorisation alone: one clock to its end', () => {
-    expect(dolsClocks(ua(), LONDON)).toEqual([
+    expect(dolsClocks(ua(), LONDON, 'local-days')).toEqual([
       {
         id: 'dols-urgent',
         rule: 'OOH-04',
@@ -261,6 +262,7 @@ describe('dolsClocks', () => {
     const clocks = dolsClocks(
       ua({ days: 5, extension: ext({ requestedAt: plusH(GRANTED, 48), decidedAt: plusH(GRANTED, 50), days: 4 }) }),
       LONDON,
+      'local-days',
     );
     expect(clocks.map((c) => [c.id, c.rule, c.anchor.toISOString(), local(c.deadline)])).toEqual([
       ['dols-urgent', 'OOH-04', GRANTED.toISOString(), 'Thu 26 Nov 2026 00:00 GMT'],
@@ -287,7 +289,7 @@ describe('dolsClocks', () => {
       extension: ext({ requestedAt: plusH(granted, 24), decidedAt: plusH(granted, 25), days: 7 }),
     };
     // 3 + 7 local days beginning with Tue 24 Mar: to the end of Thu 2 Apr, past the clocks going forward on 29 Mar.
-    const clocks = dolsClocks(facts, LONDON);
+    const clocks = dolsClocks(facts, LONDON, 'local-days');
     expect(local(clocks[1].deadline)).toBe('Fri 3 Apr 2026 00:00 BST');
     expect(local(dolsClocks(facts, LONDON, 'elapsed-hours')[1].deadline)).toBe('Fri 3 Apr 2026 11:00 BST');
   });
@@ -299,7 +301,7 @@ describe('dolsClocks', () => {
     ['no standard request', {}, { standardRequestedAt: null }],
     ['a refused extension', { decision: 'refused' }, {}],
   ])('%s gives no extended clock', (_name, e, over) => {
-    expect(dolsClocks(ua({ ...over, extension: ext(e) }), LONDON).map((c) => c.id)).toEqual(['dols-urgent']);
+    expect(dolsClocks(ua({ ...over, extension: ext(e) }), LONDON, 'local-days').map((c) => c.id)).toEqual(['dols-urgent']);
   });
 
   it('property: a deadline is after its anchor and never more than 14 days after it (and an hour, when a day of the 14 has 25 hours)', () => {

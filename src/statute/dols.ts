@@ -7,14 +7,14 @@
  * Counting: the Schedule speaks of a "period of 7 days" (para 78(2)) and of extending it "for a period of not more
  * than 7 days". ✱ Unconfirmed reading: whether those days are whole local calendar days or 24-hour spans from the
  * time of the grant is not settled in the sources, so the convention is a setting (DOLS_DAY_COUNTING, DolsDayCounting)
- * for a deploying authority's legal team to sign off. The default is local calendar days, as the hub's other day
- * counts are (C1, like s.6(1)(a)'s 14 days for APP-13): the period begins with the local day it is given, which is day
+ * for a deploying authority's legal team to sign off. The default, 'elapsed-hours', is the time of the grant plus
+ * N × 24 hours (C5-style), as the hub counted before the setting: granted Thu 26 Mar 2026 10:00 GMT for 7 days, it
+ * ends Thu 2 Apr 2026 11:00 BST. The alternative, 'local-days', counts local calendar days as the hub's other day
+ * counts do (C1, like s.6(1)(a)'s 14 days for APP-13): the period begins with the local day it is given, which is day
  * 1, and ends at the end (local midnight) of day N, whatever the hour of the grant and across a change between GMT
- * and BST: granted Thu 26 Mar 2026 10:00 GMT for 7 days, it ends at the end of Wed 1 Apr 2026 (00:00 BST on Thu 2
- * Apr). An extension's days follow on from the last day, so the whole detention is days + extension days beginning
- * with the day of the grant. The alternative, 'elapsed-hours', counts N × 24 elapsed hours from the grant (C5-style):
- * the same grant ends Thu 2 Apr 2026 11:00 BST. Periods are half-open [granted, end): at the end instant it has
- * expired.
+ * and BST: the same grant ends at the end of Wed 1 Apr 2026 (00:00 BST on Thu 2 Apr). It is the shorter reading (a
+ * 1-day authorisation given at 23:30 lasts half an hour). Either way an extension's days follow on from the last day.
+ * Periods are half-open [granted, end): at the end instant it has expired.
  *
  * Not legal advice. LPS (OOH-06) is not in force: DoLS is the only regime here.
  */
@@ -26,12 +26,12 @@ const DAY_MS = 24 * 3_600_000;
 
 /**
  * ✱ How the days of an urgent authorisation and its extension are counted (see above): 'local-days', whole local
- * calendar days beginning with the day of the grant (the default); 'elapsed-hours', N × 24 hours from the grant.
+ * calendar days beginning with the day of the grant; 'elapsed-hours', N × 24 hours from the grant (the default).
  */
 export const DOLS_DAY_COUNTINGS = ['local-days', 'elapsed-hours'] as const;
 export type DolsDayCounting = (typeof DOLS_DAY_COUNTINGS)[number];
-/** The default of the DOLS_DAY_COUNTING setting: local calendar days, as the hub's other day counts. */
-export const DEFAULT_DOLS_DAY_COUNTING: DolsDayCounting = 'local-days';
+/** The default of the DOLS_DAY_COUNTING setting: N x 24 hours from the grant (Sch A1 para 78(2)'s "7 days" read as the time given plus 7 days), as the hub counted them before the setting. */
+export const DEFAULT_DOLS_DAY_COUNTING: DolsDayCounting = 'elapsed-hours';
 
 // OOH-04 (Sch A1 para 78(2)): an urgent authorisation lasts for the period the managing authority sets, at most
 // "a period of 7 days". ✔ S34 for the 7 days; ✱ how the days are counted is a setting (DolsDayCounting, above).
@@ -128,7 +128,7 @@ function periodWords(grantedAt: Instant, days: number, zone: string, counting: D
 
 /**
  * OOH-04 / OOH-05: when a DoLS urgent authorisation given at `grantedAt` for `days` days, with `extensionDays` more
- * granted by the supervisory body (0 for none), ends, as `counting` counts the days (default: local calendar days).
+ * granted by the supervisory body (0 for none), ends, as `counting` counts the days (default: N × 24 hours).
  */
 export function dolsAuthorisedUntil(
   grantedAt: Instant,
@@ -144,8 +144,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * OOH-04 (Sch A1 para 78(2)): when an urgent authorisation of `days` days, given at `grantedAt`, expires: by default
- * at the end of the local day `days` - 1 after the day of the grant (local calendar days, the day of the grant being
- * day 1); with 'elapsed-hours', grantedAt + days × 24 hours (✱ unconfirmed, a setting: DolsDayCounting).
+ * ('elapsed-hours') grantedAt + days × 24 hours; with 'local-days', at the end of the local day `days` - 1 after the
+ * day of the grant (the day of the grant being day 1) (✱ unconfirmed, a setting: DolsDayCounting).
  * RangeError unless `days` is a whole number 1..7.
  */
 export function urgentAuthorisationEnd(

@@ -736,7 +736,7 @@ export const RULES = {
   'OOH-04': {
     citation: 'MCA 2005 Sch A1 paras 74-78',
     summary:
-      "A managing authority's urgent authorisation lasts at most 7 days, comes with a request for a standard one, and is given once per detention (✱ the days are counted as local calendar days beginning with the day it is given, to the end of the last; unconfirmed, so a setting, DOLS_DAY_COUNTING).",
+      "A managing authority's urgent authorisation lasts at most 7 days, comes with a request for a standard one, and is given once per detention (✱ the days are counted as N × 24 hours from the time it is given, or as local calendar days beginning with the day it is given; unconfirmed, so a setting, DOLS_DAY_COUNTING).",
     severity: 'blocker',
     regime: 'mca-dols',
     commencement: null,
