@@ -107,6 +107,16 @@ export async function peekOutbox() {
 }
 
 /**
+ * Changes on this phone not sent yet, of any user (read while nobody is signed in): the sign-in screen says how many a
+ * session that ended left waiting. Here rather than in outbox.js, so that the sign-in screen, the first a phone shows,
+ * does not fetch the outbox. Resolves to { pending, users } (users: how many people they belong to).
+ */
+export async function waitingOnPhone() {
+  const pending = (await peekOutbox()).filter((i) => i.state === 'pending');
+  return { pending: pending.length, users: new Set(pending.map((i) => i.user)).size };
+}
+
+/**
  * Sign-out of `me`: deletes the job pack and `me`'s changes, and keeps the changes other users saved on this phone and
  * could not send (their session ended before): their work is not lost because someone else signed out here. Resolves
  * to how many changes are kept (0: the caller deletes the whole database).

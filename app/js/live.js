@@ -1,7 +1,7 @@
 // What the live event stream brings to the screens, and when each reads again (the connection, fetched once she has
 // signed in, is app/js/live-connection.js; main.js opens and closes it with the session). The service tells the phone
 // at once what changed (a job offered to her, a notification raised or closed, a step recorded on her job), and each
-// screen reads again just what an event is about (`follow`, through ui.js useLive; the screens' rules below). The
+// screen reads again just what an event is about (`follow`, through use-live.js; the screens' rules below). The
 // screens go on reading on a timer: every minute while the stream cannot be held, every five while it is. No imports,
 // nothing run on loading: unit-tested as it is (src/client/app-stream.spec.ts).
 

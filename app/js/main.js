@@ -2,15 +2,49 @@
 // screen from the routes table (app/js/routes.js), so every screen is the same cached page.
 import { render, useEffect, useRef, useState } from './deps.js';
 import { html, useServerNow, useTitle } from './ui.js';
-import { api, finishSignOut, onSessionChange, pendingSignOut, previousUserId, refresh, signedIn, signOut } from './session.js';
+import {
+  api,
+  currentUserId,
+  finishSignOut,
+  onSessionChange,
+  pendingSignOut,
+  previousUserId,
+  refresh,
+  signedIn,
+  signOut,
+} from './session.js';
 import { SignIn } from './screens/sign-in.js';
 import { ROUTES } from './routes.js';
 import { currentPath, href, match, navigate, usePath } from './router.js';
-import { DeviceStatus, deviceSignedIn, readyToSignOut } from './offline.js';
 import { resumeOffline } from './pack.js';
 import { localTime } from './time.js';
-import { forgetDrafts, keepDrafts } from './drafts.js';
 import { wait } from './timings.js';
+
+/**
+ * What only a signed-in app uses (app/js/signed-in.js: the phone's state under the header, the pack kept fresh, the
+ * outbox, the forms' drafts), fetched once, as a session starts or the kept pack opens: never for the sign-in screen,
+ * which a phone on a poor signal must be able to use first. `signedInPart` is the module once it is here.
+ */
+let signedInPart = null;
+let fetchingSignedIn = null;
+function loadSignedIn() {
+  fetchingSignedIn ??= import('./signed-in.js').then(
+    (m) => {
+      if (!signedInPart) {
+        signedInPart = m;
+        // Drafts of every form survive a change of screen (app/js/drafts.js); started before her first screen's form.
+        m.keepDrafts();
+      }
+      return m;
+    },
+    (err) => {
+      // Not fetched (no signal, and no service worker yet): the next session start tries again.
+      fetchingSignedIn = null;
+      throw err;
+    },
+  );
+  return fetchingSignedIn;
+}
 
 /** Whether the user holds one of the route's roles (a route without roles is for everyone signed in). */
 const mayOpen = (route, me) => !route.roles || route.roles.some((role) => me.roles.includes(role));
@@ -22,7 +56,7 @@ function menuFor(me) {
 
 const ROLE_WORDS = { amhp: 'AMHPs', manager: 'managers', referrer: 'referrers' };
 
-function Header({ me, path, onSignOut }) {
+function Header({ me, path, onSignOut, part }) {
   const here = path.split('?')[0];
   const menu = me ? menuFor(me) : [];
   return html`
@@ -52,7 +86,7 @@ function Header({ me, path, onSignOut }) {
         </ul>
       </nav>`
       }
-      ${me && html`<${DeviceStatus} />`}
+      ${me && part && html`<${part.DeviceStatus} />`}
     </header>
   `;
 }
@@ -215,16 +249,26 @@ function App() {
   const [phase, setPhase] = useState('starting');
   const [me, setMe] = useState(null);
   const [notice, setNotice] = useState(null);
+  const [part, setPart] = useState(signedInPart);
   const path = usePath();
   const phaseNow = useRef(phase);
   phaseNow.current = phase;
   const signingOut = useRef(false);
 
   useEffect(() => {
+    // Signed in (or opened on the kept pack as `who`): the signed-in part keeps her pack fresh and sends what waits,
+    // unless her session ended while it was fetched.
+    const deviceSignedIn = (who) =>
+      loadSignedIn()
+        .then((m) => {
+          setPart(m);
+          if (currentUserId() === who.id) m.deviceSignedIn(who);
+        })
+        .catch(() => undefined);
     const off = onSessionChange((on, how) => {
       if (!on) {
         // What she typed and did not send is not kept for whoever signs in next.
-        forgetDrafts();
+        if (signedInPart) signedInPart.forgetDrafts();
         // Ended by the service, or by her in another tab, not here: say so on the sign-in screen.
         if (phaseNow.current === 'signed-in' && !signingOut.current)
           setNotice(how === 'signed-out-elsewhere' ? SIGNED_OUT_ELSEWHERE : SESSION_ENDED);
@@ -294,7 +338,12 @@ function App() {
   }, [phase, notice]);
 
   async function doSignOut() {
-    if (!(await readyToSignOut())) return;
+    const ready = await loadSignedIn().then(
+      (m) => m.readyToSignOut(),
+      // Not fetched (no signal, and no service worker yet): signed out as when the phone's store cannot be read.
+      () => true,
+    );
+    if (!ready) return;
     signingOut.current = true;
     try {
       // Signed out, this phone is no longer the user's to be paged on.
@@ -315,7 +364,7 @@ function App() {
 
   return html`
     <a class="nhsuk-skip-link" href="#main" onClick=${skipToMain}>Skip to main content</a>
-    <${Header} me=${phase === 'signed-in' ? me : null} path=${path} onSignOut=${doSignOut} />
+    <${Header} me=${phase === 'signed-in' ? me : null} path=${path} onSignOut=${doSignOut} part=${part} />
     ${
       phase === 'starting' &&
       html`<main class="nhsuk-width-container nhsuk-main-wrapper" id="main"><p class="nhsuk-body">Loading…</p></main>`
@@ -325,9 +374,6 @@ function App() {
     ${phase === 'signed-in' && me && html`<${Screen} me=${me} path=${path} />`}
   `;
 }
-
-// Drafts of every form survive a change of screen (app/js/drafts.js); started before the first screen is shown.
-keepDrafts();
 
 // The live event stream (app/js/live-connection.js, fetched once she has signed in): held while she is signed in and
 // the app is on screen, opened as a session starts (before her screen's first reads, so that what happens meanwhile

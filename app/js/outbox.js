@@ -7,7 +7,7 @@
 // the user to read and dismiss, and the next one is sent. The queue is sent again after any answer from the service,
 // when the browser says it is back online, when the app is opened or comes back to the foreground, and when the
 // service worker's Background Sync fires (where the browser has it).
-import { done, inStore, open, peekOutbox, seal } from './device.js';
+import { done, inStore, open, seal } from './device.js';
 import { packChanged } from './pack.js';
 import { api, currentUserId, isNoSignal, onContact, Problem, serverNow } from './session.js';
 import { onOtherTab, tellOtherTabs } from './tabs.js';
@@ -318,15 +318,6 @@ export async function outboxItems() {
   const user = currentUserId();
   const all = await inStore('outbox', 'readonly', (s) => done(s.getAll()));
   return all.filter((i) => i.user === user);
-}
-
-/**
- * Changes on this phone not sent yet, of any user (read while nobody is signed in): the sign-in screen says how many a
- * session that ended left waiting. Resolves to { pending, users } (users: how many people they belong to).
- */
-export async function waitingOnPhone() {
-  const pending = (await peekOutbox()).filter((i) => i.state === 'pending');
-  return { pending: pending.length, users: new Set(pending.map((i) => i.user)).size };
 }
 
 /**

@@ -3,7 +3,6 @@
 import { h, htm, useEffect, useLayoutEffect, useRef, useState } from './deps.js';
 import { currentSignal, serverNow } from './session.js';
 import { countdown, localClock, localTime } from './time.js';
-import { follow } from './live.js';
 
 export const html = htm.bind(h);
 
@@ -173,14 +172,4 @@ export function PlaceLink({ to, children }) {
     }}
     >${children}</a
   >`;
-}
-
-/**
- * The screen's reads kept up to date by the live stream (app/js/live.js follow): `load(parts)` now, then for the
- * events `concerns(events)` says are about parts of the screen, and on a timer (unless `poll` is false).
- */
-export function useLive(load, concerns, { poll = true } = {}) {
-  const latest = useRef(null);
-  latest.current = { load, concerns };
-  useEffect(() => follow(latest, { poll }), []);
 }

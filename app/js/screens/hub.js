@@ -1,7 +1,8 @@
 // The manager on call: the hub at a glance (open referrals, soonest clock first; offers nobody has answered and how
 // long they have waited; gaps in the rota in the next 24 hours), allocating a referral to an AMHP with the service's
 // answer on whether each may act now, and the morning handover to acknowledge.
-import { html, word, legal, unreachable, useServerNow, Clock, ErrorSummary, useTitle, useLive } from '../ui.js';
+import { html, word, legal, unreachable, useServerNow, Clock, ErrorSummary, useTitle } from '../ui.js';
+import { useLive } from '../use-live.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { api } from '../session.js';
 import { basedOn, keptText, newKey, recordOrKeep, refused } from '../outbox.js';

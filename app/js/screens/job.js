@@ -1,7 +1,8 @@
 // A job (#/jobs/<referral id>): the statutory clocks first, then what the AMHP records as the night goes, and what
 // she needs to find people: the person, the risks, the address, the nearest relative with the s.26 reasoning, the
 // contacts and the s.12 doctors with numbers to call. Reads through api(); every change through record().
-import { html, word, legal, telHref, errorText, useServerNow, Clock, useTitle, useLive } from '../ui.js';
+import { html, word, legal, telHref, errorText, useServerNow, Clock, useTitle } from '../ui.js';
+import { useLive } from '../use-live.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { api, isNoSignal, learnServerTime, serverNow } from '../session.js';
 import { href } from '../router.js';

@@ -1,7 +1,8 @@
 // A referrer's referrals: each one's progress and its statutory clocks counting down, newest first; and one referral
 // (#/referrals/:id): a referrer sees its status and clocks only; hub staff see the person, the findings at intake, and
 // (managers) a way to allocate it.
-import { html, word, legal, unreachable, useServerNow, Clock, useTitle, useLive } from '../ui.js';
+import { html, word, legal, unreachable, useServerNow, Clock, useTitle } from '../ui.js';
+import { useLive } from '../use-live.js';
 import { useState } from '../deps.js';
 import { api, learnServerTime } from '../session.js';
 import { href } from '../router.js';

@@ -8,7 +8,8 @@
 // own token, through `record` like any change it makes. A page acknowledged by a lost or borrowed locked phone is
 // therefore impossible: acknowledging needs the app unlocked and signed in.
 import { useEffect, useState } from '../deps.js';
-import { html, unreachable, useTitle, useLive } from '../ui.js';
+import { html, unreachable, useTitle } from '../ui.js';
+import { useLive } from '../use-live.js';
 import { api, learnServerTime, serverNow } from '../session.js';
 import { keptText, recordOrKeep } from '../outbox.js';
 import { href, query } from '../router.js';

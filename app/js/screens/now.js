@@ -1,6 +1,7 @@
 // Now: my offers (accept or decline), my jobs with their statutory clocks counting down on the device, and who is on
 // duty now and next with a Call button each.
-import { html, word, legal, telHref, unreachable, useServerNow, Clock, useTitle, useLive } from '../ui.js';
+import { html, word, legal, telHref, unreachable, useServerNow, Clock, useTitle } from '../ui.js';
+import { useLive } from '../use-live.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { newKey } from '../outbox.js';
 import { api, isNoSignal, learnServerTime, serverNow } from '../session.js';

@@ -2,7 +2,7 @@
 import { html, ErrorSummary, Field, unreachable, useTitle } from '../ui.js';
 import { useEffect, useState } from '../deps.js';
 import { signIn } from '../session.js';
-import { waitingOnPhone } from '../outbox.js';
+import { waitingOnPhone } from '../device.js';
 
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
