@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundProblem } from '../common/problem';
 import { sendProblem } from '../common/problem.filter';
 import { NOTIFICATION_WORDS } from '../pages/pages.service';
+import { classesNamedIn, cssForClasses } from './css-subset';
 
 /**
  * The duty AMHP's app, served by the service itself at /app/ (same origin as the API, so no CORS and the refresh
@@ -14,11 +15,12 @@ import { NOTIFICATION_WORDS } from '../pages/pages.service';
  * - /app/, /app/sw.js, /app/manifest.webmanifest: small templates, `Cache-Control: no-cache` (revalidated by ETag);
  * - /app/v/<version>/...: the app's own files under a content hash of the whole shell, cached for a year;
  * - /app/vendor/<package>@<version>/...: an allow-list of files from node_modules (preact, htm, NHS.UK frontend's
- *   compiled CSS and the few images it refers to), cached for a year.
+ *   compiled CSS and the few images it refers to), cached for a year. A file made for this app (the CSS, cut to the
+ *   rules the app's files can use: css-subset.ts) has its content's hash in its name, as it changes with the app.
  * Everything is read into memory at start-up. The pages' CSP allows scripts and styles from this origin only.
  * Text files go compressed (brotli at its best quality, else gzip) to a browser that accepts it: each file is
- * compressed once, on its first request, and kept (the phone's first load on a poor signal is mostly NHS.UK
- * frontend's CSS: 278 KB as it is, about 25 KB in brotli).
+ * compressed once, on its first request, and kept (NHS.UK frontend's CSS is 278 KB as it is, about 24 KB in brotli;
+ * cut to what the app uses, about 60 KB and 7 KB).
  */
 export const APP_CSP = [
   "default-src 'self'",
@@ -34,6 +36,14 @@ export const APP_CSP = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/**
+ * P9's byte budget: what a phone fetches on its first load before the sign-in screen is usable (the page, its styles,
+ * its icon and every module it preloads), on the wire (headers and the compressed bodies). About 60 KB when set
+ * (2026-12-07), against 99 KB before the signed-in app and the unused CSS were taken out of it; at 400 kbit/s every
+ * 10 KB is 0.2 s. bench/app-budget.bench.js fails its run over it, and test/app-shell.e2e-spec.ts holds the page to it.
+ */
+export const FIRST_LOAD_BUDGET_BYTES = 72_000;
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
@@ -98,8 +108,10 @@ interface VendorFile {
   file: string;
   /** Served as /app/vendor/<pkg>@<version>/<as>. */
   as: string;
-  /** Rewrites the file for the browser (bare imports, URLs pointing elsewhere). */
-  transform?: (text: string, base: string) => string;
+  /** Rewrites the file for the browser (bare imports, URLs pointing elsewhere); `app` is the text of the app's own files. */
+  transform?: (text: string, base: string, app: string[]) => string;
+  /** Served with its content's hash in its name (as `<name>.<hash>.<ext>`): what it is depends on the app's files. */
+  hashed?: boolean;
 }
 
 const NHSUK_IMAGES = ['nhsuk-icon-arrow-down.svg', 'nhsuk-icon-arrow-up-down.svg', 'nhsuk-icon-arrow-up.svg', 'nhsuk-icon-cross.svg'];
@@ -107,7 +119,8 @@ const NHSUK_IMAGES = ['nhsuk-icon-arrow-down.svg', 'nhsuk-icon-arrow-up-down.svg
 /**
  * The allow-list: nothing else in node_modules is reachable. NHS.UK frontend's CSS loads its Frutiger font from a
  * third-party host, which the CSP refuses, so its @font-face rules are dropped (the font stack falls back to Arial);
- * its image URLs are rewritten to the copies served here.
+ * its image URLs are rewritten to the copies served here; and it keeps only the rules whose selectors can match what
+ * the app renders (the first load on a poor signal fetched all 24 KB of it before the sign-in screen could be used).
  */
 const VENDOR: VendorFile[] = [
   { pkg: 'preact', file: 'dist/preact.mjs', as: 'preact.mjs' },
@@ -122,8 +135,12 @@ const VENDOR: VendorFile[] = [
     pkg: 'nhsuk-frontend',
     file: 'dist/nhsuk/nhsuk-frontend.min.css',
     as: 'nhsuk-frontend.min.css',
-    transform: (text, base) =>
-      text.replace(/@font-face\{[^}]*\}/g, '').replace(/url\(\/assets\/images\/([a-z0-9-]+\.svg)\)/g, `url(${base}/images/$1)`),
+    transform: (text, base, app) =>
+      cssForClasses(
+        text.replace(/@font-face\{[^}]*\}/g, '').replace(/url\(\/assets\/images\/([a-z0-9-]+\.svg)\)/g, `url(${base}/images/$1)`),
+        classesNamedIn(app),
+      ),
+    hashed: true,
   },
   ...NHSUK_IMAGES.map((name) => ({ pkg: 'nhsuk-frontend', file: `dist/nhsuk/assets/images/${name}`, as: `images/${name}` })),
 ];
@@ -185,17 +202,6 @@ export function loadAppShell(root = packageRoot()): AppShell {
   const assets = new Map<string, Asset>();
   const hash = createHash('sha256');
 
-  const vendorUrl: Record<string, string> = {};
-  for (const v of VENDOR) {
-    const pkgDir = join(nodeModules, v.pkg);
-    const version = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version;
-    const base = `/app/vendor/${v.pkg}@${version}`;
-    const raw = readFileSync(join(pkgDir, v.file));
-    const body = v.transform ? v.transform(raw.toString('utf8'), base) : raw;
-    assets.set(`${base}/${v.as}`, asset(body, v.as, IMMUTABLE));
-    vendorUrl[`${v.pkg}/${v.as}`] = `${base}/${v.as}`;
-  }
-
   const templates = new Map<string, string>();
   const own = new Map<string, Buffer>();
   for (const file of walk(appDir).sort()) {
@@ -203,6 +209,22 @@ export function loadAppShell(root = packageRoot()): AppShell {
     if (rel.startsWith('templates/')) templates.set(rel.slice('templates/'.length), readFileSync(file, 'utf8'));
     else own.set(rel, readFileSync(file));
   }
+  // What the app renders is written in its scripts and its page (a vendor file cut to what the app uses reads them).
+  const appTexts = [...own].filter(([rel]) => rel.endsWith('.js')).map(([, body]) => body.toString('utf8'));
+  appTexts.push(...templates.values());
+  const vendorUrl: Record<string, string> = {};
+  for (const v of VENDOR) {
+    const pkgDir = join(nodeModules, v.pkg);
+    const version = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version;
+    const base = `/app/vendor/${v.pkg}@${version}`;
+    const raw = readFileSync(join(pkgDir, v.file));
+    const body = v.transform ? v.transform(raw.toString('utf8'), base, appTexts) : raw;
+    const a = asset(body, v.as, IMMUTABLE);
+    const name = v.hashed ? v.as.replace(/^([^.]+)/, `$1.${a.etag.slice(1, 11)}`) : v.as;
+    assets.set(`${base}/${name}`, a);
+    vendorUrl[`${v.pkg}/${v.as}`] = `${base}/${name}`;
+  }
+
   // The app imports its dependencies through one generated module, so its own files need no vendor versions.
   own.set(
     'js/deps.js',

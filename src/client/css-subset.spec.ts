@@ -1,0 +1,54 @@
+import { classesNamedIn, cssForClasses } from './css-subset';
+
+describe('which nhsuk- classes the app’s files name', () => {
+  it.each([
+    ['<p class="nhsuk-body">', ['nhsuk-body'], []],
+    ['class=${`nhsuk-input${error ? " nhsuk-input--error" : ""}`}', ['nhsuk-input--error'], ['nhsuk-input']],
+    ['class=${`nhsuk-input--width-${width}`}', [], ['nhsuk-input--width-']],
+    ["const c = 'nhsuk-tag--' + colour;", [], ['nhsuk-tag--']],
+    ["const c = 'nhsuk-tag' + suffix;", [], ['nhsuk-tag']],
+    ['// the nhsuk-header__link, in a comment', ['nhsuk-header__link'], []],
+  ])('%p names %p, and as prefixes %p', (text, names, prefixes) => {
+    const found = classesNamedIn([text]);
+    expect([...found.names].sort()).toEqual(names);
+    expect(found.prefixes).toEqual(prefixes);
+  });
+});
+
+describe('NHS.UK frontend’s CSS cut to the rules the app can use', () => {
+  const used = { names: new Set(['nhsuk-body', 'nhsuk-button', 'nhsuk-header']), prefixes: ['nhsuk-input--width-'] };
+  it.each([
+    ['an element selector', 'body{margin:0}', 'body{margin:0}'],
+    ['a rule for a class the app names', '.nhsuk-body{color:#212b32}', '.nhsuk-body{color:#212b32}'],
+    ['a rule for a class it never names', '.nhsuk-card{padding:0}', ''],
+    ['a list: only its selectors that can match', '.nhsuk-card,.nhsuk-body,h1{x:1}', '.nhsuk-body,h1{x:1}'],
+    [
+      'descendants: every class must be named',
+      '.nhsuk-header .nhsuk-card{x:1}.nhsuk-header .nhsuk-button{y:2}',
+      '.nhsuk-header .nhsuk-button{y:2}',
+    ],
+    [
+      'a class under :not() need not be on the element',
+      '.nhsuk-button:not(.nhsuk-button--small){x:1}',
+      '.nhsuk-button:not(.nhsuk-button--small){x:1}',
+    ],
+    ['nor one of :is() or :where()', ':where(.nhsuk-card,.nhsuk-body) a{x:1}', ':where(.nhsuk-card,.nhsuk-body) a{x:1}'],
+    ['a class made at run time from a prefix', '.nhsuk-input--width-5{x:1}.nhsuk-input--error{y:1}', '.nhsuk-input--width-5{x:1}'],
+    [
+      '@media keeps what it holds that can match',
+      '@media (min-width:40em){.nhsuk-card{x:1}.nhsuk-body{y:2}}',
+      '@media (min-width:40em){.nhsuk-body{y:2}}',
+    ],
+    ['@media left empty goes', '@media print{.nhsuk-card{x:1}}', ''],
+    ['@supports, nested in @media', '@media print{@supports (display:grid){.nhsuk-card{x:1}}a{y:2}}', '@media print{a{y:2}}'],
+    [
+      'other at-rules and statements as written',
+      '@charset "UTF-8";@keyframes spin{0%{x:0}to{x:1}}',
+      '@charset "UTF-8";@keyframes spin{0%{x:0}to{x:1}}',
+    ],
+    ['a brace in a string or a comment', '.nhsuk-body:after{content:"}"}/* { */.nhsuk-card{x:1}', '.nhsuk-body:after{content:"}"}'],
+    ['an attribute selector with a comma', '[data-x="a,b"],.nhsuk-card{x:1}', '[data-x="a,b"]{x:1}'],
+  ])('%s', (_what, css, kept) => {
+    expect(cssForClasses(css, used)).toBe(kept);
+  });
+});
