@@ -37,6 +37,21 @@ describe('the duty app is served at /app/ with a strict CSP and the right cache 
     await t.http.get('/app').expect(301).expect('location', '/app/');
   });
 
+  it('the page, the service worker and an SVG carry the app’s policy; a module or a style sheet, never a document, only the API’s shorter one', async () => {
+    const { script, nhsuk, css } = linked();
+    const icon = /<link rel="icon" href="([^"]+)"/.exec(index)![1];
+    for (const path of ['/app/', '/app/sw.js', icon]) {
+      const res = await t.http.get(path).expect(200);
+      expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    }
+    for (const path of [script, script.replace('main.js', 'deps.js'), nhsuk, css, '/app/vendor/preact@11.2.0/preact.mjs']) {
+      const res = await t.http.get(path).expect(200);
+      expect([path, res.headers['content-security-policy']]).toEqual([path, "default-src 'none'; frame-ancestors 'none'"]);
+      expect(res.headers['cross-origin-opener-policy']).toBeUndefined();
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    }
+  });
+
   it('the page and the service worker are revalidated every time; versioned and vendor files are kept for a year', async () => {
     for (const path of ['/app/', '/app/sw.js', '/app/manifest.webmanifest']) {
       const res = await t.http.get(path).expect(200);

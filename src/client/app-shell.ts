@@ -17,7 +17,8 @@ import { classesNamedIn, cssForClasses } from './css-subset';
  * - /app/vendor/<package>@<version>/...: an allow-list of files from node_modules (preact, htm, NHS.UK frontend's
  *   compiled CSS and the few images it refers to), cached for a year. A file made for this app (the CSS, cut to the
  *   rules the app's files can use: css-subset.ts) has its content's hash in its name, as it changes with the app.
- * Everything is read into memory at start-up. The pages' CSP allows scripts and styles from this origin only.
+ * Everything is read into memory at start-up. The pages' CSP allows scripts and styles from this origin only; the files
+ * that are never a document (modules, style sheets) keep the API's shorter policy (isDocumentLike).
  * Text files go compressed (brotli at its best quality, else gzip) to a browser that accepts it: each file is
  * compressed once, on its first request, and kept (NHS.UK frontend's CSS is 278 KB as it is, about 24 KB in brotli;
  * cut to what the app uses, about 60 KB and 7 KB).
@@ -272,10 +273,23 @@ export function loadAppShell(root = packageRoot()): AppShell {
   return { version, assets };
 }
 
-async function send(req: FastifyRequest, reply: FastifyReply, a: Asset): Promise<FastifyReply> {
-  // The app's own policy, in place of the API's (a page keeps its own: documentHeadersFor).
-  reply.header('content-security-policy', APP_CSP).header('cache-control', a.cacheControl);
-  reply.header('cross-origin-opener-policy', 'same-origin');
+/**
+ * What a browser may run or render as a document of its own: the page, the service worker (a worker takes its policy
+ * from its script's answer) and an SVG opened by itself. A module, a style sheet, a PNG or the manifest is never one, and
+ * keeps the API's short policy (nothing may load from it, nothing may frame it: security-headers.ts); the app's
+ * policy and Cross-Origin-Opener-Policy on each of the first load's fifteen or so such files were ~260 bytes apiece.
+ */
+function isDocumentLike(path: string, a: Asset): boolean {
+  return a.type.startsWith('text/html') || a.type === 'image/svg+xml' || path === '/app/sw.js';
+}
+
+async function send(req: FastifyRequest, reply: FastifyReply, a: Asset, path: string): Promise<FastifyReply> {
+  reply.header('cache-control', a.cacheControl);
+  // The app's own policy, in place of the API's, on what can be a document (a page keeps its own: documentHeadersFor).
+  if (isDocumentLike(path, a)) {
+    reply.header('content-security-policy', APP_CSP);
+    reply.header('cross-origin-opener-policy', 'same-origin');
+  }
   let body = a.body;
   let etag = a.etag;
   if (COMPRESSIBLE.test(a.type)) {
@@ -305,6 +319,6 @@ export function registerAppShell(fastify: FastifyInstance, shell: AppShell = loa
       sendProblem(new NotFoundProblem('App file'), req, reply);
       return reply;
     }
-    return send(req, reply, a);
+    return send(req, reply, a, path);
   });
 }
