@@ -16,7 +16,7 @@ const LONDON = 'Europe/London';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const at = (iso: string) => new Date(iso);
-const local = (d: Date) => formatLocal(d, LONDON, 'local-days');
+const local = (d: Date) => formatLocal(d, LONDON);
 const plusH = (d: Date, h: number) => new Date(d.getTime() + h * HOUR);
 
 const GRANTED = at('2026-11-21T02:00:00Z'); // Sat 21 Nov 2026 02:00 GMT
