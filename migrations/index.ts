@@ -79,7 +79,8 @@ import * as m75 from './1796595000000-PagesNotUnder18';
 import * as m76 from './1796610000000-PoliceRecordAtIntake';
 import * as m77 from './1796620000000-ReferralAgeBasisBackfill';
 import * as m78 from './1796620100000-CtoExtensions';
-import * as m79 from './1796650000000-PersonMatchOneMatchPerRecord';
+import * as m79 from './1796630000000-OutboxCommitOrder';
+import * as m80 from './1796650000000-PersonMatchOneMatchPerRecord';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -162,4 +163,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m77),
   ...Object.values(m78),
   ...Object.values(m79),
+  ...Object.values(m80),
 ];

@@ -1,5 +1,7 @@
 import http from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
 import { JobRunner } from '../src/alerts/job-runner.service';
 import { StreamService } from '../src/alerts/stream.service';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from './support/test-app';
@@ -263,6 +265,109 @@ describe('live event stream (R12: two instances, one database)', () => {
     await r.waitFor((e) => e.data.aggregateId === shift.id);
     expect(live.events.every((e) => e.event.startsWith('rota.'))).toBe(true);
     expect(q.events.every((e) => e.event.startsWith('rota.'))).toBe(true);
+  });
+
+  describe('events whose transactions commit out of id order (an id is taken at insert, seen at commit)', () => {
+    const held: Client[] = [];
+    /** A manager of her own for each test (each holds a few streams at once, within EVENTS_MAX_STREAMS_PER_USER). */
+    let watcher: TestUser;
+    beforeEach(async () => {
+      watcher = await a.user(['manager']);
+    });
+    afterAll(async () => {
+      for (const c of held) await c.end().catch(() => undefined);
+    });
+    /** A transaction of its own, left open, as a slow request's would be. */
+    const begin = async (): Promise<Client> => {
+      const c = new Client({ connectionString: a.databaseUrl });
+      await c.connect();
+      held.push(c);
+      await c.query('BEGIN');
+      return c;
+    };
+    /** A shift's removal raised in `c`'s transaction the way the app writes its events as it commits (outbox_append_rows); its id. */
+    const raise = async (c: Client | null, shiftId: string): Promise<string> => {
+      const run = (sql: string, params: unknown[]) => (c ? c.query(sql, params).then((r) => r.rows) : a.sql(sql, params));
+      await run(
+        `SELECT outbox_append_rows(ARRAY['rota.shift.deleted'], ARRAY['shift'], ARRAY[$1::text], ARRAY[$2::jsonb], ARRAY[NULL::uuid], ARRAY[now()])`,
+        [shiftId, { shiftId }],
+      );
+      const [{ id }] = (await run(`SELECT id::text AS id FROM outbox_events WHERE aggregate_id = $1`, [shiftId])) as Array<{ id: string }>;
+      return id;
+    };
+    const TYPES = '/events?types=rota.shift.deleted';
+    const about = (shiftId: string) => (e: SseEvent) => e.data.aggregateId === shiftId;
+    const settle = () => new Promise((r) => setTimeout(r, 300));
+
+    it('an event that took the lower id but committed after a later one was sent is sent when it commits, and a phone resuming from that later event is replayed it', async () => {
+      const live = await connect(watcher, TYPES);
+      await live.waitForId(() => true);
+      const [shiftA, shiftB] = [randomUUID(), randomUUID()];
+      // B's transaction writes first; then A takes an event id, and B takes the next one and commits, A still open.
+      const b1 = await begin();
+      await b1.query('SELECT pg_current_xact_id()');
+      const a1 = await begin();
+      const idA = await raise(a1, shiftA);
+      const idB = await raise(b1, shiftB);
+      await b1.query('COMMIT');
+      expect(BigInt(idA)).toBeLessThan(BigInt(idB));
+      // B is sent (nothing still open can come before it); A has not committed.
+      await live.waitFor(about(shiftB));
+      expect(live.lastEventId).toBe(idB);
+      await a1.query('COMMIT');
+      // The live stream sends A once it commits, after B.
+      await live.waitFor(about(shiftA));
+      expect(live.events.map((e) => e.id)).toEqual([idB, idA]);
+      // The phone that lost its connection just after B resumes with B's id, and is replayed A: nothing is lost.
+      const phone = await connect(watcher, TYPES, { 'last-event-id': idB });
+      await phone.waitFor(about(shiftA));
+      await settle();
+      expect(phone.events.map((e) => e.id)).toEqual([idA]);
+      expect(live.events.map((e) => e.id)).toEqual([idB, idA]);
+    });
+
+    it('an event committed while an older transaction that raised one is open waits for it: both are sent when it commits, oldest first, and a phone that dropped meanwhile is replayed both', async () => {
+      const live = await connect(watcher, TYPES);
+      const phone = await connect(watcher, TYPES);
+      await live.waitForId(() => true);
+      const from = String(await phone.waitForId(() => true));
+      const [shiftA, shiftB] = [randomUUID(), randomUUID()];
+      const a1 = await begin();
+      const idA = await raise(a1, shiftA);
+      const idB = await raise(null, shiftB); // committed at once
+      await settle();
+      // B could be overtaken by A (A's transaction is older): not sent yet, nor any position past it.
+      expect(live.events).toEqual([]);
+      expect(phone.events).toEqual([]);
+      expect(phone.lastEventId).toBe(from);
+      phone.close();
+      await a1.query('COMMIT');
+      await live.waitFor(about(shiftB));
+      expect(live.events.map((e) => e.id)).toEqual([idA, idB]);
+      const resumed = await connect(watcher, TYPES, { 'last-event-id': from });
+      await resumed.waitFor(about(shiftB));
+      // Resumed from A, the next phone gets B only: no duplicates.
+      const again = await connect(watcher, TYPES, { 'last-event-id': idA });
+      await again.waitFor(about(shiftB));
+      await settle();
+      expect(resumed.events.map((e) => e.id)).toEqual([idA, idB]);
+      expect(again.events.map((e) => e.id)).toEqual([idB]);
+      expect(live.events.map((e) => e.id)).toEqual([idA, idB]);
+    });
+
+    it('an event held back by an older transaction that raises none is sent when that transaction ends, with no notification of its own', async () => {
+      const live = await connect(watcher, TYPES);
+      await live.waitForId(() => true);
+      const other = await begin();
+      await other.query('SELECT pg_current_xact_id()'); // a transaction that has written, open
+      const shift = randomUUID();
+      const id = await raise(null, shift);
+      await settle();
+      expect(live.events).toEqual([]);
+      await other.query('COMMIT');
+      const got = await live.waitFor(about(shift), 3000);
+      expect(got.id).toBe(id);
+    });
   });
 
   it('a referrer is told their referral was allocated (the step their status view shows), without who to', async () => {

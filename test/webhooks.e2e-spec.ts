@@ -196,27 +196,50 @@ describe('webhooks: delivery to a local receiver', () => {
     expect(log.body.items).toMatchObject([{ status: 'delivered', attempts: 1, lastStatusCode: 200, eventType: 'rota.shift.created' }]);
   });
 
-  it('delivers an event whose transaction committed after a later one was already fanned out (late commit)', async () => {
+  it('delivers an event whose transaction committed after a later one (late commit): held back while it could still come before, and delivered however many events pass meanwhile', async () => {
+    const first = new Client({ connectionString: t.databaseUrl });
     const slow = new Client({ connectionString: t.databaseUrl });
+    await first.connect();
     await slow.connect();
+    const created = (c: Client, shiftId: string) =>
+      c.query(
+        `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at) VALUES ('rota.shift.created', 'shift', $2, $3, $1) RETURNING id::text`,
+        [t.clock.now(), shiftId, { shiftId, startsAt: '2026-11-23T09:00:00.000Z', endsAt: '2026-11-23T17:00:00.000Z' }],
+      );
     try {
-      // A slow transaction takes its event id first but commits last.
-      const late = randomUUID();
+      // A slow transaction takes its event id first but commits last; the later id, committed at once, waits for it.
       await slow.query('BEGIN');
-      const [{ id: lateId }] = (
-        await slow.query(
-          `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at) VALUES ('rota.shift.created', 'shift', $2, $3, $1) RETURNING id::text`,
-          [t.clock.now(), late, { shiftId: late, startsAt: '2026-11-23T09:00:00.000Z', endsAt: '2026-11-23T17:00:00.000Z' }],
-        )
-      ).rows;
-      await newShift(); // a later id, committed at once
-      expect(await dispatcher.fanOut()).toBe(1);
+      const [{ id: lateId }] = (await created(slow, randomUUID())).rows;
+      await newShift();
+      expect(await dispatcher.fanOut()).toBe(0);
       await slow.query('COMMIT');
-      expect(await dispatcher.fanOut()).toBe(1);
+      expect(await dispatcher.fanOut()).toBe(2);
       expect(await t.sql(`SELECT status FROM webhook_deliveries WHERE event_id = $1`, [lateId])).toEqual([{ status: 'pending' }]);
       expect(await dispatcher.deliverDue()).toBe(2);
       expect(await dispatcher.fanOut()).toBe(0);
+
+      // A transaction that began writing first commits an event with a higher id while the slow one (a lower id) is
+      // open: that one goes out at once, and the slow one's after it, though thousands of events passed in between.
+      await first.query('BEGIN');
+      await first.query('SELECT pg_current_xact_id()');
+      await slow.query('BEGIN');
+      const [{ id: slowId }] = (await created(slow, randomUUID())).rows;
+      const [{ id: firstId }] = (await created(first, randomUUID())).rows;
+      await first.query('COMMIT');
+      expect(BigInt(slowId)).toBeLessThan(BigInt(firstId));
+      expect(await dispatcher.fanOut()).toBe(1);
+      await slow.query('COMMIT');
+      await t.sql(
+        `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at)
+         SELECT 'rota.shift.deleted', 'shift', s.id::text, jsonb_build_object('shiftId', s.id), now()
+           FROM (SELECT gen_random_uuid() AS id FROM generate_series(1, 6000)) s`,
+      );
+      expect(await dispatcher.fanOut()).toBe(1);
+      expect(await t.sql(`SELECT status FROM webhook_deliveries WHERE event_id = $1`, [slowId])).toEqual([{ status: 'pending' }]);
+      expect(await dispatcher.deliverDue()).toBe(2);
+      expect(await dispatcher.fanOut()).toBe(0);
     } finally {
+      await first.end();
       await slow.end();
     }
   });

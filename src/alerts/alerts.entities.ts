@@ -89,7 +89,10 @@ export class JobRunEntity {
   details: Record<string, unknown>;
 }
 
-/** Where a consumer of the outbox has got to (webhook fan-out), so each event is taken once. */
+/**
+ * Where a consumer of the outbox has got to (webhook fan-out), so each event is taken once: the last event taken, by
+ * its place in the delivery order (its writing transaction, then its id: see OutboxEventEntity.xactId).
+ */
 @Entity('outbox_cursors')
 export class OutboxCursorEntity {
   @PrimaryColumn('text')
@@ -97,6 +100,9 @@ export class OutboxCursorEntity {
 
   @Column('bigint', { default: 0 })
   lastEventId: string;
+
+  @Column('bigint', { default: 0 })
+  lastXactId: string;
 }
 
 /** An integrating system's subscription to events, managed by an admin. */

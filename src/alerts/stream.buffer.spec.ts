@@ -7,6 +7,7 @@ import { FakeStreamResponse as FakeResponse } from '../../test/support/fake-stre
 const amhp = (userId: string): Actor => ({ userId, roles: ['amhp'] }) as unknown as Actor;
 const shiftCreated = (id: string): StreamEvent => ({
   id,
+  xact: '1000',
   type: 'rota.shift.created',
   aggregateType: 'shift',
   aggregateId: '44444444-4444-4444-8444-444444444444',

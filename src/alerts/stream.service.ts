@@ -11,8 +11,22 @@ import { Clock } from '../common/clock';
 import { TooManyRequestsProblem, UnauthorizedProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { DATABASE_URL } from '../database/database.module';
+import { OUTBOX_HORIZON_SQL } from '../events/events.tables';
 import { ReferralsService } from '../referrals/referrals.service';
-import { answerHolds, EventFacts, frame, PersonAnswer, StreamEvent, streamLapse, typeMatches, visibility } from './stream.visibility';
+import {
+  answerHolds,
+  EventFacts,
+  frame,
+  isAfter,
+  PersonAnswer,
+  Position,
+  positionOf,
+  START,
+  StreamEvent,
+  streamLapse,
+  typeMatches,
+  visibility,
+} from './stream.visibility';
 
 export const OUTBOX_CHANNEL = 'amhp_outbox';
 /** Events replayed on resume at most; beyond that the client is told to reload (`reset`). */
@@ -24,8 +38,15 @@ const KEEP_ALIVE_MS = 15_000;
  */
 const PERSON_TTL_MS = 30_000;
 const DENIED_TTL_MS = 5_000;
-/** An id skipped by a read (its transaction had not committed yet) is looked for again for this long. */
-const GAP_TTL_MS = 60_000;
+/** Events read at most per read of the outbox (the next read follows at once). */
+const READ_BATCH = 1000;
+/**
+ * While committed events wait behind a transaction still running (the outbox's commit order, below), the outbox is
+ * read again after this long, doubling up to HELD_MAX_MS: that transaction may end without writing an event, and so
+ * without a notification.
+ */
+const HELD_FIRST_MS = 10;
+const HELD_MAX_MS = 1000;
 const FACTS_CACHE = 2000;
 /**
  * Bytes a stream may have waiting to be sent (beyond what the kernel holds) before it is dropped: a client that stops
@@ -36,10 +57,31 @@ export const MAX_BUFFERED_BYTES = 1 << 20;
 /** The longest delay a timer takes (about 24.8 days); a token living longer is ended by `recheck` instead. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-const SELECT = `SELECT id::text AS id, type, aggregate_type AS "aggregateType", aggregate_id AS "aggregateId", occurred_at AS "occurredAt", payload FROM published_events`;
+/**
+ * The outbox's commit order, which every read below keeps (OUTBOX_HORIZON_SQL): events are read in the order
+ * (xact_id, id), and only those below the horizon, so a client resuming after an event, or the fan-out going on from
+ * the last one it read, misses nothing that commits later.
+ */
+const HORIZON = OUTBOX_HORIZON_SQL;
+const COLUMNS = `e.id::text AS id, e.xact_id::text AS xact, e.type, e.aggregate_type AS "aggregateType", e.aggregate_id AS "aggregateId", e.occurred_at AS "occurredAt", e.payload`;
+/** The events after a place ($1 xact, $2 id), ready or not (those not ready come last), with the horizon. */
+const READ_NEW = `SELECT h.horizon::text AS horizon, e.* FROM (SELECT ${HORIZON} AS horizon) h
+  LEFT JOIN LATERAL (SELECT ${COLUMNS} FROM published_events e WHERE (e.xact_id, e.id) > ($1::bigint, $2::bigint) ORDER BY e.xact_id, e.id LIMIT ${READ_BATCH}) e ON true`;
+/** The newest event ready (the place every event delivered so far is at or before), or none. */
+const NEWEST = `SELECT e.id::text AS id, e.xact_id::text AS xact FROM published_events e WHERE e.xact_id < ${HORIZON} ORDER BY e.xact_id DESC, e.id DESC LIMIT 1`;
+/**
+ * A resume: the place of the event named by Last-Event-ID ($1; an id that names no event stands at the start of the
+ * order, before every event written since the order was recorded: replayed, or reset, never lost), and the ready
+ * events after it, at most one more than a replay holds.
+ */
+const REPLAY = `WITH c AS (SELECT coalesce((SELECT xact_id FROM published_events WHERE id = $1::bigint), 0) AS xact)
+  SELECT c.xact::text AS "fromXact", e.* FROM c LEFT JOIN LATERAL (
+    SELECT ${COLUMNS} FROM published_events e WHERE (e.xact_id, e.id) > (c.xact, $1::bigint) AND e.xact_id < ${HORIZON}
+     ORDER BY e.xact_id, e.id LIMIT ${REPLAY_LIMIT + 1}) e ON true`;
 
 interface Row {
   id: string;
+  xact: string;
   type: string;
   aggregateType: string;
   aggregateId: string;
@@ -54,14 +96,13 @@ interface StreamClient {
   out: ServerResponse;
   /** Live events held back while the replay is written. */
   pending: StreamEvent[] | null;
-  /** Events written in the replay: not written again when this instance's poller reaches them. */
-  replayed: Set<string>;
   /**
-   * The newest event the client already has in hand, by replay or by a reset (which reloads everything up to it):
-   * nothing up to it is written again but, after a replay, an event the replay did not hold. Null once the poller has
-   * passed it.
+   * The place up to which the client already has every event, by its Last-Event-ID, its replay or a reset (which
+   * reloads everything up to it): nothing up to it is written again (the poller of this instance may reach it only
+   * after the stream opened, or this instance's poller may be behind the one the client resumed from). Null once the
+   * poller has passed it.
    */
-  coveredTo: { id: bigint; reset: boolean } | null;
+  coveredTo: Position | null;
   /** person.read answers, by person (answerHolds says when one is asked again). */
   persons: Map<string, PersonAnswer>;
   /** Writes are chained so that per-client person checks never reorder frames. */
@@ -70,14 +111,15 @@ interface StreamClient {
   /** Ends the stream when its access token expires. */
   expiry: NodeJS.Timeout | null;
   /**
-   * The newest event id this client has been told (an event's `id:`, or a position: see `position`), so that its next
-   * Last-Event-ID resumes from there rather than from before events it was never sent.
+   * The place of the newest event this client has been told (an event's `id:`, or a position: see `tell`), so that its
+   * next Last-Event-ID resumes from there rather than from before events it was never sent.
    */
-  told: bigint;
+  told: Position;
 }
 
 const toEvent = (r: Row): StreamEvent => ({
   id: r.id,
+  xact: r.xact,
   type: r.type,
   aggregateType: r.aggregateType,
   aggregateId: r.aggregateId,
@@ -87,8 +129,9 @@ const toEvent = (r: Row): StreamEvent => ({
 
 /**
  * The live event stream's engine, one per app instance: ONE dedicated LISTEN connection on `amhp_outbox`; on each
- * notification the new outbox rows are read once (by id range, so coalesced or lost notifications lose nothing)
- * and fanned out to this instance's connected clients, each filtered by what its user may see.
+ * notification the new outbox rows are read once (after the last place read, in the outbox's commit order: READ_NEW,
+ * so coalesced or lost notifications lose nothing, and a transaction committing late is read in its place) and
+ * fanned out to this instance's connected clients, each filtered by what its user may see.
  */
 @Injectable()
 export class StreamService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -100,14 +143,16 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
    */
   private readonly admitted = new Map<string, number>();
   private listener: Client | null = null;
-  private lastSeen = '0';
+  /** The place of the newest event read. */
+  private lastSeen: Position = START;
   /**
-   * The newest event the fan-out has passed: every event after it (and any late commit before it) is still to be
-   * handed to the clients connected now. A stream opened afresh starts here, and a client is told it as its position.
+   * The place of the newest event the fan-out has passed: every event after it is still to be handed to the clients
+   * connected now. A stream opened afresh starts here, and a client is told it as its position.
    */
-  private passed = '0';
-  /** Ids skipped by a read (allocated by a transaction not yet committed), with when they were first missed. */
-  private readonly gaps = new Map<string, number>();
+  private passed: Position = START;
+  /** The read again while committed events wait behind a transaction still running (HELD_FIRST_MS). */
+  private heldTimer: NodeJS.Timeout | null = null;
+  private heldMs = HELD_FIRST_MS;
   private readonly facts = new Map<string, EventFacts>();
   private reading: Promise<void> | null = null;
   private readAgain = false;
@@ -203,12 +248,11 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const [row] = await this.dataSource.query<Array<{ id: string }>>(`SELECT coalesce(max(id), 0)::text AS id FROM published_events`);
-    this.lastSeen = row.id;
-    this.passed = row.id;
+    const [row] = await this.dataSource.query<Array<{ id: string; xact: string }>>(NEWEST);
+    this.lastSeen = row ? positionOf(row) : START;
+    this.passed = this.lastSeen;
     this.keepAlive = setInterval(() => {
       for (const c of this.clients) this.keepAliveOf(c);
-      if (this.gaps.size) this.wake();
       if (this.clients.size) void this.recheck().catch((err: Error) => this.log.warn(`account re-check failed: ${err.message}`));
     }, KEEP_ALIVE_MS);
     this.keepAlive.unref();
@@ -223,6 +267,7 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     this.stopping = true;
     if (this.keepAlive) clearInterval(this.keepAlive);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.heldTimer) clearTimeout(this.heldTimer);
     for (const c of [...this.clients]) this.end(c);
     await this.reading?.catch(() => undefined);
     const listener = this.listener;
@@ -290,7 +335,7 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     this.reconnectTimer.unref();
   }
 
-  /** A notification's payload is ignored beyond waking up: the rows are read by id range. */
+  /** A notification's payload is ignored beyond waking up: the rows are read after the last place read. */
   private wake(): void {
     if (this.stopping) return;
     if (this.reading) {
@@ -312,37 +357,44 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     });
   }
 
-  /** Once per instance per wake-up: rows after the last seen id, plus earlier ids skipped while uncommitted. */
+  /**
+   * Once per instance per wake-up: the events after the last place read that are ready (READ_NEW). Events committed
+   * but waiting behind a transaction still running are read again shortly (`heldTimer`), as that transaction may end
+   * without a notification.
+   */
   private async readNew(): Promise<void> {
-    const now = Date.now();
-    for (const [id, since] of this.gaps) if (now - since > GAP_TTL_MS) this.gaps.delete(id); // rolled back
-    const gapIds = [...this.gaps.keys()];
-    const rows = await this.dataSource.query<Row[]>(`${SELECT} WHERE id > $1 OR id = ANY($2::bigint[]) ORDER BY id LIMIT 1000`, [
-      this.lastSeen,
-      gapIds,
+    const found = await this.dataSource.query<Array<Partial<Row> & { horizon: string }>>(READ_NEW, [
+      this.lastSeen.xact.toString(),
+      this.lastSeen.id.toString(),
     ]);
-    let expected = BigInt(this.lastSeen) + 1n;
-    const late = new Set<string>();
-    for (const r of rows) {
-      const id = BigInt(r.id);
-      if (this.gaps.delete(r.id)) {
-        // A late commit of an earlier id: deliver it now.
-        late.add(r.id);
-      } else if (id >= expected) {
-        for (let g = expected; g < id && this.gaps.size < 10_000; g++) this.gaps.set(g.toString(), now);
-        expected = id + 1n;
-        this.lastSeen = r.id;
-      }
+    const horizon = BigInt(found[0]?.horizon ?? 0);
+    const rows = found.filter((r): r is Row & { horizon: string } => r.id != null);
+    const ready = rows.filter((r) => BigInt(r.xact) < horizon);
+    if (ready.length) this.lastSeen = positionOf(ready[ready.length - 1]);
+    if (ready.length < rows.length) this.readHeldSoon();
+    else {
+      this.heldMs = HELD_FIRST_MS;
+      if (rows.length === READ_BATCH) this.readAgain = true;
     }
-    if (rows.length === 1000) this.readAgain = true;
     if (!this.clients.size) {
       this.passed = this.lastSeen;
       return;
     }
-    for (const r of rows) {
-      await this.fanOut(toEvent(r), late.has(r.id));
-      if (!late.has(r.id) && BigInt(r.id) > BigInt(this.passed)) this.passed = r.id;
+    for (const r of ready) {
+      await this.fanOut(toEvent(r));
+      this.passed = positionOf(r);
     }
+  }
+
+  private readHeldSoon(): void {
+    if (this.heldTimer || this.stopping) return;
+    const delay = this.heldMs;
+    this.heldMs = Math.min(this.heldMs * 2, HELD_MAX_MS);
+    this.heldTimer = setTimeout(() => {
+      this.heldTimer = null;
+      this.wake();
+    }, delay);
+    this.heldTimer.unref();
   }
 
   /**
@@ -352,23 +404,26 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
    * never gets ahead of an event still on its way; not while a replay is being written.
    */
   private keepAliveOf(c: StreamClient): void {
-    const at = BigInt(this.passed);
-    if (c.pending || at <= c.told) return this.write(c, `: keep-alive\n\n`);
+    const at = this.passed;
+    if (c.pending || !isAfter(at, c.told)) return this.write(c, `: keep-alive\n\n`);
     c.chain = c.chain.then(() => this.tell(c, at, 'keep-alive'));
   }
 
-  /** Writes the position `at` (an `id:` line with a comment: no event) if the client has not been told it already. */
-  private tell(c: StreamClient, at: bigint, comment: string): void {
-    if (at <= c.told) return this.write(c, `: ${comment}\n\n`);
+  /**
+   * Writes the position `at` (an `id:` line, the id of the event at that place, with a comment: no event) if the
+   * client has not been told it already.
+   */
+  private tell(c: StreamClient, at: Position, comment: string): void {
+    if (!isAfter(at, c.told)) return this.write(c, `: ${comment}\n\n`);
     c.told = at;
-    this.write(c, `id: ${at}\n: ${comment}\n\n`);
+    this.write(c, `id: ${at.id}\n: ${comment}\n\n`);
   }
 
-  private async fanOut(event: StreamEvent, late: boolean): Promise<void> {
+  private async fanOut(event: StreamEvent): Promise<void> {
     const facts = await this.factsOf(event);
     for (const c of this.clients) {
       if (c.pending) c.pending.push(event);
-      else this.deliver(c, event, facts, late);
+      else this.deliver(c, event, facts);
     }
   }
 
@@ -393,24 +448,20 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /**
-   * Whether the client already has the event `id` from its replay or reset. The poller of this instance may reach
-   * events the replay read (or a reset covered) only after the stream opened; once it passes the newest of them, the
-   * replay's record is let go. A reset covers every id up to it, a late commit among them too: the client reloads on
-   * the reset, after it was written, so what such a commit changed is in what it reloads.
+   * Whether the client already has the event (by its Last-Event-ID, its replay or a reset): it is at or before
+   * `coveredTo`. Events come in the commit order, so once the poller passes that place it is let go.
    */
-  private covered(c: StreamClient, id: string): boolean {
+  private covered(c: StreamClient, event: StreamEvent): boolean {
     if (!c.coveredTo) return false;
-    if (BigInt(id) > c.coveredTo.id) {
+    if (isAfter(positionOf(event), c.coveredTo)) {
       c.coveredTo = null;
-      c.replayed.clear();
       return false;
     }
-    return c.coveredTo.reset || c.replayed.has(id);
+    return true;
   }
 
-  /** `late`: an event whose transaction committed after later ones had been read (a refusal given meanwhile may predate its grant). */
-  private deliver(c: StreamClient, event: StreamEvent, facts: EventFacts, late = false): void {
-    if (c.closed || !typeMatches(c.types, event.type) || this.covered(c, event.id)) return;
+  private deliver(c: StreamClient, event: StreamEvent, facts: EventFacts): void {
+    if (c.closed || !typeMatches(c.types, event.type) || this.covered(c, event)) return;
     const verdict = visibility(c.actor, event, facts);
     if (verdict.send === false) return;
     if (verdict.send === true) {
@@ -419,17 +470,17 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     }
     c.chain = c.chain
       .then(async () => {
-        if (await this.mayReadPerson(c, verdict.personId, event.id, late)) this.send(c, event, verdict.payload);
+        if (await this.mayReadPerson(c, verdict.personId, positionOf(event))) this.send(c, event, verdict.payload);
       })
       .catch(() => undefined);
   }
 
   /** May this client's user read the person, for this event? A kept answer while it holds (answerHolds), else asked. */
-  private async mayReadPerson(c: StreamClient, personId: string, eventId: string, late: boolean): Promise<boolean> {
+  private async mayReadPerson(c: StreamClient, personId: string, at: Position): Promise<boolean> {
     const now = Date.now();
     const hit = c.persons.get(personId);
-    if (answerHolds(hit, { id: BigInt(eventId), late }, now)) return hit.allowed;
-    const seen = BigInt(this.lastSeen);
+    if (answerHolds(hit, at, now)) return hit.allowed;
+    const seen = this.lastSeen;
     const allowed = (await this.access.decide(c.actor, 'person.read', personId)).allowed;
     if (c.persons.size > 1000) c.persons.clear();
     c.persons.set(personId, { allowed, until: now + (allowed ? PERSON_TTL_MS : DENIED_TTL_MS), seen });
@@ -454,20 +505,19 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
       types: options.types,
       out,
       pending: options.lastEventId ? [] : null,
-      replayed: new Set(),
       coveredTo: null,
       persons: new Map(),
       chain: Promise.resolve(),
       closed: false,
       expiry: null,
-      told: 0n,
+      told: START,
     };
     // Opened afresh, the client is told where the stream starts (the fan-out's position, taken in the same turn as it
     // joins the clients: it is handed every event after it), so that the stream it opens next resumes from there (is
     // replayed what it missed) rather than starting afresh again, which would make it read everything again. A resume
     // is told the newest event its replay read, below.
-    const start = options.lastEventId ? null : BigInt(this.passed);
-    out.write(start === null ? `retry: 3000\n\n` : `retry: 3000\nid: ${start}\n: position\n\n`);
+    const start = options.lastEventId ? null : this.passed;
+    out.write(start === null ? `retry: 3000\n\n` : `retry: 3000\nid: ${start.id}\n: position\n\n`);
     if (start !== null) client.told = start;
     this.clients.add(client);
     this.release(actor.userId);
@@ -484,39 +534,38 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     }
     if (!options.lastEventId) return;
     try {
-      const rows = await this.dataSource.query<Row[]>(`${SELECT} WHERE id > $1 ORDER BY id LIMIT ${REPLAY_LIMIT + 1}`, [
-        options.lastEventId,
-      ]);
+      const found = await this.dataSource.query<Array<Partial<Row> & { fromXact: string }>>(REPLAY, [options.lastEventId]);
+      const from: Position = { xact: BigInt(found[0]?.fromXact ?? 0), id: BigInt(options.lastEventId) };
+      const rows = found.filter((r): r is Row & { fromXact: string } => r.id != null);
+      // The client has everything up to where it resumed: a keep-alive never tells it an earlier place (this
+      // instance's fan-out may be behind the one it was streamed by), nor is anything up to it written again.
+      client.told = from;
       if (rows.length > REPLAY_LIMIT) {
-        // Too much was missed: the client reloads its state and continues from the newest event.
-        const [max] = await this.dataSource.query<
-          Array<{
-            id: string;
-          }>
-        >(`SELECT coalesce(max(id), 0)::text AS id FROM published_events`);
+        // Too much was missed: the client reloads its state and continues from the newest event ready.
+        const [newest] = await this.dataSource.query<Array<{ id: string; xact: string }>>(NEWEST);
+        const max = positionOf(newest);
         this.write(
           client,
-          `id: ${max.id}\nevent: reset\ndata: ${JSON.stringify({ type: 'reset', reason: 'too many missed events; reload', lastEventId: max.id })}\n\n`,
+          `id: ${newest.id}\nevent: reset\ndata: ${JSON.stringify({ type: 'reset', reason: 'too many missed events; reload', lastEventId: newest.id })}\n\n`,
         );
-        client.coveredTo = { id: BigInt(max.id), reset: true };
-        client.told = BigInt(max.id);
-        client.pending = (client.pending ?? []).filter((e) => BigInt(e.id) > BigInt(max.id));
+        client.coveredTo = max;
+        client.told = max;
+        client.pending = (client.pending ?? []).filter((e) => isAfter(positionOf(e), max));
       } else {
         for (const r of rows) {
           const event = toEvent(r);
-          client.replayed.delete(event.id);
           this.deliver(client, event, await this.factsOf(event));
-          client.replayed.add(event.id);
         }
-        if (rows.length) {
-          const newest = BigInt(rows[rows.length - 1].id);
-          client.coveredTo = { id: newest, reset: false };
-          // Past what the replay read, sent or not: the next resume does not read it again.
-          client.chain = client.chain.then(() => this.tell(client, newest, 'position'));
-        }
+        const newest = rows.length ? positionOf(rows[rows.length - 1]) : from;
+        client.coveredTo = newest;
+        // Past what the replay read, sent or not: the next resume does not read it again.
+        if (rows.length) client.chain = client.chain.then(() => this.tell(client, newest, 'position'));
       }
     } catch (err) {
-      this.log.warn(`replay failed: ${(err as Error).message}`);
+      // Nothing missed may be lost: the client is made to resume again (EventSource reconnects after `retry`).
+      this.log.warn(`replay failed: ${(err as Error).message}; ending the stream`);
+      this.end(client);
+      return;
     }
     const held = client.pending ?? [];
     client.pending = null;
@@ -524,8 +573,8 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private send(c: StreamClient, event: StreamEvent, payload: Record<string, unknown>): void {
-    const id = BigInt(event.id);
-    if (id > c.told) c.told = id;
+    const at = positionOf(event);
+    if (isAfter(at, c.told)) c.told = at;
     this.write(c, frame(event, payload));
   }
 

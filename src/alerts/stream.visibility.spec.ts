@@ -3,8 +3,10 @@ import {
   answerHolds,
   EventFacts,
   frame,
+  isAfter,
   parseTypes,
   PersonAnswer,
+  Position,
   StreamEvent,
   streamLapse,
   typeMatches,
@@ -18,6 +20,7 @@ const REF = '44444444-4444-4444-8444-444444444444';
 
 const ev = (type: string, aggregateType: string, payload: Record<string, unknown> = {}): StreamEvent => ({
   id: '7',
+  xact: '1000',
   type,
   aggregateType,
   aggregateId: REF,
@@ -155,20 +158,44 @@ describe('stream visibility', () => {
   });
 });
 
+describe('the order events are delivered in: by the transaction that wrote them, then by id (isAfter)', () => {
+  const rows: Array<[string, Position, Position, boolean]> = [
+    ['a later id of the same transaction', { xact: 50n, id: 11n }, { xact: 50n, id: 10n }, true],
+    ['the same event', { xact: 50n, id: 10n }, { xact: 50n, id: 10n }, false],
+    [
+      'a lower id written by a later transaction (it took its id first, committed after)',
+      { xact: 60n, id: 9n },
+      { xact: 50n, id: 10n },
+      true,
+    ],
+    ['a higher id written by an earlier transaction', { xact: 40n, id: 11n }, { xact: 50n, id: 10n }, false],
+    ['any event written after the order was recorded, after one from before it (0)', { xact: 50n, id: 1n }, { xact: 0n, id: 900n }, true],
+  ];
+  it.each(rows)('%s', (_name, a, b, after) => {
+    expect(isAfter(a, b)).toBe(after);
+  });
+});
+
 describe('a stream’s kept answer on whether its user may read a person', () => {
   const NOW = 1_000_000;
-  const refused: PersonAnswer = { allowed: false, until: NOW + 5_000, seen: 100n };
-  const allowed: PersonAnswer = { allowed: true, until: NOW + 30_000, seen: 100n };
-  const rows: Array<[string, PersonAnswer | undefined, { id: bigint; late: boolean }, number, boolean]> = [
-    ['nothing kept: asked', undefined, { id: 90n, late: false }, NOW, false],
-    ['a refusal, for an event read before it was given: holds', refused, { id: 90n, late: false }, NOW, true],
-    ['a refusal, for the very event it was given for: holds', refused, { id: 100n, late: false }, NOW, true],
-    ['a refusal, for an event read after it (it may carry a grant): asked again', refused, { id: 101n, late: false }, NOW, false],
-    ['a refusal, for an earlier event committed late (its grant was not seen): asked again', refused, { id: 90n, late: true }, NOW, false],
-    ['a refusal past its lifetime: asked again', refused, { id: 90n, late: false }, NOW + 5_000, false],
-    ['an allowance, for a later event: holds (a revocation shows within its lifetime)', allowed, { id: 500n, late: false }, NOW, true],
-    ['an allowance, for an event committed late: holds', allowed, { id: 90n, late: true }, NOW, true],
-    ['an allowance past its lifetime: asked again', allowed, { id: 90n, late: false }, NOW + 30_000, false],
+  const seen: Position = { xact: 50n, id: 100n };
+  const refused: PersonAnswer = { allowed: false, until: NOW + 5_000, seen };
+  const allowed: PersonAnswer = { allowed: true, until: NOW + 30_000, seen };
+  const rows: Array<[string, PersonAnswer | undefined, Position, number, boolean]> = [
+    ['nothing kept: asked', undefined, { xact: 50n, id: 90n }, NOW, false],
+    ['a refusal, for an event read before it was given: holds', refused, { xact: 50n, id: 90n }, NOW, true],
+    ['a refusal, for the very event it was given for: holds', refused, { xact: 50n, id: 100n }, NOW, true],
+    ['a refusal, for an event read after it (it may carry a grant): asked again', refused, { xact: 50n, id: 101n }, NOW, false],
+    [
+      'a refusal, for an event with a lower id whose transaction committed later (read after it): asked again',
+      refused,
+      { xact: 60n, id: 90n },
+      NOW,
+      false,
+    ],
+    ['a refusal past its lifetime: asked again', refused, { xact: 50n, id: 90n }, NOW + 5_000, false],
+    ['an allowance, for a later event: holds (a revocation shows within its lifetime)', allowed, { xact: 70n, id: 500n }, NOW, true],
+    ['an allowance past its lifetime: asked again', allowed, { xact: 50n, id: 90n }, NOW + 30_000, false],
   ];
   it.each(rows)('%s', (_name, answer, event, now, holds) => {
     expect(answerHolds(answer, event, now)).toBe(holds);

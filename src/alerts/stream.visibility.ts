@@ -24,11 +24,37 @@ import { eventPayloadFilter } from '../events/payload-filter';
 
 export interface StreamEvent {
   id: string;
+  /** The transaction that wrote it: with the id, its place in the order events are delivered in (never sent). */
+  xact: string;
   type: string;
   aggregateType: string;
   aggregateId: string;
   occurredAt: string;
   payload: Record<string, unknown>;
+}
+
+/**
+ * An event's place in the order every consumer of the outbox delivers events in: by the transaction that wrote it,
+ * then by id. An id is taken when the row is inserted but seen only when its transaction commits, so ids alone can
+ * put an event behind one already delivered; an event is read only once its writer is older than every transaction
+ * still running (the outbox's commit order: migration OutboxCommitOrder), so nothing can ever come before a place
+ * reached. A client's Last-Event-ID names an event, and so its place.
+ */
+export interface Position {
+  xact: bigint;
+  id: bigint;
+}
+
+/** The place before every event. */
+export const START: Position = { xact: 0n, id: 0n };
+
+export function positionOf(e: { xact: string; id: string }): Position {
+  return { xact: BigInt(e.xact), id: BigInt(e.id) };
+}
+
+/** Whether `a` comes after `b` in the delivery order. */
+export function isAfter(a: Position, b: Position): boolean {
+  return a.xact > b.xact || (a.xact === b.xact && a.id > b.id);
 }
 
 /** Looked up once per event by the stream service (cached): who the event is about. */
@@ -147,20 +173,20 @@ export interface PersonAnswer {
   allowed: boolean;
   /** Epoch ms after which it is asked again whatever it said. */
   until: number;
-  /** The newest outbox id the instance had read when the answer was given. */
-  seen: bigint;
+  /** The place of the newest event the instance had read when the answer was given. */
+  seen: Position;
 }
 
 /**
  * Does a kept answer hold for this event (else the stream asks again)? Not after `until`. An allowed answer holds
  * until then (a revocation shows within its lifetime). A refusal holds only for events the instance had read when it
- * was given (ids up to `seen`, none committed late): their grants, if any, had committed and were seen. An event read
+ * was given (up to `seen` in the delivery order): their grants, if any, had committed and were seen. An event read
  * after it may have come with a grant (an allocation, an offer, a relationship), so the user is asked about again: an
  * AMHP allocated a person gets the very next event about them.
  */
-export function answerHolds(answer: PersonAnswer | undefined, event: { id: bigint; late: boolean }, now: number): answer is PersonAnswer {
+export function answerHolds(answer: PersonAnswer | undefined, event: Position, now: number): answer is PersonAnswer {
   if (!answer || answer.until <= now) return false;
-  return answer.allowed || (!event.late && event.id <= answer.seen);
+  return answer.allowed || !isAfter(event, answer.seen);
 }
 
 /**

@@ -6,14 +6,13 @@ import { OnePassAtATime } from '../common/one-pass-at-a-time';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
+import { OUTBOX_HORIZON_SQL } from '../events/events.tables';
 import { eventPayloadFilter } from '../events/payload-filter';
 import { signatureHeaders } from './webhook-signature';
 import { checkWebhookUrl, type Resolver } from './webhook-url';
 import { WEBHOOK_CURSOR } from './webhooks.service';
 
 const FANOUT_LOCK = 'amhp-hub:webhooks:fan-out';
-/** How many event ids behind the cursor each fan-out looks at again for late commits. */
-const LATE_COMMIT_WINDOW = 5000;
 const BATCH_EVENTS = 500;
 const BATCH_DELIVERIES = 20;
 const TIMEOUT_MS = 10_000;
@@ -48,19 +47,17 @@ type Outcome = { ok: true; status: number } | { ok: false; status: number | null
 /**
  * Webhook delivery from the transactional outbox.
  *
- * `fanOut()` reads the events after the `webhooks` cursor (created at the newest event when the first subscription is
- * made, so history is not replayed) under an advisory lock, and records one pending delivery per active subscription
- * whose event types match (`*` for all) and that existed when the event occurred; then moves the cursor on.
+ * `fanOut()` reads the events after the `webhooks` cursor (created where the outbox stands when the first subscription
+ * is made, so history is not replayed) under an advisory lock, in the outbox's commit order and only those below its
+ * horizon (OUTBOX_HORIZON_SQL: no transaction still running can commit an event before them, so the cursor never
+ * passes one still to come), and records one pending delivery per active subscription whose event types match (`*`
+ * for all) and that existed when the event occurred; then moves the cursor on.
  *
  * `deliverDue()` claims up to 20 due deliveries (FOR UPDATE SKIP LOCKED, then a short lease, so no connection is held
  * during the HTTP calls), re-checks each destination against the SSRF guard (DNS rebinding), and POSTs the signed
  * JSON body with a 10 s timeout, following no redirects. 2xx is delivered; anything else is retried with exponential
  * backoff until WEBHOOK_MAX_ATTEMPTS, then abandoned. WEBHOOK_DISABLE_AFTER consecutive failed attempts disable the
  * subscription (outbox event `webhook.disabled`); its pending deliveries wait until an admin re-enables it.
- *
- * Known limit: an event whose transaction commits after one with a higher id was fanned out is missed (the cursor
- * has passed it). Transactions that emit events are short, and fan-out runs every 10 s; a commit-order-safe cursor
- * would need the writer's transaction id recorded on the event.
  */
 @Injectable()
 export class WebhookDispatcher {
@@ -96,52 +93,48 @@ export class WebhookDispatcher {
   /** Turns new outbox events into pending deliveries; the number of deliveries created. */
   async fanOut(): Promise<number> {
     return this.db.transaction(async (m) => {
-      const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [FANOUT_LOCK]);
+      // The horizon is read first, before this transaction writes (and takes an id of its own, which would hold it back).
+      const [{ locked, horizon }] = await m.query(
+        `SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked, ${OUTBOX_HORIZON_SQL}::text AS horizon`,
+        [FANOUT_LOCK],
+      );
       if (!locked) return 0;
-      const [cursor] = await m.query('SELECT last_event_id::text AS last FROM outbox_cursors WHERE consumer = $1 FOR UPDATE', [
-        WEBHOOK_CURSOR,
-      ]);
+      const [cursor] = await m.query(
+        'SELECT last_xact_id::text AS xact, last_event_id::text AS id FROM outbox_cursors WHERE consumer = $1 FOR UPDATE',
+        [WEBHOOK_CURSOR],
+      );
       // No cursor: no subscription was ever created, so there is nobody to deliver to.
       if (!cursor) return 0;
-      let last: string = cursor.last;
+      let last: { xact: string; id: string } = { xact: cursor.xact, id: cursor.id };
       let created = 0;
       for (;;) {
-        const [{ upto }] = await m.query(
-          'SELECT max(id)::text AS upto FROM (SELECT id FROM published_events WHERE id > $1 ORDER BY id LIMIT $2) batch',
-          [last, BATCH_EVENTS],
+        // The next batch in the commit order: events of transactions below the horizon, after the cursor.
+        const batch: Array<{ xact: string; id: string }> = await m.query(
+          `SELECT xact_id::text AS xact, id::text AS id FROM published_events
+            WHERE (xact_id, id) > ($1::bigint, $2::bigint) AND xact_id < $3::bigint ORDER BY xact_id, id LIMIT $4`,
+          [last.xact, last.id, horizon, BATCH_EVENTS],
         );
-        if (!upto) break;
+        if (!batch.length) break;
+        const upto = batch[batch.length - 1];
         const inserted: unknown[] = await m.query(
           `INSERT INTO webhook_deliveries (subscription_id, event_id, next_attempt_at)
-           SELECT s.id, e.id, $3
+           SELECT s.id, e.id, $5
              FROM published_events e
              JOIN webhook_subscriptions s ON s.active AND e.occurred_at >= s.created_at AND ('*' = ANY(s.event_types) OR e.type = ANY(s.event_types))
-            WHERE e.id > $1 AND e.id <= $2
+            WHERE (e.xact_id, e.id) > ($1::bigint, $2::bigint) AND (e.xact_id, e.id) <= ($3::bigint, $4::bigint)
            ON CONFLICT (subscription_id, event_id) DO NOTHING
            RETURNING id`,
-          [last, upto, this.clock.now()],
+          [last.xact, last.id, upto.xact, upto.id, this.clock.now()],
         );
         created += inserted.length;
         last = upto;
+        if (batch.length < BATCH_EVENTS) break;
       }
-      // Late commits: an event id is taken when its row is inserted, but it becomes visible at commit, so a slow
-      // transaction's event can appear below the cursor after a later one was fanned out. The last LATE_COMMIT_WINDOW
-      // ids behind the cursor are looked at again on every pass; the unique (subscription, event) key makes that
-      // idempotent. Transactions are bounded by the statement timeout, so a late event is always this close.
-      const swept: unknown[] = await m.query(
-        `INSERT INTO webhook_deliveries (subscription_id, event_id, next_attempt_at)
-         SELECT s.id, e.id, $3
-           FROM published_events e
-           JOIN webhook_subscriptions s ON s.active AND e.occurred_at >= s.created_at AND ('*' = ANY(s.event_types) OR e.type = ANY(s.event_types))
-          WHERE e.id > $1::bigint - $2::bigint AND e.id <= $1::bigint
-            -- Never history from before the subscription: only above the first event it was given.
-            AND e.id > (SELECT min(d.event_id) FROM webhook_deliveries d WHERE d.subscription_id = s.id)
-         ON CONFLICT (subscription_id, event_id) DO NOTHING
-         RETURNING id`,
-        [last, LATE_COMMIT_WINDOW, this.clock.now()],
-      );
-      created += swept.length;
-      await m.query('UPDATE outbox_cursors SET last_event_id = $2 WHERE consumer = $1', [WEBHOOK_CURSOR, last]);
+      await m.query('UPDATE outbox_cursors SET last_xact_id = $2, last_event_id = $3 WHERE consumer = $1', [
+        WEBHOOK_CURSOR,
+        last.xact,
+        last.id,
+      ]);
       return created;
     });
   }

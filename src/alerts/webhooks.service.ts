@@ -9,6 +9,7 @@ import { NotFoundProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
+import { OUTBOX_HORIZON_SQL } from '../events/events.tables';
 import {
   CreateWebhookDto,
   DeliveryQuery,
@@ -59,7 +60,7 @@ const hostOf = (url: string) => {
  * is shown once, at creation and at rotation. Destination URLs pass the SSRF guard (webhook-url.ts) or are refused
  * with 422 `url-refused` and the reason. Every change is audited (with the URL's host only, never the secret).
  *
- * History is not replayed: the first subscription creates the fan-out cursor at the newest outbox event, and a
+ * History is not replayed: the first subscription creates the fan-out cursor where the outbox stands, and a
  * subscription only receives events that occurred at or after its creation (webhook-dispatcher.service.ts).
  */
 @Injectable()
@@ -81,7 +82,8 @@ export class WebhooksService {
     const eventTypes = this.normaliseTypes(dto.eventTypes);
     return this.db.transaction(async (m) => {
       await m.query(
-        `INSERT INTO outbox_cursors (consumer, last_event_id) SELECT $1, coalesce(max(id), 0) FROM published_events ON CONFLICT (consumer) DO NOTHING`,
+        // Where the outbox stands now: after every event of a transaction that has ended (OUTBOX_HORIZON_SQL).
+        `INSERT INTO outbox_cursors (consumer, last_xact_id, last_event_id) SELECT $1, ${OUTBOX_HORIZON_SQL}, 0 ON CONFLICT (consumer) DO NOTHING`,
         [WEBHOOK_CURSOR],
       );
       const [{ id }] = await m.query(

@@ -7,6 +7,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Entity('outbox_events')
 @Index('outbox_events_undelivered_idx', ['id'], { where: 'published_at IS NULL' })
 @Index('outbox_events_aggregate_idx', ['aggregateType', 'aggregateId', 'id'])
+@Index('outbox_events_commit_order_idx', ['xactId', 'id'])
 export class OutboxEventEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
@@ -32,4 +33,14 @@ export class OutboxEventEntity {
 
   @Column('timestamptz', { nullable: true })
   publishedAt: Date | null;
+
+  /**
+   * The transaction that wrote the event (pg_current_xact_id(), as a bigint; 0 for events written before it was
+   * recorded), set by the column's default. Consumers deliver events in the order (xactId, id), and only those whose
+   * writer is older than every transaction still running, so that none can commit an event before one delivered
+   * (migration OutboxCommitOrder). The default as TypeORM reads it back (casts dropped): the migration's
+   * `(pg_current_xact_id()::text)::bigint`.
+   */
+  @Column('bigint', { default: () => '((pg_current_xact_id()))' })
+  xactId: string;
 }
