@@ -2,7 +2,8 @@
 // signed in, is app/js/live-connection.js; main.js opens and closes it with the session). The service tells the phone
 // at once what changed (a job offered to her, a notification raised or closed, a step recorded on her job), and each
 // screen reads again just what an event is about (`follow`, through use-live.js; the screens' rules below). The
-// screens go on reading on a timer: every minute while the stream cannot be held, every five while it is. No imports,
+// screens go on reading on a timer: every minute while the stream cannot be held, every five while it is, and those
+// that show the rota read it again when it changes with the time (rotaChangesAt). No imports,
 // nothing run on loading: unit-tested as it is (src/client/app-stream.spec.ts).
 
 /** A screen reads everything again this often while the stream cannot be held (as it did before the stream). */
@@ -84,6 +85,25 @@ export function follow(latest, { poll = true } = {}) {
     clearInterval(timer);
     listeners.delete(listener);
   };
+}
+
+/**
+ * When the rota a screen shows next changes with the time alone, which no event tells (epoch ms), or null: the soonest
+ * of a shift on duty ending and the next one starting (`duty`, an answer of GET /rota/on-duty) and, for a screen that
+ * lists them, a gap in the rota starting or ending (`gaps`, of GET /rota/coverage), after the time the answer was
+ * given (`duty.at`). Now and the Hub read their rota again then (ui.js useRotaTimer).
+ */
+export function rotaChangesAt(duty, gaps = []) {
+  if (!duty) return null;
+  const since = Date.parse(duty.at);
+  const at = [
+    ...(duty.onDuty || []).map((s) => s.endsAt),
+    ...(duty.next || []).map((s) => s.startsAt),
+    ...(gaps || []).flatMap((g) => [g.startsAt, g.endsAt]),
+  ]
+    .map(Date.parse)
+    .filter((t) => Number.isFinite(t) && !(t <= since));
+  return at.length ? Math.min(...at) : null;
 }
 
 /** The referral an event is about: its own (referral events), the one its payload names, or a notification's subject. */

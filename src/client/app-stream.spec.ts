@@ -24,6 +24,10 @@ interface AppConcerns {
   jobConcerns(events: LiveEvent[], referralId: string, personId: string | null, userId: string): string[];
   hubConcerns(events: LiveEvent[], names: Record<string, string>): string[];
   referralsConcerns(events: LiveEvent[], referralId?: string | null): string[];
+  rotaChangesAt(
+    duty: { at: string; onDuty: Array<{ endsAt: string }>; next: Array<{ startsAt: string }> } | null,
+    gaps?: Array<{ startsAt: string; endsAt: string }>,
+  ): number | null;
 }
 const app = (file: string): unknown => require(join(__dirname, '..', '..', 'app', 'js', file)); // eslint-disable-line @typescript-eslint/no-require-imports
 const stream = app('stream.js') as AppStream;
@@ -219,5 +223,39 @@ describe('each screen reads again just what an event is about', () => {
     ['one referral: another’s event', [referralEvent('referral.allocated', ELSEWHERE)], JOB, []],
   ])('%s', (_case, events, referralId, parts) => {
     expect(concerns.referralsConcerns(events, referralId)).toEqual(parts);
+  });
+});
+
+describe('Now and the Hub read their rota again when it changes with the time alone (rotaChangesAt)', () => {
+  const duty = (onDuty: string[], next: string[]) => ({
+    at: '2026-11-21T10:00:00Z',
+    onDuty: onDuty.map((endsAt) => ({ endsAt })),
+    next: next.map((startsAt) => ({ startsAt })),
+  });
+  const gap = (startsAt: string, endsAt: string) => ({ startsAt, endsAt });
+  it.each<[string, ReturnType<typeof duty> | null, Array<{ startsAt: string; endsAt: string }>, string | null]>([
+    ['nothing read yet: no read', null, [], null],
+    ['nobody on duty, nothing to come: no read', duty([], []), [], null],
+    [
+      'a shift on duty ends before the next starts: when it ends',
+      duty(['2026-11-21T17:00:00Z'], ['2026-11-21T18:00:00Z']),
+      [],
+      '2026-11-21T17:00:00Z',
+    ],
+    ['the next shift starts first: when it starts', duty(['2026-11-21T17:00:00Z'], ['2026-11-21T12:00:00Z']), [], '2026-11-21T12:00:00Z'],
+    [
+      'a gap listed ends before any shift changes: when it ends',
+      duty(['2026-11-21T17:00:00Z'], []),
+      [gap('2026-11-21T09:00:00Z', '2026-11-21T10:30:00Z')],
+      '2026-11-21T10:30:00Z',
+    ],
+    [
+      'a gap listed starts later: when it starts (one under way, begun before the read, is not a change to come)',
+      duty([], []),
+      [gap('2026-11-21T09:00:00Z', '2026-11-21T20:00:00Z'), gap('2026-11-21T11:00:00Z', '2026-11-21T12:00:00Z')],
+      '2026-11-21T11:00:00Z',
+    ],
+  ])('%s', (_case, d, gaps, at) => {
+    expect(concerns.rotaChangesAt(d, gaps)).toBe(at === null ? null : Date.parse(at));
   });
 });

@@ -306,6 +306,42 @@ describe('the duty AMHP’s app follows the live event stream', () => {
     await m.page.context().close();
   });
 
+  it('the manager’s Hub shows the rota’s gaps change the moment a shift ends, reading the rota then, not at its next read on a timer', async () => {
+    const MIN = 60_000;
+    const now = t.clock.now().getTime();
+    const shift = (label: string, from: number, to: number) =>
+      t.http
+        .post('/rota/shifts')
+        .set('authorization', manager.auth)
+        .send({ label, startsAt: new Date(from).toISOString(), endsAt: new Date(to).toISOString(), requiredCount: 1 })
+        .expect(201);
+    // Nobody is on a shift that ends in half a minute: a gap until then. Tomorrow's starts then, 24 hours on: a gap the
+    // Hub's next 24 hours reach only once this one has ended.
+    await shift('Ending shift', now - 60 * MIN, now + 30_000);
+    await shift('Next day shift', now + 24 * 60 * MIN + 30_000, now + 25 * 60 * MIN);
+    const m = await phone(manager);
+    await m.page.getByRole('heading', { name: 'Now', exact: true }).waitFor();
+    await m.page.goto(`${t.url}/app/#/hub`);
+    await m.page.getByRole('heading', { name: 'The hub now' }).waitFor();
+    const gap = (label: string) => m.page.locator('.app-gap', { hasText: label });
+    await gap('Ending shift').waitFor();
+    expect(await gap('Next day shift').count()).toBe(0);
+    await until(async () => t.app.get(StreamService).streamsOf(manager.id) === 1);
+    await pause(m.page);
+    await m.page.waitForTimeout(300);
+    const from = m.asked.length;
+    // Past the shift's end, on the phone and the service alike: within the five minutes of the screens' timer (and the
+    // 45 s after which a silent stream is opened again).
+    await clocksTogether(t, m.page, 32_000);
+    await gap('Next day shift').waitFor({ timeout: 3_000 });
+    await until(async () => (await gap('Ending shift').count()) === 0, 3_000);
+    // Its rota read again, at the shift's end: not the queue, as a read on the timer would.
+    expect([...new Set(m.paths(from))].sort()).toEqual(['/rota/coverage', '/rota/on-duty']);
+    await m.page.clock.resume();
+    expect(await axeViolations(m.page)).toEqual([]);
+    await m.page.context().close();
+  });
+
   it('a referrer’s My referrals follows the stream: her referral moving on shows at once, reading only the list', async () => {
     const referrer = await t.user(['referrer']);
     const r = await sent(t, referrer.auth, s136Referral('Ridley', '2026-11-21T02:00:00Z'));

@@ -2,7 +2,7 @@
 // long they have waited; gaps in the rota in the next 24 hours), allocating a referral to an AMHP with the service's
 // answer on whether each may act now, and the morning handover to acknowledge.
 import { html, word, legal, unreachable, useServerNow, Clock, ErrorSummary, useTitle } from '../ui.js';
-import { useLive } from '../use-live.js';
+import { useLive, useRotaTimer } from '../use-live.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { api } from '../session.js';
 import { basedOn, keptText, newKey, recordOrKeep, refused } from '../outbox.js';
@@ -52,6 +52,7 @@ export function HubScreen() {
   const [queue, setQueue] = useState(null);
   const [offers, setOffers] = useState(null);
   const [gaps, setGaps] = useState(null);
+  const [duty, setDuty] = useState(null); // who is on duty as the gaps were read: when the rota next changes
   const [names, setNames] = useState({});
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState(takeFlash);
@@ -90,7 +91,10 @@ export function HubScreen() {
             .sort((a, b) => a.since - b.since),
         );
       }
-      if (coverage) setGaps(coverage.gaps);
+      if (coverage) {
+        setGaps(coverage.gaps);
+        setDuty(onDuty);
+      }
       setError(null);
     } catch (err) {
       setError(err instanceof TypeError ? unreachable : err.message);
@@ -99,6 +103,8 @@ export function HubScreen() {
   useTitle('Hub – AMHP duty');
   // Read again for what the live stream says changed (app/js/live.js), and on the screens' timer.
   useLive(load, (events) => hubConcerns(events, names));
+  // The gaps change with the time too, which no event tells: read again when a shift starts or ends, or a gap listed does.
+  useRotaTimer(() => load(['rota']), duty, gaps);
 
   return html`
     <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main">

@@ -1,7 +1,7 @@
 // Now: my offers (accept or decline), my jobs with their statutory clocks counting down on the device, and who is on
 // duty now and next with a Call button each.
 import { html, word, legal, telHref, unreachable, useServerNow, Clock, useTitle } from '../ui.js';
-import { useLive } from '../use-live.js';
+import { useLive, useRotaTimer } from '../use-live.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { newKey } from '../outbox.js';
 import { api, isNoSignal, learnServerTime, serverNow } from '../session.js';
@@ -223,17 +223,7 @@ export function NowScreen({ me }) {
   // Read now, again for each event about her offers, her jobs or the rota, and on a timer (app/js/live.js).
   useLive(load, (events) => nowConcerns(events, me.id, [...(jobs || []), ...offers.map((o) => ({ id: o.referralId })), ...attended]));
   // Who is on duty changes with the time, which no event tells: read again when the next shift starts or one ends.
-  useEffect(() => {
-    if (!duty) return undefined;
-    const next = [...duty.onDuty.map((s) => s.endsAt), ...duty.next.map((s) => s.startsAt)].map(Date.parse).filter(Number.isFinite);
-    if (!next.length) return undefined;
-    const ms = Math.min(...next) - serverNow();
-    const id = setTimeout(
-      () => document.visibilityState === 'visible' && void load(['duty']),
-      Math.min(Math.max(ms, 0) + 1_000, 2 ** 31 - 1),
-    );
-    return () => clearTimeout(id);
-  }, [duty]);
+  useRotaTimer(() => load(['duty']), duty);
 
   return html`
     <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main">
