@@ -191,7 +191,9 @@ async function main() {
   /** @type {Client | undefined} */
   let db;
   /** @type {Record<string, unknown>} */
-  const summary = { load: os.loadavg().map((x) => Number(x.toFixed(2))) };
+  const summary = {};
+  const loadNow = () => os.loadavg().map((x) => Number(x.toFixed(2)));
+  summary.loadAtStart = loadNow();
   try {
     await ensureDatabase(url);
     await runMigrations(config, url);
@@ -290,10 +292,11 @@ async function main() {
       floorP50: percentile(floorSorted, 0.5),
       floorP95: percentile(floorSorted, 0.95),
     };
-    summary.load = os.loadavg().map((x) => Number(x.toFixed(2)));
+    const load = loadNow();
+    summary.loadAtEnd = load;
     console.log(
       `\nopenForHandover (${call.open} open referrals, in a transaction): p50 ${fmt(call.p50)} ms, p95 ${fmt(call.p95)} ms, max ${fmt(call.max)} ms ` +
-        `(${RUNS} runs; load average ${summary.load.join(' ')}); its statement alone: p50 ${fmt(call.statementP50)} ms, p95 ${fmt(call.statementP95)} ms; a transaction of SELECT 1: p50 ${fmt(call.floorP50)} ms, p95 ${fmt(call.floorP95)} ms`,
+        `(${RUNS} runs; load average ${load.join(' ')}); its statement alone: p50 ${fmt(call.statementP50)} ms, p95 ${fmt(call.statementP95)} ms; a transaction of SELECT 1: p50 ${fmt(call.floorP50)} ms, p95 ${fmt(call.floorP95)} ms`,
     );
     Object.assign(summary, { call });
     const out = path.join(__dirname, 'results', 'handover-latest.json');

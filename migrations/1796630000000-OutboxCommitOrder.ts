@@ -4,7 +4,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Written by hand: each outbox event records the transaction that wrote it (pg_current_xact_id(), an xid8, held as a
  * bigint), so that its consumers (the live stream, its replay on resume, webhook fan-out) deliver it only once no
  * transaction still running can commit an event before it: its writer is below the oldest transaction still running
- * (pg_snapshot_xmin of a current snapshot). Delivered in the order (xact_id, id), an event can then never appear
+ * on the database (OUTBOX_HORIZON_SQL, src/events/events.tables.ts). Delivered in the order (xact_id, id), an event can then never appear
  * behind one already delivered, which an id alone could not promise (ids are taken at insert, rows seen at commit).
  *
  * The events written before this migration keep 0 (their order stays their ids'); the column's default writes the

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { JobRunner } from '../src/alerts/job-runner.service';
 import { StreamService } from '../src/alerts/stream.service';
+import { databaseUrlWithName } from '../src/database/embedded-postgres';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from './support/test-app';
 import { amhp as approvedAmhp } from './support/workforce-fixtures';
 
@@ -367,6 +368,21 @@ describe('live event stream (R12: two instances, one database)', () => {
       await other.query('COMMIT');
       const got = await live.waitFor(about(shift), 3000);
       expect(got.id).toBe(id);
+    });
+
+    it('a transaction open on another database of the server holds nothing back: it can never write this outbox', async () => {
+      const live = await connect(watcher, TYPES);
+      await live.waitForId(() => true);
+      const elsewhere = new Client({ connectionString: databaseUrlWithName(a.databaseUrl, 'postgres') });
+      await elsewhere.connect();
+      held.push(elsewhere);
+      await elsewhere.query('BEGIN');
+      await elsewhere.query('SELECT pg_current_xact_id()'); // older than the event's, and still open
+      const shift = randomUUID();
+      const id = await raise(null, shift);
+      const got = await live.waitFor(about(shift), 3000);
+      expect(got.id).toBe(id);
+      await elsewhere.query('COMMIT');
     });
   });
 
