@@ -43,10 +43,11 @@ const READ_BATCH = 1000;
 /**
  * While committed events wait behind a transaction still running (the outbox's commit order, below), the outbox is
  * read again after this long, doubling up to HELD_MAX_MS: that transaction may end without writing an event, and so
- * without a notification.
+ * without a notification (one that writes one wakes every instance as it commits). A read while events wait is one
+ * probe of the outbox's (xact_id, id) index, so even a transaction open for minutes costs ten small reads a second.
  */
 const HELD_FIRST_MS = 10;
-const HELD_MAX_MS = 1000;
+const HELD_MAX_MS = 100;
 const FACTS_CACHE = 2000;
 /**
  * Bytes a stream may have waiting to be sent (beyond what the kernel holds) before it is dropped: a client that stops
