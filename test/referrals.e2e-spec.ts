@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TokenService } from '../src/auth/token.service';
+import { OPEN_STATUSES, REFERRAL_STATUSES } from '../src/referrals/referral.workflow';
 import { amhp } from './support/workforce-fixtures';
 import { statementsSent } from './support/statements';
 import { createTestApp, pastInstant, TestApp, TestUser, withoutPersonDecisions } from './support/test-app';
@@ -561,6 +562,15 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       deadline: '2026-11-23T20:00:00.000Z',
     });
     expect(res.body.findings ?? []).not.toEqual(expect.arrayContaining([expect.objectContaining({ code: 'h1-after-s5-4-lapsed' })]));
+  });
+
+  it('the index the queue and the clock jobs read the open referrals through holds open referrals only: its predicate names every ended status', async () => {
+    // openStatusSql (referrals.tables.ts) is "none of the ended statuses", the predicate of referrals_queue_idx; a
+    // status added to REFERRAL_STATUSES without the index rebuilt would keep those referrals in it for ever, and every
+    // minute's openForHandover would read them all (bench/README.md, the clock job's open referrals).
+    const [{ def }] = await t.sql<{ def: string }>(`SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'referrals_queue_idx'`);
+    const named = [...def.slice(def.indexOf(' WHERE ')).matchAll(/'([a-z-]+)'/g)].map((m) => m[1]).sort();
+    expect(named).toEqual(REFERRAL_STATUSES.filter((s) => !OPEN_STATUSES.includes(s)).sort());
   });
 
   it('the queue is sorted by the soonest deadline and paginates', async () => {
