@@ -160,6 +160,24 @@ describe('platform: errors, limits, headers, health, metrics, contract (R7)', ()
     expect(res.text).toMatch(/process_cpu_user_seconds_total/);
   });
 
+  it('metrics say how long a session left open in a writing transaction has been holding events back, and nothing once it ends', async () => {
+    const gauge = async () =>
+      Number(/^db_oldest_writing_transaction_seconds ([\d.e+-]+)$/m.exec((await t.http.get('/metrics').expect(200)).text)?.[1]);
+    expect(await gauge()).toBeLessThan(1);
+    const left = new Client({ connectionString: t.databaseUrl });
+    await left.connect();
+    try {
+      await left.query('BEGIN');
+      await left.query('SELECT pg_current_xact_id()'); // as a first write does: the transaction now has an id
+      await new Promise((r) => setTimeout(r, 1_100));
+      expect(await gauge()).toBeGreaterThanOrEqual(1);
+      await left.query('ROLLBACK');
+      expect(await gauge()).toBeLessThan(1);
+    } finally {
+      await left.end();
+    }
+  });
+
   it('the committed openapi.json is exactly what the app serves (run `npm run openapi` after changing the API)', async () => {
     const served = (await t.http.get('/openapi.json').expect(200)).body;
     const committed = JSON.parse(readFileSync(join(__dirname, '..', 'openapi.json'), 'utf8'));

@@ -48,6 +48,11 @@ const READ_BATCH = 1000;
  */
 const HELD_FIRST_MS = 10;
 const HELD_MAX_MS = 100;
+/**
+ * Committed events held back this long by one transaction still running are logged once, naming the session that holds
+ * them (a session left open in a transaction, say by hand, holds every event back for as long as it stays open).
+ */
+const HELD_WARN_MS = 30_000;
 const FACTS_CACHE = 2000;
 /**
  * Bytes a stream may have waiting to be sent (beyond what the kernel holds) before it is dropped: a client that stops
@@ -154,6 +159,9 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
   /** The read again while committed events wait behind a transaction still running (HELD_FIRST_MS). */
   private heldTimer: NodeJS.Timeout | null = null;
   private heldMs = HELD_FIRST_MS;
+  /** Since when (performance.now()) events have been held back without a break, and whether that was logged. */
+  private heldSince: number | null = null;
+  private heldLogged = false;
   private readonly facts = new Map<string, EventFacts>();
   private reading: Promise<void> | null = null;
   private readAgain = false;
@@ -372,8 +380,16 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     const rows = found.filter((r): r is Row & { horizon: string } => r.id != null);
     const ready = rows.filter((r) => BigInt(r.xact) < horizon);
     if (ready.length) this.lastSeen = positionOf(ready[ready.length - 1]);
-    if (ready.length < rows.length) this.readHeldSoon();
-    else {
+    if (ready.length < rows.length) {
+      this.readHeldSoon();
+      this.heldSince ??= performance.now();
+      if (!this.heldLogged && performance.now() - this.heldSince >= HELD_WARN_MS) {
+        this.heldLogged = true;
+        void this.logHolder(horizon);
+      }
+    } else {
+      this.heldSince = null;
+      this.heldLogged = false;
       this.heldMs = HELD_FIRST_MS;
       if (rows.length === READ_BATCH) this.readAgain = true;
     }
@@ -385,6 +401,23 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
       await this.fanOut(toEvent(r));
       this.passed = positionOf(r);
     }
+  }
+
+  /** Names the session whose transaction (the horizon) has held committed events back for HELD_WARN_MS. */
+  private async logHolder(horizon: bigint): Promise<void> {
+    const [holder] = await this.dataSource
+      .query<Array<{ pid: number; application: string; state: string; seconds: number }>>(
+        `SELECT pid, application_name AS application, state, extract(epoch FROM clock_timestamp() - xact_start)::float8 AS seconds
+           FROM pg_stat_activity WHERE backend_xid = ($1::text::xid8)::xid`,
+        [horizon.toString()],
+      )
+      .catch(() => []);
+    const who = holder
+      ? `the transaction of backend ${holder.pid} ('${holder.application}', ${holder.state}, open ${Math.round(holder.seconds)} s)`
+      : `transaction ${horizon}`;
+    this.log.warn(
+      `committed events have waited ${Math.round(HELD_WARN_MS / 1000)} s behind ${who}: the live stream and webhooks deliver them when it ends`,
+    );
   }
 
   private readHeldSoon(): void {

@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 
-/** Prometheus metrics: process defaults, request durations by route, and the database pool. */
+/**
+ * The age in seconds of the oldest transaction on this database that has written and is still open (0 when none):
+ * committed events wait behind it before the live stream and webhooks deliver them (the outbox's commit order,
+ * OUTBOX_HORIZON_SQL), so a session left open in a transaction holds every event back for as long as it stays open.
+ */
+export const OLDEST_WRITING_TRANSACTION_SQL = `SELECT coalesce(extract(epoch FROM clock_timestamp() - min(xact_start)), 0)::float8 AS seconds
+   FROM pg_stat_activity WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()`;
+
+/** Prometheus metrics: process defaults, request durations by route, the database pool, and what holds events back. */
 @Injectable()
 export class Metrics {
   readonly registry = new Registry();
@@ -43,6 +51,15 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.set(pool()?.idleCount ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'db_oldest_writing_transaction_seconds',
+      help: 'Age of the oldest open transaction that has written on this database: the live stream and webhooks hold committed events back until it ends',
+      registers: [this.registry],
+      async collect() {
+        const [row] = await dataSource.query<Array<{ seconds: number }>>(OLDEST_WRITING_TRANSACTION_SQL).catch(() => [{ seconds: NaN }]);
+        this.set(Number(row?.seconds ?? 0));
       },
     });
     new Gauge({
