@@ -205,7 +205,7 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   });
 
   // The duty AMHP's app at /app/: static files only; it speaks to the API like any other client.
-  registerAppShell(fastify);
+  await registerAppShell(fastify);
   // The contract is built on its first request (then kept), not at every start: it is a fifth of a start's CPU.
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   await app.init();

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundProblem } from '../common/problem';
 import { sendProblem } from '../common/problem.filter';
 import { NOTIFICATION_WORDS } from '../pages/pages.service';
-import { classesNamedIn, cssForClasses } from './css-subset';
+import { cssForApp } from './css-subset';
 
 /**
  * The duty AMHP's app, served by the service itself at /app/ (same origin as the API, so no CORS and the refresh
@@ -110,7 +110,7 @@ interface VendorFile {
   /** Served as /app/vendor/<pkg>@<version>/<as>. */
   as: string;
   /** Rewrites the file for the browser (bare imports, URLs pointing elsewhere); `app` is the text of the app's own files. */
-  transform?: (text: string, base: string, app: string[]) => string;
+  transform?: (text: string, base: string, app: string[]) => string | Promise<string>;
   /** Served with its content's hash in its name (as `<name>.<hash>.<ext>`): what it is depends on the app's files. */
   hashed?: boolean;
 }
@@ -137,9 +137,9 @@ const VENDOR: VendorFile[] = [
     file: 'dist/nhsuk/nhsuk-frontend.min.css',
     as: 'nhsuk-frontend.min.css',
     transform: (text, base, app) =>
-      cssForClasses(
+      cssForApp(
         text.replace(/@font-face\{[^}]*\}/g, '').replace(/url\(\/assets\/images\/([a-z0-9-]+\.svg)\)/g, `url(${base}/images/$1)`),
-        classesNamedIn(app),
+        app,
       ),
     hashed: true,
   },
@@ -197,7 +197,7 @@ export interface AppShell {
 }
 
 /** Reads the app (the repository's app/ folder) and the allowed vendor files, and fills in the templates. */
-export function loadAppShell(root = packageRoot()): AppShell {
+export async function loadAppShell(root = packageRoot()): Promise<AppShell> {
   const appDir = join(root, 'app');
   const nodeModules = join(root, 'node_modules');
   const assets = new Map<string, Asset>();
@@ -219,7 +219,7 @@ export function loadAppShell(root = packageRoot()): AppShell {
     const version = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version;
     const base = `/app/vendor/${v.pkg}@${version}`;
     const raw = readFileSync(join(pkgDir, v.file));
-    const body = v.transform ? v.transform(raw.toString('utf8'), base, appTexts) : raw;
+    const body = v.transform ? await v.transform(raw.toString('utf8'), base, appTexts) : raw;
     const a = asset(body, v.as, IMMUTABLE);
     const name = v.hashed ? v.as.replace(/^([^.]+)/, `$1.${a.etag.slice(1, 11)}`) : v.as;
     assets.set(`${base}/${name}`, a);
@@ -310,11 +310,13 @@ async function send(req: FastifyRequest, reply: FastifyReply, a: Asset, path: st
 }
 
 /** Registers GET /app/* on the Fastify instance (outside the API's controllers: static files, no data, no auth). */
-export function registerAppShell(fastify: FastifyInstance, shell: AppShell = loadAppShell()): void {
+export async function registerAppShell(fastify: FastifyInstance, shell?: AppShell): Promise<void> {
+  // Built before the routes exist (cutting the CSS is PurgeCSS's promise): the service listens only once it is ready.
+  const app = shell ?? (await loadAppShell());
   fastify.get('/app', (_req, reply) => reply.redirect('/app/', 301));
   fastify.get('/app/*', async (req, reply) => {
     const path = req.url.split('?')[0];
-    const a = shell.assets.get(path);
+    const a = app.assets.get(path);
     if (!a) {
       sendProblem(new NotFoundProblem('App file'), req, reply);
       return reply;

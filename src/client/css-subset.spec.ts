@@ -1,4 +1,4 @@
-import { classesNamedIn, cssForClasses } from './css-subset';
+import { classesNamedIn, cssForApp } from './css-subset';
 
 describe('which nhsuk- classes the app’s files name', () => {
   it.each([
@@ -16,7 +16,12 @@ describe('which nhsuk- classes the app’s files name', () => {
 });
 
 describe('NHS.UK frontend’s CSS cut to the rules the app can use', () => {
-  const used = { names: new Set(['nhsuk-body', 'nhsuk-button', 'nhsuk-header']), prefixes: ['nhsuk-input--width-'] };
+  // The app's files: three classes named as written, and one made at run time from a prefix.
+  const app = [
+    '<body class="nhsuk-body"><header class="nhsuk-header">',
+    'html`<button class="nhsuk-button">`',
+    'cls = `nhsuk-input--width-${w}`',
+  ];
   it.each([
     ['an element selector', 'body{margin:0}', 'body{margin:0}'],
     ['a rule for a class the app names', '.nhsuk-body{color:#212b32}', '.nhsuk-body{color:#212b32}'],
@@ -32,23 +37,36 @@ describe('NHS.UK frontend’s CSS cut to the rules the app can use', () => {
       '.nhsuk-button:not(.nhsuk-button--small){x:1}',
       '.nhsuk-button:not(.nhsuk-button--small){x:1}',
     ],
-    ['nor one of :is() or :where()', ':where(.nhsuk-card,.nhsuk-body) a{x:1}', ':where(.nhsuk-card,.nhsuk-body) a{x:1}'],
+    [
+      'one of an :is() or :where() list goes as one of a rule’s list does',
+      ':where(.nhsuk-card,.nhsuk-body) a{x:1}',
+      ':where(.nhsuk-body) a{x:1}',
+    ],
     ['a class made at run time from a prefix', '.nhsuk-input--width-5{x:1}.nhsuk-input--error{y:1}', '.nhsuk-input--width-5{x:1}'],
     [
       '@media keeps what it holds that can match',
       '@media (min-width:40em){.nhsuk-card{x:1}.nhsuk-body{y:2}}',
       '@media (min-width:40em){.nhsuk-body{y:2}}',
     ],
-    ['@media left empty goes', '@media print{.nhsuk-card{x:1}}', ''],
+    [
+      '@media left empty goes, and one holding only an emptied @supports',
+      '@media print{.nhsuk-card{x:1}}@media screen{@supports (display:grid){.nhsuk-card{x:1}}}',
+      '',
+    ],
     ['@supports, nested in @media', '@media print{@supports (display:grid){.nhsuk-card{x:1}}a{y:2}}', '@media print{a{y:2}}'],
+    [
+      '@container the same way',
+      '@container (min-width:30em){.nhsuk-card{x:1}}@container (min-width:40em){.nhsuk-card,.nhsuk-body{y:2}}',
+      '@container (min-width:40em){.nhsuk-body{y:2}}',
+    ],
     [
       'other at-rules and statements as written',
       '@charset "UTF-8";@keyframes spin{0%{x:0}to{x:1}}',
       '@charset "UTF-8";@keyframes spin{0%{x:0}to{x:1}}',
     ],
-    ['a brace in a string or a comment', '.nhsuk-body:after{content:"}"}/* { */.nhsuk-card{x:1}', '.nhsuk-body:after{content:"}"}'],
+    ['a brace in a string or a comment', '.nhsuk-body:after{content:"}"}/* { */.nhsuk-card{x:1}', '.nhsuk-body:after{content:"}"}/* { */'],
     ['an attribute selector with a comma', '[data-x="a,b"],.nhsuk-card{x:1}', '[data-x="a,b"]{x:1}'],
-  ])('%s', (_what, css, kept) => {
-    expect(cssForClasses(css, used)).toBe(kept);
+  ])('%s', async (_what, css, kept) => {
+    expect(await cssForApp(css, app)).toBe(kept);
   });
 });

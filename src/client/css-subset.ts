@@ -1,9 +1,15 @@
+import postcss, { type Container } from 'postcss';
+import { PurgeCSS } from 'purgecss';
+
 /**
  * NHS.UK frontend's CSS is written for every component of the design system (278 KB, about 24 KB in brotli); the duty
  * app uses a few of them. The app is served with the rules whose selectors can match what it renders: a selector
- * naming an `nhsuk-` class that none of the app's files names cannot match any element, and is left out. Everything
- * else is kept as written (element and attribute selectors, at-rules other than @media and @supports, what a
- * :not(), :is(), :where() or :has() holds, since a class named there need not be on the element).
+ * naming an `nhsuk-` class that none of the app's files names cannot match any element, and is left out. The style
+ * sheet is parsed and cut by PurgeCSS; what counts as named is this project's rule (classesNamedIn). Everything else is
+ * kept as written (element, attribute and id selectors, other classes, @font-face, every @keyframes), and so is what a
+ * :not() or :has() holds, since a class named there need not be on the element; a selector in an :is() or :where() list
+ * goes as one in a rule's list does. @media, @supports and @container keep what they hold that can match, and go when
+ * nothing is left.
  */
 
 /**
@@ -24,94 +30,45 @@ export function classesNamedIn(texts: Iterable<string>): { names: Set<string>; p
   return { names, prefixes: [...prefixes] };
 }
 
-interface Block {
-  /** The text before `{` (a selector list or an at-rule's prelude); null for a statement ending in `;`. */
-  prelude: string | null;
-  /** Between the braces. */
-  body: string;
-  /** The whole block as written. */
-  text: string;
+/** What PurgeCSS's safelist keeps whatever the app names: any part of a selector that is not an `nhsuk-` class name. */
+const NOT_NHSUK = /^(?!nhsuk-)/;
+
+/** The style sheet with only the rules whose selectors can match what `appTexts` (the app's files) render. */
+export async function cssForApp(css: string, appTexts: string[]): Promise<string> {
+  const { prefixes } = classesNamedIn(appTexts);
+  const [result] = await new PurgeCSS().purge({
+    content: appTexts.map((raw) => ({ raw, extension: 'js' })),
+    css: [{ raw: css }],
+    // The classes a file names literally; nothing else in a selector is looked for in the app (the safelist keeps it).
+    defaultExtractor: (text) => ({
+      classes: [...classesNamedIn([text]).names],
+      ids: [],
+      tags: [],
+      attributes: { names: [], values: [] },
+      undetermined: [],
+    }),
+    safelist: { standard: [NOT_NHSUK, ...prefixes.map((p) => new RegExp(`^${p.replace(/[^\w-]/g, '\\$&')}`))] },
+    // Every @font-face and @keyframes stays: one used only by a name made at run time cannot be told apart.
+    fontFace: false,
+    keyframes: false,
+    variables: false,
+  });
+  return withoutEmptyAtRules(result.css);
 }
 
-/** The top-level blocks of a style sheet (strings and comments skipped when matching braces). */
-function blocksOf(css: string): Block[] {
-  const out: Block[] = [];
-  let i = 0;
-  while (i < css.length) {
-    const start = i;
-    let depth = 0;
-    let open = -1;
-    let quote: string | null = null;
-    let j = i;
-    for (; j < css.length; j++) {
-      const ch = css[j];
-      if (quote) {
-        if (ch === '\\') j++;
-        else if (ch === quote) quote = null;
-      } else if (ch === '"' || ch === "'") quote = ch;
-      else if (ch === '/' && css[j + 1] === '*') {
-        const end = css.indexOf('*/', j + 2);
-        j = end < 0 ? css.length : end + 1;
-      } else if (ch === '{') {
-        if (depth++ === 0) open = j;
-      } else if (ch === '}') {
-        if (--depth === 0) {
-          out.push({ prelude: css.slice(start, open), body: css.slice(open + 1, j), text: css.slice(start, j + 1) });
-          break;
-        }
-      } else if (ch === ';' && depth === 0) {
-        out.push({ prelude: null, body: '', text: css.slice(start, j + 1) });
-        break;
-      }
-    }
-    if (j >= css.length && css.slice(start).trim()) out.push({ prelude: null, body: '', text: css.slice(start) });
-    i = j + 1;
-  }
-  return out;
-}
-
-/** A selector list split at its top-level commas. */
-function selectorsOf(list: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of list) {
-    if (ch === '(' || ch === '[') depth++;
-    else if (ch === ')' || ch === ']') depth--;
-    if (ch === ',' && depth === 0) {
-      out.push(current);
-      current = '';
-    } else current += ch;
-  }
-  out.push(current);
-  return out;
-}
-
-/** The style sheet with only the rules whose selectors can match the app's elements. */
-export function cssForClasses(css: string, used: { names: Set<string>; prefixes: string[] }): string {
-  const named = (cls: string) => used.names.has(cls) || used.prefixes.some((p) => cls.startsWith(p));
-  const canMatch = (selector: string) => {
-    // What a functional pseudo-class holds may be absent from the element (:not) or one of several (:is): not required.
-    let bare = selector;
-    for (let before = ''; before !== bare;) {
-      before = bare;
-      bare = bare.replace(/:(?:not|is|where|has|matches)\([^()]*\)/g, '');
-    }
-    return (bare.match(/\.nhsuk-[A-Za-z0-9_-]+/g) ?? []).every((c) => named(c.slice(1)));
+/**
+ * PurgeCSS removes a rule's parent when the rule was all it held, but not the grandparent: an @media left holding only
+ * an emptied @supports stays as `@media (...){}`. Those go too, innermost first.
+ */
+function withoutEmptyAtRules(css: string): string {
+  const root = postcss.parse(css);
+  const prune = (node: Container) => {
+    node.each((child) => {
+      if (child.type !== 'atrule' || !child.nodes) return;
+      prune(child);
+      if (!child.nodes.length) child.remove();
+    });
   };
-  const keep = (sheet: string): string =>
-    blocksOf(sheet)
-      .map((b) => {
-        if (b.prelude === null) return b.text;
-        const prelude = b.prelude.trim();
-        if (/^@(media|supports)\b/i.test(prelude)) {
-          const inner = keep(b.body);
-          return inner.trim() ? `${b.prelude}{${inner}}` : '';
-        }
-        if (prelude.startsWith('@')) return b.text;
-        const selectors = selectorsOf(b.prelude).filter(canMatch);
-        return selectors.length ? `${selectors.join(',')}{${b.body}}` : '';
-      })
-      .join('');
-  return keep(css);
+  prune(root);
+  return root.toString();
 }
