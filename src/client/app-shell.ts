@@ -15,13 +15,14 @@ import { cssForApp } from './css-subset';
  * - /app/, /app/sw.js, /app/manifest.webmanifest: small templates, `Cache-Control: no-cache` (revalidated by ETag);
  * - /app/v/<version>/...: the app's own files under a content hash of the whole shell, cached for a year;
  * - /app/vendor/<package>@<version>/...: an allow-list of files from node_modules (preact, htm, NHS.UK frontend's
- *   compiled CSS and the few images it refers to), cached for a year. A file made for this app (the CSS, cut to the
- *   rules the app's files can use: css-subset.ts) has its content's hash in its name, as it changes with the app.
- * Everything is read into memory at start-up. The pages' CSP allows scripts and styles from this origin only; the files
+ *   compiled CSS and the few images it refers to), cached for a year. A file made for this app (the CSS, cut by
+ *   PurgeCSS to the rules the app's files can use: css-subset.ts) has its content's hash in its name, as it changes
+ *   with the app.
+ * Everything is read into memory (and the CSS cut) at start-up, before the routes are registered. The pages' CSP allows scripts and styles from this origin only; the files
  * that are never a document (modules, style sheets) keep the API's shorter policy (isDocumentLike).
  * Text files go compressed (brotli at its best quality, else gzip) to a browser that accepts it: each file is
  * compressed once, on its first request, and kept (NHS.UK frontend's CSS is 278 KB as it is, about 24 KB in brotli;
- * cut to what the app uses, about 60 KB and 7 KB).
+ * cut to what the app uses, about 66 KB and 8 KB).
  */
 export const APP_CSP = [
   "default-src 'self'",
