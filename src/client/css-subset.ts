@@ -6,10 +6,10 @@ import { PurgeCSS } from 'purgecss';
  * app uses a few of them. The app is served with the rules whose selectors can match what it renders: a selector
  * naming an `nhsuk-` class that none of the app's files names cannot match any element, and is left out. The style
  * sheet is parsed and cut by PurgeCSS; what counts as named is this project's rule (classesNamedIn). Everything else is
- * kept as written (element, attribute and id selectors, other classes, @font-face, every @keyframes), and so is what a
- * :not() or :has() holds, since a class named there need not be on the element; a selector in an :is() or :where() list
- * goes as one in a rule's list does. @media, @supports and @container keep what they hold that can match, and go when
- * nothing is left.
+ * kept as written: element, attribute and id selectors (an `nhsuk-` id goes as an `nhsuk-` class would), other
+ * classes, @font-face, every @keyframes, and what a :not() or :has() holds, since a class named there need not be on
+ * the element. A selector in an :is() or :where() list goes as one in a rule's list does. @media, @supports and
+ * @container keep what they hold that can match, and go when nothing is left.
  */
 
 /**
@@ -40,13 +40,10 @@ export async function cssForApp(css: string, appTexts: string[]): Promise<string
     content: appTexts.map((raw) => ({ raw, extension: 'js' })),
     css: [{ raw: css }],
     // The classes a file names literally; nothing else in a selector is looked for in the app (the safelist keeps it).
-    defaultExtractor: (text) => ({
-      classes: [...classesNamedIn([text]).names],
-      ids: [],
-      tags: [],
-      attributes: { names: [], values: [] },
-      undetermined: [],
-    }),
+    defaultExtractor: (text) => {
+      const names = [...classesNamedIn([text]).names];
+      return { classes: names, ids: names, tags: [], attributes: { names: [], values: [] }, undetermined: [] };
+    },
     safelist: { standard: [NOT_NHSUK, ...prefixes.map((p) => new RegExp(`^${p.replace(/[^\w-]/g, '\\$&')}`))] },
     // Every @font-face and @keyframes stays: one used only by a name made at run time cannot be told apart.
     fontFace: false,
