@@ -241,6 +241,7 @@ const GOLDEN: Record<string, string> = {
   'POST /rota/shifts': 'manager',
   'POST /rota/shifts/:id/assignments': 'manager',
   'POST /rota/shifts/generate': 'manager',
+  'POST /rota/shifts/removed/:id/restore': 'manager',
   'POST /rota/swaps': 'manager amhp:own',
   'POST /rota/swaps/:id/accept': 'manager amhp:own',
   'POST /rota/swaps/:id/approve': 'manager',

@@ -241,6 +241,99 @@ describe('rota: a pattern that comes back comes back on the rota', () => {
       expect(await firstWeeks(p.id)).toEqual(without('2026-11-19', '2026-12-16', '2026-12-08'));
     });
 
+    it('one removed shift is brought back on its own by its id, audited and announced, and the others stay removed', async () => {
+      const p = await generated('One back');
+      const first = await removeOn(p.id, '2026-12-03');
+      await removeOn(p.id, '2026-12-04');
+      // Generate names each removal by the shift removed, the id that brings it back.
+      const listed = await as(manager).post('/rota/shifts/generate', { from: '2026-12-03', to: '2026-12-04' }).expect(200);
+      expect(listed.body.skipped.filter((s: { patternId: string }) => s.patternId === p.id)).toEqual([
+        expect.objectContaining({ localDate: '2026-12-03', shiftId: first }),
+        expect.objectContaining({ localDate: '2026-12-04' }),
+      ]);
+
+      const res = await as(manager).post(`/rota/shifts/removed/${first}/restore`).expect(200);
+      expect(res.body).toMatchObject({
+        removedShiftId: first,
+        patternId: p.id,
+        localDate: '2026-12-03',
+        restoredBy: manager.id,
+        shift: { patternId: p.id, localDate: '2026-12-03', label: 'One back', startsAt: '2026-12-03T09:00:00.000Z' },
+        rota: { created: 1, restored: 1, skipped: [] },
+      });
+      expect(res.body.shift.id).not.toBe(first);
+      expect(await firstWeeks(p.id)).toEqual(without('2026-11-19', '2026-12-16', '2026-12-04'));
+      expect(
+        await t.sql(`SELECT details, actor_id AS "actor" FROM audit_events WHERE action = 'rota.shift.restore' AND resource_id = $1`, [
+          first,
+        ]),
+      ).toEqual([{ details: { patternId: p.id, localDate: '2026-12-03' }, actor: manager.id }]);
+      expect(
+        await t.sql(`SELECT payload FROM outbox_events WHERE type = 'rota.shift.created' AND aggregate_id = $1`, [res.body.shift.id]),
+      ).toEqual([{ payload: { shiftId: res.body.shift.id, startsAt: '2026-12-03T09:00:00.000Z', endsAt: '2026-12-03T17:00:00.000Z' } }]);
+      // Generating again makes it once, and still leaves the 4th out.
+      const again = await as(manager).post('/rota/shifts/generate', { from: '2026-12-03', to: '2026-12-04' }).expect(200);
+      expect(again.body.skipped.filter((s: { patternId: string }) => s.patternId === p.id)).toEqual([
+        expect.objectContaining({ localDate: '2026-12-04' }),
+      ]);
+      expect(await firstWeeks(p.id)).toEqual(without('2026-11-19', '2026-12-16', '2026-12-04'));
+    });
+
+    it('a shift restored already is refused 409, also the second of two restores at once, and is made once', async () => {
+      const p = await generated('Twice');
+      const id = await removeOn(p.id, '2026-12-05');
+      const both = await Promise.all([
+        as(manager).post(`/rota/shifts/removed/${id}/restore`),
+        as(manager).post(`/rota/shifts/removed/${id}/restore`),
+      ]);
+      expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+      const lost = both.find((r) => r.status === 409)!;
+      expect(lost.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(lost.body.code).toBe('shift-already-restored');
+      const later = await as(manager).post(`/rota/shifts/removed/${id}/restore`);
+      expect(later.status).toBe(409);
+      expect(await firstWeeks(p.id)).toEqual(days('2026-11-19', '2026-12-16'));
+      expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'rota.shift.restore' AND resource_id = $1`, [id])).toHaveLength(1);
+      // A range restored with generate counts as restored too.
+      const other = await removeOn(p.id, '2026-12-06');
+      await as(manager).post('/rota/shifts/generate', { from: '2026-12-06', to: '2026-12-06', restoreRemoved: true }).expect(200);
+      expect((await as(manager).post(`/rota/shifts/removed/${other}/restore`)).status).toBe(409);
+    });
+
+    it('a removed shift that is over, or of a day gone, is refused 422 naming id, and stays removed', async () => {
+      const p = await generated('Gone by');
+      // Removed ahead of time on the 19th; by now (the 21st at 10:00) the 20th is gone and the 21st's 09:00 shift is under way.
+      const [gone, underWay] = await at('2026-11-19T08:00:00Z', async (then) => {
+        const ids: string[] = [];
+        for (const d of ['2026-11-20', '2026-11-21']) {
+          const [s] = await t.sql<{ id: string }>(`SELECT id FROM shifts WHERE pattern_id = $1 AND local_date = $2`, [p.id, d]);
+          await as(then).del(`/rota/shifts/${s.id}`).expect(204);
+          ids.push(s.id);
+        }
+        return ids;
+      });
+      const res = await as(manager).post(`/rota/shifts/removed/${gone}/restore`);
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.code).toBe('rota-in-past');
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['id']);
+      expect(await t.sql(`SELECT restored_at FROM shifts_removed WHERE shift_id = $1`, [gone])).toEqual([{ restored_at: null }]);
+      expect(await firstWeeks(p.id)).toEqual(without('2026-11-19', '2026-12-16', '2026-11-20', '2026-11-21'));
+      // A shift under way comes back, to be staffed from now, as generate would make it.
+      const back = await as(manager).post(`/rota/shifts/removed/${underWay}/restore`).expect(200);
+      expect(back.body.shift).toMatchObject({ localDate: '2026-11-21' });
+    });
+
+    it('an id that is not a shift removed on purpose is 404, and one that is not an id is 400 naming it', async () => {
+      const p = await generated('Never removed');
+      const [kept] = await t.sql<{ id: string }>(`SELECT id FROM shifts WHERE pattern_id = $1 AND local_date = '2026-12-07'`, [p.id]);
+      expect((await as(manager).post(`/rota/shifts/removed/${kept.id}/restore`)).status).toBe(404);
+      const bad = await as(manager).post('/rota/shifts/removed/not-an-id/restore');
+      expect(bad.status).toBe(400);
+      expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(await firstWeeks(p.id)).toEqual(days('2026-11-19', '2026-12-16'));
+    });
+
     it('a restoreRemoved that is not true or false is refused naming it, and restores nothing', async () => {
       const p = await generated('Not restored');
       await removeOn(p.id, '2026-12-02');

@@ -25,6 +25,7 @@ import {
   PatternListDto,
   PeriodQuery,
   PutBankHolidayDto,
+  RestoredShiftDto,
   ShiftChangeDto,
   ShiftDto,
   ShiftListDto,
@@ -225,11 +226,23 @@ export class RotaController {
   @HttpCode(204)
   @ApiOperation({
     summary:
-      'Remove a shift nobody is on and that has not started. A generated shift stays removed: generate and changes to its pattern do not create it again on that day (listed in `skipped`) until POST /rota/shifts/generate with `restoreRemoved`.',
+      'Remove a shift nobody is on and that has not started. A generated shift stays removed: generate and changes to its pattern do not create it again on that day (listed in `skipped`) until it is restored (POST /rota/shifts/removed/{id}/restore, or POST /rota/shifts/generate with `restoreRemoved` for a range).',
   })
   @ApiNoContentResponse()
   deleteShift(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string): Promise<void> {
     return this.shifts.remove(actor, id);
+  }
+
+  @Post('shifts/removed/:id/restore')
+  @Authorize('rota.write')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Bring back one generated shift a manager removed on purpose (its id as removed, listed as `shiftId` in generate's `skipped`), leaving her other removals as they are: its pattern calls for it again and, when its day is on the rota, it is created at once (a new id). 422 `rota-in-past` naming `id` for a shift already over or a day gone (ROTA-WORKED); 409 `shift-already-restored` once restored; 404 for an id not removed on purpose.",
+  })
+  @ApiOkResponse({ type: RestoredShiftDto })
+  restoreShift(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string): Promise<RestoredShiftDto> {
+    return this.shifts.restoreOne(actor, id);
   }
 
   @Post('shifts/:id/assignments')

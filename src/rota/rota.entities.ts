@@ -85,7 +85,7 @@ export class RotaDayEntity {
 /**
  * A pattern's shift on one local date that a manager removed on purpose (DELETE /rota/shifts/{id}): generate and every
  * change to the pattern leave that day without it (ShiftsService.reconcileIn lists it in `skipped`), until she restores
- * it (POST /rota/shifts/generate with `restoreRemoved`). A pattern's own removals (its end, made inactive, its bank
+ * it (POST /rota/shifts/removed/{id}/restore, or generate with `restoreRemoved`; the mark is kept, restored). A pattern's own removals (its end, made inactive, its bank
  * holiday rule) are not recorded here: they come back with the pattern.
  */
 @Entity('shifts_removed')
@@ -107,6 +107,17 @@ export class ShiftRemovedEntity {
 
   @Column('timestamptz')
   removedAt: Date;
+
+  /**
+   * When a manager brought it back (POST /rota/shifts/removed/{id}/restore, or generate with `restoreRemoved`): from
+   * then its pattern calls for it again, and a second restore is refused (409). Null while it stays removed.
+   */
+  @Column('timestamptz', { nullable: true })
+  restoredAt: Date | null;
+
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  restoredBy: string | null;
 }
 
 /** One occurrence of a shift: a real period of time that must be covered. */

@@ -20,6 +20,7 @@ import {
   patternDatesRefusal,
   generationRefusal,
   shiftCreationRefusal,
+  restoreRefusal,
   staffingDrift,
 } from './rota.rules';
 
@@ -698,6 +699,19 @@ describe('ROTA-WORKED: a shift pattern takes effect from today on, and the rota 
     ['a shift that ended last year', '2025-11-21T17:00:00Z', 'endsAt'],
   ])('adding by hand %s', (_case, endsAt, field) => {
     expect(shiftCreationRefusal(new Date(endsAt), new Date('2026-11-21T10:00:00Z'))?.field ?? null).toBe(field);
+  });
+
+  it.each<[string, string, string | null, 'id' | null]>([
+    ['a shift removed for tomorrow', '2026-11-22', '2026-11-22T17:00:00Z', null],
+    ['a shift removed for today, under way', '2026-11-21', '2026-11-21T17:00:00Z', null],
+    ['a night removed for yesterday, still under way', '2026-11-20', '2026-11-21T10:30:00Z', 'id'],
+    ['a shift removed for today that ended this morning', '2026-11-21', '2026-11-21T09:00:00Z', 'id'],
+    ['a shift removed for today that ends now', '2026-11-21', '2026-11-21T10:00:00Z', 'id'],
+    ['a shift removed for yesterday', '2026-11-20', '2026-11-20T17:00:00Z', 'id'],
+    ['a day ahead its pattern no longer calls for', '2026-11-25', null, null],
+    ['a day gone its pattern no longer calls for', '2026-11-20', null, 'id'],
+  ])('restoring one removed shift: %s', (_case, localDate, endsAt, field) => {
+    expect(restoreRefusal(localDate, endsAt ? new Date(endsAt) : null, today, new Date('2026-11-21T10:00:00Z'))?.field ?? null).toBe(field);
   });
 });
 

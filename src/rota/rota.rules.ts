@@ -617,7 +617,7 @@ export function onCallPeriodRefusal(p: Period, now: Date): OnCallRefusal | null 
 
 /** Why a pattern's dates, a range to generate or a shift added by hand are refused: the field they name and the reason. */
 export interface RotaDateRefusal {
-  field: 'validFrom' | 'validTo' | 'from' | 'endsAt';
+  field: 'validFrom' | 'validTo' | 'from' | 'endsAt' | 'id';
   message: string;
 }
 
@@ -683,6 +683,22 @@ export function shiftCreationRefusal(endsAt: Date, now: Date): RotaDateRefusal |
     return {
       field: 'endsAt',
       message: `endsAt (${endsAt.toISOString()}) is not after now: a shift already over is history and is not added to the rota afterwards (ROTA-WORKED).`,
+    };
+  return null;
+}
+
+/**
+ * ROTA-WORKED for bringing back one shift a manager removed on purpose (POST /rota/shifts/removed/{id}/restore), as
+ * for generating and adding by hand: a shift already over is history and is not put back on the rota afterwards.
+ * `endsAt`: when the shift its pattern calls for on `localDate` ends (null when the pattern no longer calls for one
+ * there: ended, inactive, its bank holiday rule; then the day itself must not be gone). Refused naming the removed
+ * shift's `id`; one under way may be brought back, to be staffed from now. Null when it may be restored.
+ */
+export function restoreRefusal(localDate: IsoDate, endsAt: Date | null, today: IsoDate, now: Date): RotaDateRefusal | null {
+  if (localDate < today || (endsAt !== null && endsAt.getTime() <= now.getTime()))
+    return {
+      field: 'id',
+      message: `The shift removed on ${localDate} is over${endsAt ? ` (it ended at ${endsAt.toISOString()})` : ''}: a shift already over is history and is not put back on the rota afterwards (ROTA-WORKED).`,
     };
   return null;
 }

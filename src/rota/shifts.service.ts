@@ -11,13 +11,14 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import { daysBetween, isIsoDate, localDate } from '../statute/time';
-import { AssignedDto, CreateShiftDto, GenerateResultDto, ShiftChangeDto, ShiftDto, UpdateShiftDto } from './dto/rota.dto';
+import { AssignedDto, CreateShiftDto, GenerateResultDto, RestoredShiftDto, ShiftChangeDto, ShiftDto, UpdateShiftDto } from './dto/rota.dto';
 import {
   CoverageShift,
   filledPlaces,
   generationRefusal,
   planShifts,
   PatternFacts,
+  restoreRefusal,
   shiftCreationRefusal,
   staffingDrift,
 } from './rota.rules';
@@ -112,12 +113,13 @@ export class ShiftsService {
       );
       // restoreRemoved: the pattern shifts a manager removed on purpose in the range are called for again (the marks
       // are cleared, each audited), and created below as any other the patterns call for.
+      // Each mark is kept, restored (who and when), so a restore of one of them after is told it is back already.
       const restored: Array<{ patternId: string; localDate: string; shiftId: string }> = restoreRemoved
         ? (
             await m.query(
-              `DELETE FROM shifts_removed WHERE local_date BETWEEN $1 AND $2
+              `UPDATE shifts_removed SET restored_at = $3, restored_by = $4 WHERE local_date BETWEEN $1 AND $2 AND restored_at IS NULL
                RETURNING pattern_id AS "patternId", to_char(local_date, 'YYYY-MM-DD') AS "localDate", shift_id AS "shiftId"`,
-              [from, to],
+              [from, to, this.clock.now(), actor?.userId ?? null],
             )
           )[0]
         : [];
@@ -206,18 +208,18 @@ export class ShiftsService {
       const upcoming = wanted.filter((s) => s.endsAt.getTime() > this.clock.now().getTime() && onRota.has(s.localDate));
       // A pattern's shift a manager removed on purpose (DELETE /rota/shifts/{id}) is not created again on that day,
       // whatever changes after (generate, the pattern renamed, ended and extended, made inactive and active again):
-      // listed in `skipped` until she restores it (generate with restoreRemoved).
-      const removedOnPurpose = new Map<string, { removedBy: string; removedAt: Date }>(
+      // listed in `skipped` until she restores it (restoreOne, or generate with restoreRemoved).
+      const removedOnPurpose = new Map<string, { shiftId: string; removedBy: string; removedAt: Date }>(
         upcoming.length
           ? (
               await m.query(
-                `SELECT pattern_id AS "patternId", to_char(local_date, 'YYYY-MM-DD') AS "localDate", removed_by AS "removedBy", removed_at AS "removedAt"
-                   FROM shifts_removed WHERE local_date BETWEEN $1 AND $2 AND ($3::uuid IS NULL OR pattern_id = $3)`,
+                `SELECT pattern_id AS "patternId", to_char(local_date, 'YYYY-MM-DD') AS "localDate", shift_id AS "shiftId", removed_by AS "removedBy", removed_at AS "removedAt"
+                   FROM shifts_removed WHERE local_date BETWEEN $1 AND $2 AND restored_at IS NULL AND ($3::uuid IS NULL OR pattern_id = $3)`,
                 [from, to, patternId ?? null],
               )
-            ).map((r: { patternId: string; localDate: string; removedBy: string; removedAt: Date }) => [
+            ).map((r: { patternId: string; localDate: string; shiftId: string; removedBy: string; removedAt: Date }) => [
               `${r.patternId}|${r.localDate}`,
-              { removedBy: r.removedBy, removedAt: r.removedAt },
+              { shiftId: r.shiftId, removedBy: r.removedBy, removedAt: r.removedAt },
             ])
           : [],
       );
@@ -231,9 +233,10 @@ export class ShiftsService {
             label: s.label,
             localDate: s.localDate,
             startsAt: s.startsAt.toISOString(),
+            shiftId: r.shiftId,
             removedBy: r.removedBy,
             removedAt: new Date(r.removedAt).toISOString(),
-            message: `The "${s.label}" shift on ${s.localDate} was removed by a manager on purpose: it is not created again (generate with restoreRemoved to bring it back).`,
+            message: `The "${s.label}" shift on ${s.localDate} was removed by a manager on purpose: it is not created again (POST /rota/shifts/removed/${r.shiftId}/restore, or generate with restoreRemoved, to bring it back).`,
           };
         });
       let created = 0;
@@ -597,12 +600,7 @@ export class ShiftsService {
         'This shift has started: it stays as it is being worked, and only shifts that have not started follow their pattern (ROTA-WORKED).',
         'shift-started',
       );
-    const pattern = await m.getRepository(ShiftPatternEntity).findOneBy({ id: s.patternId, active: true });
-    const holiday = (await m.query('SELECT 1 FROM bank_holidays WHERE date = $1', [s.localDate])).length > 0;
-    const calledFor =
-      pattern !== null &&
-      planShifts([{ ...pattern }], new Set(holiday ? [s.localDate] : []), s.localDate, s.localDate, this.config.timeZone).shifts.length > 0;
-    if (!calledFor)
+    if (!(await this.calledFor(m, s.patternId, s.localDate)))
       throw new ConflictProblem(
         'Its pattern no longer calls for this shift (ended, made inactive, or its bank holiday rule): there is nothing to follow. Move its AMHPs and remove it, or change it on its own.',
         'shift-not-called-for',
@@ -610,12 +608,87 @@ export class ShiftsService {
       );
   }
 
+  /** The shift the pattern calls for on the local date `date` as it stands now (active, its dates and bank holiday rule), if any. */
+  private async calledFor(
+    m: EntityManager,
+    patternId: string,
+    date: string,
+  ): Promise<ReturnType<typeof planShifts>['shifts'][number] | undefined> {
+    const pattern = await m.getRepository(ShiftPatternEntity).findOneBy({ id: patternId, active: true });
+    if (!pattern) return undefined;
+    const holiday = (await m.query('SELECT 1 FROM bank_holidays WHERE date = $1', [date])).length > 0;
+    return planShifts([{ ...pattern }], new Set(holiday ? [date] : []), date, date, this.config.timeZone).shifts[0];
+  }
+
+  /**
+   * Brings back the one generated shift a manager removed on purpose whose id was `removedShiftId` (POST
+   * /rota/shifts/removed/{id}/restore), leaving her other removals as they are (generate with restoreRemoved brings
+   * back all of a range). Its mark is kept, restored (who and when: audited `rota.shift.restore`), and in the same
+   * transaction its pattern's part of the day is brought in line (reconcileIn): the shift it calls for there is
+   * created (`rota.shift.created`) when the day is on the rota, and otherwise when generate covers it. ROTA-WORKED: a
+   * shift already over, or a day gone, is not put back (422 `rota-in-past` naming `id`, restoreRefusal); 404 for an
+   * id no manager removed on purpose; 409 `shift-already-restored` once restored (also for the second of two at once:
+   * both take the rota's generation lock).
+   */
+  async restoreOne(actor: Actor, removedShiftId: string): Promise<RestoredShiftDto> {
+    return this.db.transaction(async (m) => {
+      await this.lockRota(m);
+      const [mark]: Array<{ patternId: string; localDate: string; restoredAt: Date | null }> = await m.query(
+        `SELECT pattern_id AS "patternId", to_char(local_date, 'YYYY-MM-DD') AS "localDate", restored_at AS "restoredAt"
+           FROM shifts_removed WHERE shift_id = $1 FOR UPDATE`,
+        [removedShiftId],
+      );
+      if (!mark) throw new NotFoundProblem('Removed shift', removedShiftId);
+      if (mark.restoredAt)
+        throw new ConflictProblem(
+          `This shift was restored already (${new Date(mark.restoredAt).toISOString()}): its pattern calls for it again.`,
+          'shift-already-restored',
+        );
+      const now = this.clock.now();
+      const planned = await this.calledFor(m, mark.patternId, mark.localDate);
+      const refusal = restoreRefusal(mark.localDate, planned?.endsAt ?? null, localDate(now, this.config.timeZone), now);
+      if (refusal) throw unprocessableField(refusal.field, refusal.message, 'rota-in-past');
+      await m.query('UPDATE shifts_removed SET restored_at = $2, restored_by = $3 WHERE shift_id = $1', [
+        removedShiftId,
+        now,
+        actor.userId,
+      ]);
+      await this.audit.record(m, {
+        action: 'rota.shift.restore',
+        resourceType: 'shift',
+        resourceId: removedShiftId,
+        details: { patternId: mark.patternId, localDate: mark.localDate },
+      });
+      const rota = await this.reconcileIn(m, mark.localDate, mark.localDate, actor, mark.patternId, 1);
+      const [back]: Array<{ id: string }> = rota.created
+        ? await m.query('SELECT id FROM shifts WHERE pattern_id = $1 AND local_date = $2', [mark.patternId, mark.localDate])
+        : [];
+      const shift = back ? await this.get(back.id, m) : null;
+      if (shift)
+        await this.events.emit(m, {
+          type: 'rota.shift.created',
+          aggregateType: 'shift',
+          aggregateId: shift.id,
+          payload: { shiftId: shift.id, startsAt: shift.startsAt, endsAt: shift.endsAt },
+        });
+      return {
+        removedShiftId,
+        patternId: mark.patternId,
+        localDate: mark.localDate,
+        restoredBy: actor.userId,
+        restoredAt: now.toISOString(),
+        shift: shift ? this.forReader(actor, shift) : null,
+        rota,
+      };
+    });
+  }
+
   /**
    * Removes a shift nobody is on (a shift with assignments must be emptied first: 409). A shift that has started is
    * part of the duty record, staffed or not (a gap in cover is history too): 409 `shift-started` (ROTA-WORKED). A
    * generated shift's removal is the manager's choice, recorded (shifts_removed: its pattern, day, who and when) so
    * that neither generate nor a change to its pattern creates it again (reconcileIn: `skipped`), until she restores
-   * it (generate with restoreRemoved). It takes the rota's generation lock, so a generate under way sees the mark.
+   * it (restoreOne, or generate with restoreRemoved). It takes the rota's generation lock, so a generate under way sees the mark.
    */
   async remove(actor: Actor, id: string): Promise<void> {
     await this.db.transaction(async (m) => {
@@ -632,7 +705,8 @@ export class ShiftsService {
       if (shift.patternId)
         await m.query(
           `INSERT INTO shifts_removed (pattern_id, local_date, shift_id, removed_by, removed_at) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (pattern_id, local_date) DO UPDATE SET shift_id = EXCLUDED.shift_id, removed_by = EXCLUDED.removed_by, removed_at = EXCLUDED.removed_at`,
+           ON CONFLICT (pattern_id, local_date) DO UPDATE SET shift_id = EXCLUDED.shift_id, removed_by = EXCLUDED.removed_by, removed_at = EXCLUDED.removed_at,
+             restored_at = NULL, restored_by = NULL`,
           [shift.patternId, shift.localDate, id, actor.userId, this.clock.now()],
         );
       await this.audit.record(m, {

@@ -148,6 +148,8 @@ export class SkippedShiftDto {
   @ApiProperty() label: string;
   @ApiProperty({ format: 'date' }) localDate: string;
   @ApiProperty({ format: 'date-time' }) startsAt: string;
+  @ApiProperty({ format: 'uuid', description: 'The shift that was removed: POST /rota/shifts/removed/{shiftId}/restore brings it back.' })
+  shiftId: string;
   @ApiProperty({ format: 'uuid', description: 'The manager who removed it.' }) removedBy: string;
   @ApiProperty({ format: 'date-time' }) removedAt: string;
   @ApiProperty() message: string;
@@ -209,7 +211,7 @@ export class GenerateResultDto {
   @ApiProperty({
     type: [SkippedShiftDto],
     description:
-      'Shifts the patterns call for that a manager removed on purpose (DELETE /rota/shifts/{id}): not created again until restored (generate with `restoreRemoved`).',
+      'Shifts the patterns call for that a manager removed on purpose (DELETE /rota/shifts/{id}): not created again until restored (POST /rota/shifts/removed/{shiftId}/restore, or generate with `restoreRemoved`).',
   })
   skipped: SkippedShiftDto[];
   @ApiProperty({
@@ -222,6 +224,24 @@ export class GenerateResultDto {
       'Shifts a clock change altered: a pattern time in the hour the spring change skips is read an hour later, and a shift wholly inside it is not generated; a time in the hour the autumn change repeats is read as its first occurrence (each named by pattern and date, with the times and length).',
   })
   warnings: GenerateWarningDto[];
+}
+
+/** POST /rota/shifts/removed/{id}/restore: one shift a manager removed on purpose, brought back. */
+export class RestoredShiftDto {
+  @ApiProperty({ format: 'uuid', description: 'The shift that was removed (DELETE /rota/shifts/{id}).' }) removedShiftId: string;
+  @ApiProperty({ format: 'uuid' }) patternId: string;
+  @ApiProperty({ format: 'date' }) localDate: string;
+  @ApiProperty({ format: 'uuid' }) restoredBy: string;
+  @ApiProperty({ format: 'date-time' }) restoredAt: string;
+  @ApiProperty({
+    type: () => ShiftDto,
+    nullable: true,
+    description:
+      'The shift its pattern calls for on the day, created again (a new id). Null when the day is not yet on the rota (generate creates it) or the pattern no longer calls for it (ended, inactive, its bank holiday rule: it comes back with the pattern).',
+  })
+  shift: ShiftDto | null;
+  @ApiProperty({ type: GenerateResultDto, description: "What bringing the pattern's part of the day in line did." })
+  rota: GenerateResultDto;
 }
 
 export class BankHolidayChangeDto extends BankHolidayDto {
