@@ -224,6 +224,7 @@ const GOLDEN: Record<string, string> = {
   'POST /referrals/:id/transfers': 'manager amhp',
   'POST /referrals/:id/arrival': 'manager amhp',
   'POST /referrals/:id/detention-end': 'manager amhp',
+  'POST /referrals/:id/time-corrections': 'manager amhp',
   'POST /referrals/:id/written-reasons': 'manager amhp',
   'POST /review-alerts/:id/review': 'auditor',
   'POST /rota/calendar-tokens': 'manager amhp:own',

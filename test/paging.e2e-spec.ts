@@ -1174,6 +1174,11 @@ describe('paging: pages that wake the right person, and the escalation chain', (
       ((await as(amir).get('/me/notifications?limit=100').expect(200)).body.items as Note[]).filter(
         (n) => n.subjectId === referralId && n.kind === 'clock.warning' && n.title.includes('Section 136: detention'),
       );
+    const CUSTODY = 'The custody record gives the arrival at the place of safety';
+    /** POST /referrals/{id}/time-corrections as Mo, with any headers (If-Match). */
+    const correct = (referralId: string, body: object, headers: Record<string, string> = {}) =>
+      t.http.post(`/referrals/${referralId}/time-corrections`).set('authorization', mo.auth).set(headers).send(body);
+    const s136Clock = (r: { clocks: Array<{ id: string }> }) => r.clocks.find((c) => c.id === 'POL-07');
     const eventsFor = (ids: string[]) =>
       t.sql<{ type: string; payload: { userId: string } }>(
         `SELECT type, payload FROM outbox_events WHERE aggregate_id::text = ANY($1::text[]) ORDER BY type`,
@@ -1265,12 +1270,12 @@ describe('paging: pages that wake the right person, and the escalation chain', (
       const [page] = await myPages(r.id);
       expect(page).toMatchObject({ endsAt: '2026-11-24T02:50:00.000Z' });
       await as(amir).post(`/me/pages/${page.id}/ack`).expect(200);
-      // The arrival was in fact half an hour earlier (the record corrected): the end is 02:20, in 20 minutes.
-      await t.sql(
-        `UPDATE referrals SET legal_context = jsonb_set(legal_context, '{arrivedAt}', '"2026-11-23T02:20:00.000Z"') WHERE id = $1`,
-        [r.id],
-      );
-      await at('2026-11-24T02:01:00Z');
+      // The arrival was in fact half an hour earlier (the custody record corrected): the end is 02:20, in 20 minutes.
+      const res = await correct(r.id, { time: 'arrivedAt', at: '2026-11-23T02:20:00Z', reason: CUSTODY });
+      expect(res.status).toBe(200);
+      expect(s136Clock(res.body)).toMatchObject({ anchor: '2026-11-23T02:20:00.000Z', deadline: '2026-11-24T02:20:00.000Z' });
+      // At once, not at the clock job's next minute.
+      while ((await sender.deliverDue()) > 0);
       const pages = await myPages(r.id);
       expect(pages.find((p) => p.id === page.id)).toMatchObject({ supersededAt: expect.any(String), endsAt: '2026-11-24T02:50:00.000Z' });
       const fresh = pages.filter((p) => p.id !== page.id);
@@ -1285,6 +1290,114 @@ describe('paging: pages that wake the right person, and the escalation chain', (
         'notification.created',
         'notification.created',
       ]);
+      await as(mo)
+        .post(`/referrals/${r.id}/status`, { status: 'withdrawn', reason: 'Released by the police before assessment' })
+        .expect(200);
+    });
+
+    it('a time corrected later, past the warning: her page of the old end is closed (deadline-moved) at once and she is not paged until the new end nears; audited, on the timeline, published', async () => {
+      t.clock.set('2026-11-24T06:00:00Z');
+      const r = await sent(t, mo.auth, s136Referral('Corbel', '2026-11-23T06:30:00Z'));
+      await accepted(t, mo.auth, r.id);
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: amir.id }).expect(200);
+      const [page] = await myPages(r.id);
+      expect(page).toMatchObject({ endsAt: '2026-11-24T06:30:00.000Z', closedReason: null });
+      // The ward gave the wrong day's time: the person arrived ten hours later; the end is 16:30, far off.
+      const res = await correct(r.id, { time: 'arrivedAt', at: '2026-11-23T16:30:00Z', reason: CUSTODY });
+      expect(res.status).toBe(200);
+      expect(s136Clock(res.body)).toMatchObject({ deadline: '2026-11-24T16:30:00.000Z' });
+      expect(await myPages(r.id)).toEqual([expect.objectContaining({ id: page.id, closedReason: 'deadline-moved' })]);
+      expect((await myWarnings(r.id)).map((w) => w.closedReason)).toEqual(['deadline-moved']);
+      expect(
+        await t.sql(`SELECT actor_id, details FROM audit_events WHERE action = 'referral.time-corrected' AND resource_id = $1`, [r.id]),
+      ).toEqual([
+        {
+          actor_id: mo.id,
+          details: { time: 'arrivedAt', from: '2026-11-23T06:30:00.000Z', to: '2026-11-23T16:30:00.000Z', reason: CUSTODY },
+        },
+      ]);
+      expect(await t.sql(`SELECT payload FROM outbox_events WHERE type = 'referral.time-corrected' AND aggregate_id = $1`, [r.id])).toEqual(
+        [{ payload: { referralId: r.id, time: 'arrivedAt', from: '2026-11-23T06:30:00.000Z', to: '2026-11-23T16:30:00.000Z' } }],
+      );
+      const timeline = (await as(mo).get(`/referrals/${r.id}/events`).expect(200)).body.items as Array<{ type: string }>;
+      expect(timeline.map((e) => e.type)).toContain('time-corrected');
+      // Warned again by the new end: four hours before it.
+      await at('2026-11-24T12:31:00Z');
+      expect((await myPages(r.id)).filter((p) => p.closedReason === null)).toEqual([
+        expect.objectContaining({ kind: 'clock-warning', endsAt: '2026-11-24T16:30:00.000Z' }),
+      ]);
+      await as(mo)
+        .post(`/referrals/${r.id}/status`, { status: 'withdrawn', reason: 'Released by the police before assessment' })
+        .expect(200);
+    });
+
+    it('a time corrected back so far that the 24 hours have already run out: she is paged of the breach at once', async () => {
+      t.clock.set('2026-11-24T08:00:00Z');
+      // As recorded, the 24 hours end at 09:00, in an hour: she is warned.
+      const r = await sent(t, mo.auth, s136Referral('Parapet', '2026-11-23T09:00:00Z'));
+      await accepted(t, mo.auth, r.id);
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: amir.id }).expect(200);
+      const [warned] = await myPages(r.id);
+      expect(warned).toMatchObject({ kind: 'clock-warning', endsAt: '2026-11-24T09:00:00.000Z' });
+      // The police had him at the place of safety from 07:30 yesterday: the detention ended at 07:30, half an hour ago.
+      const res = await correct(r.id, { time: 'arrivedAt', at: '2026-11-23T07:30:00Z', reason: CUSTODY });
+      expect(res.status).toBe(200);
+      expect(s136Clock(res.body)).toMatchObject({ deadline: '2026-11-24T07:30:00.000Z', state: 'breached' });
+      const pages = await myPages(r.id);
+      expect(pages.find((p) => p.id === warned.id)).toMatchObject({ closedReason: 'deadline-moved' });
+      expect(pages.filter((p) => p.closedReason === null)).toEqual([
+        expect.objectContaining({ kind: 'clock-breach', endsAt: '2026-11-24T07:30:00.000Z', acknowledgedAt: null }),
+      ]);
+      expect(
+        ((await as(amir).get('/me/notifications?limit=100').expect(200)).body.items as Note[]).filter(
+          (n) =>
+            n.subjectId === r.id && n.kind === 'clock.breached' && n.closedReason === null && n.title.includes('Section 136: detention'),
+        ),
+      ).toHaveLength(1);
+      await as(mo)
+        .post(`/referrals/${r.id}/status`, { status: 'withdrawn', reason: 'Released by the police before assessment' })
+        .expect(200);
+    });
+
+    it('a correction is refused, naming the field and changing nothing: not a time, in the future, unchanged, one the context has not, no reason, a stale If-Match; of two at once on the same version one wins and the other is 412', async () => {
+      t.clock.set('2026-11-24T12:00:00Z');
+      const r = await sent(t, mo.auth, s136Referral('Sill', '2026-11-24T02:00:00Z'));
+      await accepted(t, mo.auth, r.id);
+      const before = (await as(mo).get(`/referrals/${r.id}`).expect(200)).body;
+      const refused = async (body: object, status: number, field: string, headers: Record<string, string> = {}) => {
+        const res = await correct(r.id, body, headers);
+        expect([res.status, res.body.errors?.map((e: { field: string }) => e.field)]).toEqual([status, [field]]);
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      };
+      await refused({ time: 'arrivedAt', at: 'yesterday', reason: CUSTODY }, 400, 'at');
+      await refused({ time: 'leftAt', at: '2026-11-24T01:00:00Z', reason: CUSTODY }, 400, 'time');
+      await refused({ time: 'arrivedAt', at: '2026-11-24T01:00:00Z' }, 400, 'reason');
+      await refused({ time: 'arrivedAt', at: '2026-11-24T01:00:00Z', reason: 'wrong' }, 400, 'reason');
+      await refused({ time: 'arrivedAt', at: '2026-11-24T13:00:00Z', reason: CUSTODY }, 422, 'at');
+      await refused({ time: 'arrivedAt', at: '2026-11-24T02:00:00Z', reason: CUSTODY }, 422, 'at');
+      await refused({ time: 'recalledAt', at: '2026-11-24T01:00:00Z', reason: CUSTODY }, 422, 'time');
+      await refused({ time: 'keptAt', at: '2026-11-24T01:00:00Z', reason: CUSTODY }, 422, 'time');
+      const stale = await correct(
+        r.id,
+        { time: 'arrivedAt', at: '2026-11-24T01:00:00Z', reason: CUSTODY },
+        { 'if-match': `"v${before.version - 1}"` },
+      );
+      expect(stale.status).toBe(412);
+      const unchanged = (await as(mo).get(`/referrals/${r.id}`).expect(200)).body;
+      expect([unchanged.version, unchanged.legalContext.arrivedAt]).toEqual([before.version, before.legalContext.arrivedAt]);
+      expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'referral.time-corrected' AND resource_id = $1`, [r.id])).toEqual([]);
+
+      const both = await Promise.all(
+        ['2026-11-24T01:00:00Z', '2026-11-24T03:00:00Z'].map((when) =>
+          correct(r.id, { time: 'arrivedAt', at: when, reason: CUSTODY }, { 'if-match': `"v${before.version}"` }),
+        ),
+      );
+      expect(both.map((b) => b.status).sort()).toEqual([200, 412]);
+      const won = both.find((b) => b.status === 200)!;
+      expect((await as(mo).get(`/referrals/${r.id}`).expect(200)).body.legalContext.arrivedAt).toBe(won.body.legalContext.arrivedAt);
+      expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'referral.time-corrected' AND resource_id = $1`, [r.id])).toHaveLength(
+        1,
+      );
       await as(mo)
         .post(`/referrals/${r.id}/status`, { status: 'withdrawn', reason: 'Released by the police before assessment' })
         .expect(200);

@@ -24,6 +24,7 @@ import {
   uuid,
 } from './schema';
 import { WARRANT_KINDS } from '../statute/police-powers.rules';
+import { CORRECTABLE_TIMES } from '../statute/clocks';
 
 /** The kinds of page (PagesService; pages.entities PAGE_KINDS, kept equal by a test). */
 export const PAGE_KINDS = ['offer', 'clock-warning', 'clock-breach', 'escalation', 'handover'] as const;
@@ -202,6 +203,16 @@ export const EVENTS = {
       referralId: uuid(),
       at: instant('When the detention in hospital began, or the person reached the place of safety.'),
       legalContext: enumOf(['cto-recall', 's135-1'] as const, 'The power whose clock runs from the arrival.'),
+    }),
+  ),
+  'referral.time-corrected': event(
+    'referral',
+    'A time a statutory clock runs from was corrected, earlier or later (a s.136 or s.135(1) arrival, decision to keep or entry, a warrant executed, a s.5 report or record, a CTO recall notice or arrival): the clocks run from the corrected time.',
+    obj({
+      referralId: uuid(),
+      time: enumOf(CORRECTABLE_TIMES, 'The time corrected.'),
+      from: instant('The time as it was recorded.'),
+      to: instant('The time as corrected.'),
     }),
   ),
   'referral.detention-end': event(

@@ -18,6 +18,7 @@ import {
   ReferralPageDto,
   ReferralQuery,
   ReferralStatusDto,
+  TimeCorrectionDto,
   TransferDto,
   TransitionDto,
   WrittenReasonsDto,
@@ -159,6 +160,27 @@ export class ReferralsController {
   @ApiCreatedResponse({ type: ReferralDto })
   recordArrival(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string, @Body() dto: ArrivalDto): Promise<ReferralDto> {
     return this.referrals.recordArrival(actor, id, dto);
+  }
+
+  @Post(':id/time-corrections')
+  @Authorize('referrals.screen')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Correct a time a statutory clock runs from, earlier or later, with the reason (the police or the ward gave a wrong time): a s.136 arrival at the place of safety or decision to keep, a s.135(1) warrant executed, arrival or first entry, a s.5(2) report or prior s.5(4) record, a s.5(4) record, a CTO recall notice or arrival. 422 naming `time` for one the legal context does not have (an arrival not yet recorded is recorded with POST /referrals/{id}/arrival), naming `at` for a time in the future, unchanged, or one the record makes impossible (before the warrant or notice, after a move to another place of safety). The clocks are worked out again and, at once, the pages and warnings of the old end are closed (deadline-moved) and the job's holder (else the managers on call) is warned and paged by the new end, of the breach when it has passed. If-Match: 412 for a stale version.",
+  })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: ReferralDto })
+  async correctTime(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Body() dto: TimeCorrectionDto,
+    @IfMatchVersion() version: ExpectedVersion,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReferralDto> {
+    const r = await this.referrals.correctTime(actor, id, dto, version);
+    reply.header('etag', etagFor(r.version));
+    return r;
   }
 
   @Post(':id/detention-end')

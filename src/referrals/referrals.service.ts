@@ -63,6 +63,7 @@ import {
   Finding,
   arrivalRecordable,
   formatLocal,
+  timeCorrectable,
   intakeFindings,
   LegalContext,
   RECORDED_INTAKE_BLOCKERS,
@@ -101,6 +102,7 @@ import {
   ReferralQuery,
   ReferralStatusDto,
   StatedS2EndViewDto,
+  TimeCorrectionDto,
   TransferDto,
   TransitionDto,
   WrittenReasonsDto,
@@ -1474,6 +1476,100 @@ export class ReferralsService implements OnModuleInit {
         aggregateId: id,
         payload: { referralId: id, at: at.toISOString(), legalContext: kind },
       });
+      return this.view(await this.row(m, id));
+    });
+  }
+
+  /**
+   * A time a statutory clock runs from, corrected earlier or later (the police or the ward gave a wrong time): a s.136
+   * arrival at the place of safety or decision to keep (s.136(2A), POL-07), a s.135(1) warrant executed, arrival or
+   * first entry (s.135(3ZA), POL-04), a s.5(2) report or the s.5(4) record before it (s.5(2), s.5(5)), a s.5(4) record
+   * (HOLD-02), a CTO recall notice or arrival (s.17F(8), CTO-03): timeCorrectable says which the context has. The time
+   * is a recorded one (not in the future), changed (422 `time-unchanged`), and not one the record makes impossible:
+   * the intake checks the context with it refuse what it makes wrong (an arrival before the warrant, a s.5(4) record
+   * after the report), and a place of safety's first start cannot come after a move recorded from it (s.136(3),
+   * s.135(3A)). With the reason, on the timeline (`time-corrected`), audited and published; If-Match (412) guards a
+   * correction made on a record read before another change. The clocks are worked out again from it (the queue's
+   * next deadline too, of every referral of the same detention), and at once, in the same transaction, what was told
+   * of the old end is put in line (ClockAlerts.raise, settle): the pages and warnings of an end moved earlier (or later
+   * past their stage) are closed `deadline-moved`, and whoever holds the job (else the managers, and the managers on
+   * call paged) is warned again by the new end: paged now when it is within a warning lead, and paged of the breach
+   * when the corrected time shows the detention is already past its lawful limit (the overrun the clock job raises).
+   */
+  async correctTime(actor: Actor, id: string, dto: TimeCorrectionDto, expectedVersion?: ExpectedVersion): Promise<ReferralDto> {
+    return this.db.transaction(async (m) => {
+      const r = await this.lock(m, id, actor);
+      const basis = await this.requirePerson(actor, r, this.actionFor(r), m);
+      assertVersion(expectedVersion, r.version);
+      if (!isOpen(r.status))
+        throw new ConflictProblem(`A ${r.status} referral's clocks have stopped: a time cannot be corrected on it.`, 'referral-not-open', {
+          allowed: TRANSITIONS[r.status],
+        });
+      const raw = r.legalContext as Record<string, unknown>;
+      const context = toLegalContext(raw);
+      const correctable = timeCorrectable(context, dto.time);
+      if (!correctable.ok)
+        throw new UnprocessableProblem(correctable.why, correctable.code, { errors: [{ field: 'time', messages: [correctable.why] }] });
+      const now = this.clock.now();
+      const at = recordedInstant(dto.at, 'at', now, CONTEXT_LEAD_DAYS);
+      const from = correctable.current;
+      if (at.getTime() === from.getTime())
+        throw unprocessableField('at', `${dto.time} is already ${from.toISOString()}: there is nothing to correct.`, 'time-unchanged');
+      // The checks intake makes of the context, as at now, with the corrected time: what it makes wrong refuses it; what
+      // the context already said without it is not asked again (as for an arrival recorded later).
+      const policy = this.policy();
+      const corrected = { ...raw, [dto.time]: at.toISOString() };
+      const known = new Set(intakeFindings(context, now, policy).map((f) => f.code));
+      const findings = intakeFindings(toLegalContext(corrected), now, policy);
+      const refusing = findings.filter((f) => refusesIntake(f) && !known.has(f.code));
+      if (refusing.length)
+        throw new UnprocessableProblem(refusing.map((f) => f.message).join(' '), refusing[0].code, {
+          findings,
+          errors: [{ field: 'at', messages: refusing.map((f) => f.message) }],
+        });
+      // s.136(3), s.135(3A): a move to another place of safety is from the first; the first start cannot follow it.
+      const moves = (raw.transfers as Array<{ at: string }> | undefined) ?? [];
+      const firstMove = moves.map((t) => new Date(t.at)).sort((a, b) => a.getTime() - b.getTime())[0];
+      if (firstMove && (dto.time === 'arrivedAt' || dto.time === 'keptAt' || dto.time === 'firstEnteredAt') && at > firstMove) {
+        const why = `The person was moved to another place of safety at ${formatLocal(firstMove, this.config.timeZone)}: the detention began before that, not at ${formatLocal(at, this.config.timeZone)}.`;
+        throw new UnprocessableProblem(why, 'time-after-move', { errors: [{ field: 'at', messages: [why] }] });
+      }
+      const data = { time: dto.time, from: from.toISOString(), to: at.toISOString(), reason: dto.reason };
+      await this.changeWithEvent(
+        m,
+        `UPDATE referrals SET legal_context = jsonb_set(legal_context, ARRAY[$2::text], to_jsonb($3::text)), version = version + 1 WHERE id = $1`,
+        [id, dto.time, at.toISOString()],
+        { actor, type: 'time-corrected', data },
+      );
+      await this.refreshNextDeadline(m, id);
+      // The other referrals of the same detention run from this one's start (s.136(2A), s.135(3ZA)): their queue order too.
+      const others: Array<{ id: string }> = await m.query(
+        `SELECT id FROM referrals WHERE legal_context->'continues'->>'referralId' = $1::text AND id <> $1::uuid`,
+        [id],
+      );
+      for (const other of others) await this.refreshNextDeadline(m, other.id);
+      await this.audit.record(m, {
+        action: 'referral.time-corrected',
+        resourceType: 'referral',
+        resourceId: id,
+        subjectPersonId: r.personId,
+        accessBasis: basis,
+        details: { time: dto.time, from: from.toISOString(), to: at.toISOString(), reason: dto.reason },
+      });
+      await this.events.emit(m, {
+        type: 'referral.time-corrected',
+        aggregateType: 'referral',
+        aggregateId: id,
+        payload: { referralId: id, time: dto.time, from: from.toISOString(), to: at.toISOString() },
+      });
+      // What was told of the old end is put right, and the new end told, now (DUTY-01, DUTY-03).
+      const after = await this.row(m, id);
+      await this.clockAlerts.raise(
+        m,
+        { id, reference: after.reference, allocatedUserId: after.allocatedUserId, clocks: warnedClocks(this.view(after)) },
+        now,
+        this.clockAlerts.whileQueued(m, now),
+      );
       return this.view(await this.row(m, id));
     });
   }

@@ -1,4 +1,4 @@
-import { arrivalRecordable, type LegalContext, standingIntakeFindings } from './clocks';
+import { arrivalRecordable, type CorrectableTime, type LegalContext, standingIntakeFindings, timeCorrectable } from './clocks';
 
 const at = (iso: string) => new Date(iso);
 
@@ -36,5 +36,45 @@ describe('an arrival recorded after intake (CTO-03 s.17F(8), POL-04 s.135(3ZA))'
   ])('the findings at intake still standing: %s', (_name, context, codes) => {
     const findings = [{ code: 'arrival-not-recorded' }, { code: 'open-referral-exists' }];
     expect(standingIntakeFindings(findings, context).map((f) => f.code)).toEqual(codes);
+  });
+});
+
+describe('a time a clock runs from, corrected (POL-07 s.136(2A), POL-04 s.135(3ZA), HOLD-01/02 s.5, CTO-03 s.17F(8))', () => {
+  const s136: LegalContext = {
+    kind: 's136',
+    placeOfSafetyType: 'health-based',
+    locationType: 'public-place',
+    arrivedAt: at('2026-12-06T09:00:00Z'),
+  };
+  it.each<[string, LegalContext, CorrectableTime, string]>([
+    ["a s.136's arrival", s136, 'arrivedAt', 'ok'],
+    ['a s.136 with no decision to keep', s136, 'keptAt', 'time-not-recorded'],
+    ["a s.136's recall notice", s136, 'recalledAt', 'time-not-applicable'],
+    ['a s.135(1) warrant executed', { kind: 's135-1', warrantExecutedAt: at('2026-12-06T09:00:00Z') }, 'warrantExecutedAt', 'ok'],
+    [
+      'a s.135(1) arrival not yet recorded',
+      { kind: 's135-1', warrantExecutedAt: at('2026-12-06T09:00:00Z') },
+      'arrivedAt',
+      'time-not-recorded',
+    ],
+    [
+      'a s.135(1) kept at the premises: its first entry',
+      { kind: 's135-1', warrantExecutedAt: at('2026-12-06T09:00:00Z'), keptAtPremises: true, firstEnteredAt: at('2026-12-06T09:05:00Z') },
+      'firstEnteredAt',
+      'ok',
+    ],
+    [
+      'a s.135(1) kept at the premises: no arrival',
+      { kind: 's135-1', warrantExecutedAt: at('2026-12-06T09:00:00Z'), keptAtPremises: true, firstEnteredAt: at('2026-12-06T09:05:00Z') },
+      'arrivedAt',
+      'time-not-applicable',
+    ],
+    ["a s.5(2)'s report", { kind: 's5-2', h1FurnishedAt: at('2026-12-06T09:00:00Z') }, 'h1FurnishedAt', 'ok'],
+    ["a s.5(4)'s record", { kind: 's5-4', recordMadeAt: at('2026-12-06T09:00:00Z') }, 'recordMadeAt', 'ok'],
+    ['a CTO recall notice', { kind: 'cto-recall', recalledAt: at('2026-12-06T09:00:00Z') }, 'recalledAt', 'ok'],
+    ['an informal referral', { kind: 'informal' }, 'arrivedAt', 'time-not-applicable'],
+  ])('%s', (_name, context, time, expected) => {
+    const judged = timeCorrectable(context, time);
+    expect(judged.ok ? 'ok' : judged.code).toBe(expected);
   });
 });

@@ -719,6 +719,65 @@ export function arrivalRecordable(
   return { ok: true };
 }
 
+/** The times on a legal context that a clock runs from, which a correction may move (POST /referrals/{id}/time-corrections). */
+export const CORRECTABLE_TIMES = [
+  'arrivedAt',
+  'keptAt',
+  'firstEnteredAt',
+  'warrantExecutedAt',
+  'h1FurnishedAt',
+  'precededBy5_4At',
+  'recordMadeAt',
+  'recalledAt',
+] as const;
+export type CorrectableTime = (typeof CORRECTABLE_TIMES)[number];
+
+/**
+ * Whether the recorded time `time` of this legal context may be corrected, earlier or later (the police or the ward
+ * gave a wrong time): only a time recorded on it that a statutory clock runs from: s.136 arrival at the place of
+ * safety or decision to keep (s.136(2A), POL-07); s.135(1) warrant executed, arrival or first entry (s.135(3ZA),
+ * POL-04); s.5(2) report furnished and the s.5(4) record before it (s.5(2), s.5(5), HOLD-01); s.5(4) record
+ * (s.5(4), HOLD-02); CTO recall notice and arrival (s.17F(8), CTO-03). An arrival not yet recorded is recorded, not
+ * corrected (POST /referrals/{id}/arrival). Why not, when it may not.
+ */
+export function timeCorrectable(
+  context: LegalContext,
+  time: CorrectableTime,
+): { ok: true; current: Instant } | { ok: false; code: 'time-not-applicable' | 'time-not-recorded'; why: string } {
+  const times: Partial<Record<CorrectableTime, Instant | undefined>> =
+    context.kind === 's136'
+      ? { arrivedAt: context.arrivedAt, keptAt: context.keptAt }
+      : context.kind === 's135-1'
+        ? {
+            warrantExecutedAt: context.warrantExecutedAt,
+            ...(context.keptAtPremises ? { firstEnteredAt: context.firstEnteredAt } : { arrivedAt: context.arrivedAt }),
+          }
+        : context.kind === 's5-2'
+          ? { h1FurnishedAt: context.h1FurnishedAt, precededBy5_4At: context.precededBy5_4At }
+          : context.kind === 's5-4'
+            ? { recordMadeAt: context.recordMadeAt }
+            : context.kind === 'cto-recall'
+              ? { recalledAt: context.recalledAt, arrivedAt: context.arrivedAt }
+              : {};
+  if (!(time in times))
+    return {
+      ok: false,
+      code: 'time-not-applicable',
+      why: `This referral's legal context (${context.kind}) has no ${time} that a clock runs from${Object.keys(times).length ? `: its times are ${Object.keys(times).join(', ')}` : ''}.`,
+    };
+  const current = times[time];
+  if (!current)
+    return {
+      ok: false,
+      code: 'time-not-recorded',
+      why:
+        time === 'arrivedAt'
+          ? 'No arrival is recorded yet: record it (POST /referrals/{id}/arrival) rather than correct it.'
+          : `No ${time} is recorded on this referral: there is nothing to correct.`,
+    };
+  return { ok: true, current };
+}
+
 /**
  * The findings made at intake that still stand: less the warning that no arrival was recorded, once one is
  * (recordArrival). `context` as stored or as the clocks take it: only its kind and whether it has an arrival are read.

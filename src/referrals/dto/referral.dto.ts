@@ -21,6 +21,7 @@ import { CreatePersonDto } from '../../people/dto/person.dto';
 import { REFERRAL_SOURCES, REFERRAL_STATUSES, URGENCIES } from '../referral.entities';
 import { DETENTION_END_KINDS, DISCHARGERS } from '../../statute/assessment.types';
 import { S136_CONSULTATION_OUTCOMES, S136_CONSULTEE_PROFESSIONS } from '../../statute/police-powers.rules';
+import { CORRECTABLE_TIMES } from '../../statute/clocks';
 
 export const LEGAL_CONTEXT_KINDS = [
   'informal',
@@ -361,6 +362,33 @@ export class ArrivalDto {
   })
   @IsInstant()
   at: string;
+}
+
+/** POST /referrals/{id}/time-corrections: a time a statutory clock runs from, corrected (earlier or later). */
+export class TimeCorrectionDto {
+  @ApiProperty({
+    enum: CORRECTABLE_TIMES,
+    description:
+      "The recorded time to correct, one the referral's legal context has and a clock runs from: s.136 arrivedAt or keptAt; s.135(1) warrantExecutedAt, arrivedAt or firstEnteredAt; s.5(2) h1FurnishedAt or precededBy5_4At; s.5(4) recordMadeAt; CTO recall recalledAt or arrivedAt.",
+  })
+  @IsIn(CORRECTABLE_TIMES)
+  time: (typeof CORRECTABLE_TIMES)[number];
+  @ApiProperty({
+    format: 'date-time',
+    description: 'The time as it really was: not in the future, and not one the rest of the record makes impossible.',
+  })
+  @IsInstant()
+  at: string;
+  @ApiProperty({
+    minLength: 10,
+    maxLength: 1000,
+    description: 'Why the time recorded was wrong and where the right one comes from (e.g. the custody record).',
+  })
+  @Transform(trim)
+  @IsString()
+  @MinLength(10)
+  @MaxLength(1000)
+  reason: string;
 }
 
 export class TransferDto {
