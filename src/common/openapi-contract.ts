@@ -8,7 +8,7 @@
  * - every operation's error responses reference the one `ProblemDetails` schema (RFC 9457);
  * - every write (POST, PUT, PATCH, DELETE) that honours `Idempotency-Key` declares the header.
  */
-import { ParseUUIDPipe, RequestMethod } from '@nestjs/common';
+import { ParseIntPipe, ParseUUIDPipe, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -19,6 +19,7 @@ import { IDEMPOTENCY_NOT_STORED } from '../idempotency/idempotency.interceptor';
 import { PUBLIC_KEY } from '../access/authorize.decorator';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 import { INSTANT_PATTERN, VISIBLE_CHARACTER } from './validators';
+import { NamedParamPipe, ParseDatePipe } from './validation';
 
 type Schema = Record<string, unknown>;
 /** A DTO or controller class. */
@@ -200,6 +201,8 @@ interface Handler {
   http: string;
   query?: DtoClass;
   uuidParams: string[];
+  /** What the pipes of its path parameters accept: a uuid, a calendar date, a whole number. */
+  paramSchemas: Record<string, Schema>;
   public: boolean;
   idempotencyRefused: boolean;
 }
@@ -221,12 +224,15 @@ export function handlersByOperationId(app: INestApplicationContext): Map<string,
         const types = (Reflect.getMetadata('design:paramtypes', controller.prototype as object, method) ?? []) as DtoClass[];
         let query: DtoClass | undefined;
         const uuidParams: string[] = [];
+        const paramSchemas: Record<string, Schema> = {};
         for (const [key, arg] of Object.entries(args)) {
           const kind = Number(key.split(':')[0]);
           if (kind === 4 && arg.data === undefined) query = types[arg.index];
-          if (kind === 5 && typeof arg.data === 'string' && (arg.pipes ?? []).some((p) => p instanceof ParseUUIDPipe)) {
-            uuidParams.push(arg.data);
-          }
+          if (kind !== 5 || typeof arg.data !== 'string') continue;
+          const pipes = (arg.pipes ?? []).map((p) => (p instanceof NamedParamPipe ? p.inner : p));
+          if (pipes.some((p) => p instanceof ParseUUIDPipe)) uuidParams.push(arg.data);
+          if (pipes.some((p) => p instanceof ParseDatePipe)) paramSchemas[arg.data] = { type: 'string', format: 'date' };
+          if (pipes.some((p) => p instanceof ParseIntPipe)) paramSchemas[arg.data] = { type: 'integer' };
         }
         out.set(`${controller.name}_${method}`, {
           controller,
@@ -234,6 +240,7 @@ export function handlersByOperationId(app: INestApplicationContext): Map<string,
           http: RequestMethod[Reflect.getMetadata(METHOD_METADATA, fn) as number],
           query,
           uuidParams,
+          paramSchemas,
           public: !!(Reflect.getMetadata(PUBLIC_KEY, fn) ?? Reflect.getMetadata(PUBLIC_KEY, controller)),
           idempotencyRefused: Reflect.getMetadata(IDEMPOTENCY_NOT_STORED, fn) !== undefined,
         });
@@ -361,6 +368,8 @@ export function completeOpenApiDocument(app: INestApplicationContext, document: 
       }
       for (const p of parameters) {
         if (p.in === 'path' && handler?.uuidParams.includes(String(p.name))) (p.schema as Schema).format = 'uuid';
+        if (p.in === 'path' && handler?.paramSchemas[String(p.name)])
+          p.schema = { ...(p.schema as Schema), ...handler.paramSchemas[String(p.name)] };
       }
       if (IDEMPOTENT_VERBS.has(verb) && op.security?.length && handler && !handler.idempotencyRefused) {
         const given = parameters.findIndex((p) => String(p.name).toLowerCase() === 'idempotency-key');

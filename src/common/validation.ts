@@ -311,7 +311,8 @@ export class ParseDatePipe implements PipeTransform<string, string> {
  */
 export class NamedParamPipe implements PipeTransform {
   constructor(
-    private readonly inner: PipeTransform,
+    /** The pipe it names the field for (read by the OpenAPI document: common/openapi-contract). */
+    readonly inner: PipeTransform,
     private readonly message: string,
   ) {}
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
@@ -134,6 +134,11 @@ export class RotaController {
     summary:
       'Add or rename a bank holiday. Shifts already generated for the day are brought in line (removed when their pattern excludes bank holidays and nobody is on them, listed in `rota.kept` otherwise; flags refreshed).',
   })
+  @ApiParam({
+    name: 'date',
+    schema: { type: 'string', format: 'date' },
+    description: `A local date from ${ROTA_FIRST_DAY} to ${ROTA_LAST_DAY}.`,
+  })
   @ApiOkResponse({ type: BankHolidayChangeDto })
   putBankHoliday(
     @CurrentActor() actor: Actor,
@@ -149,6 +154,11 @@ export class RotaController {
   @ApiOperation({
     summary:
       'Remove a bank holiday. Shifts already generated for the day are brought in line as for PUT; one that AMHPs are on is kept with a review alert.',
+  })
+  @ApiParam({
+    name: 'date',
+    schema: { type: 'string', format: 'date' },
+    description: `A local date from ${ROTA_FIRST_DAY} to ${ROTA_LAST_DAY}.`,
   })
   @ApiNoContentResponse()
   deleteBankHoliday(@CurrentActor() actor: Actor, @Param('date') date: string): Promise<void> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { Operation, Schema } from './contract';
-import { garbage, IdPool, isPoolRef, kindOf, validFor, valueFor } from './values';
+import { garbage, IdPool, inOrder, isPoolRef, kindOf, validFor, validMonth, validQuarter, valueFor } from './values';
 
 export const ROLES = ['admin', 'manager', 'amhp', 'referrer', 'auditor', 'none'] as const;
 export type Caller = (typeof ROLES)[number];
@@ -148,48 +148,65 @@ export function pathKind(path: string, param: string): string {
   return param === 'id' || param === 'token' ? kindOf(segments[at - 1] ?? '') : kindOf(param);
 }
 
-/** A request the contract says is well-formed: pool ids in the path, valid query and body, no odd headers. */
+/**
+ * A request the contract says is well-formed, by a role the route's policy lets through: pool ids in the path, every
+ * required query parameter and a valid value for some of the others (no cursor, which only a previous page gives;
+ * a report's `period` or its `from` and `to`, not both), a valid body (each period in order, inOrder), no odd
+ * headers. The server accepts it or refuses it for a reason of state only (what the ids name, a rule), never for
+ * its values.
+ */
 function cleanArb(op: Operation, doc: Schema, allowed: readonly Caller[]): fc.Arbitrary<RequestSpec> {
   const pathNames = op.parameters.filter((p) => p.in === 'path');
   const pathValues = fc.record(
     Object.fromEntries(
       pathNames.map((p) => [
         p.name,
-        p.schema?.format === 'uuid' ? fc.nat().map((poolIndex) => ({ poolIndex })) : validFor(doc, p.schema, 1),
+        p.schema?.format === 'uuid'
+          ? fc.nat().map((poolIndex) => ({ poolIndex, kind: pathKind(op.path, p.name) }))
+          : validFor(doc, p.schema, 1),
       ]),
     ),
   );
+  const queryParams = op.parameters.filter((p) => p.in === 'query' && p.name !== 'cursor');
   const query = fc.tuple(
-    ...op.parameters
-      .filter((p) => p.in === 'query')
-      .map((p) =>
-        fc.option(
-          validFor(doc, p.schema, 1).map((v): [string, unknown] => [p.name, v]),
-          { nil: undefined },
-        ),
-      ),
+    ...queryParams.map((p) => {
+      const pair = validFor(doc, p.schema, 1, false, p.name).map((v): [string, unknown] => [p.name, v]);
+      return p.required ? pair : fc.option(pair, { nil: undefined });
+    }),
   );
+  const hasPeriod = queryParams.some((p) => p.name === 'period');
   const body: fc.Arbitrary<Body> = op.body
     ? validFor(doc, op.body, 0, false).map((value) => ({ kind: 'json', value }))
     : fc.constant({ kind: 'none' });
-  // Mostly a role the route's policy lets through, so that a clean request usually reaches the handler.
-  const caller = op.secured
+  const caller = op.secured ? fc.constantFrom(...(allowed.length ? allowed : ROLES)) : fc.constant<Caller>('none');
+  // A report's period: a month or quarter that has begun (reports/period.ts), or a from and a to.
+  const reportPeriod = hasPeriod
     ? fc.oneof(
-        { weight: 4, arbitrary: fc.constantFrom(...(allowed.length ? allowed : ROLES)) },
-        { weight: 1, arbitrary: fc.constantFrom(...ROLES) },
+        fc.constantFrom<Pairs>([['period', validMonth()]], [['period', validQuarter()]]),
+        fc
+          .tuple(validFor(doc, { type: 'string', format: 'date' }), validFor(doc, { type: 'string', format: 'date' }))
+          .map(([a, b]): Pairs => [
+            ['from', a],
+            ['to', b],
+          ]),
       )
-    : fc.constant<Caller>('none');
-  return fc.record({ caller, pathValues, query, body }).map((r) => ({
-    mode: 'clean' as const,
-    operation: op.operationId,
-    method: op.method,
-    path: op.path,
-    caller: r.caller,
-    pathValues: r.pathValues,
-    query: r.query.filter((q): q is [string, unknown] => q !== undefined),
-    headers: {},
-    body: r.body,
-  }));
+    : fc.constant<Pairs>([]);
+  return fc.record({ caller, pathValues, query, body, reportPeriod }).map((r) => {
+    let pairs = r.query.filter((q): q is [string, unknown] => q !== undefined);
+    if (hasPeriod) pairs = [...pairs.filter(([k]) => k !== 'period' && k !== 'from' && k !== 'to'), ...r.reportPeriod];
+    const ordered = inOrder(Object.fromEntries(pairs));
+    return {
+      mode: 'clean' as const,
+      operation: op.operationId,
+      method: op.method,
+      path: op.path,
+      caller: r.caller,
+      pathValues: r.pathValues,
+      query: pairs.map(([k]): [string, unknown] => [k, ordered[k]]),
+      headers: {},
+      body: r.body,
+    };
+  });
 }
 
 /** Clean requests (by a role `allowed` by the route's policy) and fuzzed ones. */
@@ -229,6 +246,8 @@ const asText = (v: unknown): string => (typeof v === 'string' ? v : (JSON.string
 
 function resolve(value: unknown, pool: IdPool): unknown {
   if (isPoolRef(value)) return pool.pick(value.poolIndex, value.kind);
+  // A list of ids drawn from the pool names each row once (two indexes may name the same row).
+  if (Array.isArray(value) && value.some(isPoolRef)) return [...new Set(value.map((v) => resolve(v, pool)))];
   if (Array.isArray(value)) return value.map((v) => resolve(v, pool));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};

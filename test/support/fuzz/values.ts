@@ -130,30 +130,106 @@ function boundaryNumber(s: Schema): fc.Arbitrary<unknown> {
   return fc.constantFrom(...out);
 }
 
+/**
+ * The moment valid values are made around: the app's clock in the run (setValidNow). A time the contract calls valid
+ * is a recorded one: in the few weeks before it (never in the future, never years back), so that a request the
+ * generator calls clean is refused only for a reason of state, never for its values.
+ */
+let validNow = Date.parse('2026-11-21T12:00:00Z');
+const WINDOW_MS = 20 * 86_400_000;
+export function setValidNow(now: Date | string): void {
+  validNow = new Date(now).getTime();
+}
 const instant = fc
-  .date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2028-12-31T00:00:00Z'), noInvalidDate: true })
-  .map((d) => d.toISOString());
+  .integer({ min: 60_000, max: WINDOW_MS })
+  .map((ago) => new Date(Math.floor((validNow - ago) / 1000) * 1000).toISOString());
+/** A local date in the same weeks (Europe/London is UTC or an hour ahead: noon UTC is the same day). */
+const date = fc.integer({ min: 0, max: 20 }).map((ago) => new Date(validNow - ago * 86_400_000).toISOString().slice(0, 10));
+
+/** The month of the moment valid values are made around, `YYYY-MM`. */
+export const validMonth = (): string => new Date(validNow).toISOString().slice(0, 7);
+/** Its calendar quarter, `YYYY-Qn`. */
+export const validQuarter = (): string => {
+  const d = new Date(validNow);
+  return `${d.getUTCFullYear()}-Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
+};
+
+const SAFE = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+/** Printable text of `min` to `max` characters: no control character, nothing blank, nothing to trim. */
+const safeText = (min: number, max: number): fc.Arbitrary<string> =>
+  fc.array(fc.constantFrom(...SAFE), { minLength: Math.max(1, min), maxLength: Math.max(1, min, max) }).map((chars) => chars.join(''));
+/** What a field accepts as text: none of these, which the input policy refuses (common/validation). */
+const acceptable = (v: string): boolean => v.trim() === v && v.trim().length > 0 && !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(v);
+
+/** An NHS number whose last digit is its modulus 11 check digit (the description says so; a pattern cannot). */
+const nhsNumber = fc
+  .array(fc.integer({ min: 0, max: 9 }), { minLength: 9, maxLength: 9 })
+  .map((digits) => {
+    const check = 11 - (digits.reduce((sum, d, i) => sum + d * (10 - i), 0) % 11);
+    return check === 10 ? null : [...digits, check === 11 ? 0 : check].join('');
+  })
+  .map((n) => n ?? '9434765919');
 
 function validString(s: Schema, name?: string): fc.Arbitrary<unknown> {
   const kind = name ? kindOf(name) : undefined;
+  if (name === 'nhsNumber') return nhsNumber;
   if (s.format === 'uuid') return fc.oneof({ weight: 6, arbitrary: fc.nat().map((poolIndex) => ({ poolIndex, kind })) }, fc.uuid());
   if (s.format === 'date-time') return instant;
-  if (s.format === 'date') return instant.map((i) => i.slice(0, 10));
+  if (s.format === 'date') return date;
   if (s.format === 'email') return fc.constantFrom('a@example.org', 'someone.else@test.amhp-hub.local');
   if (s.format === 'uri') return fc.constantFrom('https://example.org/hook', 'http://127.0.0.1/x');
-  if (typeof s.pattern === 'string') {
-    try {
-      return fc.stringMatching(new RegExp(s.pattern)).filter((v) => v.length <= (s.maxLength ?? 1000) && v.length >= (s.minLength ?? 0));
-    } catch {
-      return fc.constant(s.example ?? 'a');
-    }
-  }
   const min = s.minLength ?? 0;
   const max = Math.min(s.maxLength ?? 40, min + 40);
-  return fc.oneof(
-    ...(s.example !== undefined && typeof s.example === 'string' ? [fc.constant(s.example)] : []),
-    fc.string({ minLength: min, maxLength: max }).filter((v) => v.trim().length >= min),
-  );
+  const fits = (v: string) => v.length >= min && v.length <= (s.maxLength ?? Infinity) && acceptable(v);
+  const example = typeof s.example === 'string' && fits(s.example) ? [fc.constant(s.example)] : [];
+  // An anchored pattern says the whole value: drawn from it, its white space made plain spaces and trimmed (what a
+  // field accepts; the input policy refuses control characters). One drawn too long, say, is replaced by the example
+  // (never filtered: a filter that rarely passes would stall the run). A pattern that is not anchored (at least one
+  // visible character, say) is met by plain text of the right length.
+  if (typeof s.pattern === 'string' && s.pattern.startsWith('^')) {
+    let pattern: RegExp | undefined;
+    try {
+      pattern = new RegExp(s.pattern, 'u');
+    } catch {
+      pattern = undefined;
+    }
+    if (pattern) {
+      const re = pattern;
+      const fallback = typeof s.example === 'string' ? s.example : undefined;
+      const matching = fc.stringMatching(re).map((v) => {
+        const plain = v.replace(/\s/gu, ' ').trim();
+        if (fits(plain) && re.test(plain)) return plain;
+        return fits(v) || fallback === undefined ? v : fallback;
+      });
+      return example.length ? fc.oneof({ weight: 1, arbitrary: example[0] }, { weight: 2, arbitrary: matching }) : matching;
+    }
+    if (example.length) return example[0];
+  }
+  return example.length ? fc.oneof(example[0], safeText(min, max)) : safeText(min, max);
+}
+
+/** Pairs of fields that say a period: the first never after the second. */
+const PERIODS: Array<[string, string]> = [
+  ['from', 'to'],
+  ['startsAt', 'endsAt'],
+  ['validFrom', 'validTo'],
+  ['startDate', 'endDate'],
+  ['startedAt', 'endedAt'],
+];
+
+/** `value` (an object of a valid body or query) with each period in order: its start not after its end. */
+export function inOrder<T>(value: T): T {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const out = { ...(value as Record<string, unknown>) };
+  for (const [a, b] of PERIODS) {
+    const x = out[a];
+    const y = out[b];
+    if (typeof x === 'string' && typeof y === 'string' && x > y && x.length === y.length) {
+      out[a] = y;
+      out[b] = x;
+    }
+  }
+  return out as T;
 }
 
 /** A value for `schema`: mostly valid, sometimes at or beyond a bound, sometimes garbage. */
@@ -202,9 +278,11 @@ export function validFor(doc: Schema, raw: Schema | undefined, depth = 0, fuzzFi
       case 'boolean':
         return fc.boolean();
       case 'array':
-        return fc.array(validFor(doc, s.items, depth + 1, true, name), {
+        // Items once each: a list of ids or codes names each once (uniqueItems, or so the DTO checks).
+        return fc.uniqueArray(validFor(doc, s.items, depth + 1, fuzzFields, name), {
           minLength: s.minItems ?? 0,
           maxLength: Math.max(s.minItems ?? 0, Math.min(s.maxItems ?? 3, 3)),
+          selector: (v) => JSON.stringify(v),
         });
       case 'object':
       case undefined: {
@@ -214,8 +292,9 @@ export function validFor(doc: Schema, raw: Schema | undefined, depth = 0, fuzzFi
         const required = new Set<string>(s.required ?? []);
         const fields: Record<string, fc.Arbitrary<unknown>> = {};
         for (const k of keys)
-          fields[k] = depth === 0 && fuzzFields ? valueFor(doc, props[k], depth + 1) : validFor(doc, props[k], depth + 1);
-        return fc.record(fields, { requiredKeys: keys.filter((k) => required.has(k)) });
+          fields[k] = depth === 0 && fuzzFields ? valueFor(doc, props[k], depth + 1, k) : validFor(doc, props[k], depth + 1, fuzzFields, k);
+        const record = fc.record(fields, { requiredKeys: keys.filter((k) => required.has(k)) });
+        return fuzzFields ? record : record.map(inOrder);
       }
       default:
         return fc.constant('x');
