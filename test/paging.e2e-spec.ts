@@ -1359,7 +1359,7 @@ describe('paging: pages that wake the right person, and the escalation chain', (
         .expect(200);
     });
 
-    it('a correction is refused, naming the field and changing nothing: not a time, in the future, unchanged, one the context has not, no reason, a stale If-Match; of two at once on the same version one wins and the other is 412', async () => {
+    it('a correction is refused, naming the field and changing nothing: not a time, in the future, unchanged, one the context has not, no reason, a stale If-Match, after a move; of two at once on the same version one wins and the other is 412', async () => {
       t.clock.set('2026-11-24T12:00:00Z');
       const r = await sent(t, mo.auth, s136Referral('Sill', '2026-11-24T02:00:00Z'));
       await accepted(t, mo.auth, r.id);
@@ -1398,6 +1398,9 @@ describe('paging: pages that wake the right person, and the escalation chain', (
       expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'referral.time-corrected' AND resource_id = $1`, [r.id])).toHaveLength(
         1,
       );
+      // Moved to another place of safety at 05:00 (s.136(3)): the detention began before that, never after it.
+      await as(mo).post(`/referrals/${r.id}/transfers`, { at: '2026-11-24T05:00:00Z', placeOfSafetyType: 'health-based' }).expect(201);
+      await refused({ time: 'arrivedAt', at: '2026-11-24T06:00:00Z', reason: CUSTODY }, 422, 'at');
       await as(mo)
         .post(`/referrals/${r.id}/status`, { status: 'withdrawn', reason: 'Released by the police before assessment' })
         .expect(200);
