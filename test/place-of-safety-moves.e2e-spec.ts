@@ -63,6 +63,32 @@ describe('places of safety: a person moved on keeps the period of the first arri
     expect(events[0]).toMatchObject({ type: 'received', data: expect.objectContaining({ continuesReferralId: first.id }) });
   });
 
+  it('the first arrival corrected earlier: the further referral runs from it too, and the managers are paged at once on both when the 24 hours have run out', async () => {
+    // Arrived at A&E at 04:00 yesterday, as the police first said; referred again from the s.136 suite at 01:00.
+    const first = await atAandE('2026-12-05T04:00:00Z');
+    const second = await referredAgain(first.person.id, '2026-12-06T01:00:00Z');
+    expect(pol07(second)).toMatchObject({ deadline: '2026-12-06T04:00:00.000Z' });
+    // The custody record shows A&E at 01:30: the 24 hours ended half an hour ago.
+    const res = await post(`/referrals/${first.id}/time-corrections`, {
+      time: 'arrivedAt',
+      at: '2026-12-05T01:30:00Z',
+      reason: 'The custody record gives 01:30 for the arrival at A&E',
+    }).expect(200);
+    expect(pol07(res.body)).toMatchObject({ deadline: '2026-12-06T01:30:00.000Z', state: 'breached' });
+    expect(pol07((await get(`/referrals/${second.id}`).expect(200)).body)).toMatchObject({ deadline: '2026-12-06T01:30:00.000Z' });
+    // Nobody holds either: the managers on call (every manager, the rota naming none) are paged of each breach now.
+    const breaches = await t.sql<{ referral_id: string; recipient_user_id: string }>(
+      `SELECT referral_id, recipient_user_id FROM pages WHERE referral_id = ANY($1::uuid[]) AND chain_key LIKE '%:POL-07:breach' AND closed_reason IS NULL`,
+      [[first.id, second.id]],
+    );
+    expect(
+      breaches
+        .filter((p) => p.recipient_user_id === manager.id)
+        .map((p) => p.referral_id)
+        .sort(),
+    ).toEqual([first.id, second.id].sort());
+  });
+
   it('the s.136B extension authorised at the first place carries over, and a second one on the further referral is refused', async () => {
     const first = await atAandE('2026-12-05T20:00:00Z');
     await post(`/referrals/${first.id}/extensions`, {
@@ -224,12 +250,12 @@ describe('places of safety: a person moved on keeps the period of the first arri
   });
 
   it('the places-of-safety report counts a person moved on and referred again as one detention, not two', async () => {
-    // The three further referrals above made by staff, and the one a referrer made again.
+    // The four further referrals above made by staff, and the one a referrer made again.
     const [{ referrals, continuations }] = await t.sql<{ referrals: number; continuations: number }>(
       `SELECT count(*)::int AS referrals, count(*) FILTER (WHERE legal_context ? 'continues')::int AS continuations
          FROM referrals WHERE legal_context->>'kind' = 's136'`,
     );
-    expect(continuations).toBe(4);
+    expect(continuations).toBe(5);
     const figures = (await get('/reports/places-of-safety?period=2026-12').expect(200)).body.figures as Array<{
       section: string;
       group: string;

@@ -1490,8 +1490,8 @@ export class ReferralsService implements OnModuleInit {
    * after the report), and a place of safety's first start cannot come after a move recorded from it (s.136(3),
    * s.135(3A)). With the reason, on the timeline (`time-corrected`), audited and published; If-Match (412) guards a
    * correction made on a record read before another change. The clocks are worked out again from it (the queue's
-   * next deadline too, of every referral of the same detention), and at once, in the same transaction, what was told
-   * of the old end is put in line (ClockAlerts.raise, settle): the pages and warnings of an end moved earlier (or later
+   * next deadline too, of every referral of the same detention), and at once, in the same transaction, on each of
+   * them still open, what was told of the old end is put in line (ClockAlerts.raise, settle): the pages and warnings of an end moved earlier (or later
    * past their stage) are closed `deadline-moved`, and whoever holds the job (else the managers, and the managers on
    * call paged) is warned again by the new end: paged now when it is within a warning lead, and paged of the breach
    * when the corrected time shows the detention is already past its lawful limit (the overrun the clock job raises).
@@ -1547,7 +1547,23 @@ export class ReferralsService implements OnModuleInit {
         `SELECT id FROM referrals WHERE legal_context->'continues'->>'referralId' = $1::text AND id <> $1::uuid`,
         [id],
       );
-      for (const other of others) await this.refreshNextDeadline(m, other.id);
+      // Each keeps the start of the period it continues (continues.startedAt, as at its intake): the corrected one now.
+      const start = this.clocksOf(await this.row(m, id)).find((c) => c.id === 'POL-07' || c.id === 'POL-04')?.anchor;
+      for (const other of others) {
+        if (start)
+          await this.changeWithEvent(
+            m,
+            `UPDATE referrals SET legal_context = jsonb_set(legal_context, '{continues,startedAt}', to_jsonb($2::text)), version = version + 1
+              WHERE id = $1 AND legal_context->'continues'->>'startedAt' IS DISTINCT FROM $2::text`,
+            [other.id, start.toISOString()],
+            {
+              actor,
+              type: 'time-corrected',
+              data: { time: 'continues.startedAt', referralId: id, to: start.toISOString(), reason: dto.reason },
+            },
+          );
+        await this.refreshNextDeadline(m, other.id);
+      }
       await this.audit.record(m, {
         action: 'referral.time-corrected',
         resourceType: 'referral',
@@ -1562,14 +1578,19 @@ export class ReferralsService implements OnModuleInit {
         aggregateId: id,
         payload: { referralId: id, time: dto.time, from: from.toISOString(), to: at.toISOString() },
       });
-      // What was told of the old end is put right, and the new end told, now (DUTY-01, DUTY-03).
-      const after = await this.row(m, id);
-      await this.clockAlerts.raise(
-        m,
-        { id, reference: after.reference, allocatedUserId: after.allocatedUserId, clocks: warnedClocks(this.view(after)) },
-        now,
-        this.clockAlerts.whileQueued(m, now),
-      );
+      // What was told of the old end is put right, and the new end told, now (DUTY-01, DUTY-03): on this referral and
+      // on each open one of the same detention, whose clocks run from this start.
+      const queued = this.clockAlerts.whileQueued(m, now);
+      for (const each of [id, ...others.map((o) => o.id)]) {
+        const after = await this.row(m, each);
+        if (each !== id && !isOpen(after.status)) continue;
+        await this.clockAlerts.raise(
+          m,
+          { id: each, reference: after.reference, allocatedUserId: after.allocatedUserId, clocks: warnedClocks(this.view(after)) },
+          now,
+          queued,
+        );
+      }
       return this.view(await this.row(m, id));
     });
   }
