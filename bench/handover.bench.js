@@ -38,6 +38,7 @@ const { ReferralsService } = require(path.join(DIST, 'referrals/referrals.servic
 /** @type {typeof import('../src/database/db')} */
 const { Db } = require(path.join(DIST, 'database/db.js'));
 const { percentile } = require('./lib/stats');
+const { exec, explain, fmt } = require('./lib/plan');
 
 const REFERRALS = Number(process.env.BENCH_REFERRALS ?? 60_000);
 const OPEN = Number(process.env.BENCH_OPEN ?? 30);
@@ -47,9 +48,6 @@ const AMHPS = 40;
 const START = '2016-12-01T00:00:00Z';
 const END = '2026-12-01T00:00:00Z';
 const OPEN_STATUSES = ['received', 'screening', 'accepted', 'allocated', 'in-assessment'];
-
-/** @param {Client} db @param {string} sql @param {unknown[]} [params] */
-const exec = (db, sql, params) => db.query(sql, params);
 
 /** @param {Client} db */
 async function build(db) {
@@ -167,21 +165,6 @@ async function build(db) {
   );
 }
 
-/** @param {Client} db @param {string} sql @param {unknown[]} params */
-async function explain(db, sql, params) {
-  const text = (await exec(db, `EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).rows.map((r) => r['QUERY PLAN']).join('\n');
-  const json = (await exec(db, `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, params)).rows[0]['QUERY PLAN'][0];
-  const p = json.Plan;
-  return {
-    ms: json['Execution Time'],
-    buffers: (p['Shared Hit Blocks'] ?? 0) + (p['Shared Read Blocks'] ?? 0),
-    rows: p['Actual Rows'],
-    text,
-  };
-}
-
-const fmt = (/** @type {number} */ ms) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
-
 async function main() {
   const dir = DB_DIR ?? embeddedTempDir('amhp-bench-handover-');
   const server = await startEmbeddedPostgres({ dir, port: await freeLocalPort(), persistent: DB_DIR !== undefined });
@@ -236,16 +219,16 @@ async function main() {
     if (sent.length !== 1) throw new Error(`openForHandover sent ${sent.length} statements`);
     const [sql, params] = sent[0];
     await exec(db, sql, params ?? []); // warm
-    const plan = await explain(db, sql, params ?? []);
+    const plan = await explain(db, sql, params ?? [], { text: true });
     console.log(`\nEXPLAIN (ANALYZE, BUFFERS): ${fmt(plan.ms)} ms, ${plan.buffers} buffers, ${plan.rows} rows\n${plan.text}`);
     // What bounds it: the partial index of the open referrals (referrals_queue_idx, whose predicate openStatusSql
     // repeats). Without it (dropped in a transaction rolled back), the same statement reads every referral.
     await exec(db, 'BEGIN');
     await exec(db, 'DROP INDEX referrals_queue_idx');
-    const unindexed = await explain(db, sql, params ?? []);
+    const unindexed = await explain(db, sql, params ?? [], { text: true });
     await exec(db, 'ROLLBACK');
     console.log(
-      `\nwithout referrals_queue_idx: ${fmt(unindexed.ms)} ms, ${unindexed.buffers} buffers (${unindexed.text.split('\n').slice(0, 6).join(' / ')})`,
+      `\nwithout referrals_queue_idx: ${fmt(unindexed.ms)} ms, ${unindexed.buffers} buffers (${(unindexed.text ?? '').split('\n').slice(0, 6).join(' / ')})`,
     );
     Object.assign(summary, {
       plan: { ms: plan.ms, buffers: plan.buffers, rows: plan.rows },

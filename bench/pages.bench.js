@@ -38,6 +38,7 @@ const { AlertJobs } = require(path.join(DIST, 'alerts/jobs.js'));
 /** @type {typeof import('../src/database/db')} */
 const { Db } = require(path.join(DIST, 'database/db.js'));
 const { percentile } = require('./lib/stats');
+const { exec, explain, fmt } = require('./lib/plan');
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 300_000);
 const OPEN = Number(process.env.BENCH_OPEN ?? 30);
@@ -55,9 +56,6 @@ const BEFORE = `SELECT DISTINCT referral_id AS "referralId", chain_key AS "chain
 const NOW = `SELECT DISTINCT referral_id AS "referralId", chain_key AS "chainKey", ends_at AS "endsAt" FROM pages
   WHERE referral_id = ANY($2::uuid[]) AND superseded_at IS NULL AND starts_with(chain_key, $1)
   ORDER BY 1, 2, 3`;
-
-/** @param {Client} db @param {string} sql @param {unknown[]} [params] */
-const exec = (db, sql, params) => db.query(sql, params);
 
 /** @param {Client} db */
 async function build(db) {
@@ -133,22 +131,6 @@ async function build(db) {
        FROM gen WHERE open`,
   );
 }
-
-/** @param {Client} db @param {string} sql @param {unknown[]} params */
-async function explain(db, sql, params) {
-  const rows = (await exec(db, `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, params)).rows[0]['QUERY PLAN'][0];
-  /** @param {any} n @returns {string[]} */
-  const nodes = (n) => [n['Node Type'] + (n['Index Name'] ? ` ${n['Index Name']}` : ''), ...(n.Plans ?? []).flatMap(nodes)];
-  const p = rows.Plan;
-  return {
-    ms: rows['Execution Time'],
-    buffers: (p['Shared Hit Blocks'] ?? 0) + (p['Shared Read Blocks'] ?? 0),
-    rows: p['Actual Rows'],
-    plan: nodes(p).join(' > '),
-  };
-}
-
-const fmt = (/** @type {number} */ ms) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 
 async function main() {
   const dir = DB_DIR ?? embeddedTempDir('amhp-bench-pages-');

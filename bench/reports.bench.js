@@ -40,6 +40,7 @@ const { asAt } = require(path.join(DIST, 'src/common/clock.js'));
 /** @type {typeof import('../src/reports/report.model')} */
 const { REPORT_NAMES } = require(path.join(DIST, 'src/reports/report.model.js'));
 const { percentile } = require('./lib/stats');
+const { exec } = require('./lib/plan');
 const cpu = require('./lib/cpu');
 
 const REFERRALS = Number(process.env.BENCH_REFERRALS ?? 60_000);
@@ -113,9 +114,6 @@ function get(url, headers) {
       .on('error', reject);
   });
 }
-
-/** @param {Client} db @param {string} sql @param {unknown[]} [params] */
-const exec = (db, sql, params) => db.query(sql, params);
 
 /**
  * Ten years of a large hub, by bulk SQL (not through the services: the reports read what the services write).
