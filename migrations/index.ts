@@ -76,7 +76,6 @@ import * as m72 from './1796592000000-ShiftsRemovedOnPurpose';
 import * as m73 from './1796593000000-PagesEndsAt';
 import * as m74 from './1796593100000-PagesStandingByReferral';
 import * as m75 from './1796595000000-PagesNotUnder18';
-import * as m76 from './1796610000000-PoliceRecordAtIntake';
 import * as m77 from './1796620000000-ReferralAgeBasisBackfill';
 import * as m78 from './1796620100000-CtoExtensions';
 import * as m79 from './1796630000000-OutboxCommitOrder';
@@ -160,7 +159,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m73),
   ...Object.values(m74),
   ...Object.values(m75),
-  ...Object.values(m76),
   ...Object.values(m77),
   ...Object.values(m78),
   ...Object.values(m79),

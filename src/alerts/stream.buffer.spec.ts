@@ -21,6 +21,7 @@ describe('live event streams: what an instance keeps for a client', () => {
       'postgres://unused',
       {} as never,
       {} as never,
+      {} as never,
       { eventsMaxStreamsPerUser: 5 } as never,
       {} as never,
       {} as never,

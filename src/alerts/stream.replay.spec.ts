@@ -43,6 +43,11 @@ describe('a resumed stream gets each event once: what a replay or a reset gave i
     new StreamService(
       'postgres://unused',
       dataSource as never,
+      // Db.prepared: the same statements, as the fake database answers them.
+      {
+        prepared: (_name: string, sql: string, params: unknown[]) =>
+          (dataSource as { query(sql: string, params?: unknown[]): unknown }).query(sql, params),
+      } as never,
       {} as never,
       { eventsMaxStreamsPerUser: 5 } as never,
       {} as never,

@@ -22,11 +22,14 @@ export const TABLES: ModuleTables = {
  * a column hidden from this role) is counted, so the horizon errs only towards waiting. So another database's long
  * transaction (a CREATE DATABASE copying a template, a migration of another application) does not hold this one's
  * events back, as pg_snapshot_xmin alone would. Read in the same statement as the events it bounds, so that both come
- * from one snapshot. The cost: an event waits while an older transaction of this database that wrote is still open.
+ * from one snapshot. Other databases' transactions are read from pg_stat_activity once a statement (an uncorrelated
+ * ARRAY, not a lookup for each transaction running: that read is the horizon's dearest part), and only when a
+ * transaction is running at all. The cost: an event waits while an older transaction of this database that wrote is
+ * still open.
  */
 export const OUTBOX_HORIZON_SQL = `(SELECT coalesce(
     (SELECT min(running) FROM pg_snapshot_xip(snap) AS running
-      WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity elsewhere
-                         WHERE elsewhere.backend_xid = running::xid AND elsewhere.datname IS DISTINCT FROM current_database())),
+      WHERE running::xid <> ALL (ARRAY(SELECT elsewhere.backend_xid FROM pg_stat_activity elsewhere
+                                        WHERE elsewhere.backend_xid IS NOT NULL AND elsewhere.datname IS DISTINCT FROM current_database()))),
     pg_snapshot_xmax(snap))::text::bigint
   FROM pg_current_snapshot() AS snap)`;

@@ -1,10 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { REFERRAL_STATUSES, type ReferralStatus } from './referral.workflow';
-import { S136_CONSULTATION_OUTCOMES, S136_CONSULTEE_PROFESSIONS } from '../statute/police-powers.rules';
-
-const sqlCodes = (codes: readonly string[]): string => codes.map((c) => `'${c}'`).join(',');
-const consultation = `legal_context->'policeConsultation'`;
-const attendance = `legal_context->'executionAttendance'`;
 
 export { REFERRAL_STATUSES, type ReferralStatus };
 
@@ -37,19 +32,6 @@ export const URGENCIES = ['emergency', 'urgent', 'routine'] as const;
 @Check(
   'referrals_source',
   `source IN ('gp','cmht','crisis-home-treatment','ae-liaison','ward','police-s136','police-s135','nearest-relative','court-prison','other-council','other')`,
-)
-// POL-06 (s.136(1C)): a s.136's consultation record; POL-02 (s.135(4)): a s.135 warrant's attendance (migration PoliceRecordAtIntake).
-@Check(
-  'referrals_police_consultation',
-  `${consultation} IS NULL OR (legal_context->>'kind' = 's136' AND ${consultation}->>'consulted' IN (${sqlCodes(S136_CONSULTATION_OUTCOMES)})
-   AND (${consultation}->>'consulted' <> 'yes' OR ${consultation}->>'profession' IN (${sqlCodes(S136_CONSULTEE_PROFESSIONS)}))
-   AND (${consultation}->>'consulted' = 'yes' OR ${consultation}->'profession' IS NULL))`,
-)
-@Check(
-  'referrals_execution_attendance',
-  `${attendance} IS NULL OR (legal_context->>'kind' IN ('s135-1','s135-2')
-   AND (${attendance}->'amhp' IS NULL OR ${attendance}->'amhp'->>'name' IS NOT NULL)
-   AND (${attendance}->'doctor' IS NULL OR (${attendance}->'doctor'->>'name' IS NOT NULL AND ${attendance}->'doctor'->>'gmcNumber' ~ '^[0-9]{7}$')))`,
 )
 @Index('referrals_reference_key', ['reference'], { unique: true })
 @Index('referrals_queue_idx', ['nextDeadline', 'id'], { where: `status NOT IN ('closed','withdrawn','not-accepted','transferred')` })
