@@ -54,6 +54,10 @@ const ACROSS_FIELDS: Record<string, { fields: string[]; why: string }> = {
     fields: ['statedApproval', 'doctorName', 'gmcNumber', 'doctorId'],
     why: 'the doctor: one on the register by id, or a name and number with the approval stated',
   },
+  AssessmentsController_event: {
+    fields: ['executionAttendance.*'],
+    why: "who attended a warrant's execution: an AMHP of the hub's by id or one named; a doctor on the register by id, or a name with a GMC number",
+  },
   AssessmentsController_s4Lapse: { fields: ['details'], why: 'what happened after, when it was something other' },
   DoctorsController_list: { fields: ['kind', 'approvedOn'], why: 'an approval kind asks for the day it must cover' },
   ReferralsController_detentionEnd: {
@@ -216,6 +220,8 @@ describe('R1: every request is answered by the contract (generated requests, eve
     // The record is not the caller's, nor of her people (her role reaches those only), or her password was wrong.
     if (res.status === 403) return undefined;
     if (res.status === 401 && !op.secured) return undefined;
+    // Sign-in's limit on attempts (the run signs in with made-up passwords many times): a refusal of state, with Retry-After.
+    if (res.status === 429 && body.code === 'too-many-requests' && res.headers['retry-after']) return undefined;
     // A stream answers its own content type only.
     if (res.status === 406 && !op.responses['200']?.content?.['application/json']) return undefined;
     if (res.status === 400 && body.errors?.length) {
