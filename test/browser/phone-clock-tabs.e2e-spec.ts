@@ -8,6 +8,7 @@ import { consoleErrors, launchBrowser, phoneContext, screenshot, signalOf, store
 declare const document: { scripts: ArrayLike<{ src: string }> };
 declare const localStorage: { setItem(k: string, v: string): void };
 declare const indexedDB: { databases(): Promise<Array<{ name: string }>> };
+declare const navigator: { serviceWorker: { ready: Promise<unknown> } };
 
 /**
  * The duty phone's own clock, and more than one tab of the app on it: a phone whose clock is wrong shows the statutory
@@ -75,6 +76,8 @@ describe('the duty phone’s clock and its tabs', () => {
     const leftByService = /^23 h (29|30) min left$/;
     await timer().filter({ hasText: leftByService }).waitFor({ timeout: 20_000 });
     await clockNotice().filter({ hasText: 'This phone’s clock is 10 min slow.' }).waitFor({ timeout: 20_000 });
+    // Opened again without a signal, the app comes from its service worker: once it is installed, as for her phone.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
 
     await signal.cut();
     await page.reload();
