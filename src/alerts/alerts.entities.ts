@@ -1,11 +1,13 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { sqlCodes } from '../database/sql-codes';
+import { CLOSED_REASONS } from '../events/catalogue';
 
 /** A user's notification: a warning or a task, linked to its subject, raised once per dedup key. */
 @Entity('notifications')
 @Check('notifications_severity', `severity IN ('info','warning','urgent')`)
 @Check(
   'notifications_closed_reason',
-  `(closed_at IS NULL) = (closed_reason IS NULL) AND (closed_reason IS NULL OR closed_reason IN ('accepted-by-another','allocated','referral-ended','amhp-not-eligible','reallocated','offered-again','deadline-moved','left-police-station','not-under-18'))`,
+  `(closed_at IS NULL) = (closed_reason IS NULL) AND (closed_reason IS NULL OR closed_reason IN (${sqlCodes(CLOSED_REASONS)}))`,
 )
 @Index('notifications_dedup_key', ['userId', 'dedupKey'], { unique: true })
 @Index('notifications_inbox_idx', ['userId', 'createdAt'])

@@ -26,11 +26,11 @@ import {
 import { WARRANT_KINDS } from '../statute/police-powers.rules';
 import { CORRECTABLE_TIMES } from '../statute/clocks';
 
-/** The kinds of page (PagesService; pages.entities PAGE_KINDS, kept equal by a test). */
+/** The kinds of page: the one list, which the pages table's check (pages.entities) and its DTOs are written from. */
 export const PAGE_KINDS = ['offer', 'clock-warning', 'clock-breach', 'escalation', 'handover'] as const;
 /**
- * Why the service closed a page or a notification (pages.entities PAGE_CLOSED_REASONS, kept equal by a test): one list
- * for the events that carry it.
+ * Why the service closed a page or a notification: the one list, which the pages' and notifications' checks and DTOs
+ * and the events that carry it are written from.
  */
 export const CLOSED_REASONS = [
   'accepted-by-another',

@@ -1,4 +1,6 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { sqlCodes } from '../database/sql-codes';
+import { CLOSED_REASONS, PAGE_KINDS } from '../events/catalogue';
 
 /**
  * One device's Web Push subscription (the browser's PushSubscription): one row per push endpoint, so a phone that
@@ -44,7 +46,7 @@ export class PushSubscriptionEntity {
   lastError: string | null;
 }
 
-export const PAGE_KINDS = ['offer', 'clock-warning', 'clock-breach', 'escalation', 'handover'] as const;
+export { PAGE_KINDS };
 export type PageKind = (typeof PAGE_KINDS)[number];
 export const PUSH_STATES = ['pending', 'sent', 'failed', 'no-device'] as const;
 export const GATEWAY_STATES = ['requested', 'delivered', 'failed'] as const;
@@ -59,17 +61,7 @@ export const ACK_VIA = ['app', 'notification', 'gateway', 'system'] as const;
  * place of safety that is not one (`left-police-station`), so that a move back to one pages afresh, or her date of
  * birth on record, recorded or corrected, shows she is not under 18 (`not-under-18`).
  */
-export const PAGE_CLOSED_REASONS = [
-  'accepted-by-another',
-  'allocated',
-  'referral-ended',
-  'amhp-not-eligible',
-  'reallocated',
-  'offered-again',
-  'deadline-moved',
-  'left-police-station',
-  'not-under-18',
-] as const;
+export const PAGE_CLOSED_REASONS = CLOSED_REASONS;
 export type PageClosedReason = (typeof PAGE_CLOSED_REASONS)[number];
 
 /**
@@ -77,8 +69,6 @@ export type PageClosedReason = (typeof PAGE_CLOSED_REASONS)[number];
  * from its subject, by someone allowed to). Pages of one matter form a chain (`chainKey`): step 0 is the first page,
  * steps 1-3 the escalation chain (the next AMHP on duty, the senior on duty, the manager on call).
  */
-/** A list of codes as SQL literals, for the checks below (the codes are the constants above: no quotes in them). */
-const sqlCodes = (codes: readonly string[]): string => codes.map((c) => `'${c}'`).join(',');
 
 @Entity('pages')
 @Check('pages_kind', `kind IN (${sqlCodes(PAGE_KINDS)})`)

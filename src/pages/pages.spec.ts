@@ -1,7 +1,6 @@
 import { topicOf, ttlSeconds } from './push-sender.service';
 import { gatewayReceiptOutcome, GatewayHeld, NOTIFICATION_WORDS, pageTitle, urgencyOf } from './pages.service';
-import { PAGE_CLOSED_REASONS, PAGE_KINDS } from './pages.entities';
-import { CLOSED_REASONS, PAGE_KINDS as EVENT_PAGE_KINDS } from '../events/catalogue';
+import { PAGE_KINDS } from './pages.entities';
 
 describe('what a page says and how it is pushed', () => {
   it.each([
@@ -75,12 +74,5 @@ describe('a gateway receipt, whatever order receipts arrive in, never weakens th
     ['failed 02:20', held('failed', '02:20', 'timeout'), ['failed', '02:25', null], ['failed', '02:25', 'timeout', false]],
   ] as const)('held %s, receipt %j → %j', (_, h, [status, at, detail], [state, updatedAt, words, superseded]) => {
     expect(gatewayReceiptOutcome(h, { status, at: t(at), detail })).toEqual({ state, updatedAt: t(updatedAt), detail: words, superseded });
-  });
-});
-
-describe("the events' page kinds and closing reasons", () => {
-  it('are the ones pages are stored with, so a webhook or the app is never sent a code its schema does not list', () => {
-    expect([...EVENT_PAGE_KINDS].sort()).toEqual([...PAGE_KINDS].sort());
-    expect([...CLOSED_REASONS].sort()).toEqual([...PAGE_CLOSED_REASONS].sort());
   });
 });

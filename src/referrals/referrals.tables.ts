@@ -1,4 +1,5 @@
 import type { ModuleTables } from '../database/table-ownership';
+import { sqlCodes } from '../database/sql-codes';
 import { OPEN_STATUSES, REFERRAL_STATUSES } from './referral.workflow';
 
 /** The tables the referrals module owns (see src/database/table-ownership.ts). */
@@ -14,7 +15,7 @@ const ENDED_STATUSES = REFERRAL_STATUSES.filter((s) => !OPEN_STATUSES.includes(s
  * SQL: the status column `column` holds an open status (OPEN_STATUSES, the one list). Written as "none of the ended
  * statuses", the predicate of the partial index referrals_queue_idx, so that the queue is read through it.
  */
-export const openStatusSql = (column: string): string => `${column} NOT IN (${ENDED_STATUSES.map((s) => `'${s}'`).join(',')})`;
+export const openStatusSql = (column: string): string => `${column} NOT IN (${sqlCodes(ENDED_STATUSES)})`;
 
 /**
  * SQL fragment for another module's query: the person `person` (an SQL expression, e.g. a column of the caller's

@@ -1,4 +1,5 @@
 import type { ModuleTables } from '../database/table-ownership';
+import { sqlCodes } from '../database/sql-codes';
 import { PROFESSIONAL_SUPERVISION_TYPES } from './supervision.rules';
 
 /** The tables the supervision module owns (see src/database/table-ownership.ts). */
@@ -15,4 +16,4 @@ export const TABLES: ModuleTables = {
 export const professionalSupervisionDatesSql = (practitionerId: string): string =>
   `coalesce((SELECT json_agg(to_char(supervision.held_on, 'YYYY-MM-DD')) FROM supervision_sessions supervision
               WHERE supervision.supervisee_id = ${practitionerId}
-                AND supervision.type IN (${PROFESSIONAL_SUPERVISION_TYPES.map((t) => `'${t}'`).join(', ')})), '[]'::json)`;
+                AND supervision.type IN (${sqlCodes(PROFESSIONAL_SUPERVISION_TYPES)})), '[]'::json)`;
