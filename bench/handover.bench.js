@@ -16,40 +16,29 @@
  * Knobs: BENCH_REFERRALS, BENCH_OPEN, BENCH_RUNS, BENCH_DB_DIR=/path (keep the database there and reuse it when it
  * already holds the data). See bench/README.md (The clock job's open referrals on ten years of referrals).
  */
-const { productionEnv, runWithAppNodeFlags } = require('./lib/production-env');
+const { runWithAppNodeFlags } = require('./lib/production-env');
 const path = require('node:path');
 const fs = require('node:fs');
 const os = require('node:os');
-const { Client } = require('pg');
 
 const DIST = path.join(__dirname, '..', 'dist', 'src');
-/** @type {typeof import('../src/config/app-config')} */
-const { loadConfig } = require(path.join(DIST, 'config/app-config.js'));
-/** @type {typeof import('../src/database/embedded-postgres')} */
-const { startEmbeddedPostgres, databaseUrlWithName, freeLocalPort, embeddedTempDir } = require(
-  path.join(DIST, 'database/embedded-postgres.js'),
-);
-/** @type {typeof import('../src/database/migrations')} */
-const { ensureDatabase, runMigrations } = require(path.join(DIST, 'database/migrations.js'));
-/** @type {typeof import('../src/bootstrap')} */
-const { createApp } = require(path.join(DIST, 'bootstrap.js'));
 /** @type {typeof import('../src/referrals/referrals.service')} */
 const { ReferralsService } = require(path.join(DIST, 'referrals/referrals.service.js'));
 /** @type {typeof import('../src/database/db')} */
 const { Db } = require(path.join(DIST, 'database/db.js'));
 const { percentile } = require('./lib/stats');
+const { withBenchHub } = require('./lib/bench-hub');
 const { exec, explain, fmt } = require('./lib/plan');
 
 const REFERRALS = Number(process.env.BENCH_REFERRALS ?? 60_000);
 const OPEN = Number(process.env.BENCH_OPEN ?? 30);
 const RUNS = Number(process.env.BENCH_RUNS ?? 50);
-const DB_DIR = process.env.BENCH_DB_DIR;
 const AMHPS = 40;
 const START = '2016-12-01T00:00:00Z';
 const END = '2026-12-01T00:00:00Z';
 const OPEN_STATUSES = ['received', 'screening', 'accepted', 'allocated', 'in-assessment'];
 
-/** @param {Client} db */
+/** @param {import('pg').Client} db */
 async function build(db) {
   await exec(
     db,
@@ -166,36 +155,11 @@ async function build(db) {
 }
 
 async function main() {
-  const dir = DB_DIR ?? embeddedTempDir('amhp-bench-handover-');
-  const server = await startEmbeddedPostgres({ dir, port: await freeLocalPort(), persistent: DB_DIR !== undefined });
-  const url = databaseUrlWithName(server.url, 'amhp_bench');
-  const config = loadConfig(productionEnv({ JWT_SECRET: 'x'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent' }));
-  let app;
-  /** @type {Client | undefined} */
-  let db;
   /** @type {Record<string, unknown>} */
   const summary = {};
   const loadNow = () => os.loadavg().map((x) => Number(x.toFixed(2)));
   summary.loadAtStart = loadNow();
-  try {
-    await ensureDatabase(url);
-    await runMigrations(config, url);
-    app = await createApp({ config, databaseUrl: url, schedule: false });
-    db = new Client({ connectionString: url });
-    db.on('error', () => undefined);
-    await db.connect();
-    const built = (await exec(db, `SELECT count(*)::int AS n FROM referrals`)).rows[0].n;
-    if (built === 0) {
-      const t1 = Date.now();
-      await exec(db, 'BEGIN');
-      await build(db);
-      await exec(db, 'COMMIT');
-      await exec(db, 'VACUUM ANALYZE');
-      console.log(`data built in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
-    } else {
-      await exec(db, 'ANALYZE');
-      console.log(`data reused from ${dir}`);
-    }
+  await withBenchHub({ name: 'handover', countSql: `SELECT count(*)::int AS n FROM referrals`, build }, async ({ app, db }) => {
     const counts = (
       await exec(
         db,
@@ -286,11 +250,7 @@ async function main() {
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify(summary, null, 2));
     console.log(`written to ${path.relative(process.cwd(), out)}`);
-  } finally {
-    await db?.end().catch(() => undefined);
-    if (app) await app.close();
-    await server.stop();
-  }
+  });
 }
 
 if (!runWithAppNodeFlags())
