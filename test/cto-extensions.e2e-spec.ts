@@ -264,12 +264,13 @@ describe('CTO-04: the AMHP’s statement on extending a community treatment orde
     await as(manager).get('/cto-extensions?cursor=bm90LWEtY3Vyc29y').expect(400);
   });
 
-  it('only the allocated AMHP makes the statement; bad input is 400 naming the fields', async () => {
+  it('only the allocated AMHP makes the statement; bad input is 400 or 422 naming the fields, and nothing is stored or changed', async () => {
     const { id, etag } = await allocated(amhpUser);
     // Another AMHP has no relationship to the patient.
     await as(other).post(`/cto-extensions/${id}/statement`).set('if-match', etag).send({ decision: 'agree', reasons }).expect(403);
     const bad = await as(amhpUser).post(`/cto-extensions/${id}/statement`).send({ decision: 'maybe', reasons: 'short' }).expect(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['decision', 'reasons']);
+    const requests = await count();
     const badRequest = await as(manager).post('/cto-extensions').send({ personId, ctoMadeOn: '2026-02-30' }).expect(400);
     expect(badRequest.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
       'ctoExpiresOn',
@@ -287,6 +288,8 @@ describe('CTO-04: the AMHP’s statement on extending a community treatment orde
       .send(request({ rcExaminedOn: '2026-07-11' }))
       .expect(422);
     expect(future.body).toMatchObject({ code: 'in-future', errors: [{ field: 'rcExaminedOn' }] });
+    // None of the refused requests was stored.
+    expect(await count()).toBe(requests);
     const [row] = await t.sql<{ status: string }>('SELECT status FROM cto_extensions WHERE id = $1', [id]);
     expect(row.status).toBe('allocated');
   });
