@@ -34,6 +34,10 @@ export class EmbeddedPostgresError extends Error {
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
+/** What the server prints once it takes connections. */
+const READY_LINE = 'database system is ready to accept connections';
+/** How much of the server's latest output a failed start reports from. */
+const OUTPUT_KEPT = 20_000;
 
 /**
  * Where the server's binaries, and data the postgres system user cannot reach in the checkout, are put when we run
@@ -50,10 +54,17 @@ interface RunAs {
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     // EPERM: it exists but belongs to another user (the postgres system user when we are not root).
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  // A zombie answers kill(pid, 0) too: a killed postmaster whose parent went first, under an init that does not reap
+  // (some containers), would otherwise hold its data directory for ever.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return !existsSync('/proc/self/stat'); // gone since, or no /proc to ask (then taken as alive)
   }
 }
 
@@ -379,6 +390,25 @@ export async function freeLocalPort(): Promise<number> {
  * binaries and `dir`: binaries inside a checkout it cannot enter are run from a staged copy (runnableNativeDir); a
  * `dir` it cannot reach is refused with one line naming the folder that blocks it and the fix.
  */
+/**
+ * Watches a starting server's output: `seen(chunk)` says whether the server has said it takes connections, `last()`
+ * is its latest output (for the error when it never does). The ready line is looked for in what arrives, not in a
+ * capped copy of everything: clients knocking during crash recovery print a "starting up" line each, and a ready
+ * line that came after the cap was never seen (a start that looked stuck).
+ */
+export function startupWatcher(): { seen(chunk: string): boolean; last(): string } {
+  let output = '';
+  let ready = false;
+  return {
+    seen(chunk) {
+      output = (output + chunk).slice(-OUTPUT_KEPT);
+      ready ||= output.includes(READY_LINE);
+      return ready;
+    },
+    last: () => output,
+  };
+}
+
 export async function startEmbeddedPostgres(opts: {
   dir: string;
   port: number;
@@ -417,18 +447,17 @@ export async function startEmbeddedPostgres(opts: {
   const exited = new Promise<void>((r) => child.once('close', () => r()));
   void exited.then(() => running.delete(child));
   const ready = new Promise<void>((resolve, reject) => {
-    let output = '';
+    const watch = startupWatcher();
     const onOutput = (d: Buffer) => {
       const text = String(d);
       opts.log?.(text);
-      if (output.length < 20_000) output += text;
-      if (output.includes('database system is ready to accept connections')) resolve();
+      if (watch.seen(text)) resolve();
     };
     // Both pipes stay drained for the server's whole life, or it would block on a full pipe.
     child.stdout.on('data', onOutput);
     child.stderr.on('data', onOutput);
     child.once('error', reject);
-    void exited.then(() => reject(new Error(`postgres exited during start-up: ${output.trim().split('\n').slice(-3).join(' ')}`)));
+    void exited.then(() => reject(new Error(`postgres exited during start-up: ${watch.last().trim().split('\n').slice(-3).join(' ')}`)));
   });
   try {
     await ready;

@@ -80,14 +80,16 @@ function startRunner(dir: string, port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     // A start that neither succeeds nor fails (seen under heavy load after a kill -9) is abandoned and retried,
     // rather than left to hold the test until its timeout.
-    // The runner and every process it started (the postmaster, its startup process and backends) are killed, and
-    // the retry waits until they are gone: a postmaster left behind would hold the data directory's lock file.
+    // Every process the runner started (the postmaster, its startup process and backends) is killed and waited for
+    // before the runner itself, so that the runner reaps them (an orphan killed under an init that does not reap
+    // stays a zombie), and the retry waits until they are gone: a postmaster left behind would hold the lock file.
     const stuck = setTimeout(() => {
       child.removeAllListeners('exit');
       const tree = descendantsOf(child.pid!);
-      child.kill('SIGKILL');
       signal(tree, 'SIGKILL');
-      void gone(tree).then(() => reject(new Error(`postgres runner not ready after ${START_TIMEOUT_MS} ms: ${stderr.trim().slice(-500)}`)));
+      void gone(tree)
+        .then(() => child.kill('SIGKILL'))
+        .then(() => reject(new Error(`postgres runner not ready after ${START_TIMEOUT_MS} ms: ${stderr.trim().slice(-500)}`)));
     }, START_TIMEOUT_MS);
     child.on('message', (m: { ready?: string; error?: string }) => {
       clearTimeout(stuck);
