@@ -77,6 +77,40 @@ export function consoleErrors(page: Page): string[] {
   return errors;
 }
 
+/**
+ * What a page did, for an error to tell: its console, its failed requests and its answers of 400 and over, from now on
+ * (the latest 60).
+ */
+export function pageLog(page: Page): string[] {
+  const lines: string[] = [];
+  const add = (line: string) => lines.push(line) > 60 && lines.shift();
+  page.on('console', (msg) => add(`console ${msg.type()}: ${msg.text()}`));
+  page.on('pageerror', (err) => add(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => add(`failed ${req.method()} ${req.url()}: ${req.failure()?.errorText ?? ''}`));
+  page.on('response', (res) => void (res.status() >= 400 && add(`${res.status()} ${res.request().method()} ${res.url()}`)));
+  return lines;
+}
+
+/**
+ * Waits until `locator` is visible; when it is not within `timeoutMs`, the error says what the page showed instead
+ * (its address and visible text) and what `log` (pageLog) saw, so that a failure in CI, where there is no screen to
+ * look at, explains itself.
+ */
+export async function shownWithin(page: Page, locator: ReturnType<Page['locator']>, timeoutMs: number, log: string[] = []): Promise<void> {
+  try {
+    await locator.waitFor({ timeout: timeoutMs });
+  } catch (err) {
+    const text = await page
+      .locator('body')
+      .innerText({ timeout: 2_000 })
+      .catch((e: Error) => `(no text: ${e.message})`);
+    throw new Error(
+      `${(err as Error).message.split('\n')[0]}\nThe page at ${page.url()} showed:\n${text.slice(0, 1_500)}\nIt logged:\n${log.join('\n') || '(nothing)'}`,
+      { cause: err },
+    );
+  }
+}
+
 export interface AxeViolation {
   id: string;
   impact: string;

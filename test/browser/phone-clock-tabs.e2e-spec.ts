@@ -2,7 +2,17 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { amhp } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
-import { consoleErrors, launchBrowser, phoneContext, screenshot, signalOf, storedRecords, until as waitUntil } from './browser';
+import {
+  consoleErrors,
+  launchBrowser,
+  pageLog,
+  phoneContext,
+  screenshot,
+  shownWithin,
+  signalOf,
+  storedRecords,
+  until as waitUntil,
+} from './browser';
 
 // The page's globals, as the functions passed to page.evaluate() see them (this file is compiled without the DOM lib).
 declare const document: { scripts: ArrayLike<{ src: string }> };
@@ -80,8 +90,9 @@ describe('the duty phone’s clock and its tabs', () => {
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
 
     await signal.cut();
+    const log = pageLog(page);
     await page.reload();
-    await page.getByRole('heading', { name: 'Robin Tern', level: 1 }).waitFor({ timeout: 30_000 });
+    await shownWithin(page, page.getByRole('heading', { name: 'Robin Tern', level: 1 }), 30_000, log);
     await page.locator('.app-device__signal').waitFor();
     expect(await timer().textContent()).toMatch(leftByService);
     await expect(clockNotice().textContent()).resolves.toBe(
