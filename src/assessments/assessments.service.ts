@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService, accessFactsOf, accessFactsSql, type ReadWithAccess } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
+import { S4AdmissionCorrections, type S4AdmissionCorrected } from '../referrals/s4-admission-corrections';
 import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
 import { Clock, isoOrNull, recordedInstant } from '../common/clock';
@@ -398,6 +399,7 @@ export class AssessmentsService implements OnModuleInit {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly personMoves: PersonMoves,
+    private readonly s4Admissions: S4AdmissionCorrections,
   ) {}
 
   /**
@@ -414,6 +416,10 @@ export class AssessmentsService implements OnModuleInit {
       for (const { id } of rows) await this.access.movePerson(m, 'assessment', id, to, at);
       return { assessments: rows.map((r) => r.id) };
     });
+    // APP-11 (s.4(4)): a s.4 admission corrected from its referral (POST /referrals/{id}/time-corrections).
+    this.s4Admissions.register((m, actor, referralId, at, acknowledgements) =>
+      this.correctS4Admission(m, actor, referralId, at, acknowledgements),
+    );
   }
 
   /** Opens the assessment of an allocated referral (the referral moves to in-assessment). */
@@ -798,19 +804,121 @@ export class AssessmentsService implements OnModuleInit {
       // The time it already has (a retried send, or the same time chosen again): no correction was made, so none is
       // recorded, in the event's history or the audit trail (QUALITY R3).
       if (new Date(e.at).getTime() === new Date(at).getTime()) return UNCHANGED;
-      await this.requireNotTooEarly(m, at, a);
-      const data = e.data ?? {};
-      const corrections = Array.isArray(data.corrections) ? (data.corrections as unknown[]) : [];
-      const correction = { from: new Date(e.at).toISOString(), by: actor.userId, at: this.clock.now().toISOString() };
-      await m.query('UPDATE assessment_events SET at = $3, data = $4 WHERE id = $1 AND assessment_id = $2', [
-        eventId,
-        id,
-        new Date(at),
-        { ...data, corrections: [...corrections, correction] },
-      ]);
-      if (e.type === 'admitted') await this.judgeAdmission(m, actor, a, eventId, dto.acknowledgements);
+      await this.moveEvent(m, actor, a, eventId, e, at, dto.acknowledgements);
       return { eventId, type: e.type };
     });
+  }
+
+  /**
+   * Moves timeline event `eventId` (read as `e`, locked) of assessment `a` to `at`: never before the referral was
+   * received or long before the assessment opened; the event keeps each earlier time, who corrected it and when
+   * (`data.corrections`); an admission is judged again (judgeAdmission: APP-13, APP-14). The one way an event's time
+   * is corrected (correctEventTime, correctS4Admission).
+   */
+  private async moveEvent(
+    m: EntityManager,
+    actor: Actor,
+    a: AssessmentRow,
+    eventId: string,
+    e: { type: string; at: Date; data: Record<string, unknown> | null },
+    at: number,
+    acknowledgements: ReadonlyArray<{ code: string; reason: string }> | undefined,
+  ): Promise<void> {
+    await this.requireNotTooEarly(m, at, a);
+    const data = e.data ?? {};
+    const corrections = Array.isArray(data.corrections) ? (data.corrections as unknown[]) : [];
+    const correction = { from: new Date(e.at).toISOString(), by: actor.userId, at: this.clock.now().toISOString() };
+    await m.query('UPDATE assessment_events SET at = $3, data = $4 WHERE id = $1 AND assessment_id = $2', [
+      eventId,
+      a.id,
+      new Date(at),
+      { ...data, corrections: [...corrections, correction] },
+    ]);
+    if (e.type === 'admitted') await this.judgeAdmission(m, actor, a, eventId, acknowledgements);
+  }
+
+  /**
+   * APP-11 (s.4(4)): the admission a s.4's 72 hours run from, corrected earlier or later from its referral (POST
+   * /referrals/{id}/time-corrections, `s4AdmittedAt`), in the referral's transaction (S4AdmissionCorrections). The
+   * admission is the first `admitted` on the timeline of the referral's assessment that made a s.4 application (the
+   * earliest admitted, as the referral's clock takes it: outcomeClocks); it is moved as any event's time is
+   * (moveEvent: kept history, APP-13 / APP-14 judged again, an admission after the 24 hours to convey only with its
+   * warning answered), and the s.4's conversion into a s.2 (s4Conversion: the second recommendation received within
+   * the 72 hours) and its conveyance window are judged again from it (change: keepJudgements), audited on the
+   * assessment. Refused (422) when there is none to correct (naming `time`; a patient already in hospital is admitted
+   * by the managers' receipt, APP-12, corrected on the application), when it is unchanged, and before the application
+   * was made (APP-12, s.6(1): the patient is conveyed and admitted under an application already made, which itself
+   * follows the recommendation it rests on, MED-01) (naming `at`).
+   */
+  private async correctS4Admission(
+    m: EntityManager,
+    actor: Actor,
+    referralId: string,
+    at: Date,
+    acknowledgements: ReadonlyArray<{ code: string; reason: string }> | undefined,
+  ): Promise<S4AdmissionCorrected> {
+    const [found] = await m.query<
+      Array<{
+        id: string;
+        event_id: string | null;
+        at: Date | null;
+        in_patient: boolean;
+        made_at: Date;
+        managers_received_at: string | null;
+      }>
+    >(
+      `SELECT a.id::text AS id, e.id::text AS event_id, e.at, coalesce(a.outcome->'application'->>'inPatient' = 'true', false) AS in_patient,
+              coalesce((a.outcome->'application'->>'signedAt')::timestamptz, a.decided_at) AS made_at
+         FROM assessments a
+         LEFT JOIN LATERAL (SELECT ae.id, ae.at FROM assessment_events ae WHERE ae.assessment_id = a.id AND ae.type = 'admitted'
+                             ORDER BY ae.at, ae.id LIMIT 1) e ON true
+        WHERE a.referral_id = $1 AND a.outcome_kind = 'application' AND a.section = 's4' AND a.decided_at IS NOT NULL
+        ORDER BY e.at NULLS LAST, a.opened_at, a.id LIMIT 1`,
+      [referralId],
+    );
+    const refuse = (field: 'time' | 'at', why: string, code: string): never => {
+      throw new UnprocessableProblem(why, code, { errors: [{ field, messages: [why] }] });
+    };
+    if (!found)
+      return refuse(
+        'time',
+        "No s.4 application is recorded on this referral's assessments: there is no s.4 admission to correct.",
+        'time-not-applicable',
+      );
+    if (found.in_patient)
+      return refuse(
+        'time',
+        `The s.4 application (assessment ${found.id}) is for a patient already in hospital: it took effect when the hospital managers received it (APP-12, s.5(1)), which is corrected on the application (PATCH /assessments/${found.id}/application, managersReceivedAt).`,
+        'time-not-applicable',
+      );
+    if (!found.event_id || !found.at)
+      return refuse(
+        'time',
+        `No admission under the s.4 application is recorded yet: record it (assessment ${found.id}, timeline event "admitted") rather than correct it.`,
+        'time-not-recorded',
+      );
+    const from = new Date(found.at);
+    if (from.getTime() === at.getTime())
+      return refuse('at', `s4AdmittedAt is already ${from.toISOString()}: there is nothing to correct.`, 'time-unchanged');
+    const zone = this.config.timeZone;
+    const made = new Date(found.made_at);
+    if (at.getTime() < made.getTime())
+      return refuse(
+        'at',
+        `The s.4 application was made at ${formatLocal(made, zone)}: the patient is admitted under it only after it was made (APP-12, s.6(1)), not at ${formatLocal(at, zone)}.`,
+        'admitted-before-application',
+      );
+    const eventId = found.event_id;
+    await this.change(actor, found.id, undefined, 'assessment.event-corrected', async (m2, a) => {
+      this.requireNotClosed(a);
+      const [e] = await m2.query<Array<{ type: string; at: Date; data: Record<string, unknown> | null }>>(
+        'SELECT type, at, data FROM assessment_events WHERE id = $1 AND assessment_id = $2 FOR UPDATE',
+        [eventId, a.id],
+      );
+      await this.moveEvent(m2, actor, a, eventId, e, at.getTime(), acknowledgements);
+      return { eventId, type: e.type };
+    });
+    return { assessmentId: found.id, from };
   }
 
   /**

@@ -24,7 +24,7 @@ import {
   uuid,
 } from './schema';
 import { WARRANT_KINDS } from '../statute/police-powers.rules';
-import { CORRECTABLE_TIMES } from '../statute/clocks';
+import { CORRECTION_TIMES } from '../statute/clocks';
 
 /** The kinds of page: the one list, which the pages table's check (pages.entities) and its DTOs are written from. */
 export const PAGE_KINDS = ['offer', 'clock-warning', 'clock-breach', 'escalation', 'handover'] as const;
@@ -207,10 +207,10 @@ export const EVENTS = {
   ),
   'referral.time-corrected': event(
     'referral',
-    'A time a statutory clock runs from was corrected, earlier or later (a s.136 or s.135(1) arrival, decision to keep or entry, a warrant executed, a s.5 report or record, a CTO recall notice or arrival): the clocks run from the corrected time.',
+    'A time a statutory clock runs from was corrected, earlier or later (a s.136 or s.135(1) arrival, decision to keep or entry, a warrant executed, a s.5 report or record, a CTO recall notice or arrival, an admission under a s.4 application): the clocks run from the corrected time.',
     obj({
       referralId: uuid(),
-      time: enumOf(CORRECTABLE_TIMES, 'The time corrected.'),
+      time: enumOf(CORRECTION_TIMES, 'The time corrected.'),
       from: instant('The time as it was recorded.'),
       to: instant('The time as corrected.'),
     }),

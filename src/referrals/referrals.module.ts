@@ -10,11 +10,12 @@ import { MyOffersController } from './my-offers.controller';
 import { PersonMatchesController } from './person-matches.controller';
 import { ReferralsController } from './referrals.controller';
 import { ReferralsService } from './referrals.service';
+import { S4AdmissionCorrections } from './s4-admission-corrections';
 
 @Module({
   imports: [AuthModule, DoctorsModule, NotificationsModule, PagesModule, PeopleModule, RotaModule, WorkforceModule],
   controllers: [MyOffersController, PersonMatchesController, ReferralsController],
-  providers: [ReferralsService],
-  exports: [ReferralsService],
+  providers: [ReferralsService, S4AdmissionCorrections],
+  exports: [ReferralsService, S4AdmissionCorrections],
 })
 export class ReferralsModule {}

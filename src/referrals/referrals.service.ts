@@ -64,6 +64,7 @@ import {
   arrivalRecordable,
   formatLocal,
   timeCorrectable,
+  S4_ADMISSION_TIME,
   intakeFindings,
   LegalContext,
   RECORDED_INTAKE_BLOCKERS,
@@ -120,6 +121,7 @@ import {
   writtenReasonsTooEarly,
 } from './referral.workflow';
 import { openStatusSql, personHasOpenReferralSql } from './referrals.tables';
+import { S4AdmissionCorrections } from './s4-admission-corrections';
 import { hardFindings } from '../workforce/workforce.rules';
 
 /**
@@ -359,6 +361,7 @@ export class ReferralsService implements OnModuleInit {
     private readonly offDuty: OffDuty,
     private readonly clockAlerts: ClockAlerts,
     private readonly onCall: ManagerOnCallService,
+    private readonly s4Admissions: S4AdmissionCorrections,
   ) {}
 
   private readonly logger = new Logger('Referrals');
@@ -1505,13 +1508,39 @@ export class ReferralsService implements OnModuleInit {
         throw new ConflictProblem(`A ${r.status} referral's clocks have stopped: a time cannot be corrected on it.`, 'referral-not-open', {
           allowed: TRANSITIONS[r.status],
         });
+      if (dto.acknowledgements !== undefined && dto.time !== S4_ADMISSION_TIME)
+        throw unprocessableField(
+          'acknowledgements',
+          `acknowledgements: are given only on a s.4 admission's correction (${S4_ADMISSION_TIME}).`,
+          'acknowledgements-not-admission',
+        );
+      const now = this.clock.now();
+      const at = recordedInstant(dto.at, 'at', now, CONTEXT_LEAD_DAYS);
+      if (dto.time === S4_ADMISSION_TIME) {
+        // APP-11 (s.4(4)): the admission the s.4's 72 hours run from is the assessment's record: corrected there, with its
+        // refusals (unchanged, before the application, after the authority to convey unanswered: APP-12, APP-14), and
+        // the conversion and the conveyance window judged again from it; the referral keeps the correction on its timeline.
+        const corrected = await this.s4Admissions.correct(m, actor, id, at, dto.acknowledgements);
+        const data = {
+          time: dto.time,
+          from: corrected.from.toISOString(),
+          to: at.toISOString(),
+          reason: dto.reason,
+          assessmentId: corrected.assessmentId,
+        };
+        await this.changeWithEvent(m, `UPDATE referrals SET version = version + 1 WHERE id = $1`, [id], {
+          actor,
+          type: 'time-corrected',
+          data,
+        });
+        await this.refreshNextDeadline(m, id);
+        return this.timeCorrected(m, actor, r, basis, dto, corrected.from, at, now, []);
+      }
       const raw = r.legalContext as Record<string, unknown>;
       const context = toLegalContext(raw);
       const correctable = timeCorrectable(context, dto.time);
       if (!correctable.ok)
         throw new UnprocessableProblem(correctable.why, correctable.code, { errors: [{ field: 'time', messages: [correctable.why] }] });
-      const now = this.clock.now();
-      const at = recordedInstant(dto.at, 'at', now, CONTEXT_LEAD_DAYS);
       const from = correctable.current;
       if (at.getTime() === from.getTime())
         throw unprocessableField('at', `${dto.time} is already ${from.toISOString()}: there is nothing to correct.`, 'time-unchanged');
@@ -1564,35 +1593,64 @@ export class ReferralsService implements OnModuleInit {
           );
         await this.refreshNextDeadline(m, other.id);
       }
-      await this.audit.record(m, {
-        action: 'referral.time-corrected',
-        resourceType: 'referral',
-        resourceId: id,
-        subjectPersonId: r.personId,
-        accessBasis: basis,
-        details: { time: dto.time, from: from.toISOString(), to: at.toISOString(), reason: dto.reason },
-      });
-      await this.events.emit(m, {
-        type: 'referral.time-corrected',
-        aggregateType: 'referral',
-        aggregateId: id,
-        payload: { referralId: id, time: dto.time, from: from.toISOString(), to: at.toISOString() },
-      });
-      // What was told of the old end is put right, and the new end told, now (DUTY-01, DUTY-03): on this referral and
-      // on each open one of the same detention, whose clocks run from this start.
-      const queued = this.clockAlerts.whileQueued(m, now);
-      for (const each of [id, ...others.map((o) => o.id)]) {
-        const after = await this.row(m, each);
-        if (each !== id && !isOpen(after.status)) continue;
-        await this.clockAlerts.raise(
-          m,
-          { id: each, reference: after.reference, allocatedUserId: after.allocatedUserId, clocks: warnedClocks(this.view(after)) },
-          now,
-          queued,
-        );
-      }
-      return this.view(await this.row(m, id));
+      return this.timeCorrected(
+        m,
+        actor,
+        r,
+        basis,
+        dto,
+        from,
+        at,
+        now,
+        others.map((o) => o.id),
+      );
     });
+  }
+
+  /**
+   * The end of every time correction (correctTime): audited, published, and what was told of the old end put in line
+   * at once, on the referral and on each open one of the same detention (`others`), whose clocks run from its start.
+   */
+  private async timeCorrected(
+    m: EntityManager,
+    actor: Actor,
+    r: Row,
+    basis: string,
+    dto: TimeCorrectionDto,
+    from: Date,
+    at: Date,
+    now: Date,
+    others: string[],
+  ): Promise<ReferralDto> {
+    const id = r.id;
+    await this.audit.record(m, {
+      action: 'referral.time-corrected',
+      resourceType: 'referral',
+      resourceId: id,
+      subjectPersonId: r.personId,
+      accessBasis: basis,
+      details: { time: dto.time, from: from.toISOString(), to: at.toISOString(), reason: dto.reason },
+    });
+    await this.events.emit(m, {
+      type: 'referral.time-corrected',
+      aggregateType: 'referral',
+      aggregateId: id,
+      payload: { referralId: id, time: dto.time, from: from.toISOString(), to: at.toISOString() },
+    });
+    // What was told of the old end is put right, and the new end told, now (DUTY-01, DUTY-03): on this referral and
+    // on each open one of the same detention, whose clocks run from this start.
+    const queued = this.clockAlerts.whileQueued(m, now);
+    for (const each of [id, ...others]) {
+      const after = await this.row(m, each);
+      if (each !== id && !isOpen(after.status)) continue;
+      await this.clockAlerts.raise(
+        m,
+        { id: each, reference: after.reference, allocatedUserId: after.allocatedUserId, clocks: warnedClocks(this.view(after)) },
+        now,
+        queued,
+      );
+    }
+    return this.view(await this.row(m, id));
   }
 
   /**

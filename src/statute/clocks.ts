@@ -733,6 +733,16 @@ export const CORRECTABLE_TIMES = [
 export type CorrectableTime = (typeof CORRECTABLE_TIMES)[number];
 
 /**
+ * APP-11 (s.4(4)): the admission under a s.4 emergency application, which its 72 hours run from. It is kept on the
+ * assessment that made the application (its timeline's first `admitted`), not on the legal context, so any referral
+ * may have one; POST /referrals/{id}/time-corrections corrects it with the legal context's times.
+ */
+export const S4_ADMISSION_TIME = 's4AdmittedAt';
+/** Every time POST /referrals/{id}/time-corrections corrects: the legal context's, and a s.4's admission. */
+export const CORRECTION_TIMES = [...CORRECTABLE_TIMES, S4_ADMISSION_TIME] as const;
+export type CorrectionTime = (typeof CORRECTION_TIMES)[number];
+
+/**
  * Whether the recorded time `time` of this legal context may be corrected, earlier or later (the police or the ward
  * gave a wrong time): only a time recorded on it that a statutory clock runs from: s.136 arrival at the place of
  * safety or decision to keep (s.136(2A), POL-07); s.135(1) warrant executed, arrival or first entry (s.135(3ZA),

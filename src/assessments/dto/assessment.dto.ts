@@ -14,6 +14,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { AcknowledgementDto } from '../../common/acknowledgement.dto';
 import { PageQuery } from '../../common/pagination';
 import { IsInstant, Nested, trim, MinLength } from '../../common/validators';
 import { RECTIFICATION_KINDS } from '../../statute/after-admission.rules';
@@ -185,10 +186,7 @@ export class UpdateAssessmentDto extends ReportDetailsDto {
   @ApiPropertyOptional({ type: InterviewDto }) @IsOptional() @Nested(() => InterviewDto) interview?: InterviewDto;
 }
 
-export class AcknowledgementDto {
-  @ApiProperty({ description: "The warning's code." }) @IsString() @MaxLength(100) code: string;
-  @ApiProperty({ minLength: 10 }) @Transform(trim) @IsString() @MinLength(10) @MaxLength(2000) reason: string;
-}
+export { AcknowledgementDto };
 
 export class TimelineEventDto {
   @ApiProperty({ enum: TIMELINE_EVENTS }) @IsIn(TIMELINE_EVENTS) type: (typeof TIMELINE_EVENTS)[number];

@@ -21,7 +21,8 @@ import { CreatePersonDto } from '../../people/dto/person.dto';
 import { REFERRAL_SOURCES, REFERRAL_STATUSES, URGENCIES } from '../referral.entities';
 import { DETENTION_END_KINDS, DISCHARGERS } from '../../statute/assessment.types';
 import { S136_CONSULTATION_OUTCOMES, S136_CONSULTEE_PROFESSIONS } from '../../statute/police-powers.rules';
-import { CORRECTABLE_TIMES } from '../../statute/clocks';
+import { CORRECTION_TIMES, type CorrectionTime } from '../../statute/clocks';
+import { AcknowledgementDto } from '../../common/acknowledgement.dto';
 
 export const LEGAL_CONTEXT_KINDS = [
   'informal',
@@ -367,12 +368,12 @@ export class ArrivalDto {
 /** POST /referrals/{id}/time-corrections: a time a statutory clock runs from, corrected (earlier or later). */
 export class TimeCorrectionDto {
   @ApiProperty({
-    enum: CORRECTABLE_TIMES,
+    enum: CORRECTION_TIMES,
     description:
-      "The recorded time to correct, one the referral's legal context has and a clock runs from: s.136 arrivedAt or keptAt; s.135(1) warrantExecutedAt, arrivedAt or firstEnteredAt; s.5(2) h1FurnishedAt or precededBy5_4At; s.5(4) recordMadeAt; CTO recall recalledAt or arrivedAt.",
+      "The recorded time to correct, one the referral's legal context has and a clock runs from: s.136 arrivedAt or keptAt; s.135(1) warrantExecutedAt, arrivedAt or firstEnteredAt; s.5(2) h1FurnishedAt or precededBy5_4At; s.5(4) recordMadeAt; CTO recall recalledAt or arrivedAt. Or s4AdmittedAt: the admission under a s.4 application made on the referral's assessment, which its 72 hours run from (APP-11, s.4(4)), never before the application was made.",
   })
-  @IsIn(CORRECTABLE_TIMES)
-  time: (typeof CORRECTABLE_TIMES)[number];
+  @IsIn(CORRECTION_TIMES)
+  time: CorrectionTime;
   @ApiProperty({
     format: 'date-time',
     description: 'The time as it really was: not in the future, and not one the rest of the record makes impossible.',
@@ -389,6 +390,15 @@ export class TimeCorrectionDto {
   @MinLength(10)
   @MaxLength(1000)
   reason: string;
+  @ApiPropertyOptional({
+    type: [AcknowledgementDto],
+    description:
+      's4AdmittedAt only: an admission moved to or past the end of the s.4 authority to convey (APP-14: admitted-after-conveyance-window) needs that warning acknowledged, with a reason.',
+  })
+  @IsOptional()
+  @ArrayMaxSize(5)
+  @Nested(() => AcknowledgementDto, { each: true })
+  acknowledgements?: AcknowledgementDto[];
 }
 
 export class TransferDto {

@@ -1,0 +1,197 @@
+import { insertDoctor } from './support/workforce-fixtures';
+import { assessmentFixtures, declareNewDoctors } from './support/assessment-fixtures';
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+/**
+ * APP-11 (MHA 1983 s.4(4)): a s.4 emergency application lapses 72 hours from the patient's admission under it unless
+ * the second recommendation reaches the managers in time. The admission recorded at the wrong time is corrected from
+ * the referral (POST /referrals/{id}/time-corrections, `s4AdmittedAt`), as the other starts of a statutory clock are.
+ * The fixtures' s.4: examined Sat 21 Nov 09:30, signed 11:00 (the authority to convey ends Sun 22 Nov 09:30, APP-14).
+ */
+describe('correcting the admission a s.4 runs from (APP-11)', () => {
+  let t: TestApp;
+  let manager: TestUser;
+  let s12Doctor: string;
+  let gpDoctor: string;
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-11-23T12:00:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400' } });
+    manager = await t.user(['manager']);
+    s12Doctor = await insertDoctor(t, 'Dr Asha Patel', '7000001', 's12');
+    gpDoctor = await insertDoctor(t, 'Dr Sam Whitfield', '7000002');
+  });
+  afterAll(() => t.close());
+
+  const { as, opened, prepared, application, decide } = assessmentFixtures(() => ({ t, manager, s12Doctor, gpDoctor }));
+  const WARD = 'The ward admission record gives the time the patient arrived on Beech Ward';
+  type Clock = { id: string; anchor: string; deadline: string; stoppedAt?: string | null; result?: string | null };
+  const s4Clock = (r: { clocks: Clock[] }) => r.clocks.find((c) => c.id === 'APP-11');
+  const correct = (referralId: string, body: object) =>
+    t.http.post(`/referrals/${referralId}/time-corrections`).set('authorization', manager.auth).send(body);
+  const s4Pages = (referralId: string) =>
+    t.sql<{ id: string; kind: string; closed_reason: string | null; ends_at: Date | null; recipient_user_id: string }>(
+      `SELECT id, kind, closed_reason, ends_at, recipient_user_id FROM pages WHERE referral_id = $1 AND chain_key LIKE '%:APP-11:%' ORDER BY created_at, id`,
+      [referralId],
+    );
+  const admissionOf = async (assessmentId: string) =>
+    (
+      await t.sql<{ at: Date; data: { corrections?: Array<{ from: string }> } | null }>(
+        `SELECT at, data FROM assessment_events WHERE assessment_id = $1 AND type = 'admitted'`,
+        [assessmentId],
+      )
+    ).map((e) => ({ at: e.at.toISOString(), corrections: e.data?.corrections?.map((c) => c.from) ?? [] }));
+
+  /** A s.4 made on an allocated referral, the patient admitted at `admittedAt`. */
+  async function admittedS4(admittedAt: string) {
+    const { worker, referral, assessment: a } = await opened();
+    const relative = await prepared(a, worker, 's4', ['2026-11-21T09:30:00Z', '2026-11-21T09:30:00Z']);
+    await as(worker)
+      .put(`/assessments/${a.id}/nearest-relative`, {
+        relativeId: relative.id,
+        informedAt: '2026-11-21T10:30:00Z',
+        informedMethod: 'phone',
+      })
+      .expect(200);
+    expect((await decide(worker, a.id, application('s4', { undesirableDelayStatement: true }))).status).toBe(200);
+    await as(worker).post(`/assessments/${a.id}/events`, { type: 'admitted', at: admittedAt }).expect(201);
+    return { worker, referral: referral as { id: string }, a };
+  }
+
+  it('an admission corrected earlier runs the 72 hours from the corrected time: the AMHP is paged at once by the new end, and a correction back later closes that page (deadline-moved); on both timelines, audited, published', async () => {
+    t.clock.set('2026-11-24T09:00:00Z');
+    const { worker, referral, a } = await admittedS4('2026-11-21T14:00:00Z');
+    const before = (await as(manager).get(`/referrals/${referral.id}`).expect(200)).body;
+    // 72 hours from 14:00 on Saturday: Tuesday 14:00, five hours off, before the first warning (four hours before).
+    expect(s4Clock(before)).toMatchObject({ anchor: '2026-11-21T14:00:00.000Z', deadline: '2026-11-24T14:00:00.000Z' });
+    expect(await s4Pages(referral.id)).toEqual([]);
+
+    // The patient in fact reached the ward at 11:30: the s.4 lapses at 11:30 on Tuesday, 2 h 30 min from now.
+    const res = await correct(referral.id, { time: 's4AdmittedAt', at: '2026-11-21T11:30:00Z', reason: WARD });
+    expect(res.status).toBe(200);
+    expect(s4Clock(res.body)).toMatchObject({ anchor: '2026-11-21T11:30:00.000Z', deadline: '2026-11-24T11:30:00.000Z' });
+    expect(await admissionOf(a.id)).toEqual([{ at: '2026-11-21T11:30:00.000Z', corrections: ['2026-11-21T14:00:00.000Z'] }]);
+    const checks = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
+    expect(checks.deadlines.find((d: { id: string }) => d.id === 's4-second-recommendation').at).toBe('2026-11-24T11:30:00.000Z');
+    // Within the four-hour warning now: the AMHP holding the job is paged at once, of the new end.
+    const [page] = await s4Pages(referral.id);
+    expect(page).toMatchObject({ kind: 'clock-warning', closed_reason: null, recipient_user_id: worker.id });
+    expect(page.ends_at!.toISOString()).toBe('2026-11-24T11:30:00.000Z');
+
+    const events = (await as(manager).get(`/referrals/${referral.id}/events`).expect(200)).body.items as Array<{
+      type: string;
+      data: Record<string, unknown>;
+    }>;
+    expect(events.find((e) => e.type === 'time-corrected')?.data).toEqual({
+      time: 's4AdmittedAt',
+      from: '2026-11-21T14:00:00.000Z',
+      to: '2026-11-21T11:30:00.000Z',
+      reason: WARD,
+      assessmentId: a.id,
+    });
+    expect(
+      await t.sql(`SELECT actor_id, details FROM audit_events WHERE action = 'referral.time-corrected' AND resource_id = $1`, [
+        referral.id,
+      ]),
+    ).toEqual([
+      {
+        actor_id: manager.id,
+        details: { time: 's4AdmittedAt', from: '2026-11-21T14:00:00.000Z', to: '2026-11-21T11:30:00.000Z', reason: WARD },
+      },
+    ]);
+    expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'assessment.event-corrected' AND resource_id = $1`, [a.id])).toHaveLength(
+      1,
+    );
+    expect(
+      await t.sql(`SELECT payload FROM outbox_events WHERE type = 'referral.time-corrected' AND aggregate_id = $1`, [referral.id]),
+    ).toEqual([
+      { payload: { referralId: referral.id, time: 's4AdmittedAt', from: '2026-11-21T14:00:00.000Z', to: '2026-11-21T11:30:00.000Z' } },
+    ]);
+
+    // Put back to 14:00 (the first time was right after all): the end is past the warning again, so its page is closed.
+    const back = await correct(referral.id, { time: 's4AdmittedAt', at: '2026-11-21T14:00:00Z', reason: WARD });
+    expect(back.status).toBe(200);
+    expect(s4Clock(back.body)).toMatchObject({ deadline: '2026-11-24T14:00:00.000Z' });
+    expect(await s4Pages(referral.id)).toEqual([expect.objectContaining({ id: page.id, closed_reason: 'deadline-moved' })]);
+  });
+
+  it('the second recommendation received within 72 hours of the recorded admission no longer converts the s.4 once the admission is corrected earlier: the clock shows the lapse, breached', async () => {
+    t.clock.set('2026-11-23T14:00:00Z');
+    manager = await t.user(['manager']);
+    const { worker, referral, a } = await admittedS4('2026-11-21T14:00:00Z');
+    t.clock.set('2026-11-24T13:00:00Z');
+    await as(worker)
+      .post(`/assessments/${a.id}/recommendations`, {
+        doctorId: gpDoctor,
+        previousAcquaintance: true,
+        examinedAt: '2026-11-24T10:00:00Z',
+        examMode: 'in-person',
+        signedAt: '2026-11-24T10:30:00Z',
+        section: 's2',
+        receivedByManagersAt: '2026-11-24T12:00:00Z',
+      })
+      .expect(201);
+    await declareNewDoctors(t, worker, a.id);
+    const converted = s4Clock((await as(manager).get(`/referrals/${referral.id}`).expect(200)).body);
+    expect(converted).toMatchObject({ stoppedAt: '2026-11-24T12:00:00.000Z', result: 'met' });
+
+    // Admitted at 11:30, the 72 hours ended at 11:30 today: the receipt at 12:00 came after them.
+    const res = await correct(referral.id, { time: 's4AdmittedAt', at: '2026-11-21T11:30:00Z', reason: WARD });
+    expect(res.status).toBe(200);
+    expect(s4Clock(res.body)).toMatchObject({
+      deadline: '2026-11-24T11:30:00.000Z',
+      stoppedAt: '2026-11-24T11:30:00.000Z',
+      result: 'breached',
+    });
+  });
+
+  it('refused, naming the field and changing nothing: no s.4 admission, unchanged, in the future, before the application was made, and after the authority to convey unanswered', async () => {
+    t.clock.set('2026-11-23T14:00:00Z');
+    const { referral, a } = await admittedS4('2026-11-21T14:00:00Z');
+    const refused = async (body: object, field: string, code: string) => {
+      const res = await correct(referral.id, { time: 's4AdmittedAt', reason: WARD, ...body });
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.code).toBe(code);
+      expect(res.body.field ?? res.body.errors?.[0]?.field).toBe(field);
+      return res.body;
+    };
+    await refused({ at: '2026-11-21T14:00:00Z' }, 'at', 'time-unchanged');
+    await refused({ at: '2026-11-23T15:00:00Z' }, 'at', 'in-future');
+    // The application was signed at 11:00: the patient cannot have been admitted under it at 10:45.
+    expect((await refused({ at: '2026-11-21T10:45:00Z' }, 'at', 'admitted-before-application')).errors).toEqual([
+      { field: 'at', messages: [expect.stringContaining('after it was made')] },
+    ]);
+    // The s.4's 24 hours to convey ended at 09:30 on Sunday (APP-14): later is an answered warning, as on the timeline.
+    const late = await refused({ at: '2026-11-22T10:00:00Z' }, 'at', 'warnings-not-acknowledged');
+    expect(late.findings).toEqual([expect.objectContaining({ rule: 'APP-14', code: 'admitted-after-conveyance-window' })]);
+    await refused(
+      { time: 'arrivedAt', at: '2026-11-21T12:00:00Z', acknowledgements: [{ code: 'x', reason: 'Not for this time.' }] },
+      'acknowledgements',
+      'acknowledgements-not-admission',
+    );
+    // None of it changed anything.
+    expect(await admissionOf(a.id)).toEqual([{ at: '2026-11-21T14:00:00.000Z', corrections: [] }]);
+    expect(await t.sql(`SELECT 1 FROM referral_events WHERE referral_id = $1 AND type = 'time-corrected'`, [referral.id])).toEqual([]);
+
+    // Answered, it is recorded as what happened: the patient was never detained under the s.4, so it has no 72 hours.
+    const answered = await correct(referral.id, {
+      time: 's4AdmittedAt',
+      at: '2026-11-22T10:00:00Z',
+      reason: WARD,
+      acknowledgements: [
+        { code: 'admitted-after-conveyance-window', reason: 'The ward admitted on the expired form; raised with the managers.' },
+      ],
+    });
+    expect(answered.status).toBe(200);
+    expect(s4Clock(answered.body)).toBeUndefined();
+
+    // A referral with no s.4 made on it has no admission to correct: the time is the wrong one to name.
+    const { referral: informal } = await opened();
+    await refusedOn(informal.id, 'time-not-applicable');
+  });
+
+  const refusedOn = async (referralId: string, code: string) => {
+    const res = await correct(referralId, { time: 's4AdmittedAt', at: '2026-11-21T12:00:00Z', reason: WARD });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code, errors: [expect.objectContaining({ field: 'time' })] });
+  };
+});
