@@ -81,6 +81,7 @@ import * as m78 from './1796620100000-CtoExtensions';
 import * as m79 from './1796630000000-OutboxCommitOrder';
 import * as m80 from './1796650000000-PersonMatchOneMatchPerRecord';
 import * as m81 from './1796660000000-ShiftsRestored';
+import * as m82 from './1796690000000-OrderOfMaking';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -164,4 +165,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m79),
   ...Object.values(m80),
   ...Object.values(m81),
+  ...Object.values(m82),
 ];

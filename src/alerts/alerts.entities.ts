@@ -53,6 +53,13 @@ export class NotificationEntity {
   @Column('timestamptz')
   createdAt: Date;
 
+  /**
+   * The order the notifications were raised in: what orders those raised at the same instant (the inbox, its cursor),
+   * never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @Column('timestamptz', { nullable: true })
   readAt: Date | null;
 

@@ -61,12 +61,14 @@ type Row = {
   subject_type: string | null;
   subject_id: string | null;
   created_at: Date;
+  /** The order raised in (bigint, as text): the tie-break of the inbox and its cursor. */
+  seq: string;
   read_at: Date | null;
   closed_at: Date | null;
   closed_reason: PageClosedReason | null;
 };
 
-const COLUMNS = 'id, kind, severity, title, body, link, subject_type, subject_id, created_at, read_at, closed_at, closed_reason';
+const COLUMNS = 'id, kind, severity, title, body, link, subject_type, subject_id, created_at, seq, read_at, closed_at, closed_reason';
 
 function view(r: Row): NotificationView {
   return {
@@ -243,15 +245,16 @@ export class NotificationsService {
     // Unread: new to her, neither read nor closed by the service.
     if (q.unread) where += ' AND read_at IS NULL AND closed_at IS NULL';
     if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
-      params.push(at, id);
-      where += ` AND (created_at, id) < ($2::timestamptz, $3::uuid)`;
+      // The order they were raised in breaks a tie of time (seq), never the random id: the cursor carries it.
+      const [at, seq] = decodeCursor(q.cursor, ['instant', 'bigint']);
+      params.push(at, seq);
+      where += ` AND (created_at, seq) < ($2::timestamptz, $3::bigint)`;
     }
     const rows: Row[] = await this.db.manager.query(
-      `SELECT ${COLUMNS} FROM notifications WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
+      `SELECT ${COLUMNS} FROM notifications WHERE ${where} ORDER BY created_at DESC, seq DESC LIMIT ${limit + 1}`,
       params,
     );
-    return pageOf(rows, limit, (r) => [new Date(r.created_at).toISOString(), r.id], view);
+    return pageOf(rows, limit, (r) => [new Date(r.created_at).toISOString(), String(r.seq)], view);
   }
 
   async markRead(actor: Actor, id: string): Promise<NotificationView> {

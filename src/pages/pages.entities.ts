@@ -129,6 +129,10 @@ export class PageEntity {
   @Column('timestamptz')
   createdAt: Date;
 
+  /** The order the pages were raised in: what orders pages raised at the same instant (the inbox, its cursor), never their random ids. */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @Column('text', { default: 'pending' })
   pushState: (typeof PUSH_STATES)[number];
 

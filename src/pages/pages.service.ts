@@ -85,6 +85,8 @@ type PageRow = {
   subject_id: string | null;
   chain_key: string;
   created_at: Date;
+  /** The order raised in (bigint, as text): the tie-break of the inbox and its cursor. */
+  seq: string;
   push_state: string;
   push_attempts: number;
   push_sent_at: Date | null;
@@ -557,14 +559,15 @@ export class PagesService {
     if (q.referralId) add('p.referral_id = ?', q.referralId);
     if (q.since) add('p.created_at >= ?', new Date(q.since));
     if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
-      add('(p.created_at, p.id) < (?::timestamptz, ?::uuid)', at, id);
+      // The order they were raised in breaks a tie of time (seq), never the random id: the cursor carries it.
+      const [at, seq] = decodeCursor(q.cursor, ['instant', 'bigint']);
+      add('(p.created_at, p.seq) < (?::timestamptz, ?::bigint)', at, seq);
     }
     const rows: PageRow[] = await this.db.manager.query(
-      `${PAGE_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit + 1}`,
+      `${PAGE_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.created_at DESC, p.seq DESC LIMIT ${limit + 1}`,
       params,
     );
-    return pageOf(rows, limit, (r) => [new Date(r.created_at).toISOString(), r.id], pageView);
+    return pageOf(rows, limit, (r) => [new Date(r.created_at).toISOString(), String(r.seq)], pageView);
   }
 
   /**

@@ -34,7 +34,7 @@ export const URGENCIES = ['emergency', 'urgent', 'routine'] as const;
   `source IN ('gp','cmht','crisis-home-treatment','ae-liaison','ward','police-s136','police-s135','nearest-relative','court-prison','other-council','other')`,
 )
 @Index('referrals_reference_key', ['reference'], { unique: true })
-@Index('referrals_queue_idx', ['nextDeadline', 'id'], { where: `status NOT IN ('closed','withdrawn','not-accepted','transferred')` })
+@Index('referrals_queue_idx', ['nextDeadline', 'seq'], { where: `status NOT IN ('closed','withdrawn','not-accepted','transferred')` })
 @Index('referrals_person_idx', ['personId', 'receivedAt'])
 @Index('referrals_allocated_idx', ['allocatedUserId', 'status'])
 @Index('referrals_referrer_idx', ['referrerUserId', 'receivedAt'])
@@ -46,6 +46,13 @@ export class ReferralEntity {
   /** Human reference, e.g. REF-2026-000123. */
   @Column('text')
   reference: string;
+
+  /**
+   * The order the referrals were recorded in: what orders the queue between referrals with the same next deadline
+   * (or none), and its cursor, never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
 
   @ForeignKey('persons', { onDelete: 'RESTRICT' })
   @Column('uuid')
@@ -240,6 +247,13 @@ export class AllocationOfferEntity {
 
   @Column('timestamptz')
   offeredAt: Date;
+
+  /**
+   * The order the offers were made in: what orders offers made at the same instant (several AMHPs offered a job at
+   * once, one after another in a transaction, or within the clock's resolution), never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
 
   @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')

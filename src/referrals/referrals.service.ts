@@ -286,7 +286,7 @@ const rowWith = (columns: string): string => ROW.replace('SELECT r.*,', `SELECT 
  */
 const queueSql = memoised(
   (basis: string, where: string, limitParam: string) =>
-    `${rowWith(`${basis} AS access_basis`)} ${where} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id LIMIT ${limitParam}`,
+    `${rowWith(`${basis} AS access_basis`)} ${where} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.seq LIMIT ${limitParam}`,
   (basis, where, limitParam) => `${basis.length}:${basis}${where.length}:${where}${limitParam}`,
   1_000,
 );
@@ -983,9 +983,11 @@ export class ReferralsService implements OnModuleInit {
       }
     }
     if (q.cursor) {
-      const [deadline, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
+      // Referrals due at the same time (or with no deadline) in the order they were recorded (seq), never by their random
+      // ids: the cursor carries it.
+      const [deadline, seq] = decodeCursor(q.cursor, ['instant', 'bigint']);
       where.raw(
-        `(coalesce(r.next_deadline, 'infinity'::timestamptz), r.id) > (${where.param(deadline)}::timestamptz, ${where.param(id)}::uuid)`,
+        `(coalesce(r.next_deadline, 'infinity'::timestamptz), r.seq) > (${where.param(deadline)}::timestamptz, ${where.param(seq)}::bigint)`,
       );
     }
     const limitParam = where.param(limit + 1);
@@ -1002,7 +1004,10 @@ export class ReferralsService implements OnModuleInit {
     const page = rows.slice(0, limit);
     const nextCursor =
       rows.length > limit
-        ? encodeCursor([page.at(-1)!.nextDeadline ? new Date(page.at(-1)!.nextDeadline!).toISOString() : 'infinity', page.at(-1)!.id])
+        ? encodeCursor([
+            page.at(-1)!.nextDeadline ? new Date(page.at(-1)!.nextDeadline!).toISOString() : 'infinity',
+            String(page.at(-1)!.seq),
+          ])
         : null;
     const statusOnly = (i: number): boolean => referrerOnly || raw[i].access_basis === 'own:referrer';
     return { items: page.map((r, i) => (statusOnly(i) ? this.statusView(r) : this.view(r))), nextCursor };
@@ -1980,7 +1985,7 @@ export class ReferralsService implements OnModuleInit {
     if (r.status !== 'accepted') return null;
     const now = this.clock.now();
     const [first]: Array<{ offered_by: string }> = await m.query(
-      'SELECT offered_by FROM allocation_offers WHERE referral_id = $1 ORDER BY offered_at, id LIMIT 1',
+      'SELECT offered_by FROM allocation_offers WHERE referral_id = $1 ORDER BY offered_at, seq LIMIT 1',
       [referralId],
     );
     if (!first) return null;
@@ -2070,7 +2075,7 @@ export class ReferralsService implements OnModuleInit {
     )}
       JOIN allocation_offers o ON o.referral_id = r.id
      WHERE o.user_id = $1 AND o.response IS NULL AND r.status = 'accepted'
-     ORDER BY o.offered_at DESC, o.id DESC LIMIT ${MY_OFFERS_MAX}`;
+     ORDER BY o.offered_at DESC, o.seq DESC LIMIT ${MY_OFFERS_MAX}`;
     const rows = (
       await this.audit.selectAudited<Record<string, unknown>>(
         this.db.current,
@@ -2127,7 +2132,7 @@ export class ReferralsService implements OnModuleInit {
         withdrawn_reason: OfferWithdrawnReason | null;
       }> = await m.query(
         `SELECT id, response, responded_at, withdrawn_reason FROM allocation_offers
-          WHERE referral_id = $1 AND user_id = $2 ORDER BY response IS NULL DESC, offered_at DESC LIMIT 1 FOR UPDATE`,
+          WHERE referral_id = $1 AND user_id = $2 ORDER BY response IS NULL DESC, offered_at DESC, seq DESC LIMIT 1 FOR UPDATE`,
         [id, actor.userId],
       );
       if (!offer) throw new NotFoundProblem('Offer of this referral to you');
@@ -2454,7 +2459,7 @@ export class ReferralsService implements OnModuleInit {
     }>
   > {
     const raw = await m.query(
-      `${ROW} WHERE ${openStatusSql('r.status')} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id`,
+      `${ROW} WHERE ${openStatusSql('r.status')} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.seq`,
     );
     return raw.map(camel).map((r: Row) => {
       const v = this.view(r);
@@ -2819,7 +2824,7 @@ export class ReferralsService implements OnModuleInit {
   private async offers(m: EntityManager, id: string): Promise<OfferViewDto[]> {
     const rows: Array<{ id: string; user_id: string; offered_at: Date; response: string | null; responded_at: Date | null }> =
       await m.query(
-        'SELECT id, user_id, offered_at, response, responded_at FROM allocation_offers WHERE referral_id = $1 ORDER BY offered_at, user_id',
+        'SELECT id, user_id, offered_at, response, responded_at FROM allocation_offers WHERE referral_id = $1 ORDER BY offered_at, seq',
         [id],
       );
     return rows.map((o) => ({
