@@ -76,11 +76,12 @@ import * as m72 from './1796592000000-ShiftsRemovedOnPurpose';
 import * as m73 from './1796593000000-PagesEndsAt';
 import * as m74 from './1796593100000-PagesStandingByReferral';
 import * as m75 from './1796595000000-PagesNotUnder18';
-import * as m77 from './1796620000000-ReferralAgeBasisBackfill';
-import * as m78 from './1796620100000-CtoExtensions';
-import * as m79 from './1796630000000-OutboxCommitOrder';
-import * as m80 from './1796650000000-PersonMatchOneMatchPerRecord';
-import * as m81 from './1796660000000-ShiftsRestored';
+import * as m76 from './1796620000000-ReferralAgeBasisBackfill';
+import * as m77 from './1796620100000-CtoExtensions';
+import * as m78 from './1796630000000-OutboxCommitOrder';
+import * as m79 from './1796650000000-PersonMatchOneMatchPerRecord';
+import * as m80 from './1796660000000-ShiftsRestored';
+import * as m81 from './1796670000000-CtoExtensionsReferrer';
 import * as m82 from './1796690000000-OrderOfMaking';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -160,6 +161,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m73),
   ...Object.values(m74),
   ...Object.values(m75),
+  ...Object.values(m76),
   ...Object.values(m77),
   ...Object.values(m78),
   ...Object.values(m79),

@@ -55,8 +55,8 @@ const GOLDEN: Record<string, string> = {
   'GET /audit-events/verify': 'admin auditor',
   'GET /auth/me': 'admin manager amhp referrer auditor',
   'GET /break-glass/mine': 'admin manager amhp referrer auditor',
-  'GET /cto-extensions': 'manager amhp',
-  'GET /cto-extensions/:id': 'manager amhp',
+  'GET /cto-extensions': 'manager amhp referrer',
+  'GET /cto-extensions/:id': 'manager amhp referrer',
   'GET /decisions': 'manager amhp auditor',
   'GET /decisions/:id': 'manager amhp auditor',
   'GET /decisions/:id/history': 'manager amhp auditor',
@@ -186,7 +186,7 @@ const GOLDEN: Record<string, string> = {
   'POST /auth/me/password': 'admin manager amhp referrer auditor',
   'POST /break-glass': 'amhp',
   'POST /break-glass/:id/end': 'admin manager amhp referrer auditor',
-  'POST /cto-extensions': 'manager amhp',
+  'POST /cto-extensions': 'manager amhp referrer',
   'POST /cto-extensions/:id/allocation': 'manager',
   'POST /cto-extensions/:id/statement': 'amhp',
   'POST /decisions': 'manager amhp',
@@ -330,6 +330,7 @@ describe('access policy: every route declares one, and role × relationship deci
   const NO_RELATIONSHIP = 'you have no legitimate relationship to this person; in an emergency open a break-glass session with a reason';
   const RECORD_REFUSALS: Record<string, string> = {
     'GET /referrals/:id as referrer': 'You are not allowed to see this referral.',
+    'GET /cto-extensions/:id as referrer': 'You are not allowed to see this CTO extension request.',
     ...Object.fromEntries(
       [
         'GET /referrals/:id',

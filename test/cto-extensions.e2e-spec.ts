@@ -1,4 +1,5 @@
 import { TokenService } from '../src/auth/token.service';
+import { s136Referral, sent } from './support/referral-fixtures';
 import { amhp } from './support/workforce-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
@@ -15,15 +16,24 @@ describe('CTO-04: the AMHP’s statement on extending a community treatment orde
   let manager: TestUser;
   let amhpUser: TestUser & { practitionerId: string };
   let other: TestUser & { practitionerId: string };
+  /** The responsible clinician's team, through a referrer account. */
+  let rcTeam: TestUser;
+  let otherTeam: TestUser;
   let personId: string;
+  /** The patient of the team's own referral: a person it may name. */
+  let teamsPatient: string;
   beforeAll(async () => {
     t = await createTestApp({ now: NOW, env: { ACCESS_TOKEN_TTL_SECONDS: '86400' } });
     manager = await t.user(['manager']);
     amhpUser = await amhp(t, { displayName: 'Ada Amhp' });
     other = await amhp(t, { displayName: 'Oli Other' });
+    rcTeam = await t.user(['referrer']);
+    otherTeam = await t.user(['referrer']);
     personId = (
       await as(manager).post('/people').send({ givenName: 'Cara', familyName: 'Community', dateOfBirth: '1980-02-02' }).expect(201)
     ).body.id;
+    const referral = await sent(t, rcTeam.auth, s136Referral('Teamspatient', '2026-07-10T08:00:00Z'));
+    teamsPatient = (await as(manager).get(`/referrals/${referral.id}`).expect(200)).body.person.id;
   });
   afterEach(() => moveTo(NOW));
   afterAll(() => t.close());
@@ -42,7 +52,7 @@ describe('CTO-04: the AMHP’s statement on extending a community treatment orde
   });
   const reasons = 'Engaging with the community team; relapses within weeks whenever medication stops.';
   /** The clock moved to `iso`, with tokens issued then (an access token lasts a day at most). */
-  async function moveTo(iso: string, users: TestUser[] = [manager, amhpUser, other]): Promise<void> {
+  async function moveTo(iso: string, users: TestUser[] = [manager, amhpUser, other, rcTeam, otherTeam]): Promise<void> {
     t.clock.set(iso);
     for (const u of users) {
       const { token } = await t.app.get(TokenService).issueAccessToken(u.id, u.roles);
@@ -292,5 +302,59 @@ describe('CTO-04: the AMHP’s statement on extending a community treatment orde
     expect(await count()).toBe(requests);
     const [row] = await t.sql<{ status: string }>('SELECT status FROM cto_extensions WHERE id = $1', [id]);
     expect(row.status).toBe('allocated');
+  });
+  it("the responsible clinician's team makes the request through its referrer account, and reads back its own requests only, with the AMHP's statement once made", async () => {
+    const created = await as(rcTeam)
+      .post('/cto-extensions')
+      .send(request({ personId: teamsPatient }))
+      .expect(201);
+    const id = created.body.id as string;
+    expect(created.body).toMatchObject({ status: 'received', personId: teamsPatient, statement: null });
+    // A request by staff for another patient, and one by another team for the same patient: not the team's.
+    const staffs = (await as(manager).post('/cto-extensions').send(request()).expect(201)).body.id as string;
+    const anotherTeams = await as(otherTeam)
+      .post('/cto-extensions')
+      .send(request({ personId: teamsPatient }))
+      .expect(403);
+    expect(anotherTeams.headers['content-type']).toContain('application/problem+json');
+
+    const mine = await as(rcTeam).get('/cto-extensions').expect(200);
+    expect(mine.body.items.map((c: { id: string }) => c.id)).toEqual([id]);
+    expect((await as(otherTeam).get('/cto-extensions').expect(200)).body.items).toEqual([]);
+    await as(rcTeam).get(`/cto-extensions/${staffs}`).expect(403);
+    await as(otherTeam).get(`/cto-extensions/${id}`).expect(403);
+    // Nor may the team allocate it or make the statement.
+    await as(rcTeam).post(`/cto-extensions/${id}/allocation`).send({ amhpUserId: amhpUser.id }).expect(403);
+    await as(rcTeam).post(`/cto-extensions/${id}/statement`).send({ decision: 'agree', reasons }).expect(403);
+
+    const alloc = await as(manager)
+      .post(`/cto-extensions/${id}/allocation`)
+      .set('if-match', created.headers.etag)
+      .send({ amhpUserId: amhpUser.id })
+      .expect(200);
+    await as(amhpUser)
+      .post(`/cto-extensions/${id}/statement`)
+      .set('if-match', alloc.headers.etag)
+      .send({ decision: 'agree', reasons })
+      .expect(200);
+    const read = await as(rcTeam).get(`/cto-extensions/${id}`).expect(200);
+    expect(read.body).toMatchObject({
+      status: 'agreed',
+      extended: true,
+      statement: { decision: 'agree', reasons, signedByUserId: amhpUser.id },
+      extendedPeriod: { lastDay: '2027-01-14' },
+    });
+
+    const audit = await t.sql<{ action: string; actor_id: string; access_basis: string | null; outcome: string }>(
+      `SELECT action, actor_id, access_basis, outcome FROM audit_events WHERE resource_type = 'cto-extension' AND resource_id = $1 ORDER BY id`,
+      [id],
+    );
+    const team = audit.filter((a) => a.actor_id === rcTeam.id || a.actor_id === otherTeam.id);
+    expect(team).toEqual([
+      { action: 'cto-extension.create', actor_id: rcTeam.id, access_basis: 'relationship:referrer', outcome: 'success' },
+      { action: 'cto-extension.read', actor_id: rcTeam.id, access_basis: 'own:referrer', outcome: 'success' },
+      { action: 'access.denied', actor_id: otherTeam.id, access_basis: null, outcome: 'denied' },
+      { action: 'cto-extension.read', actor_id: rcTeam.id, access_basis: 'own:referrer', outcome: 'success' },
+    ]);
   });
 });

@@ -98,11 +98,13 @@ export const POLICY = {
   'assessments.read': { roles: ['manager', 'amhp'] },
   'assessments.write': { roles: ['manager', 'amhp'] },
   /**
-   * CTO extensions (CTO-04, s.20A(8)): the route lets managers and AMHPs through; the service then asks person.read /
-   * person.write of the patient. A manager allocates; the allocated AMHP makes the statement.
+   * CTO extensions (CTO-04, s.20A(4), (8)): the route lets managers and AMHPs through, and referrers: the responsible
+   * clinician's team makes its request through a referrer account and follows the requests it made itself, as a
+   * referral's referrer does. The service then asks person.read / person.write of the patient (a referrer: that it may
+   * name the person, and that the request is its own). A manager allocates; the allocated AMHP makes the statement.
    */
-  'cto-extensions.read': { roles: ['manager', 'amhp'] },
-  'cto-extensions.write': { roles: ['manager', 'amhp'] },
+  'cto-extensions.read': { roles: ['manager', 'amhp', 'referrer'] },
+  'cto-extensions.write': { roles: ['manager', 'amhp', 'referrer'] },
   'cto-extensions.allocate': { roles: ['manager'] },
   'cto-extensions.state': { roles: ['amhp'] },
   /** Out-of-hours decisions: the author edits and signs; managers amend and read all; auditors see metadata only (the service decides). */

@@ -34,7 +34,7 @@ export class CtoExtensionsController {
   @Authorize('cto-extensions.write')
   @ApiOperation({
     summary:
-      "Refer a responsible clinician's request for an AMHP's statement on extending a CTO (s.20A(4), (8)): the patient, the day the CTO was made, the last day of its current period, the day the clinician examined the patient (within the two months ending with that last day).",
+      "Refer a responsible clinician's request for an AMHP's statement on extending a CTO (s.20A(4), (8)): the patient, the day the CTO was made, the last day of its current period, the day the clinician examined the patient (within the two months ending with that last day). Managers and AMHPs, for a patient whose record they may change; the responsible clinician's team through a referrer account, for a patient of its own referrals: the request is then its own to follow.",
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: CtoExtensionViewDto })
@@ -56,7 +56,7 @@ export class CtoExtensionsController {
   @Authorize('cto-extensions.read')
   @ApiOperation({
     summary:
-      'CTO extension requests of the people you may read, the soonest to expire first (`status`, `assigned=me`, `personId`, `limit`). Each shown is an audited read.',
+      'CTO extension requests of the people you may read (a referrer: the requests it made itself), the soonest to expire first (`status`, `assigned=me`, `personId`, `limit`). Each shown is an audited read.',
   })
   @ApiOkResponse({ type: CtoExtensionListDto })
   list(@CurrentActor() actor: Actor, @Query() q: CtoExtensionQuery): Promise<CtoExtensionListDto> {
@@ -65,7 +65,10 @@ export class CtoExtensionsController {
 
   @Get(':id')
   @Authorize('cto-extensions.read')
-  @ApiOperation({ summary: "One CTO extension request, with the AMHP's statement and whether the CTO is extended, and to when." })
+  @ApiOperation({
+    summary:
+      "One CTO extension request, with the AMHP's statement and whether the CTO is extended, and to when. A referrer reads only the requests it made itself (another's, or an unknown id, is 403).",
+  })
   @ApiOkResponse({ type: CtoExtensionViewDto })
   async get(
     @CurrentActor() actor: Actor,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
+import { refersOwnReferrals, seesReferralStatusOnly } from '../access/policy';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock, recordedDate, recordedInstant } from '../common/clock';
@@ -29,6 +30,8 @@ import {
 /** How far back a request's receipt, or a statement's signature, may be recorded (days). */
 const RECORDED_MAX_AGE_DAYS = 90;
 
+const NOT_YOURS = 'You are not allowed to see this CTO extension request.';
+
 interface Row {
   id: string;
   person_id: string;
@@ -37,6 +40,7 @@ interface Row {
   cto_expires_on: string;
   rc_examined_on: string;
   received_at: Date;
+  referrer_user_id: string | null;
   status: CtoExtensionStatus;
   allocated_user_id: string | null;
   allocated_at: Date | null;
@@ -53,7 +57,7 @@ interface Row {
 
 const COLUMNS = `c.id, c.person_id, c.responsible_clinician, to_char(c.cto_made_on, 'YYYY-MM-DD') AS cto_made_on,
   to_char(c.cto_expires_on, 'YYYY-MM-DD') AS cto_expires_on, to_char(c.rc_examined_on, 'YYYY-MM-DD') AS rc_examined_on, c.received_at,
-  c.status, c.allocated_user_id, c.allocated_at, c.decision, c.reasons, c.signed_at, c.signed_by, c.approval_id, c.extended,
+  c.referrer_user_id, c.status, c.allocated_user_id, c.allocated_at, c.decision, c.reasons, c.signed_at, c.signed_by, c.approval_id, c.extended,
   c.extended_period, c.findings, c.version`;
 
 /** Blocker findings as a 422: the first one's code, every finding, and each field named as request fields are. */
@@ -115,13 +119,26 @@ export class CtoExtensionsService {
     );
     if (findings.some((f) => f.severity === 'blocker')) refuse(findings, (f) => (f.field ? REQUEST_FIELDS[f.field] : undefined));
     return this.db.transaction(async (m) => {
-      const basis = await this.access.requirePerson(actor, 'person.write', dto.personId, m, { type: 'person', id: dto.personId });
+      const basis = await this.requestBasis(actor, dto.personId, m);
+      // The request is its referrer's own to follow (the responsible clinician's team, through a referrer account), as a
+      // referral is its referrer's: whatever other roles the account holds.
+      const refers = refersOwnReferrals(actor.roles);
       let id: string;
       try {
         [{ id }] = await m.query(
-          `INSERT INTO cto_extensions (person_id, responsible_clinician, cto_made_on, cto_expires_on, rc_examined_on, received_at, created_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-          [dto.personId, dto.responsibleClinician, dto.ctoMadeOn, dto.ctoExpiresOn, dto.rcExaminedOn, receivedAt, actor.userId],
+          `INSERT INTO cto_extensions (person_id, responsible_clinician, cto_made_on, cto_expires_on, rc_examined_on, received_at, created_by,
+                                       referrer_user_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+          [
+            dto.personId,
+            dto.responsibleClinician,
+            dto.ctoMadeOn,
+            dto.ctoExpiresOn,
+            dto.rcExaminedOn,
+            receivedAt,
+            actor.userId,
+            refers ? actor.userId : null,
+          ],
         );
       } catch (err) {
         if (pgCode(err) === '23503') throw unprocessableField('personId', `No person ${dto.personId} is recorded.`, 'person-not-found');
@@ -283,11 +300,34 @@ export class CtoExtensionsService {
     });
   }
 
-  /** GET /cto-extensions/{id}: a read of the person's record (person.read), audited. */
+  /**
+   * GET /cto-extensions/{id}: a read of the person's record (person.read), audited; or, to the referrer who made it
+   * (the responsible clinician's team), its own request (`own:referrer`, audited the same). A referrer asking for
+   * another's request, or an id the hub does not hold, is refused alike (403, audited).
+   */
   async get(actor: Actor, id: string): Promise<CtoExtensionViewDto> {
     return this.db.transaction(async (m) => {
-      const r = await this.access.loadOrRefuse(actor, 'person.read', { type: 'cto-extension', id }, () => this.load(m, id));
-      const basis = await this.access.requirePerson(actor, 'person.read', r.person_id, m, { type: 'cto-extension', id });
+      const resource = { type: 'cto-extension', id };
+      let r: Row;
+      let basis: string;
+      if (seesReferralStatusOnly(actor.roles)) {
+        const found = await this.load(m, id).catch((err: unknown) => {
+          if (err instanceof NotFoundProblem) return null;
+          throw err;
+        });
+        if (!found || found.referrer_user_id !== actor.userId)
+          return this.access.deny(actor, 'cto-extensions.read', resource, NOT_YOURS, found?.person_id ?? null);
+        [r, basis] = [found, 'own:referrer'];
+      } else {
+        r = await this.access.loadOrRefuse(actor, 'person.read', resource, () => this.load(m, id));
+        // Her own request, where no hub role of hers reads the person, is read as its referrer's (the best verdict).
+        const own = refersOwnReferrals(actor.roles) && r.referrer_user_id === actor.userId;
+        const staff = own ? await this.access.decide(actor, 'person.read', r.person_id, m, resource) : null;
+        basis =
+          own && !staff!.allowed
+            ? 'own:referrer'
+            : (staff?.basis ?? (await this.access.requirePerson(actor, 'person.read', r.person_id, m, resource)));
+      }
       await this.audit.record(m, {
         action: 'cto-extension.read',
         resourceType: 'cto-extension',
@@ -312,13 +352,28 @@ export class CtoExtensionsService {
         where.raw(`(c.cto_expires_on, c.received_at, c.id) > (${key[0]}::date, ${key[1]}::timestamptz, ${key[2]}::uuid)`);
       }
       const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-      const scope = this.access.scope(actor, 'person.read', 'c.person_id', where.params.length + 1);
-      const params = [...where.params, ...scope.params];
-      where.raw(scope.sql);
+      // A referrer (the responsible clinician's team) sees the requests it made itself, and no one else's; an account
+      // that refers and holds a hub role, those and the ones of people it may read (as the referrals' queue).
+      let basis: string;
+      if (seesReferralStatusOnly(actor.roles)) {
+        where.add('c.referrer_user_id = ?', actor.userId);
+        basis = `'own:referrer'`;
+      } else {
+        const scope = this.access.scope(actor, 'person.read', 'c.person_id', where.params.length + 1);
+        where.params.push(...scope.params);
+        if (refersOwnReferrals(actor.roles)) {
+          const me = where.param(actor.userId);
+          where.raw(`(${scope.sql} OR c.referrer_user_id = ${me}::uuid)`);
+          basis = `CASE WHEN ${scope.sql} THEN ${scope.basis} ELSE 'own:referrer' END`;
+        } else {
+          where.raw(scope.sql);
+          basis = scope.basis;
+        }
+      }
       const rows: Array<Row & { basis: string | null }> = await m.query(
-        `SELECT ${COLUMNS}, ${scope.basis} AS basis FROM cto_extensions c ${where}
+        `SELECT ${COLUMNS}, ${basis} AS basis FROM cto_extensions c ${where}
           ORDER BY c.cto_expires_on, c.received_at, c.id LIMIT ${limit + 1}`,
-        params,
+        where.params,
       );
       const page = pageOf(
         rows,
@@ -333,6 +388,31 @@ export class CtoExtensionsService {
       );
       return { items: page.items.map((r) => this.view(r)), nextCursor: page.nextCursor };
     });
+  }
+
+  /**
+   * Who may make the request for this person, and the basis it is audited on: whoever may change the person's record
+   * (a manager, the allocated AMHP: person.write), or a referrer (the responsible clinician's team) for a person it
+   * may name (person.identify: the people of its own referrals), as a referral names a person by id. Refused alike
+   * (403, audited) whether the hub holds the person or not.
+   */
+  private async requestBasis(actor: Actor, personId: string, m: EntityManager): Promise<string> {
+    const resource = { type: 'person', id: personId };
+    if (refersOwnReferrals(actor.roles)) {
+      const write = seesReferralStatusOnly(actor.roles) ? null : await this.access.decide(actor, 'person.write', personId, m, resource);
+      if (write?.allowed) return write.basis;
+      const identify = await this.access.decide(actor, 'person.identify', personId, m);
+      if (identify.allowed) return identify.basis;
+      if (seesReferralStatusOnly(actor.roles))
+        return this.access.deny(
+          actor,
+          'person.identify',
+          resource,
+          'You may not request a statement for this person by their record: only for the people of your own referrals.',
+          personId,
+        );
+    }
+    return this.access.requirePerson(actor, 'person.write', personId, m, resource);
   }
 
   private requireOpen(r: Row): void {
