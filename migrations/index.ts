@@ -82,7 +82,8 @@ import * as m78 from './1796630000000-OutboxCommitOrder';
 import * as m79 from './1796650000000-PersonMatchOneMatchPerRecord';
 import * as m80 from './1796660000000-ShiftsRestored';
 import * as m81 from './1796670000000-CtoExtensionsReferrer';
-import * as m82 from './1796690000000-OrderOfMaking';
+import * as m82 from './1796670100000-PagesStatementMade';
+import * as m83 from './1796690000000-OrderOfMaking';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -168,4 +169,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m80),
   ...Object.values(m81),
   ...Object.values(m82),
+  ...Object.values(m83),
 ];

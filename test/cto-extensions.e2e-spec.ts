@@ -1,3 +1,4 @@
+import { JobRunner } from '../src/alerts/job-runner.service';
 import { TokenService } from '../src/auth/token.service';
 import { s136Referral, sent } from './support/referral-fixtures';
 import { amhp } from './support/workforce-fixtures';
@@ -356,5 +357,166 @@ describe('CTO-04: the AMHP’s statement on extending a community treatment orde
       { action: 'access.denied', actor_id: otherTeam.id, access_basis: null, outcome: 'denied' },
       { action: 'cto-extension.read', actor_id: rcTeam.id, access_basis: 'own:referrer', outcome: 'success' },
     ]);
+  });
+
+  describe("CTO-04 (s.20A(8)): the statement's deadline, the end of the day the CTO expires (Tue 14 Jul 2026, 23:59 BST)", () => {
+    /** The scheduled jobs at the clock's minute, the warnings' among them (each runs once a minute: the tests' minutes differ). */
+    const runJobs = async () => expect(await t.app.get(JobRunner).runDue()).toContain('cto-statement-due');
+    /** What the request's deadline has told each user, oldest first: notifications and pages. */
+    async function told(id: string) {
+      const notes = await t.sql<{ user_id: string; kind: string; severity: string; dedup_key: string; closed_reason: string | null }>(
+        `SELECT user_id, kind, severity, dedup_key, closed_reason FROM notifications WHERE subject_type = 'cto-extension' AND subject_id = $1 ORDER BY created_at, id`,
+        [id],
+      );
+      const pages = await t.sql<{ recipient_user_id: string; kind: string; step: number; chain_key: string; closed_reason: string | null }>(
+        `SELECT recipient_user_id, kind, step, chain_key, closed_reason FROM pages WHERE subject_type = 'cto-extension' AND subject_id = $1 ORDER BY created_at, id`,
+        [id],
+      );
+      return { notes, pages };
+    }
+
+    it('warned 48 h and 12 h before, once each: the managers while it is not allocated, the AMHP once it is; closed when the statement is made, and no breach after', async () => {
+      const created = await as(manager).post('/cto-extensions').send(request()).expect(201);
+      const id = created.body.id as string;
+      const [h48, h12] = [`cto-extension:${id}:2880`, `cto-extension:${id}:720`];
+      await runJobs();
+      expect((await told(id)).notes).toEqual([]);
+
+      // Mon 13 Jul 01:00 BST: 47 h left, not allocated.
+      await moveTo('2026-07-13T00:00:00Z');
+      await runJobs();
+      await moveTo('2026-07-13T00:05:00Z');
+      await runJobs();
+      let now = await told(id);
+      expect(now.notes).toEqual([{ user_id: manager.id, kind: 'clock.warning', severity: 'warning', dedup_key: h48, closed_reason: null }]);
+      // No manager on call in the rota: every manager is paged.
+      expect(now.pages).toEqual([{ recipient_user_id: manager.id, kind: 'clock-warning', step: 3, chain_key: h48, closed_reason: null }]);
+      const inbox = await as(manager).get('/me/notifications').expect(200);
+      const note = inbox.body.items.find((n: { subjectId: string }) => n.subjectId === id);
+      expect(note).toMatchObject({ link: `/cto-extensions/${id}` });
+      expect(note.title).toContain('not allocated');
+      expect(note.body).toContain('Tue 14 Jul 2026');
+
+      // Allocated: the AMHP is told at once of the stage it is at; the job tells nobody again.
+      const alloc = await as(manager)
+        .post(`/cto-extensions/${id}/allocation`)
+        .set('if-match', created.headers.etag)
+        .send({ amhpUserId: amhpUser.id })
+        .expect(200);
+      await moveTo('2026-07-13T01:00:00Z');
+      await runJobs();
+      now = await told(id);
+      expect(now.notes.map((n) => [n.user_id, n.dedup_key])).toEqual([
+        [manager.id, h48],
+        [amhpUser.id, h48],
+      ]);
+      expect(now.pages.map((p) => [p.recipient_user_id, p.step, p.chain_key])).toEqual([
+        [manager.id, 3, h48],
+        [amhpUser.id, 0, h48],
+      ]);
+      const mine = (await as(amhpUser).get('/me/pages').expect(200)).body.items.find((p: { subjectId: string }) => p.subjectId === id);
+      expect(mine).toMatchObject({ kind: 'clock-warning', subjectType: 'cto-extension', link: `/cto-extensions/${id}` });
+
+      // Tue 14 Jul 12:30 BST: 11 h 30 min left.
+      await moveTo('2026-07-14T11:30:00Z');
+      await runJobs();
+      await moveTo('2026-07-14T11:31:00Z');
+      await runJobs();
+      now = await told(id);
+      expect(
+        now.notes
+          .filter((n) => n.dedup_key === h12)
+          .map((n) => n.user_id)
+          .sort(),
+      ).toEqual([amhpUser.id, manager.id].sort());
+      expect(
+        now.pages
+          .filter((p) => p.chain_key === h12)
+          .map((p) => [p.recipient_user_id, p.step])
+          .sort(),
+      ).toEqual(
+        [
+          [amhpUser.id, 0],
+          [manager.id, 3],
+        ].sort(),
+      );
+
+      await as(amhpUser)
+        .post(`/cto-extensions/${id}/statement`)
+        .set('if-match', alloc.headers.etag)
+        .send({ decision: 'agree', reasons })
+        .expect(200);
+      now = await told(id);
+      expect(new Set(now.notes.map((n) => n.closed_reason))).toEqual(new Set(['statement-made']));
+      expect(new Set(now.pages.map((p) => p.closed_reason))).toEqual(new Set(['statement-made']));
+      // After the deadline: nothing more about it.
+      await moveTo('2026-07-15T00:00:00Z');
+      await runJobs();
+      expect((await told(id)).notes).toHaveLength(now.notes.length);
+    });
+
+    it('a statement made before the first warning: nobody is told anything', async () => {
+      const { id, etag } = await allocated();
+      await as(amhpUser).post(`/cto-extensions/${id}/statement`).set('if-match', etag).send({ decision: 'disagree', reasons }).expect(200);
+      for (const at of ['2026-07-13T00:20:00Z', '2026-07-14T12:20:00Z', '2026-07-15T00:20:00Z']) {
+        await moveTo(at);
+        await runJobs();
+      }
+      expect(await told(id)).toEqual({ notes: [], pages: [] });
+    });
+
+    it('reallocated when the deadline is near: the AMHP it was taken from has her warning closed, the one it comes to is told at once', async () => {
+      const created = await as(manager).post('/cto-extensions').send(request()).expect(201);
+      const id = created.body.id as string;
+      const alloc = await as(manager)
+        .post(`/cto-extensions/${id}/allocation`)
+        .set('if-match', created.headers.etag)
+        .send({ amhpUserId: amhpUser.id })
+        .expect(200);
+      // Tue 14 Jul 13:02 BST: 10 h 58 min left.
+      await moveTo('2026-07-14T12:02:00Z');
+      await runJobs();
+      await as(manager)
+        .post(`/cto-extensions/${id}/allocation`)
+        .set('if-match', alloc.headers.etag)
+        .send({ amhpUserId: other.id })
+        .expect(200);
+      const h12 = `cto-extension:${id}:720`;
+      const { notes, pages } = await told(id);
+      const of = (userId: string) => ({
+        notes: notes.filter((n) => n.user_id === userId).map((n) => [n.dedup_key, n.closed_reason]),
+        pages: pages.filter((p) => p.recipient_user_id === userId).map((p) => [p.chain_key, p.step, p.closed_reason]),
+      });
+      expect(of(amhpUser.id)).toEqual({ notes: [[h12, 'reallocated']], pages: [[h12, 0, 'reallocated']] });
+      expect(of(other.id)).toEqual({ notes: [[h12, null]], pages: [[h12, 0, null]] });
+      // The managers' warning stands, raised once.
+      expect(of(manager.id)).toEqual({ notes: [[h12, null]], pages: [[h12, 3, null]] });
+    });
+
+    it('no statement by the end of the last day: the lapse is raised as a breach, urgent, to the AMHP and the managers, once', async () => {
+      const { id } = await allocated();
+      // 00:10 BST on Wed 15 Jul: the CTO ended at midnight, not extended.
+      await moveTo('2026-07-14T23:10:00Z');
+      await runJobs();
+      await moveTo('2026-07-15T03:00:00Z');
+      await runJobs();
+      const { notes, pages } = await told(id);
+      const breach = `cto-extension:${id}:breach`;
+      // First seen after the deadline: the breach only, not the warnings it is past.
+      expect(notes.map((n) => [n.user_id, n.kind, n.severity, n.dedup_key]).sort()).toEqual(
+        [
+          [amhpUser.id, 'clock.breached', 'urgent', breach],
+          [manager.id, 'clock.breached', 'urgent', breach],
+        ].sort(),
+      );
+      expect(pages.map((p) => [p.recipient_user_id, p.kind, p.step]).sort()).toEqual(
+        [
+          [amhpUser.id, 'clock-breach', 0],
+          [manager.id, 'clock-breach', 3],
+        ].sort(),
+      );
+      const inbox = await as(amhpUser).get('/me/notifications').expect(200);
+      expect(inbox.body.items.find((n: { subjectId: string }) => n.subjectId === id).title).toContain('the CTO has lapsed');
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AssessmentsModule } from '../assessments/assessments.module';
 import { AuthModule } from '../auth/auth.module';
+import { CtoExtensionsModule } from '../cto-extensions/cto-extensions.module';
 import { PagesModule } from '../pages/pages.module';
 import { ReferralsModule } from '../referrals/referrals.module';
 import { RotaModule } from '../rota/rota.module';
@@ -24,6 +25,7 @@ import { WebhooksService } from './webhooks.service';
     NotificationsModule,
     PagesModule,
     AssessmentsModule,
+    CtoExtensionsModule,
     ReferralsModule,
     RotaModule,
     SafeguardingModule,

@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
+import { CtoExtensionsService } from '../cto-extensions/cto-extensions.service';
 import { PagesService } from '../pages/pages.service';
 import { offerChainKey, ReferralsService } from '../referrals/referrals.service';
 import { ManagerOnCallService } from '../rota/manager-on-call.service';
@@ -51,6 +52,7 @@ export class AlertJobs implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly assignments: AssignmentsService,
     private readonly clockAlerts: ClockAlerts,
+    private readonly ctoExtensions: CtoExtensionsService,
   ) {}
 
   onModuleInit(): void {
@@ -73,6 +75,9 @@ export class AlertJobs implements OnModuleInit {
     this.runner.register({ name: 'rota-gaps-24h', every: 'hour', run: (m, now) => this.rotaGaps(m, now, 24 * 60 * MINUTE, '24h') });
     this.runner.register({ name: 'approvals-expiring', every: 'day', at: '07:00', run: (m) => this.approvalsExpiring(m) });
     this.runner.register({ name: 'dols-ending', every: 'hour', run: (m, now) => this.dolsEnding(m, now) });
+    // CTO-04 (MHA 1983 s.20A(8)): an AMHP's statement on extending a CTO not made as its deadline nears, and the CTO
+    // lapsed without it (CtoExtensionsService.statementWarnings, its leads CTO_STATEMENT_WARNING_LEADS_HOURS).
+    this.runner.register({ name: 'cto-statement-due', every: 'minute', run: (m, now) => this.ctoExtensions.statementWarnings(m, now) });
     this.runner.register({ name: 'training-short', every: 'day', at: '07:00', run: (m) => this.trainingShort(m) });
     this.runner.register({ name: 'supervision-overdue', every: 'day', at: '07:00', run: (m) => this.supervisionOverdue(m) });
     // Signed audit checkpoints every AUDIT_CHECKPOINT_EVERY events of each lane, after verifying the lane up to them.

@@ -47,7 +47,7 @@ export class NotificationDto {
     enum: PAGE_CLOSED_REASONS,
     type: String,
     description:
-      'Why the service closed it: the child held at a police station was moved to a place of safety that is not one (left-police-station, POL-09), or the date of birth on record shows the person is not under 18 after all (not-under-18, POL-09); the job was reallocated away from you, or the time limit moved (deadline-moved: a s.136B extension, or a time corrected earlier or later: you are told again by the new end) (a clock warning or breach), or the offer was accepted by another AMHP, allocated by a manager, ended with the referral, or withdrawn as you may not act as an AMHP now, or the job was offered again (offered-again: a new offer to you replaces the earlier one; or the job nobody accepted was offered afresh).',
+      "Why the service closed it: the child held at a police station was moved to a place of safety that is not one (left-police-station, POL-09), or the date of birth on record shows the person is not under 18 after all (not-under-18, POL-09); the job was reallocated away from you, or the time limit moved (deadline-moved: a s.136B extension, or a time corrected earlier or later: you are told again by the new end) (a clock warning or breach), or the offer was accepted by another AMHP, allocated by a manager, ended with the referral, or withdrawn as you may not act as an AMHP now, or the job was offered again (offered-again: a new offer to you replaces the earlier one; or the job nobody accepted was offered afresh); the AMHP's statement on extending a CTO that was due was made (statement-made, CTO-04).",
   })
   closedReason: string | null;
 }

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { refersOwnReferrals, seesReferralStatusOnly } from '../access/policy';
+import { clockStage, LAST_STEP } from '../alerts/escalation.rules';
+import { NotificationsService } from '../alerts/notifications.service';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock, recordedDate, recordedInstant } from '../common/clock';
@@ -13,8 +15,16 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { pgCode } from '../database/pg-errors';
 import { EventsService } from '../events/events.service';
-import { ctoExtensionOutcome, ctoExtensionRequestFindings, type CtoExtensionFinding } from '../statute/cto-extension.rules';
-import { endOfLocalDay, localDate } from '../statute/time';
+import { PagesService } from '../pages/pages.service';
+import { ManagerOnCallService } from '../rota/manager-on-call.service';
+import { formatDay, formatLocal } from '../statute/clocks';
+import {
+  CTO_STATEMENT_WARNING_LEADS_HOURS,
+  ctoExtensionOutcome,
+  ctoExtensionRequestFindings,
+  type CtoExtensionFinding,
+} from '../statute/cto-extension.rules';
+import { addDays, endOfLocalDay, localDate } from '../statute/time';
 import { EligibilityService } from '../workforce/eligibility.service';
 import type { CtoExtensionDecision, CtoExtensionStatus } from './cto-extension.entities';
 import {
@@ -29,6 +39,19 @@ import {
 
 /** How far back a request's receipt, or a statement's signature, may be recorded (days). */
 const RECORDED_MAX_AGE_DAYS = 90;
+
+/** CTO-04: the leads of the statement's warnings, in minutes, as clockStage takes them. */
+const STATEMENT_LEADS_MINUTES = CTO_STATEMENT_WARNING_LEADS_HOURS.map((h) => h * 60);
+/**
+ * How long after its deadline an undecided request is still looked at by the warnings job, to raise its breach (days):
+ * the breach is raised at the job's first run after the deadline; this only bounds the job's read, each minute.
+ */
+const BREACH_LOOKBACK_DAYS = 7;
+
+/** The key of a statement warning (stage: a lead in minutes, or `breach`): notifications' dedup key and the pages' chain. */
+export function ctoStatementKey(id: string, stage: string): string {
+  return `cto-extension:${id}:${stage}`;
+}
 
 const NOT_YOURS = 'You are not allowed to see this CTO extension request.';
 
@@ -99,6 +122,9 @@ export class CtoExtensionsService {
     private readonly audit: AuditService,
     private readonly events: EventsService,
     private readonly eligibility: EligibilityService,
+    private readonly notifications: NotificationsService,
+    private readonly pages: PagesService,
+    private readonly onCall: ManagerOnCallService,
   ) {}
 
   private get zone(): string {
@@ -204,6 +230,11 @@ export class CtoExtensionsService {
         accessBasis: basis,
         details: { amhpUserId: dto.amhpUserId, previousUserId: r.allocated_user_id },
       });
+      // The statement's warnings: the AMHP it was taken from has nothing of it to act on; the one it comes to is told at
+      // once of a deadline already near (the warnings job then tells her nothing more of that stage).
+      if (r.allocated_user_id && r.allocated_user_id !== dto.amhpUserId)
+        await this.closeWarnings(m, id, 'reallocated', r.allocated_user_id);
+      await this.warn(m, { ...r, status: 'allocated', allocated_user_id: dto.amhpUserId }, now);
       await this.events.emit(m, {
         type: 'cto-extension.allocated',
         aggregateType: 'cto-extension',
@@ -282,6 +313,8 @@ export class CtoExtensionsService {
         accessBasis: basis,
         details: { decision: dto.decision, extended: outcome.extended, extendedUntil: period?.lastDay ?? null },
       });
+      // The deadline's warnings and pages, to the AMHP and the managers alike, answer nothing now.
+      await this.closeWarnings(m, id, 'statement-made');
       await this.events.emit(m, {
         type: 'cto-extension.decided',
         aggregateType: 'cto-extension',
@@ -388,6 +421,86 @@ export class CtoExtensionsService {
       );
       return { items: page.items.map((r) => this.view(r)), nextCursor: page.nextCursor };
     });
+  }
+
+  /**
+   * CTO-04 (s.20A(8)): the warnings job (every minute). Each request with no statement made whose deadline (the end of
+   * the day the CTO expires) is within a lead of CTO_STATEMENT_WARNING_LEADS_HOURS, or has passed, is told at that
+   * stage (warn): once per stage and person however often it runs. Requests the job cannot lock now (a statement or
+   * an allocation under way) are left to its next run.
+   */
+  async statementWarnings(m: EntityManager, now: Date): Promise<{ raised: number; paged: number }> {
+    const today = localDate(now, this.zone);
+    const rows: Row[] = await m.query(
+      `SELECT ${COLUMNS} FROM cto_extensions c
+        WHERE c.status IN ('received', 'allocated') AND c.cto_expires_on BETWEEN $1::date AND $2::date
+        ORDER BY c.cto_expires_on, c.id FOR UPDATE OF c SKIP LOCKED`,
+      [addDays(today, -BREACH_LOOKBACK_DAYS), addDays(today, Math.ceil(Math.max(...CTO_STATEMENT_WARNING_LEADS_HOURS) / 24))],
+    );
+    const told = { raised: 0, paged: 0 };
+    const whom = this.whomToTell(m, now);
+    for (const r of rows) {
+      const done = await this.warn(m, r, now, whom);
+      told.raised += done.raised;
+      told.paged += done.paged;
+    }
+    return told;
+  }
+
+  /** The managers (notified) and the managers on call (paged), each read once, when first needed. */
+  private whomToTell(m: EntityManager, now: Date): { managers: () => Promise<string[]>; onCall: () => Promise<string[]> } {
+    let managers: Promise<string[]> | undefined;
+    let onCall: Promise<string[]> | undefined;
+    return {
+      managers: () => (managers ??= this.notifications.managerIds(m)),
+      onCall: () => (onCall ??= this.onCall.managersOnCall(m, now).then((last) => last.userIds)),
+    };
+  }
+
+  /**
+   * CTO-04 (s.20A(8)): a request with no statement made, at a warning stage now (clockStage over the leads: the nearest
+   * lead reached, or `breach` once the deadline has passed and the CTO has lapsed unextended): told, as a statutory
+   * clock of a referral is (ClockAlerts), by a notification (`clock.warning`, `clock.breached`) to the managers and the
+   * allocated AMHP, and a page (`clock-warning`, `clock-breach`) to the AMHP (step 0) and to the managers on call
+   * (the manager on call, or every manager: the chain's last step). Keyed per request and stage
+   * (ctoStatementKey), so each is raised once per person whoever raises it (the job, an allocation).
+   */
+  private async warn(m: EntityManager, r: Row, now: Date, whom = this.whomToTell(m, now)): Promise<{ raised: number; paged: number }> {
+    const dueBy = endOfLocalDay(r.cto_expires_on, this.zone);
+    const stage = clockStage(dueBy, now, STATEMENT_LEADS_MINUTES);
+    if (!stage || r.status === 'agreed' || r.status === 'not-agreed') return { raised: 0, paged: 0 };
+    const breach = stage === 'breach';
+    const key = ctoStatementKey(r.id, stage);
+    const amhp = r.status === 'allocated' ? r.allocated_user_id : null;
+    const due = `by the end of ${formatDay(r.cto_expires_on)} (${formatLocal(dueBy, this.zone)})`;
+    const raised = await this.notifications.notify(m, {
+      userIds: [...(amhp ? [amhp] : []), ...(await whom.managers())],
+      kind: breach ? 'clock.breached' : 'clock.warning',
+      severity: breach ? 'urgent' : 'warning',
+      title: breach
+        ? "CTO extension: the AMHP's statement was not made in time; the CTO has lapsed"
+        : `CTO extension: the AMHP's statement is due within ${Number(stage) / 60} h${amhp ? '' : ', and the request is not allocated'}`,
+      body: breach
+        ? `The statement was due ${due}. Without it the CTO could not be extended and has ended (CTO-04, s.20A(8)).`
+        : `Due ${due}. Without it the CTO cannot be extended and ends then (CTO-04, s.20A(8)).`,
+      link: `/cto-extensions/${r.id}`,
+      subjectType: 'cto-extension',
+      subjectId: r.id,
+      dedupKey: key,
+    });
+    const page = { kind: breach ? ('clock-breach' as const) : ('clock-warning' as const), chainKey: key, endsAt: dueBy };
+    const subject = { subjectType: 'cto-extension', subjectId: r.id };
+    let paged = 0;
+    if (amhp) paged += (await this.pages.raise(m, { ...page, ...subject, recipientUserIds: [amhp], step: 0 })).length;
+    paged += (await this.pages.raise(m, { ...page, ...subject, recipientUserIds: await whom.onCall(), step: LAST_STEP })).length;
+    return { raised, paged };
+  }
+
+  /** The statement's warnings and pages closed, with why: everyone's (the statement made), or one AMHP's (reallocated). */
+  private async closeWarnings(m: EntityManager, id: string, reason: 'statement-made' | 'reallocated', userId?: string): Promise<void> {
+    const prefix = `${ctoStatementKey(id, '')}`;
+    await this.pages.closeChains(m, prefix, reason, { recipientUserId: userId ?? null });
+    await this.notifications.close(m, { subjectId: id, dedupPrefix: prefix, userId: userId ?? null }, reason);
   }
 
   /**

@@ -42,6 +42,7 @@ export const CLOSED_REASONS = [
   'deadline-moved',
   'left-police-station',
   'not-under-18',
+  'statement-made',
 ] as const;
 
 export interface EventDefinition<A extends string = string, P = unknown> {

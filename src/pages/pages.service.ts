@@ -170,6 +170,7 @@ export function gatewayReceiptOutcome(
 function linkOf(r: Pick<PageRow, 'referral_id' | 'subject_type' | 'subject_id'>): string | null {
   if (r.referral_id) return `/referrals/${r.referral_id}`;
   if (r.subject_type === 'handover' && r.subject_id) return `/handovers/${r.subject_id}`;
+  if (r.subject_type === 'cto-extension' && r.subject_id) return `/cto-extensions/${r.subject_id}`;
   return null;
 }
 
@@ -465,6 +466,30 @@ export class PagesService {
           AND ($3::uuid IS NULL OR recipient_user_id = $3) AND ($4::int IS NULL OR step = $4) ORDER BY id FOR UPDATE`,
       [referralId, chain, only.recipientUserId ?? null, only.step ?? null],
     );
+    return this.closeRows(m, rows, reason);
+  }
+
+  /**
+   * closeFor, for a matter with no referral, by its chains' key prefix: the pages that an AMHP's statement on extending
+   * a CTO is due (CTO-04, `cto-extension:<request>:`), closed when the statement is made (`statement-made`), or those
+   * of the AMHP it was taken from when it is reallocated (`reallocated`, `recipientUserId`).
+   */
+  async closeChains(
+    m: EntityManager,
+    chainPrefix: string,
+    reason: PageClosedReason,
+    only: { recipientUserId?: string | null } = {},
+  ): Promise<number> {
+    const rows: PageRow[] = await m.query(
+      `SELECT * FROM pages WHERE starts_with(chain_key, $1) AND superseded_at IS NULL
+          AND ($2::uuid IS NULL OR recipient_user_id = $2) ORDER BY id FOR UPDATE`,
+      [chainPrefix, only.recipientUserId ?? null],
+    );
+    return this.closeRows(m, rows, reason);
+  }
+
+  /** Closes each page not yet acknowledged (via system, with why) and supersedes those acknowledged; how many closed. */
+  private async closeRows(m: EntityManager, rows: PageRow[], reason: PageClosedReason): Promise<number> {
     let closed = 0;
     for (const row of rows) {
       if (!row.acknowledged_at) {

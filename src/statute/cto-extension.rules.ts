@@ -17,6 +17,15 @@ import { addDays, addMonths, localDate, monthsBetween, type IsoDate } from './ti
 /** CTO-04 (s.20A(4)): the responsible clinician examines the patient within the two months ending with the day of expiry. ✔ */
 export const CTO_EXTENSION_EXAMINATION_MONTHS = 2;
 
+/**
+ * CTO-04 (s.20A(8)): how long before the AMHP's statement is due (the end of the day the CTO expires) the hub warns,
+ * while no statement is made: the managers (and the AMHP once it is allocated) are told and paged at each lead, and
+ * at the deadline, when the CTO lapses unextended. Local policy, not the statute: 48 hours leaves a working day or two
+ * to allocate it and for the AMHP to see the patient, or to ask the clinician why not; 12 hours is the last working
+ * window (the evening before, or the morning of, the last day). Hours, nearest the deadline last.
+ */
+export const CTO_STATEMENT_WARNING_LEADS_HOURS: readonly number[] = [48, 12];
+
 const CITE = {
   cto04: citationOf('CTO-04'),
   examination: 'MHA 1983 s.20A(4)',
