@@ -220,6 +220,7 @@ const GOLDEN: Record<string, string> = {
   'POST /referrals/:id/offers': 'manager amhp',
   'POST /referrals/:id/offers/accept': 'amhp',
   'POST /referrals/:id/offers/decline': 'amhp',
+  'POST /referrals/:id/police-record': 'manager amhp referrer',
   'POST /referrals/:id/status': 'manager amhp',
   'POST /referrals/:id/transfers': 'manager amhp',
   'POST /referrals/:id/arrival': 'manager amhp',

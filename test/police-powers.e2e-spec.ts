@@ -331,4 +331,264 @@ describe("the police's use of s.136 and s.135 warrants: consultation and attenda
       expect(misplaced.body).toMatchObject({ code: 'execution-attendance-not-warrant-executed', field: 'executionAttendance' });
     });
   });
+
+  describe("after intake: the police's answer, once they give it, added or corrected on the referral (POST /referrals/{id}/police-record)", () => {
+    const record = (id: string, body: object, u: TestUser, ifMatch?: string) =>
+      as(u).post(`/referrals/${id}/police-record`, body, ifMatch ? { 'if-match': ifMatch } : {});
+    const reason = 'The custody sergeant confirmed it by phone at 11:40.';
+    const stored = async (id: string) =>
+      (await t.sql<{ c: unknown; v: number }>(`SELECT legal_context AS c, version AS v FROM referrals WHERE id = $1`, [id]))[0];
+    const timelineOf = async (id: string) =>
+      (await as(manager).get(`/referrals/${id}/events`).expect(200)).body.items as Array<{ type: string; data: Record<string, unknown> }>;
+
+    it('the officer who sent a s.136 without the consultation records it later with the version she read: the warning goes, the answer is on the timeline, audited and published, and her answer is the status view', async () => {
+      const police = await t.user(['referrer']);
+      const sent = (await as(police).post('/referrals', s136()).expect(201)).body;
+      expect(ruleCodes((await as(manager).get(`/referrals/${sent.id}`).expect(200)).body, 'POL-06')).toEqual([
+        's136-consultation-not-recorded',
+      ]);
+      const read = await as(police).get(`/referrals/${sent.id}`).expect(200);
+      expect(read.headers.etag).toMatch(/^W\/"v1\./);
+      const consultation = { consulted: 'yes', profession: 'registered-nurse', at: '2026-11-21T00:45:00Z', advice: 'Take to the suite.' };
+      const res = await record(sent.id, { policeConsultation: consultation, reason }, police, read.headers.etag).expect(200);
+      expect(Object.keys(res.body).sort()).toEqual([
+        'allocatedAt',
+        'clocks',
+        'closedAt',
+        'id',
+        'progress',
+        'receivedAt',
+        'reference',
+        'status',
+        'urgency',
+      ]);
+      expect(res.headers.etag).toBe('"v2"');
+
+      const now = (await as(manager).get(`/referrals/${sent.id}`).expect(200)).body;
+      expect(now.legalContext.policeConsultation).toEqual(consultation);
+      expect(ruleCodes(now, 'POL-06')).toEqual([]);
+      const timeline = await timelineOf(sent.id);
+      expect(timeline.find((e) => e.type === 'police-record-corrected')?.data).toEqual({
+        record: 'policeConsultation',
+        from: null,
+        to: { consulted: 'yes', profession: 'registered-nurse' },
+        codes: [],
+        reason,
+      });
+      expect(timeline.find((e) => e.type === 'findings-rejudged')?.data).toMatchObject({
+        rule: 'POL-06',
+        cause: 'police-record',
+        findings: [],
+      });
+      expect(
+        await t.sql(
+          `SELECT actor_id, access_basis, subject_person_id IS NOT NULL AS person FROM audit_events WHERE action = 'referral.police-record-corrected' AND resource_id = $1`,
+          [sent.id],
+        ),
+      ).toEqual([{ actor_id: police.id, access_basis: 'own:referrer', person: true }]);
+      expect(
+        await t.sql(`SELECT payload FROM outbox_events WHERE type = 'referral.police-record-corrected' AND aggregate_id = $1`, [sent.id]),
+      ).toEqual([{ payload: { referralId: sent.id, record: 'policeConsultation', codes: [], consulted: 'yes' } }]);
+
+      // The version she read is now stale: 412, and nothing changes.
+      const before = await stored(sent.id);
+      await record(sent.id, { policeConsultation: { consulted: 'unknown' }, reason }, police, read.headers.etag).expect(412);
+      expect(await stored(sent.id)).toEqual(before);
+    });
+
+    it('another referrer, an auditor and an AMHP with no part in the referral are refused, and nothing changes', async () => {
+      const police = await t.user(['referrer']);
+      const sent = (await as(police).post('/referrals', s136()).expect(201)).body;
+      const before = await stored(sent.id);
+      const body = { policeConsultation: { consulted: 'unknown' }, reason };
+      for (const u of [await t.user(['referrer']), await t.user(['auditor']), await amhp(t)]) await record(sent.id, body, u).expect(403);
+      // An id the hub never issued is refused to a referrer as another's referral is.
+      await record('00000000-0000-4000-8000-000000000001', body, police).expect(403);
+      expect(await stored(sent.id)).toEqual(before);
+      expect(await t.sql(`SELECT 1 FROM referral_events WHERE referral_id = $1 AND type = 'police-record-corrected'`, [sent.id])).toEqual(
+        [],
+      );
+    });
+
+    it('the AMHP allocated the s.136 corrects a consultation to "not practicable" without the reason: the warning the new record calls for appears; with the reason it goes', async () => {
+      const worker = await amhp(t);
+      const sent = (
+        await as(manager)
+          .post('/referrals', s136({ policeConsultation: { consulted: 'yes', profession: 'amhp' } }))
+          .expect(201)
+      ).body;
+      for (const status of ['screening', 'accepted']) await as(manager).post(`/referrals/${sent.id}/status`, { status }).expect(200);
+      await as(manager).post(`/referrals/${sent.id}/allocation`, { userId: worker.id }).expect(200);
+      const first = await record(sent.id, { policeConsultation: { consulted: 'not-practicable' }, reason }, worker).expect(200);
+      expect(ruleCodes(first.body, 'POL-06')).toEqual(['s136-consultation-reason-missing']);
+      expect(first.body.legalContext.policeConsultation).toEqual({ consulted: 'not-practicable' });
+      const second = await record(
+        sent.id,
+        { policeConsultation: { consulted: 'not-practicable', reason: 'He ran into the road; there was no time to call.' }, reason },
+        worker,
+        first.headers.etag,
+      ).expect(200);
+      expect(ruleCodes(second.body, 'POL-06')).toEqual([]);
+      expect((await timelineOf(sent.id)).filter((e) => e.type === 'police-record-corrected').map((e) => [e.data.from, e.data.to])).toEqual([
+        [{ consulted: 'yes', profession: 'amhp' }, { consulted: 'not-practicable' }],
+        [{ consulted: 'not-practicable' }, { consulted: 'not-practicable' }],
+      ]);
+    });
+
+    it.each([
+      [
+        'a consultation after the person reached the place of safety',
+        { consulted: 'yes', profession: 'registered-nurse', at: '2026-11-21T01:05:00Z' },
+        'consultation-after-removal',
+        'policeConsultation.at',
+      ],
+      ['consulted, without saying whom', { consulted: 'yes' }, 'consultation-profession-required', 'policeConsultation.profession'],
+      [
+        'not practicable, yet with whom',
+        { consulted: 'not-practicable', profession: 'amhp', reason: 'No time.' },
+        'consultation-field-not-applicable',
+        'policeConsultation.profession',
+      ],
+      ['unknown, with advice', { consulted: 'unknown', advice: 'None.' }, 'consultation-field-not-applicable', 'policeConsultation.advice'],
+    ])(
+      'an answer recorded after intake is judged as at intake: %s is refused (422) naming the field, and nothing changes',
+      async (_name, consultation, code, field) => {
+        const sent = (await as(manager).post('/referrals', s136()).expect(201)).body;
+        const before = await stored(sent.id);
+        const res = await record(sent.id, { policeConsultation: consultation, reason }, manager).expect(422);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.body).toMatchObject({ code, errors: [expect.objectContaining({ field })] });
+        expect(await stored(sent.id)).toEqual(before);
+      },
+    );
+
+    it("a record the referral's power does not keep, none, no reason, the same answer again, or a referral of no police power is refused naming what is wrong, and nothing changes", async () => {
+      const sent = (
+        await as(manager)
+          .post('/referrals', s136({ policeConsultation: { consulted: 'unknown' } }))
+          .expect(201)
+      ).body;
+      const before = await stored(sent.id);
+      const attendance = await record(sent.id, { executionAttendance: {}, reason }, manager).expect(400);
+      expect(attendance.body.errors).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ field: 'executionAttendance', messages: [expect.stringContaining('does not apply to a s136')] }),
+        ]),
+      );
+      const none = await record(sent.id, { reason }, manager).expect(400);
+      expect(none.body.errors).toEqual([expect.objectContaining({ field: 'policeConsultation' })]);
+      const unsaid = await record(sent.id, { policeConsultation: { consulted: 'yes', profession: 'amhp' } }, manager).expect(400);
+      expect(JSON.stringify(unsaid.body.errors)).toContain('reason');
+      const same = await record(sent.id, { policeConsultation: { consulted: 'unknown' }, reason }, manager).expect(422);
+      expect(same.body).toMatchObject({
+        code: 'police-record-unchanged',
+        errors: [expect.objectContaining({ field: 'policeConsultation' })],
+      });
+      expect(await stored(sent.id)).toEqual(before);
+      const gp = (
+        await as(manager)
+          .post('/referrals', { ...s136(), source: 'gp', legalContext: { kind: 'informal' } })
+          .expect(201)
+      ).body;
+      const informal = await record(gp.id, { policeConsultation: { consulted: 'unknown' }, reason }, manager).expect(409);
+      expect(informal.body).toMatchObject({ code: 'no-police-power' });
+    });
+
+    it('a s.135(1) whose attendance intake did not have: the AMHP alone recorded shows the execution was unaccompanied; the doctor added clears it; a person who is not an AMHP is refused naming the field', async () => {
+      const executed = { warrantExecutedAt: '2026-11-21T00:30:00Z', arrivedAt: '2026-11-21T01:00:00Z', placeOfSafetyType: 'health-based' };
+      const sent = (
+        await as(manager)
+          .post('/referrals', s135({ kind: 's135-1', ...executed }))
+          .expect(201)
+      ).body;
+      expect(ruleCodes(sent, 'POL-02')).toEqual(['warrant-attendance-not-recorded']);
+      const alone = await record(sent.id, { executionAttendance: { amhp: { userId: hubAmhp.id } }, reason }, manager).expect(200);
+      expect(ruleCodes(alone.body, 'POL-02')).toEqual(['warrant-executed-unaccompanied']);
+      expect(alone.body.legalContext.executionAttendance).toEqual({ amhp: { userId: hubAmhp.id, name: 'Alex Duty' } });
+      const referrer = await t.user(['referrer']);
+      const before = await stored(sent.id);
+      const refused = await record(sent.id, { executionAttendance: { amhp: { userId: referrer.id } }, reason }, manager).expect(422);
+      expect(refused.body).toMatchObject({
+        code: 'not-an-amhp',
+        errors: [expect.objectContaining({ field: 'executionAttendance.amhp.userId' })],
+      });
+      expect(await stored(sent.id)).toEqual(before);
+      const both = await record(
+        sent.id,
+        { executionAttendance: { amhp: { userId: hubAmhp.id }, doctor: { doctorId } }, reason },
+        manager,
+        alone.headers.etag,
+      ).expect(200);
+      expect(ruleCodes(both.body, 'POL-02')).toEqual([]);
+      expect((await timelineOf(sent.id)).filter((e) => e.type === 'police-record-corrected').map((e) => e.data.to)).toEqual([
+        { amhp: 'hub-amhp', doctor: 'none', amhpUserId: hubAmhp.id },
+        { amhp: 'hub-amhp', doctor: 'registered-doctor', amhpUserId: hubAmhp.id, doctorId },
+      ]);
+      // The time of a s.135(1)'s execution is corrected as any clock's start is, not here.
+      const time = await record(sent.id, { executionAttendance: {}, warrantExecutedAt: '2026-11-21T00:20:00Z', reason }, manager).expect(
+        422,
+      );
+      expect(time.body).toMatchObject({
+        code: 'warrant-execution-time-recorded',
+        errors: [expect.objectContaining({ field: 'warrantExecutedAt' })],
+      });
+    });
+
+    it('a s.135(2) with no time of execution takes the attendance with the time; without it, 422 naming warrantExecutedAt', async () => {
+      const sent = (
+        await as(manager)
+          .post('/referrals', s135({ kind: 's135-2' }))
+          .expect(201)
+      ).body;
+      const missing = await record(sent.id, { executionAttendance: { doctor: { doctorId } }, reason }, manager).expect(422);
+      expect(missing.body).toMatchObject({
+        code: 'warrant-execution-time-required',
+        errors: [expect.objectContaining({ field: 'warrantExecutedAt' })],
+      });
+      const ok = await record(
+        sent.id,
+        { executionAttendance: { doctor: { doctorId } }, warrantExecutedAt: '2026-11-21T00:30:00Z', reason },
+        manager,
+      ).expect(200);
+      expect(ok.body.legalContext).toMatchObject({
+        warrantExecutedAt: '2026-11-21T00:30:00.000Z',
+        executionAttendance: { doctor: { doctorId } },
+      });
+      expect(ruleCodes(ok.body, 'POL-02')).toEqual([]);
+    });
+
+    it("a rule judged again since intake keeps its findings when the police's answer is recorded (POL-09 after a move to a police station)", async () => {
+      const sent = (await as(manager).post('/referrals', s136()).expect(201)).body;
+      const moved = (
+        await as(manager)
+          .post(`/referrals/${sent.id}/transfers`, { at: '2026-11-21T03:00:00Z', placeOfSafetyType: 'police-station' })
+          .expect(201)
+      ).body;
+      const pol09 = ruleCodes(moved, 'POL-09');
+      expect(pol09).toEqual(['police-station-adult-no-inspector']);
+      const res = await record(
+        sent.id,
+        { policeConsultation: { consulted: 'yes', profession: 'registered-medical-practitioner' }, reason },
+        manager,
+      ).expect(200);
+      expect(ruleCodes(res.body, 'POL-09')).toEqual(pol09);
+      expect(ruleCodes(res.body, 'POL-06')).toEqual([]);
+    });
+
+    it('two answers sent at once with the same version: one is recorded, the other is 412, never a 500', async () => {
+      const sent = (await as(manager).post('/referrals', s136()).expect(201)).body;
+      const etag = (await as(manager).get(`/referrals/${sent.id}`).expect(200)).headers.etag;
+      const answers = await Promise.all(
+        (['registered-nurse', 'amhp', 'paramedic'] as const).map((profession) =>
+          record(sent.id, { policeConsultation: { consulted: 'yes', profession }, reason }, manager, etag),
+        ),
+      );
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 412, 412]);
+      expect(
+        await t.sql(`SELECT count(*)::int AS n FROM referral_events WHERE referral_id = $1 AND type = 'police-record-corrected'`, [
+          sent.id,
+        ]),
+      ).toEqual([{ n: 1 }]);
+    });
+  });
 });

@@ -89,6 +89,12 @@ export const POLICY = {
   /** The queue and referral lists: each referral shown only if its person is readable (referrers: their own). */
   'referrals.read': { roles: ['manager', 'amhp', 'referrer'] },
   'referrals.screen': { roles: ['manager', 'amhp'] },
+  /**
+   * The police's answer about how they used the power, added or corrected after intake (POL-06, POL-02): the route lets
+   * referrers through too; the service then lets a referrer add it to a referral of their own only, and asks hub staff
+   * person.read / person.write of the person as for any other correction.
+   */
+  'referrals.police-record': { roles: ['manager', 'amhp', 'referrer'] },
   'referrals.allocate': { roles: ['manager'] },
   /** Accepting or declining an allocation offer made to you. */
   'referrals.respond': { roles: ['amhp'] },

@@ -23,7 +23,7 @@ import {
   str,
   uuid,
 } from './schema';
-import { WARRANT_KINDS } from '../statute/police-powers.rules';
+import { S136_CONSULTATION_OUTCOMES, WARRANT_KINDS } from '../statute/police-powers.rules';
 import { CORRECTION_TIMES } from '../statute/clocks';
 
 /** The kinds of page: the one list, which the pages table's check (pages.entities) and its DTOs are written from. */
@@ -216,6 +216,22 @@ export const EVENTS = {
       to: instant('The time as corrected.'),
     }),
   ),
+  'referral.police-record-corrected': event(
+    'referral',
+    "The police's answer about how they used the power was added or corrected after intake (POL-06: the consultation before a s.136, s.136(1C); POL-02: who attended a s.135 warrant's execution, s.135(4)).",
+    obj(
+      {
+        referralId: uuid(),
+        record: enumOf(['policeConsultation', 'executionAttendance'] as const, 'The record added or corrected.'),
+        codes: arrayOf(str(), "The rule's finding codes now (none: the record shows what the Act asks)."),
+      },
+      {
+        consulted: enumOf(S136_CONSULTATION_OUTCOMES, 'policeConsultation: the answer now.'),
+        amhp: enumOf(['hub-amhp', 'named-amhp', 'none'] as const, 'executionAttendance: the AMHP who attended now.'),
+        doctor: enumOf(['registered-doctor', 'named-doctor', 'none'] as const, 'executionAttendance: the doctor who attended now.'),
+      },
+    ),
+  ),
   'referral.detention-end': event(
     'referral',
     'How the s.2 the referral states the patient is already on ended was recorded (APP-22): a discharge under s.23, its lapse at the end of its 28 days (s.2(4)), or admission under a s.3 (s.6(4)); its clock stops.',
@@ -235,13 +251,13 @@ export const EVENTS = {
   ),
   'referral.findings-rejudged': event(
     'referral',
-    "POL-09 (s.136A(1)) judged again after intake: the person's date of birth on record was recorded or corrected, or they were moved to another place of safety; the referral's POL-09 findings now stand as given.",
+    "A rule judged again after intake, its findings on the referral now standing as given: POL-09 (s.136A(1)) when the person's date of birth on record was recorded or corrected, or they were moved to another place of safety; POL-06 (s.136(1C)) or POL-02 (s.135(4)) when the police's answer about the consultation before a s.136 or who attended a warrant's execution was recorded after intake.",
     obj({
       referralId: uuid(),
-      rule: enumOf(['POL-09'] as const, 'The rule judged again.'),
+      rule: enumOf(['POL-09', 'POL-06', 'POL-02'] as const, 'The rule judged again.'),
       cause: enumOf(
-        ['date-of-birth', 'place-of-safety-moved'] as const,
-        'What changed: the date of birth on record, or the place of safety.',
+        ['date-of-birth', 'place-of-safety-moved', 'police-record'] as const,
+        "What changed: the date of birth on record, the place of safety, or the police's record of how they used the power.",
       ),
       codes: arrayOf(str(), "The rule's finding codes now (police-station-under-18 is a child held at a police station)."),
       personUnder18: nullable(

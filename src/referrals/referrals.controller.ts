@@ -13,6 +13,7 @@ import {
   OfferDto,
   OfferListDto,
   OfferResponseDto,
+  PoliceRecordDto,
   ReferralDto,
   ReferralEventListDto,
   ReferralPageDto,
@@ -23,7 +24,7 @@ import {
   TransitionDto,
   WrittenReasonsDto,
 } from './dto/referral.dto';
-import { ReferralsService } from './referrals.service';
+import { answerVersion, ReferralsService } from './referrals.service';
 import { DetentionEndDto } from '../assessments/dto/assessment.dto';
 import { Revalidated } from '../common/conditional-get';
 import { ParseIdPipe } from '../common/validation';
@@ -53,7 +54,8 @@ export class ReferralsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReferralDto | ReferralStatusDto> {
     const r = await this.referrals.create(actor, dto);
-    if ('version' in r) reply.header('etag', etagFor(r.version));
+    const version = answerVersion(r);
+    if (version !== undefined) reply.header('etag', etagFor(version));
     reply.header('location', `/referrals/${r.id}`);
     return r;
   }
@@ -83,7 +85,8 @@ export class ReferralsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReferralDto | ReferralStatusDto> {
     const r = await this.referrals.get(actor, id);
-    if ('version' in r) reply.header('etag', etagFor(r.version));
+    const version = answerVersion(r);
+    if (version !== undefined) reply.header('etag', etagFor(version));
     return r;
   }
 
@@ -180,6 +183,33 @@ export class ReferralsController {
   ): Promise<ReferralDto> {
     const r = await this.referrals.correctTime(actor, id, dto, version);
     reply.header('etag', etagFor(r.version));
+    return r;
+  }
+
+  @Post(':id/police-record')
+  @Authorize('referrals.police-record')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Add or correct, after intake, the police's answer about how they used the power, with the reason: a s.136's consultation before removal (policeConsultation, POL-06, s.136(1C)) or who attended a s.135 warrant's execution (executionAttendance, POL-02, s.135(4)), in place of what intake recorded.",
+    description:
+      "By the referrer who made the referral (the answer is then its status view), a manager, or the AMHP working the referral (a duty AMHP until it is allocated, then the allocated AMHP). Judged as at intake: 400 naming a record the referral's power does not keep (or the one it needs, left out); 422 naming the field for a consultation after the arrival at, or the decision to keep at, the place of safety, yes without a profession, a profession, time or advice with another answer, an attending AMHP who is not one of the hub's, an unknown doctor, an attendance with no time of execution; 422 police-record-unchanged; 409 no-police-power on any other legal context. The rule's warnings are judged again (findings-rejudged on the timeline): s136-consultation-not-recorded goes once the consultation is recorded, warrant-executed-unaccompanied appears for a s.135(1) executed without an AMHP or a doctor. On the timeline (police-record-corrected), audited and published. If-Match: 412 for a stale version.",
+  })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({
+    description: 'ReferralDto for hub staff; ReferralStatusDto for the referrer.',
+    schema: { oneOf: [{ $ref: getSchemaPath(ReferralDto) }, { $ref: getSchemaPath(ReferralStatusDto) }] },
+  })
+  async policeRecord(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Body() dto: PoliceRecordDto,
+    @IfMatchVersion() version: ExpectedVersion,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReferralDto | ReferralStatusDto> {
+    const r = await this.referrals.recordPoliceAnswer(actor, id, dto, version);
+    const now = answerVersion(r);
+    if (now !== undefined) reply.header('etag', etagFor(now));
     return r;
   }
 

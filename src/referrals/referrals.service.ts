@@ -85,7 +85,17 @@ import {
 } from '../statute/clocks';
 import { memoised } from '../statute/memo';
 import { citationOf, type RuleId } from '../statute/rule-catalogue';
-import { attendanceCodes, policeRecordErrors, policeRecordFindings, type WarrantAttendance } from '../statute/police-powers.rules';
+import {
+  attendanceCodes,
+  type AttendanceCodes,
+  POLICE_RECORD_FIELD,
+  POLICE_RECORD_RULE,
+  type PoliceConsultation,
+  policeRecordErrors,
+  policeRecordFindings,
+  type PoliceRecordField,
+  type WarrantAttendance,
+} from '../statute/police-powers.rules';
 import { EligibilityService } from '../workforce/eligibility.service';
 import { EligibilityWithdrawals, noWithdrawnWork, type WithdrawnWork } from '../workforce/eligibility-withdrawals';
 import {
@@ -97,6 +107,7 @@ import {
   ExtensionViewDto,
   MyOfferDto,
   OfferViewDto,
+  PoliceRecordDto,
   ReferralDto,
   ReferralEventDto,
   ReferralProgressDto,
@@ -207,6 +218,31 @@ function policeRecordSummary(
   };
 }
 
+/**
+ * The version of the referral a status view (a referrer's answer) shows, for its ETag: the view itself carries no
+ * version field (its shape is the referrer's), yet the referrer who made a referral may add the police's answer to it
+ * with If-Match (recordPoliceAnswer).
+ */
+const STATUS_VERSIONS = new WeakMap<ReferralStatusDto, number>();
+
+/** The version an answer of this service stands for (the ETag's), whichever view it is; undefined when not known. */
+export function answerVersion(r: ReferralDto | ReferralStatusDto): number | undefined {
+  return 'version' in r ? r.version : STATUS_VERSIONS.get(r);
+}
+
+/** A record with its keys in order, so that two equal records compare equal as JSON (a record read back from jsonb). */
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+        .sort()
+        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+    );
+  return v;
+}
+
 /** An intake finding; one about an open referral of the same person names it and links to it. */
 type IntakeFinding = Finding & { referralId?: string; href?: string };
 
@@ -234,8 +270,11 @@ type Row = ReferralEntity &
     firstOfferedAt: string | null;
     extensions: ExtensionRow[];
     intakeFindings: Finding[];
-    /** POL-09: the rule's findings as last judged again after intake (a date of birth changed, a move), if ever. */
-    rejudgedFindings: { rule: RuleId; findings: Finding[] } | null;
+    /**
+     * Each rule's findings as last judged again after intake, if ever: POL-09 (a date of birth changed, a move), POL-06
+     * and POL-02 (the police's answer recorded later).
+     */
+    rejudgedFindings: Array<{ rule: RuleId; findings: Finding[] }> | null;
     /** NR-11: the person's s.29 applications on ground (c) or (d), read for a patient already on a s.2 (else none). */
     s29Applications: Array<{ filedAt: string; status: DisplacementApplicationFacts['status']; disposedOn: string | null }>;
     /** APP-22: the person's applications whose end is recorded on them, read for a patient already on a s.2 (else none). */
@@ -268,8 +307,9 @@ const ROW = `SELECT r.*, ${personSummarySql('r.person_id')} AS person,
                  FROM referral_extensions e
                 WHERE e.referral_id = ANY(ARRAY[r.id, (r.legal_context->'continues'->>'referralId')::uuid])), '[]') AS extensions,
        coalesce((SELECT ev.data->'findings' FROM referral_events ev WHERE ev.referral_id = r.id AND ev.type = 'received' LIMIT 1), '[]') AS "intakeFindings",
-       (SELECT json_build_object('rule', ev.data->'rule', 'findings', ev.data->'findings') FROM referral_events ev
-         WHERE ev.referral_id = r.id AND ev.type = 'findings-rejudged' ORDER BY ev.id DESC LIMIT 1) AS "rejudgedFindings",
+       (SELECT json_agg(json_build_object('rule', j.rule, 'findings', j.findings)) FROM (
+          SELECT DISTINCT ON (ev.data->>'rule') ev.data->>'rule' AS rule, ev.data->'findings' AS findings FROM referral_events ev
+           WHERE ev.referral_id = r.id AND ev.type = 'findings-rejudged' ORDER BY ev.data->>'rule', ev.id DESC) j) AS "rejudgedFindings",
        ${referralStopFactsSql('r.id')} AS "stopFacts",
        CASE WHEN r.legal_context->>'kind' = 'already-s2' THEN ${s29ApplicationsSql('r.person_id')} ELSE '[]' END AS "s29Applications",
        CASE WHEN r.legal_context->>'kind' = 'already-s2' THEN ${recordedDetentionEndsSql('r.person_id')} ELSE '[]' END AS "recordedS2Ends",
@@ -1656,6 +1696,160 @@ export class ReferralsService implements OnModuleInit {
       );
     }
     return this.view(await this.row(m, id));
+  }
+
+  /**
+   * POL-06 (s.136(1C)), POL-02 (s.135(4)): the police's answer about how they used the power, given after intake
+   * (POST /referrals/{id}/police-record): a s.136's consultation before removal, or who attended a s.135 warrant's
+   * execution. Intake's warnings ask the hub to get it (s136-consultation-not-recorded, warrant-executed-unaccompanied,
+   * ...); this records it, in place of what intake recorded. By the referrer who made the referral (the police account),
+   * else by hub staff as any correction of the referral is (actionFor: a duty AMHP until allocated, then the allocated
+   * AMHP; a manager). Judged as intake judges it (legalContextFieldErrors, policeRecordErrors, the attending AMHP and
+   * doctor named from their records: warrantAttendance), whatever the referral's status (a record after the fact, as
+   * a detention's end is). With the reason, on the timeline (`police-record-corrected`), audited and published; the
+   * rule's findings are judged again and, changed, stand in place of intake's (`findings-rejudged`, as POL-09's are).
+   * If-Match (412) guards a correction made on a record read before another change; the row is locked, so two answers
+   * sent at once are one after the other.
+   */
+  async recordPoliceAnswer(
+    actor: Actor,
+    id: string,
+    dto: PoliceRecordDto,
+    expectedVersion?: ExpectedVersion,
+  ): Promise<ReferralDto | ReferralStatusDto> {
+    const referrerOnly = seesReferralStatusOnly(actor.roles);
+    return this.db.transaction(async (m) => {
+      await m.query('SELECT 1 FROM referrals WHERE id = $1 FOR UPDATE', [id]);
+      const r = referrerOnly ? await this.referrersRow(m, actor, id) : await this.row(m, id, actor);
+      // The police account that made the referral answers for it; another referrer is refused as for reading it.
+      const own = refersOwnReferrals(actor.roles) && r.referrerUserId === actor.userId;
+      const staffRead = referrerOnly
+        ? undefined
+        : this.access.decideFrom(actor, 'person.read', accessFactsOf(actor, r) ?? { accessVia: [], accessSession: null });
+      const asReferrer = referrerOnly || (own && !staffRead?.allowed);
+      if (asReferrer && !own) await this.deny(actor, r, 'referrals.read');
+      const basis = asReferrer ? 'own:referrer' : await this.requirePerson(actor, r, this.actionFor(r), m);
+      assertVersion(expectedVersion, r.version);
+      const raw = r.legalContext as Record<string, unknown>;
+      const kind = raw.kind as string;
+      const field = (POLICE_RECORD_FIELD as Record<string, PoliceRecordField | undefined>)[kind];
+      if (!field)
+        throw new ConflictProblem(
+          `This referral's legal context (${kind}) records no use of a police power: the consultation before a s.136 (POL-06) and the attendance at a s.135 warrant's execution (POL-02) are recorded on s.136 and s.135 referrals.`,
+          'no-police-power',
+          { rule: 'POL-06' satisfies RuleId },
+        );
+      // As at intake: a record another power's context does not keep is 400 naming it; the power's own is needed.
+      const given = {
+        kind,
+        policeConsultation: dto.policeConsultation,
+        executionAttendance: dto.executionAttendance,
+        warrantExecutedAt: dto.warrantExecutedAt,
+      };
+      const misplaced = legalContextFieldErrors(given, '');
+      if (!dto[field]) misplaced.push({ field, message: `${field}: give the police's answer, the record a ${kind} referral keeps.` });
+      if (misplaced.length) throw new ValidationProblem(misplaced.map((e) => ({ field: e.field, messages: [e.message] })));
+      if (dto.warrantExecutedAt !== undefined && raw.warrantExecutedAt !== undefined)
+        throw unprocessableField(
+          'warrantExecutedAt',
+          'The time the warrant was executed is already recorded: a wrong one is corrected with POST /referrals/{id}/time-corrections.',
+          'warrant-execution-time-recorded',
+        );
+      const receivedAt = new Date(r.receivedAt);
+      const now = this.clock.now();
+      if (dto.warrantExecutedAt) recordedInstant(dto.warrantExecutedAt, 'warrantExecutedAt', receivedAt, CONTEXT_LEAD_DAYS);
+      const consultedAt = dto.policeConsultation?.at;
+      if (consultedAt) recordedInstant(consultedAt, 'policeConsultation.at', receivedAt, CONTEXT_LEAD_DAYS);
+      const zone = this.config.timeZone;
+      const before = toLegalContext(raw);
+      const answered = toLegalContext({
+        ...raw,
+        [field]: dto[field],
+        ...(dto.warrantExecutedAt ? { warrantExecutedAt: dto.warrantExecutedAt } : {}),
+      });
+      const errors = policeRecordErrors(answered, receivedAt, zone, '');
+      if (errors.length)
+        throw new UnprocessableProblem(errors.map((e) => e.message).join(' '), errors[0].code, {
+          errors: errors.map((e) => ({ field: e.field, messages: [e.message] })),
+        });
+      // A time given with it is judged as intake's are (never after the referral's receipt); what the context already
+      // said without it is not asked again (as for a time corrected).
+      const policy = this.policy();
+      const known = new Set(intakeFindings(before, receivedAt, policy).map((f) => f.code));
+      const refusing = intakeFindings(answered, receivedAt, policy).filter((f) => refusesIntake(f) && !known.has(f.code));
+      if (refusing.length)
+        throw new UnprocessableProblem(refusing.map((f) => f.message).join(' '), refusing[0].code, {
+          errors: [{ field: 'warrantExecutedAt', messages: refusing.map((f) => f.message) }],
+        });
+      // Kept as intake keeps it: the attending AMHP and doctor as their records name them now.
+      const record: Record<string, unknown> =
+        field === 'executionAttendance'
+          ? { ...(await this.warrantAttendance(m, dto.executionAttendance!, 'executionAttendance')) }
+          : { ...dto.policeConsultation };
+      const was = raw[field] as Record<string, unknown> | undefined;
+      if (was && JSON.stringify(canonical(was)) === JSON.stringify(canonical(record)) && !dto.warrantExecutedAt)
+        throw unprocessableField(field, `The ${field} recorded already says this: there is nothing to correct.`, 'police-record-unchanged');
+      const codesOf = (rec: Record<string, unknown> | undefined) =>
+        rec === undefined
+          ? null
+          : policeRecordSummary(
+              field === 'policeConsultation' ? (rec as { consulted: string; profession?: string }) : undefined,
+              field === 'executionAttendance' ? (rec as WarrantAttendance) : undefined,
+            )[field];
+      const rule = POLICE_RECORD_RULE[field];
+      const shownBefore = findingsOf(r).filter((f) => f.rule === rule);
+      const after = policeRecordFindings(answered);
+      const codes = after.map((f) => f.code);
+      const data = {
+        record: field,
+        from: codesOf(was),
+        to: codesOf(record),
+        ...(dto.warrantExecutedAt ? { warrantExecutedAt: new Date(dto.warrantExecutedAt).toISOString() } : {}),
+        codes,
+        reason: dto.reason,
+      };
+      await this.changeWithEvent(
+        m,
+        `UPDATE referrals SET legal_context = legal_context || $2::jsonb, version = version + 1 WHERE id = $1`,
+        [id, JSON.stringify({ [field]: record, ...(dto.warrantExecutedAt ? { warrantExecutedAt: data.warrantExecutedAt } : {}) })],
+        { actor, type: 'police-record-corrected', data },
+      );
+      const shown = (fs: Finding[]) => JSON.stringify(fs.map((f) => [f.code, f.message]));
+      const personUnder18 = (raw.personUnder18 as boolean | undefined) ?? null;
+      if (shown(shownBefore) !== shown(after))
+        await this.event(m, id, actor, 'findings-rejudged', { rule, cause: 'police-record', findings: after, codes, personUnder18 });
+      await this.audit.record(m, {
+        action: 'referral.police-record-corrected',
+        resourceType: 'referral',
+        resourceId: id,
+        subjectPersonId: r.personId,
+        accessBasis: basis,
+        details: data,
+      });
+      const to = data.to as { consulted?: string; amhp?: string; doctor?: string };
+      await this.events.emit(m, {
+        type: 'referral.police-record-corrected',
+        aggregateType: 'referral',
+        aggregateId: id,
+        payload: {
+          referralId: id,
+          record: field,
+          codes,
+          ...(field === 'policeConsultation'
+            ? { consulted: to.consulted as PoliceConsultation['consulted'] }
+            : { amhp: to.amhp as AttendanceCodes['amhp'], doctor: to.doctor as AttendanceCodes['doctor'] }),
+        },
+      });
+      if (shown(shownBefore) !== shown(after))
+        await this.events.emit(m, {
+          type: 'referral.findings-rejudged',
+          aggregateType: 'referral',
+          aggregateId: id,
+          payload: { referralId: id, rule, cause: 'police-record', codes, personUnder18 },
+        });
+      const row = await this.row(m, id);
+      return asReferrer ? this.statusView(row) : this.view(row);
+    });
   }
 
   /**
@@ -3165,7 +3359,7 @@ export class ReferralsService implements OnModuleInit {
       ['outcome-recorded', firstOutcome],
       ...(ended ? [[ended, r.closedAt] as [ReferralProgressDto['step'], Date | null]] : []),
     ];
-    return {
+    const view: ReferralStatusDto = {
       id: r.id,
       reference: r.reference,
       status: r.status,
@@ -3178,6 +3372,8 @@ export class ReferralsService implements OnModuleInit {
         .filter((x): x is [ReferralProgressDto['step'], Date | string] => x[1] !== null && x[1] !== undefined)
         .map(([step, at]) => ({ step, at: new Date(at).toISOString(), atLocal: formatLocal(new Date(at), zone) })),
     };
+    STATUS_VERSIONS.set(view, r.version);
+    return view;
   }
 }
 
@@ -3206,13 +3402,15 @@ function asItSays(r: Row): Row {
  * hub holds the NHS number given): a manager is told while the match waits, read as it stands (withIdentityMatchFinding).
  */
 /**
- * The referral's findings as they stand: those of intake, with a rule judged again since (POL-09, after a date of
- * birth recorded or corrected, or a move: rejudgePoliceStation) shown as last judged, in place of its intake ones.
+ * The referral's findings as they stand: those of intake, with each rule judged again since (POL-09, after a date of
+ * birth recorded or corrected, or a move: rejudgePoliceStation; POL-06 and POL-02, after the police's answer:
+ * recordPoliceAnswer) shown as last judged, in place of its intake ones.
  */
 function findingsOf(r: Pick<Row, 'intakeFindings' | 'rejudgedFindings'>): Finding[] {
-  const again = r.rejudgedFindings;
-  if (!again) return r.intakeFindings;
-  return [...r.intakeFindings.filter((f) => f.rule !== again.rule), ...again.findings];
+  const again = r.rejudgedFindings ?? [];
+  if (!again.length) return r.intakeFindings;
+  const rules = new Set<string>(again.map((a) => a.rule));
+  return [...r.intakeFindings.filter((f) => !rules.has(f.rule)), ...again.flatMap((a) => a.findings)];
 }
 
 function shownIntakeFindings<F extends { code: string }>(findings: F[]): F[] {

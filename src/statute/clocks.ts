@@ -332,7 +332,7 @@ export const LEGAL_CONTEXT_FIELDS: Readonly<Record<LegalContextKind, readonly st
 
 /**
  * The fields given with a legal context that its kind does not record (LEGAL_CONTEXT_FIELDS), named as the request
- * gave them (`legalContext.arrivedAt`), each with why; empty when all apply (or the kind is unknown: the DTO refuses it).
+ * gave them (`legalContext.arrivedAt`; without a prefix, as a body of their own holds them), each with why; empty when all apply (or the kind is unknown: the DTO refuses it).
  */
 export function legalContextFieldErrors(raw: Record<string, unknown>, prefix = 'legalContext'): Array<{ field: string; message: string }> {
   const fields = LEGAL_CONTEXT_FIELDS[raw.kind as LegalContextKind];
@@ -340,8 +340,8 @@ export function legalContextFieldErrors(raw: Record<string, unknown>, prefix = '
   return Object.keys(raw)
     .filter((k) => k !== 'kind' && raw[k] !== undefined && !fields.includes(k))
     .map((k) => ({
-      field: `${prefix}.${k}`,
-      message: `${prefix}.${k} does not apply to a ${String(raw.kind)} legal context, which records ${fields.length ? fields.join(', ') : 'no other field'}: it would be kept and have no effect.`,
+      field: prefix ? `${prefix}.${k}` : k,
+      message: `${prefix ? `${prefix}.${k}` : k} does not apply to a ${String(raw.kind)} legal context, which records ${fields.length ? fields.join(', ') : 'no other field'}: it would be kept and have no effect.`,
     }));
 }
 

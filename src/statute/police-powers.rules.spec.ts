@@ -1,5 +1,7 @@
 import type { LegalContext } from './clocks';
 import {
+  POLICE_RECORD_FIELD,
+  POLICE_RECORD_RULE,
   policeConsultationErrors,
   policeConsultationFindings,
   policeRecordErrors,
@@ -202,5 +204,58 @@ describe('policeRecordFindings and policeRecordErrors: by the power in the legal
       policeConsultation: { consulted: 'yes', profession: 'amhp', at: at('2026-11-21T01:10:00Z') },
     };
     expect(policeRecordErrors(context, RECEIVED, ZONE).map((e) => e.code)).toEqual(['consultation-after-removal']);
+  });
+
+  it.each<[string, LegalContext, string | undefined, string[]]>([
+    [
+      'a consultation at intake',
+      {
+        kind: 's136',
+        placeOfSafetyType: 'health-based',
+        locationType: 'public-place',
+        arrivedAt: ARRIVED,
+        policeConsultation: { consulted: 'yes' },
+      },
+      undefined,
+      ['legalContext.policeConsultation.profession'],
+    ],
+    [
+      'a consultation answered after intake, in a body of its own',
+      {
+        kind: 's136',
+        placeOfSafetyType: 'health-based',
+        locationType: 'public-place',
+        arrivedAt: ARRIVED,
+        policeConsultation: { consulted: 'yes' },
+      },
+      '',
+      ['policeConsultation.profession'],
+    ],
+    [
+      'an attendance at intake with no time of execution',
+      { kind: 's135-2', executionAttendance: { amhp: { userId: 'u1', name: 'Alex' } } },
+      undefined,
+      ['legalContext.executionAttendance.amhp', 'legalContext.warrantExecutedAt'],
+    ],
+    [
+      'an attendance answered after intake with no time of execution',
+      { kind: 's135-2', executionAttendance: { amhp: { userId: 'u1', name: 'Alex' } } },
+      '',
+      ['executionAttendance.amhp', 'warrantExecutedAt'],
+    ],
+  ])('names the fields where the request holds them: %s', (_name, context, prefix, fields) => {
+    expect(policeRecordErrors(context, RECEIVED, ZONE, ...(prefix === undefined ? [] : [prefix])).map((e) => e.field)).toEqual(fields);
+  });
+});
+
+describe('POLICE_RECORD_FIELD and POLICE_RECORD_RULE: the record each power keeps, and the rule it decides', () => {
+  it.each([
+    ['s136', 'policeConsultation', 'POL-06'],
+    ['s135-1', 'executionAttendance', 'POL-02'],
+    ['s135-2', 'executionAttendance', 'POL-02'],
+  ] as const)('%s keeps %s (%s)', (kind, field, rule) => {
+    expect(POLICE_RECORD_FIELD[kind]).toBe(field);
+    expect(POLICE_RECORD_RULE[field]).toBe(rule);
+    expect(isRuleId(rule)).toBe(true);
   });
 });

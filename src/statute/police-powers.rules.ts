@@ -57,22 +57,26 @@ export interface FieldError {
   message: string;
 }
 
-const CONSULTATION = 'legalContext.policeConsultation';
+/** A field of a request under a prefix: `legalContext.policeConsultation` at intake, `policeConsultation` in a body of its own. */
+const under = (prefix: string, name: string): string => (prefix ? `${prefix}.${name}` : name);
 
 /**
  * POL-06 (s.136(1C)): what in a consultation record cannot be true or has no meaning, each naming its field: `yes`
  * without whom; whom, when or advice with an answer other than `yes`; a reason with an answer other than
  * `not-practicable`; a consultation after the power was used (the consultation comes BEFORE the removal, so no later
- * than the arrival at, or the decision to keep at, the place of safety) or after the referral was received.
+ * than the arrival at, or the decision to keep at, the place of safety) or after the referral was received. `prefix`
+ * names where the request holds the legal context's fields (`legalContext` at intake; nothing for a later answer).
  */
 export function policeConsultationErrors(
   c: PoliceConsultation,
   usedBy: { arrivedAt?: Date; keptAt?: Date },
   receivedAt: Date,
   zone: string,
+  prefix = 'legalContext',
 ): FieldError[] {
   const errors: FieldError[] = [];
-  const err = (name: string, code: string, message: string) => errors.push({ field: `${CONSULTATION}.${name}`, code, message });
+  const consultation = under(prefix, 'policeConsultation');
+  const err = (name: string, code: string, message: string) => errors.push({ field: `${consultation}.${name}`, code, message });
   if (c.consulted === 'yes') {
     if (!c.profession)
       err(
@@ -265,14 +269,38 @@ export function attendanceCodes(a: WarrantAttendance): AttendanceCodes {
 // ---------------------------------------------------------------------------------------------------------------
 // At intake
 
-/** POL-06 and POL-02: the field errors of the police's record in a legal context (empty for any other power). */
-export function policeRecordErrors(context: LegalContext, receivedAt: Date, zone: string): FieldError[] {
+/**
+ * POL-06 and POL-02: the field errors of the police's record in a legal context (empty for any other power): the same
+ * at intake and for an answer the police give later (POST /referrals/{id}/police-record), whose body holds the
+ * record's fields at its top level (`prefix` '').
+ */
+export function policeRecordErrors(context: LegalContext, receivedAt: Date, zone: string, prefix = 'legalContext'): FieldError[] {
   if (context.kind === 's136' && context.policeConsultation)
-    return policeConsultationErrors(context.policeConsultation, context, receivedAt, zone);
+    return policeConsultationErrors(context.policeConsultation, context, receivedAt, zone, prefix);
   if ((context.kind === 's135-1' || context.kind === 's135-2') && context.executionAttendance)
-    return warrantAttendanceErrors(context.executionAttendance, context.warrantExecutedAt);
+    return warrantAttendanceErrors(context.executionAttendance, context.warrantExecutedAt, {
+      attendance: under(prefix, 'executionAttendance'),
+      executedAt: under(prefix, 'warrantExecutedAt'),
+    });
   return [];
 }
+
+/**
+ * POL-06 and POL-02: the record of how the police used the power that a legal context of each kind keeps, which the
+ * hub may add or correct once the police answer (none for any other power).
+ */
+export const POLICE_RECORD_FIELD = {
+  s136: 'policeConsultation',
+  's135-1': 'executionAttendance',
+  's135-2': 'executionAttendance',
+} as const;
+export type PoliceRecordField = (typeof POLICE_RECORD_FIELD)[keyof typeof POLICE_RECORD_FIELD];
+
+/** The rule whose findings a record of each kind decides (policeRecordFindings). */
+export const POLICE_RECORD_RULE = { policeConsultation: 'POL-06', executionAttendance: 'POL-02' } as const satisfies Record<
+  PoliceRecordField,
+  string
+>;
 
 /** POL-06 and POL-02: the intake warnings about how the police used a s.136 or a s.135 warrant (none for any other power). */
 export function policeRecordFindings(context: LegalContext): Finding[] {

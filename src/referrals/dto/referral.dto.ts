@@ -401,6 +401,48 @@ export class TimeCorrectionDto {
   acknowledgements?: AcknowledgementDto[];
 }
 
+/**
+ * POST /referrals/{id}/police-record (POL-06, s.136(1C); POL-02, s.135(4)): the police's answer, given after intake,
+ * about how they used the power: a s.136's consultation before removal, or who attended a s.135 warrant's execution.
+ * It replaces what intake recorded (or adds what it did not), judged as intake judges it.
+ */
+export class PoliceRecordDto {
+  @ApiPropertyOptional({
+    type: PoliceConsultationDto,
+    description:
+      "A s.136 referral's record (POL-06): as at intake (legalContext.policeConsultation); the same refusals (422 naming the field: a consultation after the arrival at, or the decision to keep at, the place of safety; yes without a profession; a profession, time or advice with another answer).",
+  })
+  @IsOptional()
+  @Nested(() => PoliceConsultationDto)
+  policeConsultation?: PoliceConsultationDto;
+  @ApiPropertyOptional({
+    type: WarrantAttendanceDto,
+    description:
+      "A s.135(1) or s.135(2) referral's record (POL-02): who accompanied the constable, as at intake (legalContext.executionAttendance); a party left out did not attend.",
+  })
+  @IsOptional()
+  @Nested(() => WarrantAttendanceDto)
+  executionAttendance?: WarrantAttendanceDto;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      "When the warrant was executed, with executionAttendance, for a s.135(2) referral that has no time recorded (a s.135(1)'s is corrected with POST /referrals/{id}/time-corrections).",
+  })
+  @IsOptional()
+  @IsInstant()
+  warrantExecutedAt?: string;
+  @ApiProperty({
+    minLength: 10,
+    maxLength: 1000,
+    description: 'Where the answer comes from and why it is recorded now (e.g. the custody officer confirmed it by phone).',
+  })
+  @Transform(trim)
+  @IsString()
+  @MinLength(10)
+  @MaxLength(1000)
+  reason: string;
+}
+
 export class TransferDto {
   @ApiProperty({ format: 'date-time', description: 'When the person arrived at the new place of safety.' }) @IsInstant() at: string;
   @ApiProperty({ enum: PLACE_OF_SAFETY_TYPES, description: 'The type of the new place of safety.' })
