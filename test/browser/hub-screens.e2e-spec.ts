@@ -190,6 +190,71 @@ describe('the hub’s other screens on a phone', () => {
       await expect(mine()).resolves.toHaveLength(before + 1);
       expect(wire.sent()).toBe(1);
     });
+
+    /** A new referral form, from her referrals (the screen she is on may be the form's own, saved or sent). */
+    async function newReferral(): Promise<void> {
+      await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'My referrals' }).click();
+      await page.getByRole('heading', { name: 'My referrals' }).waitFor();
+      await page.locator('#main').getByRole('link', { name: 'Send a referral' }).click();
+      await page.locator('#person\\.givenName').waitFor();
+    }
+
+    it('says whether she consulted a health professional before using s.136 (whom, when, the advice, or why not): the service’s refusals come back against those fields', async () => {
+      const before = (await mine()).length;
+      await newReferral();
+      await page.fill('#person\\.givenName', 'Ash');
+      await page.fill('#person\\.familyName', 'Penrose');
+      await page.fill('#reason', 'On the station platform edge, shouting that he is being followed.');
+      await page.check('#risks');
+      await page.fill('#referrer\\.phone', '+44 7700 900555');
+      await page.fill('#legalContext\\.arrivedAt', '2026-11-21T09:30');
+      // Consulted, without saying whom, and at a time after the arrival: the law's refusals, each against its field.
+      await page.check('#legalContext\\.policeConsultation\\.consulted');
+      await page.fill('#legalContext\\.policeConsultation\\.at', '2026-11-21T09:45');
+      await page.fill('#legalContext\\.policeConsultation\\.advice', 'Take him to the suite.');
+      await page.getByRole('button', { name: 'Send the referral' }).click();
+      const whom = page.locator('#legalContext\\.policeConsultation\\.profession-error');
+      await whom.waitFor();
+      await expect(whom.textContent()).resolves.toContain('Choose whom you consulted.');
+      await expect(page.locator('#legalContext\\.policeConsultation\\.at-error').textContent()).resolves.toContain(
+        'cannot be after the power was used',
+      );
+      await expect(page.locator('.nhsuk-error-summary').textContent()).resolves.toContain('Choose whom you consulted.');
+      await accessible(page, 'referral-6-consultation-errors');
+      expect(await mine()).toHaveLength(before);
+
+      await page.selectOption('#legalContext\\.policeConsultation\\.profession', 'registered-nurse');
+      await page.fill('#legalContext\\.policeConsultation\\.at', '2026-11-21T09:20');
+      await page.getByRole('button', { name: 'Send the referral' }).click();
+      await page.getByRole('heading', { name: 'Referral sent' }).waitFor();
+      const [sent] = await t.sql<{ c: Record<string, string> }>(
+        `SELECT legal_context->'policeConsultation' AS c FROM referrals WHERE referrer_user_id = $1 ORDER BY reference DESC LIMIT 1`,
+        [police],
+      );
+      expect(sent.c).toMatchObject({ consulted: 'yes', profession: 'registered-nurse', advice: 'Take him to the suite.' });
+      expect(Date.parse(sent.c.at)).toBe(Date.parse('2026-11-21T09:20:00Z'));
+
+      // Not practicable: only why is asked, and sent.
+      await newReferral();
+      await page.fill('#person\\.givenName', 'Kit');
+      await page.fill('#person\\.familyName', 'Marlowe');
+      await page.fill('#reason', 'Climbing the multi-storey car park railings, would not talk to us.');
+      await page.check('#risks');
+      await page.fill('#referrer\\.phone', '+44 7700 900555');
+      await page.fill('#legalContext\\.arrivedAt', '2026-11-21T09:40');
+      await page.check('#legalContext\\.policeConsultation\\.consulted-not-practicable');
+      await expect(page.locator('#legalContext\\.policeConsultation\\.profession').count()).resolves.toBe(0);
+      await page.fill('#legalContext\\.policeConsultation\\.reason', 'He was on the railings; there was no time to phone anyone.');
+      await page.getByRole('button', { name: 'Send the referral' }).click();
+      await page.getByRole('heading', { name: 'Referral sent' }).waitFor();
+      expect(
+        await t.sql(
+          `SELECT legal_context->'policeConsultation' AS c FROM referrals WHERE referrer_user_id = $1 ORDER BY reference DESC LIMIT 1`,
+          [police],
+        ),
+      ).toEqual([{ c: { consulted: 'not-practicable', reason: 'He was on the railings; there was no time to phone anyone.' } }]);
+      expect(await mine()).toHaveLength(before + 2);
+    });
   });
 
   describe('the manager on call', () => {

@@ -1,6 +1,7 @@
 // Send a referral: as short as the law allows, in a referrer's words. The power used decides which times are asked
-// for (s.136: arrival at the place of safety, or the decision to keep the person where they were; s.135(1): the
-// warrant; s.5(2)/(4): the report or record). What the service refuses comes back against the field it names.
+// for (s.136: arrival at the place of safety, or the decision to keep the person where they were, and whether the
+// constable consulted a health professional first, s.136(1C); s.135(1): the warrant; s.5(2)/(4): the report or
+// record). What the service refuses comes back against the field it names.
 import { html, ErrorSummary, SavedOnPhoneScreen, useTitle } from '../ui.js';
 import { useRef, useState } from '../deps.js';
 import { newKey, recordOrKeep, refused } from '../outbox.js';
@@ -77,6 +78,24 @@ const PLACES = [
   { value: 'police-station', label: 'A police station' },
   { value: 'other', label: 'Somewhere else' },
 ];
+/**
+ * POL-06 (s.136(1C)): whom a constable may consult before using s.136, as the service takes them: the Act names a
+ * doctor, a nurse and an AMHP; the last two are the regulations' further professions as the hub reads them.
+ */
+const CONSULTEES = [
+  { value: '', label: 'Choose whom' },
+  { value: 'registered-medical-practitioner', label: 'A doctor' },
+  { value: 'registered-nurse', label: 'A nurse' },
+  { value: 'amhp', label: 'An approved mental health professional (AMHP)' },
+  { value: 'paramedic', label: 'A paramedic' },
+  { value: 'occupational-therapist', label: 'An occupational therapist' },
+];
+const CONSULTED = [
+  { value: 'yes', label: 'Yes' },
+  { value: 'not-practicable', label: 'No, it was not practicable' },
+  { value: 'unknown', label: 'I do not know', hint: 'For example, another officer used the power.' },
+];
+
 const FLAGS = [
   ['weapons', 'Weapons'],
   ['violence-history', 'A history of violence'],
@@ -97,6 +116,7 @@ const WORDS = {
   'referrer.name': 'Enter your name.',
   'referrer.phone': 'Enter a phone number the AMHP can call you on.',
   'referrer.email': 'Enter a valid email address, or leave it empty.',
+  'legalContext.policeConsultation.profession': 'Choose whom you consulted.',
 };
 
 const CONTEXT_TIMES = [
@@ -139,6 +159,7 @@ export function NewReferralScreen({ me }) {
   const [kind, setKind] = useState('s136');
   const [kept, setKept] = useState('removed');
   const [place, setPlace] = useState('health-based');
+  const [consulted, setConsulted] = useState(null); // POL-06: not answered until she chooses
   const [errors, setErrors] = useState([]);
   const [busy, setBusy] = useState(false);
   const held = useRef(false); // held at once: a second tap before the button re-renders disabled saves nothing
@@ -166,6 +187,16 @@ export function NewReferralScreen({ me }) {
       lc.locationType = radioValue(form, 'legalContext.locationType');
       if (kept === 'kept') lc.keptAt = time('keptAt');
       else lc.arrivedAt = time('arrivedAt');
+      // POL-06 (s.136(1C)): the consultation before the power was used, as the service takes it; left unanswered, none.
+      if (consulted) {
+        const field = (name) => valueOf(form, `legalContext.policeConsultation.${name}`);
+        lc.policeConsultation =
+          consulted === 'yes'
+            ? { consulted, profession: field('profession'), at: time('policeConsultation.at'), advice: field('advice') }
+            : consulted === 'not-practicable'
+              ? { consulted, reason: field('reason') }
+              : { consulted };
+      }
     }
     if (kind === 's135-1') {
       lc.warrantExecutedAt = time('warrantExecutedAt');
@@ -268,6 +299,7 @@ export function NewReferralScreen({ me }) {
           onChange=${(v) => {
             setKind(v);
             setKept('removed');
+            setConsulted(null);
           }}
           error=${err('kind')}
         />
@@ -312,6 +344,49 @@ export function NewReferralScreen({ me }) {
                   hint="The 24 hours run from this time."
                   error=${err('legalContext.keptAt')}
                 />`
+            }
+            <${Radios}
+              id="legalContext.policeConsultation.consulted"
+              legend="Before using section 136, did you consult a health professional?"
+              hint="Where practicable the law asks you to consult a doctor, a nurse, an AMHP or another health professional first."
+              options=${CONSULTED}
+              value=${consulted}
+              onChange=${setConsulted}
+              error=${err('legalContext.policeConsultation.consulted') || err('legalContext.policeConsultation')}
+            />
+            ${
+              consulted === 'yes' &&
+              html`<div key="consulted">
+                <${Select}
+                  id="legalContext.policeConsultation.profession"
+                  label="Whom did you consult?"
+                  options=${CONSULTEES}
+                  value=""
+                  error=${err('legalContext.policeConsultation.profession')}
+                />
+                <${DateTime}
+                  id="legalContext.policeConsultation.at"
+                  label="When did you consult them?"
+                  hint="Leave it empty if you do not know. Before you used the power."
+                  error=${err('legalContext.policeConsultation.at')}
+                />
+                <${TextArea}
+                  id="legalContext.policeConsultation.advice"
+                  label="What advice did they give? (optional)"
+                  rows=${2}
+                  error=${err('legalContext.policeConsultation.advice')}
+                />
+              </div>`
+            }
+            ${
+              consulted === 'not-practicable' &&
+              html`<${TextArea}
+                key="not-practicable"
+                id="legalContext.policeConsultation.reason"
+                label="Why was it not practicable?"
+                rows=${2}
+                error=${err('legalContext.policeConsultation.reason')}
+              />`
             }
           </div>`
         }
