@@ -545,6 +545,10 @@ describe("the police's use of s.136 and s.135 warrants: consultation and attenda
         code: 'warrant-execution-time-required',
         errors: [expect.objectContaining({ field: 'warrantExecutedAt' })],
       });
+      const late = await record(sent.id, { executionAttendance: {}, warrantExecutedAt: '2026-11-21T02:00:00Z', reason }, manager).expect(
+        422,
+      );
+      expect(late.body.errors).toEqual([expect.objectContaining({ field: 'warrantExecutedAt' })]);
       const ok = await record(
         sent.id,
         { executionAttendance: { doctor: { doctorId } }, warrantExecutedAt: '2026-11-21T00:30:00Z', reason },

@@ -1756,8 +1756,10 @@ export class ReferralsService implements OnModuleInit {
           'warrant-execution-time-recorded',
         );
       const receivedAt = new Date(r.receivedAt);
-      const now = this.clock.now();
-      if (dto.warrantExecutedAt) recordedInstant(dto.warrantExecutedAt, 'warrantExecutedAt', receivedAt, CONTEXT_LEAD_DAYS);
+      // As intake judges the legal context's times: one far before the referral is a mistyped year (a time after its
+      // receipt is refused below, by intakeFindings, as at intake).
+      if (dto.warrantExecutedAt && new Date(dto.warrantExecutedAt).getTime() < receivedAt.getTime() - CONTEXT_LEAD_DAYS * 86_400_000)
+        recordedInstant(dto.warrantExecutedAt, 'warrantExecutedAt', receivedAt, CONTEXT_LEAD_DAYS);
       const consultedAt = dto.policeConsultation?.at;
       if (consultedAt) recordedInstant(consultedAt, 'policeConsultation.at', receivedAt, CONTEXT_LEAD_DAYS);
       const zone = this.config.timeZone;
@@ -1794,7 +1796,7 @@ export class ReferralsService implements OnModuleInit {
           ? null
           : policeRecordSummary(
               field === 'policeConsultation' ? (rec as { consulted: string; profession?: string }) : undefined,
-              field === 'executionAttendance' ? (rec as WarrantAttendance) : undefined,
+              field === 'executionAttendance' ? rec : undefined,
             )[field];
       const rule = POLICE_RECORD_RULE[field];
       const shownBefore = findingsOf(r).filter((f) => f.rule === rule);
