@@ -579,6 +579,32 @@ describe("the police's use of s.136 and s.135 warrants: consultation and attenda
       expect(ruleCodes(res.body, 'POL-06')).toEqual([]);
     });
 
+    it('an arrival corrected to before the consultation recorded is refused naming the time, as intake refuses a consultation after the arrival; nothing changes', async () => {
+      const sent = (
+        await as(manager)
+          .post('/referrals', s136({ policeConsultation: { consulted: 'yes', profession: 'amhp', at: '2026-11-21T00:40:00Z' } }))
+          .expect(201)
+      ).body;
+      const before = await stored(sent.id);
+      const res = await as(manager)
+        .post(`/referrals/${sent.id}/time-corrections`, {
+          time: 'arrivedAt',
+          at: '2026-11-21T00:30:00Z',
+          reason: 'The custody record shows 00:30.',
+        })
+        .expect(422);
+      expect(res.body).toMatchObject({ code: 'consultation-after-removal', errors: [expect.objectContaining({ field: 'at' })] });
+      expect(await stored(sent.id)).toEqual(before);
+      // Corrected to a time still after it, the correction stands.
+      await as(manager)
+        .post(`/referrals/${sent.id}/time-corrections`, {
+          time: 'arrivedAt',
+          at: '2026-11-21T00:50:00Z',
+          reason: 'The custody record shows 00:50.',
+        })
+        .expect(200);
+    });
+
     it('two answers sent at once with the same version: one is recorded, the other is 412, never a 500', async () => {
       const sent = (await as(manager).post('/referrals', s136()).expect(201)).body;
       const etag = (await as(manager).get(`/referrals/${sent.id}`).expect(200)).headers.etag;

@@ -1601,6 +1601,16 @@ export class ReferralsService implements OnModuleInit {
           findings,
           errors: [{ field: 'at', messages: refusing.map((f) => f.message) }],
         });
+      // POL-06 (s.136(1C)): the consultation recorded comes before the power was used; an arrival (or a decision to
+      // keep) corrected to before it would make the record say otherwise, so it is refused as intake refuses it.
+      const zone = this.config.timeZone;
+      const receivedAt = new Date(r.receivedAt);
+      const recordKnown = new Set(policeRecordErrors(context, receivedAt, zone).map((e) => e.code));
+      const recordErrors = policeRecordErrors(toLegalContext(corrected), receivedAt, zone).filter((e) => !recordKnown.has(e.code));
+      if (recordErrors.length)
+        throw new UnprocessableProblem(recordErrors.map((e) => e.message).join(' '), recordErrors[0].code, {
+          errors: [{ field: 'at', messages: recordErrors.map((e) => e.message) }],
+        });
       // s.136(3), s.135(3A): a move to another place of safety is from the first; the first start cannot follow it.
       const moves = (raw.transfers as Array<{ at: string }> | undefined) ?? [];
       const firstMove = moves.map((t) => new Date(t.at)).sort((a, b) => a.getTime() - b.getTime())[0];
