@@ -485,6 +485,17 @@ describe("the police's use of s.136 and s.135 warrants: consultation and attenda
         errors: [expect.objectContaining({ field: 'policeConsultation' })],
       });
       expect(await stored(sent.id)).toEqual(before);
+      const timed = (
+        await as(manager)
+          .post('/referrals', s136({ policeConsultation: { consulted: 'yes', profession: 'amhp', at: '2026-11-21T00:40:00Z' } }))
+          .expect(201)
+      ).body;
+      const again = await record(
+        timed.id,
+        { policeConsultation: { consulted: 'yes', profession: 'amhp', at: '2026-11-21T00:40:00.000Z' }, reason },
+        manager,
+      ).expect(422);
+      expect(again.body.code).toBe('police-record-unchanged');
       const gp = (
         await as(manager)
           .post('/referrals', { ...s136(), source: 'gp', legalContext: { kind: 'informal' } })

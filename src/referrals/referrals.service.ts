@@ -1799,7 +1799,10 @@ export class ReferralsService implements OnModuleInit {
           ? { ...(await this.warrantAttendance(m, dto.executionAttendance!, 'executionAttendance')) }
           : { ...dto.policeConsultation };
       const was = raw[field] as Record<string, unknown> | undefined;
-      if (was && JSON.stringify(canonical(was)) === JSON.stringify(canonical(record)) && !dto.warrantExecutedAt)
+      // The same record, its time written either way (00:40Z, 00:40:00.000Z), says nothing new.
+      const same = (rec: Record<string, unknown>) =>
+        JSON.stringify(canonical(typeof rec.at === 'string' ? { ...rec, at: new Date(rec.at).toISOString() } : rec));
+      if (was && same(was) === same(record) && !dto.warrantExecutedAt)
         throw unprocessableField(field, `The ${field} recorded already says this: there is nothing to correct.`, 'police-record-unchanged');
       const codesOf = (rec: Record<string, unknown> | undefined) =>
         rec === undefined
