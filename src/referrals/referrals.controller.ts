@@ -54,8 +54,7 @@ export class ReferralsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReferralDto | ReferralStatusDto> {
     const r = await this.referrals.create(actor, dto);
-    const version = answerVersion(r);
-    if (version !== undefined) reply.header('etag', etagFor(version));
+    if ('version' in r) reply.header('etag', etagFor(r.version));
     reply.header('location', `/referrals/${r.id}`);
     return r;
   }
@@ -85,6 +84,7 @@ export class ReferralsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReferralDto | ReferralStatusDto> {
     const r = await this.referrals.get(actor, id);
+    // A referrer's status view too: the version she read is what she sends with the police's answer (If-Match).
     const version = answerVersion(r);
     if (version !== undefined) reply.header('etag', etagFor(version));
     return r;
