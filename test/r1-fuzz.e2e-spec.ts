@@ -68,6 +68,10 @@ const ACROSS_FIELDS: Record<string, { fields: string[]; why: string }> = {
     fields: ['at', 'by', 'details', 'nearestRelativeNoticeAt', 'barredAt'],
     why: 'the facts its kind needs',
   },
+  ReferralsController_policeRecord: {
+    fields: ['policeConsultation', 'executionAttendance', 'executionAttendance.*', 'warrantExecutedAt'],
+    why: "the record the referral's power keeps: a s.136's consultation, a s.135's attendance (with a s.135(2)'s time when it has none); the doctor who attended on the register by id, or a name with a GMC number",
+  },
   AuthController_refresh: { fields: ['refreshToken'], why: 'in the body, or the refresh cookie the app is given' },
   CalendarController_create: { fields: ['practitionerId'], why: "one practitioner's feed names her; the hub's names none" },
   PlannerController_createPreference: { fields: ['weight'], why: 'a weight of 0 says nothing, inside its range' },
