@@ -1,7 +1,17 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { addClosingReason, removeClosingReason } from './closing-reasons';
 
-const BEFORE = `'accepted-by-another','allocated','referral-ended','amhp-not-eligible','reallocated','offered-again','deadline-moved','left-police-station'`;
-const AFTER = `${BEFORE},'not-under-18'`;
+/** The reasons a page or notification could be closed for before this migration. */
+const BEFORE = [
+  'accepted-by-another',
+  'allocated',
+  'referral-ended',
+  'amhp-not-eligible',
+  'reallocated',
+  'offered-again',
+  'deadline-moved',
+  'left-police-station',
+] as const;
 
 /**
  * Written by hand: the pages and notifications that a child is held at a police station (POL-09, MHA 1983 s.136A(1))
@@ -13,27 +23,11 @@ export class PagesNotUnder181796595000000 implements MigrationInterface {
   name = 'PagesNotUnder181796595000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE "pages" DROP CONSTRAINT "pages_closed_reason"`);
-    await q.query(
-      `ALTER TABLE "pages" ADD CONSTRAINT "pages_closed_reason" CHECK (closed_reason IS NULL OR (acknowledged_via = 'system' AND closed_reason IN (${AFTER})))`,
-    );
-    await q.query(`ALTER TABLE "notifications" DROP CONSTRAINT "notifications_closed_reason"`);
-    await q.query(
-      `ALTER TABLE "notifications" ADD CONSTRAINT "notifications_closed_reason" CHECK ((closed_at IS NULL) = (closed_reason IS NULL) AND (closed_reason IS NULL OR closed_reason IN (${AFTER})))`,
-    );
+    await addClosingReason(q, BEFORE, 'not-under-18');
   }
 
   async down(q: QueryRunner): Promise<void> {
     // Closed as not a child reads, as before, as the child having left the police station: the matter is over.
-    await q.query(`UPDATE "pages" SET closed_reason = 'left-police-station' WHERE closed_reason = 'not-under-18'`);
-    await q.query(`UPDATE "notifications" SET closed_reason = 'left-police-station' WHERE closed_reason = 'not-under-18'`);
-    await q.query(`ALTER TABLE "pages" DROP CONSTRAINT "pages_closed_reason"`);
-    await q.query(
-      `ALTER TABLE "pages" ADD CONSTRAINT "pages_closed_reason" CHECK (closed_reason IS NULL OR (acknowledged_via = 'system' AND closed_reason IN (${BEFORE})))`,
-    );
-    await q.query(`ALTER TABLE "notifications" DROP CONSTRAINT "notifications_closed_reason"`);
-    await q.query(
-      `ALTER TABLE "notifications" ADD CONSTRAINT "notifications_closed_reason" CHECK ((closed_at IS NULL) = (closed_reason IS NULL) AND (closed_reason IS NULL OR closed_reason IN (${BEFORE})))`,
-    );
+    await removeClosingReason(q, BEFORE, 'not-under-18', 'left-police-station');
   }
 }
