@@ -82,6 +82,7 @@ describe('CTO-04: the AMHP’s statement on extending a community treatment orde
       rcExaminedOn: '2026-07-01',
       // The end of Tue 14 Jul 2026, midnight BST.
       statementDueBy: '2026-07-14T23:00:00.000Z',
+      lapsed: false,
       statement: null,
       extended: null,
     });
@@ -517,6 +518,19 @@ describe('CTO-04: the AMHP’s statement on extending a community treatment orde
       );
       const inbox = await as(amhpUser).get('/me/notifications').expect(200);
       expect(inbox.body.items.find((n: { subjectId: string }) => n.subjectId === id).title).toContain('the CTO has lapsed');
+      // The request says so, and is not sent on to another AMHP: a statement could no longer count.
+      const read = await as(manager).get(`/cto-extensions/${id}`).expect(200);
+      expect(read.body).toMatchObject({ status: 'allocated', lapsed: true, allocatedUserId: amhpUser.id });
+      const refused = await as(manager)
+        .post(`/cto-extensions/${id}/allocation`)
+        .set('if-match', read.headers.etag)
+        .send({ amhpUserId: other.id })
+        .expect(409);
+      expect(refused.body).toMatchObject({ code: 'cto-extension-lapsed', rule: 'CTO-04' });
+      expect((await as(manager).get(`/cto-extensions/${id}`).expect(200)).body).toMatchObject({
+        allocatedUserId: amhpUser.id,
+        version: read.body.version,
+      });
     });
   });
 });

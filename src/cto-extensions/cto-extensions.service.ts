@@ -24,6 +24,7 @@ import {
   ctoExtensionRequestFindings,
   type CtoExtensionFinding,
 } from '../statute/cto-extension.rules';
+import type { RuleId } from '../statute/rule-catalogue';
 import { addDays, endOfLocalDay, localDate } from '../statute/time';
 import { EligibilityService } from '../workforce/eligibility.service';
 import type { CtoExtensionDecision, CtoExtensionStatus } from './cto-extension.entities';
@@ -196,6 +197,7 @@ export class CtoExtensionsService {
       this.requireOpen(r);
       assertVersion(expected, r.version);
       const now = this.clock.now();
+      this.requireNotLapsed(r, now);
       // AMHP-01/03/05/07: the AMHP allocated must be able to act as one now, as a referral's allocation asks.
       const eligible = await this.eligibility.forUser(dto.amhpUserId, now, new Date(now.getTime() + 60_000), m);
       const hard = eligible.findings.filter((f) => f.severity === 'hard');
@@ -536,6 +538,24 @@ export class CtoExtensionsService {
       );
   }
 
+  /** Past the end of the day the CTO expired without the AMHP's statement (CTO-04): nothing is left to do with it. */
+  private lapsed(r: Row, now: Date): boolean {
+    return r.status !== 'agreed' && r.status !== 'not-agreed' && now.getTime() > endOfLocalDay(r.cto_expires_on, this.zone).getTime();
+  }
+
+  /**
+   * CTO-04 (s.20A(8)): once the day the CTO expired has ended without the AMHP's statement, the CTO has ended and cannot
+   * be extended on this request: allocating it would send an AMHP to make a statement that can no longer count.
+   */
+  private requireNotLapsed(r: Row, now: Date): void {
+    if (this.lapsed(r, now))
+      throw new ConflictProblem(
+        `The CTO expired at the end of ${r.cto_expires_on} without the AMHP's statement: it was not extended and has ended (CTO-04, s.20A(8)). A new CTO or a recall is a new matter, not this request.`,
+        'cto-extension-lapsed',
+        { rule: 'CTO-04' satisfies RuleId },
+      );
+  }
+
   private async load(m: EntityManager, id: string): Promise<Row> {
     const [r] = await m.query(`SELECT ${COLUMNS} FROM cto_extensions c WHERE c.id = $1`, [id]);
     if (!r) throw new NotFoundProblem('CTO extension request', id);
@@ -560,6 +580,7 @@ export class CtoExtensionsService {
       rcExaminedOn: r.rc_examined_on,
       receivedAt: iso(r.received_at)!,
       statementDueBy: endOfLocalDay(r.cto_expires_on, this.zone).toISOString(),
+      lapsed: this.lapsed(r, this.clock.now()),
       allocatedUserId: r.allocated_user_id,
       allocatedAt: iso(r.allocated_at),
       statement:

@@ -131,6 +131,11 @@ export class CtoExtensionViewDto {
     description: "CTO-04: the end of the day the CTO expires, by which the AMHP's statement must be signed.",
   })
   statementDueBy: string;
+  @ApiProperty({
+    description:
+      "CTO-04: the end of the day the CTO expired has passed without the AMHP's statement: the CTO was not extended and has ended; the request can no longer be allocated (409 cto-extension-lapsed).",
+  })
+  lapsed: boolean;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) allocatedUserId: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) allocatedAt: string | null;
   @ApiProperty({ type: CtoExtensionStatementViewDto, nullable: true }) statement: CtoExtensionStatementViewDto | null;
