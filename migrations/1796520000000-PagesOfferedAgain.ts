@@ -1,9 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { addClosingReason, removeClosingReason } from './closing-reasons';
 
-/** The reasons a page or notification could be closed for before this migration. */
-const BEFORE = ['accepted-by-another', 'allocated', 'referral-ended', 'amhp-not-eligible', 'reallocated'] as const;
-
 /**
  * Written by hand: a job offered again to an AMHP who declined it (or whose offer was withdrawn) is a new offer, and a
  * new episode of her offer pages (DUTY-01, DUTY-03): her pages of the earlier offer are closed as `offered-again` (those
@@ -16,11 +13,11 @@ export class PagesOfferedAgain1796520000000 implements MigrationInterface {
   name = 'PagesOfferedAgain1796520000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await addClosingReason(q, BEFORE, 'offered-again');
+    await addClosingReason(q, 'offered-again');
   }
 
   async down(q: QueryRunner): Promise<void> {
     // A page or notification closed as offered again reads, as before, as an offer ended: the job was allocated.
-    await removeClosingReason(q, BEFORE, 'offered-again', 'allocated');
+    await removeClosingReason(q, 'offered-again', 'allocated');
   }
 }

@@ -1,9 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { addClosingReason, removeClosingReason } from './closing-reasons';
 
-/** The reasons a page or notification could be closed for before this migration. */
-const BEFORE = ['accepted-by-another', 'allocated', 'referral-ended', 'amhp-not-eligible', 'reallocated', 'offered-again'] as const;
-
 /**
  * Written by hand: a clock's warnings answer for the end they warned of (DUTY-01, DUTY-03). When its deadline moves
  * later (a s.136B extension, POL-08; a time corrected after the fact), the pages and warnings of the old end are closed
@@ -14,11 +11,11 @@ export class PagesDeadlineMoved1796520100000 implements MigrationInterface {
   name = 'PagesDeadlineMoved1796520100000';
 
   async up(q: QueryRunner): Promise<void> {
-    await addClosingReason(q, BEFORE, 'deadline-moved');
+    await addClosingReason(q, 'deadline-moved');
   }
 
   async down(q: QueryRunner): Promise<void> {
     // A warning closed as its end moved reads, as before, as one the job's holder no longer answers for.
-    await removeClosingReason(q, BEFORE, 'deadline-moved', 'reallocated');
+    await removeClosingReason(q, 'deadline-moved', 'reallocated');
   }
 }

@@ -1,17 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { addClosingReason, removeClosingReason } from './closing-reasons';
 
-/** The reasons a page or notification could be closed for before this migration. */
-const BEFORE = [
-  'accepted-by-another',
-  'allocated',
-  'referral-ended',
-  'amhp-not-eligible',
-  'reallocated',
-  'offered-again',
-  'deadline-moved',
-] as const;
-
 /**
  * Written by hand: the pages and notifications that a child is held at a police station (POL-09, MHA 1983 s.136A(1))
  * answer for that detention there. Once she is moved to a place of safety that is not a police station they are closed
@@ -22,11 +11,11 @@ export class PagesLeftPoliceStation1796520200000 implements MigrationInterface {
   name = 'PagesLeftPoliceStation1796520200000';
 
   async up(q: QueryRunner): Promise<void> {
-    await addClosingReason(q, BEFORE, 'left-police-station');
+    await addClosingReason(q, 'left-police-station');
   }
 
   async down(q: QueryRunner): Promise<void> {
     // Closed as the child left the police station reads, as before, as the escalation answered by the job's allocation.
-    await removeClosingReason(q, BEFORE, 'left-police-station', 'allocated');
+    await removeClosingReason(q, 'left-police-station', 'allocated');
   }
 }

@@ -1,18 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { addClosingReason, removeClosingReason } from './closing-reasons';
 
-/** The reasons a page or notification could be closed for before this migration. */
-const BEFORE = [
-  'accepted-by-another',
-  'allocated',
-  'referral-ended',
-  'amhp-not-eligible',
-  'reallocated',
-  'offered-again',
-  'deadline-moved',
-  'left-police-station',
-] as const;
-
 /**
  * Written by hand: the pages and notifications that a child is held at a police station (POL-09, MHA 1983 s.136A(1))
  * are closed as `not-under-18` when the date of birth on the person's record, recorded or corrected after intake,
@@ -23,11 +11,11 @@ export class PagesNotUnder181796595000000 implements MigrationInterface {
   name = 'PagesNotUnder181796595000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await addClosingReason(q, BEFORE, 'not-under-18');
+    await addClosingReason(q, 'not-under-18');
   }
 
   async down(q: QueryRunner): Promise<void> {
     // Closed as not a child reads, as before, as the child having left the police station: the matter is over.
-    await removeClosingReason(q, BEFORE, 'not-under-18', 'left-police-station');
+    await removeClosingReason(q, 'not-under-18', 'left-police-station');
   }
 }

@@ -1,19 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { addClosingReason, removeClosingReason } from './closing-reasons';
 
-/** The reasons a page or notification could be closed for before this migration. */
-const BEFORE = [
-  'accepted-by-another',
-  'allocated',
-  'referral-ended',
-  'amhp-not-eligible',
-  'reallocated',
-  'offered-again',
-  'deadline-moved',
-  'left-police-station',
-  'not-under-18',
-] as const;
-
 /**
  * Written by hand: the pages and notifications that an AMHP's statement on extending a CTO is due (CTO-04, MHA 1983
  * s.20A(8): by the end of the day the CTO expires) are closed as `statement-made` once the statement is made: nothing
@@ -23,11 +10,11 @@ export class PagesStatementMade1796670100000 implements MigrationInterface {
   name = 'PagesStatementMade1796670100000';
 
   async up(q: QueryRunner): Promise<void> {
-    await addClosingReason(q, BEFORE, 'statement-made');
+    await addClosingReason(q, 'statement-made');
   }
 
   async down(q: QueryRunner): Promise<void> {
     // Closed because the statement was made reads, as before, as no longer hers: the matter went to someone else.
-    await removeClosingReason(q, BEFORE, 'statement-made', 'reallocated');
+    await removeClosingReason(q, 'statement-made', 'reallocated');
   }
 }

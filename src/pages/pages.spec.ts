@@ -1,5 +1,7 @@
 import { topicOf, ttlSeconds } from './push-sender.service';
 import { gatewayReceiptOutcome, GatewayHeld, NOTIFICATION_WORDS, pageTitle, urgencyOf } from './pages.service';
+import { ADDED_CLOSING_REASONS, FIRST_CLOSING_REASONS } from '../../migrations/closing-reasons';
+import { CLOSED_REASONS } from '../events/catalogue';
 import { PAGE_KINDS } from './pages.entities';
 
 describe('what a page says and how it is pushed', () => {
@@ -74,5 +76,11 @@ describe('a gateway receipt, whatever order receipts arrive in, never weakens th
     ['failed 02:20', held('failed', '02:20', 'timeout'), ['failed', '02:25', null], ['failed', '02:25', 'timeout', false]],
   ] as const)('held %s, receipt %j → %j', (_, h, [status, at, detail], [state, updatedAt, words, superseded]) => {
     expect(gatewayReceiptOutcome(h, { status, at: t(at), detail })).toEqual({ state, updatedAt: t(updatedAt), detail: words, superseded });
+  });
+});
+
+describe("the reasons a page or notification may be closed for, as the service knows them and as the migrations' checks allow them", () => {
+  it('are the same list in the same order: a new reason needs its migration, appended to the history', () => {
+    expect([...FIRST_CLOSING_REASONS, ...ADDED_CLOSING_REASONS]).toEqual([...CLOSED_REASONS]);
   });
 });
