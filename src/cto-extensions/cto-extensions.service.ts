@@ -20,12 +20,14 @@ import { ManagerOnCallService } from '../rota/manager-on-call.service';
 import { formatDay, formatLocal } from '../statute/clocks';
 import {
   CTO_STATEMENT_WARNING_LEADS_HOURS,
+  ctoExtensionLapsed,
   ctoExtensionOutcome,
   ctoExtensionRequestFindings,
+  ctoStatementDueBy,
   type CtoExtensionFinding,
 } from '../statute/cto-extension.rules';
 import type { RuleId } from '../statute/rule-catalogue';
-import { addDays, endOfLocalDay, localDate } from '../statute/time';
+import { addDays, localDate } from '../statute/time';
 import { EligibilityService } from '../workforce/eligibility.service';
 import type { CtoExtensionDecision, CtoExtensionStatus } from './cto-extension.entities';
 import {
@@ -468,7 +470,7 @@ export class CtoExtensionsService {
    * (ctoStatementKey), so each is raised once per person whoever raises it (the job, an allocation).
    */
   private async warn(m: EntityManager, r: Row, now: Date, whom = this.whomToTell(m, now)): Promise<{ raised: number; paged: number }> {
-    const dueBy = endOfLocalDay(r.cto_expires_on, this.zone);
+    const dueBy = ctoStatementDueBy(r.cto_expires_on, this.zone);
     const stage = clockStage(dueBy, now, STATEMENT_LEADS_MINUTES);
     if (!stage || r.status === 'agreed' || r.status === 'not-agreed') return { raised: 0, paged: 0 };
     const breach = stage === 'breach';
@@ -540,7 +542,7 @@ export class CtoExtensionsService {
 
   /** Past the end of the day the CTO expired without the AMHP's statement (CTO-04): nothing is left to do with it. */
   private lapsed(r: Row, now: Date): boolean {
-    return r.status !== 'agreed' && r.status !== 'not-agreed' && now.getTime() > endOfLocalDay(r.cto_expires_on, this.zone).getTime();
+    return ctoExtensionLapsed(r.cto_expires_on, r.status === 'agreed' || r.status === 'not-agreed', now, this.zone);
   }
 
   /**
@@ -579,7 +581,7 @@ export class CtoExtensionsService {
       ctoExpiresOn: r.cto_expires_on,
       rcExaminedOn: r.rc_examined_on,
       receivedAt: iso(r.received_at)!,
-      statementDueBy: endOfLocalDay(r.cto_expires_on, this.zone).toISOString(),
+      statementDueBy: ctoStatementDueBy(r.cto_expires_on, this.zone).toISOString(),
       lapsed: this.lapsed(r, this.clock.now()),
       allocatedUserId: r.allocated_user_id,
       allocatedAt: iso(r.allocated_at),

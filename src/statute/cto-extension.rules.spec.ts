@@ -1,8 +1,10 @@
 import {
   ctoExtensionExaminationWindow,
+  ctoExtensionLapsed,
   ctoExtensionOutcome,
   ctoExtensionPeriods,
   ctoExtensionRequestFindings,
+  ctoStatementDueBy,
   type CtoExtensionRequestFacts,
   type CtoExtensionStatementFacts,
 } from './cto-extension.rules';
@@ -177,5 +179,24 @@ describe("CTO-04 (s.20A(8)): the AMHP's statement, and the period it leads to", 
     expect(outcome.extended).toBe(extended);
     expect(outcome.period?.lastDay ?? null).toBe(lastDay);
     expect(codes(outcome.findings)).toEqual(expected);
+  });
+});
+
+describe("CTO-04 (s.20A(8)): the AMHP's statement is due by the end of the day the CTO expires; undecided after it, the request has lapsed", () => {
+  it.each([
+    ['a summer expiry: midnight BST', '2026-07-14', '2026-07-14T23:00:00.000Z'],
+    ['a winter expiry: midnight GMT', '2027-01-14', '2027-01-15T00:00:00.000Z'],
+    ['the day the clocks go back (25 hours long)', '2026-10-25', '2026-10-26T00:00:00.000Z'],
+  ])('%s: %s is due by %s', (_, expiresOn, dueBy) => {
+    expect(ctoStatementDueBy(expiresOn, LONDON).toISOString()).toBe(dueBy);
+  });
+
+  it.each([
+    ['a second before midnight BST on its last day, undecided', '2026-07-14T22:59:59Z', false, false],
+    ['at midnight BST, undecided: the CTO has ended', '2026-07-14T23:00:00Z', false, true],
+    ['the next morning, undecided', '2026-07-15T08:00:00Z', false, true],
+    ['the next morning, a statement made in time', '2026-07-15T08:00:00Z', true, false],
+  ])('a CTO expiring on Tue 14 Jul 2026, %s: lapsed %s', (_, now, decided, lapsed) => {
+    expect(ctoExtensionLapsed('2026-07-14', decided, at(now), LONDON)).toBe(lapsed);
   });
 });

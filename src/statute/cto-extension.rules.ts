@@ -12,7 +12,7 @@
 import { authorityPeriods, CTO_FIRST_PERIOD_MONTHS, RENEWAL_MONTHS, type AuthorityPeriod } from './assessment-rules';
 import { formatDay, type Finding, type Instant } from './clocks';
 import { citationOf } from './rule-catalogue';
-import { addDays, addMonths, localDate, monthsBetween, type IsoDate } from './time';
+import { addDays, addMonths, endOfLocalDay, localDate, monthsBetween, type IsoDate } from './time';
 
 /** CTO-04 (s.20A(4)): the responsible clinician examines the patient within the two months ending with the day of expiry. ✔ */
 export const CTO_EXTENSION_EXAMINATION_MONTHS = 2;
@@ -77,6 +77,19 @@ function periodText(months: number): string {
 
 type Field = 'madeOn' | 'expiresOn' | 'examinedOn' | 'signedAt';
 export type CtoExtensionFinding = Finding & { field?: Field };
+
+/** CTO-04 (s.20A(8)): the AMHP's statement is due by the end of the day the CTO expires (local time), when it ends unextended. */
+export function ctoStatementDueBy(expiresOn: IsoDate, zone: string): Instant {
+  return endOfLocalDay(expiresOn, zone);
+}
+
+/**
+ * CTO-04 (s.20A(8)): a request has lapsed at `at` when no statement was made on it and the day the CTO expired has
+ * ended: the CTO ended unextended, and a statement could no longer count.
+ */
+export function ctoExtensionLapsed(expiresOn: IsoDate, decided: boolean, at: Instant, zone: string): boolean {
+  return !decided && localDate(at, zone) > expiresOn;
+}
 
 /**
  * CTO-04 (s.20A(1), (3), (4)): is the request one the hub can act on? `receivedAt` is when it reached the hub (a CTO
