@@ -36,7 +36,7 @@ describe('what an application is founded on', () => {
   });
   afterAll(() => t.close());
 
-  const { as, opened, prepared, application, decide } = assessmentFixtures(() => ({ t, manager, s12Doctor, gpDoctor }));
+  const { as, opened, prepared, application, decide, s4Made } = assessmentFixtures(() => ({ t, manager, s12Doctor, gpDoctor }));
 
   /** Moves the clock, and gives each user a token for the new "now". */
   const at = async (iso: string, ...users: TestUser[]) => {
@@ -330,16 +330,7 @@ describe('what an application is founded on', () => {
 
   it("for a s.4, the latest date shown for the second examination is no later than the s.4's own end (APP-11)", async () => {
     await at(NOW);
-    const { worker, assessment: a } = await opened();
-    const relative = await prepared(a, worker, 's4', ['2026-11-21T09:30:00Z', '2026-11-21T09:30:00Z']);
-    await as(worker)
-      .put(`/assessments/${a.id}/nearest-relative`, {
-        relativeId: relative.id,
-        informedAt: '2026-11-21T10:30:00Z',
-        informedMethod: 'phone',
-      })
-      .expect(200);
-    expect((await decide(worker, a.id, application('s4', { undesirableDelayStatement: true }))).status).toBe(200);
+    const { worker, assessment: a } = await s4Made();
     await as(worker).post(`/assessments/${a.id}/events`, { type: 'admitted', at: '2026-11-21T11:30:00Z' }).expect(201);
     const checks = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
     const second = (checks.deadlines as Deadline[]).find((d) => d.id === 'second-examination')!;

@@ -20,7 +20,12 @@ describe('assessments: record, checks against the Act, outcomes', () => {
   });
   afterAll(() => t.close());
 
-  const { as, opened, prepared, application, notDetained, decide } = assessmentFixtures(() => ({ t, manager, s12Doctor, gpDoctor }));
+  const { as, opened, prepared, application, notDetained, decide, s4Made } = assessmentFixtures(() => ({
+    t,
+    manager,
+    s12Doctor,
+    gpDoctor,
+  }));
 
   it('a full s.2 assessment from referral to admission: checks, application, timeline with delays, s.2 expiry, close', async () => {
     const { worker, referral, assessment: a } = await opened();
@@ -341,18 +346,8 @@ describe('assessments: record, checks against the Act, outcomes', () => {
   });
 
   it('a s.4 converted to a s.2 when the second recommendation reaches the managers within 72 h of admission', async () => {
-    const { worker, assessment: a } = await opened();
-    const relative = await prepared(a, worker, 's4', ['2026-11-21T09:30:00Z', '2026-11-21T09:30:00Z']);
-    await as(worker)
-      .put(`/assessments/${a.id}/nearest-relative`, {
-        relativeId: relative.id,
-        informedAt: '2026-11-21T10:30:00Z',
-        informedMethod: 'phone',
-      })
-      .expect(200);
-    const decided = await decide(worker, a.id, application('s4', { undesirableDelayStatement: true }));
-    expect(decided.status).toBe(200);
-    expect(decided.body).toMatchObject({ section: 's4', legalStatusCode: '04' });
+    const { worker, assessment: a, decided } = await s4Made();
+    expect(decided).toMatchObject({ section: 's4', legalStatusCode: '04' });
     await as(worker).post(`/assessments/${a.id}/s4-conversion`).expect(422); // not admitted yet: the 72 h have no start
     await as(worker).post(`/assessments/${a.id}/events`, { type: 'admitted', at: '2026-11-21T11:30:00Z' }).expect(201);
     const checks = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;

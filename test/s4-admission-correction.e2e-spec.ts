@@ -21,7 +21,7 @@ describe('correcting the admission a s.4 runs from (APP-11)', () => {
   });
   afterAll(() => t.close());
 
-  const { as, opened, prepared, application, decide } = assessmentFixtures(() => ({ t, manager, s12Doctor, gpDoctor }));
+  const { as, opened, s4Made } = assessmentFixtures(() => ({ t, manager, s12Doctor, gpDoctor }));
   const WARD = 'The ward admission record gives the time the patient arrived on Beech Ward';
   type Clock = { id: string; anchor: string; deadline: string; stoppedAt?: string | null; result?: string | null };
   const s4Clock = (r: { clocks: Clock[] }) => r.clocks.find((c) => c.id === 'APP-11');
@@ -42,16 +42,7 @@ describe('correcting the admission a s.4 runs from (APP-11)', () => {
 
   /** A s.4 made on an allocated referral, the patient admitted at `admittedAt`. */
   async function admittedS4(admittedAt: string) {
-    const { worker, referral, assessment: a } = await opened();
-    const relative = await prepared(a, worker, 's4', ['2026-11-21T09:30:00Z', '2026-11-21T09:30:00Z']);
-    await as(worker)
-      .put(`/assessments/${a.id}/nearest-relative`, {
-        relativeId: relative.id,
-        informedAt: '2026-11-21T10:30:00Z',
-        informedMethod: 'phone',
-      })
-      .expect(200);
-    expect((await decide(worker, a.id, application('s4', { undesirableDelayStatement: true }))).status).toBe(200);
+    const { worker, referral, assessment: a } = await s4Made();
     await as(worker).post(`/assessments/${a.id}/events`, { type: 'admitted', at: admittedAt }).expect(201);
     return { worker, referral: referral as { id: string }, a };
   }

@@ -216,5 +216,23 @@ export function assessmentFixtures(world: () => AssessmentWorld) {
     }));
     return as(worker).post(`/assessments/${id}/outcome`, { ...body, acknowledgements });
   }
-  return { as, opened, prepared, application, notDetained, decide };
+  /**
+   * A s.4 made (APP-11) on a freshly opened assessment: both examinations at 09:30 on Sat 21 Nov, the nearest relative
+   * told by phone at 10:30, the undesirable-delay statement made; the patient not yet admitted. Its outcome's answer.
+   */
+  async function s4Made() {
+    const { worker, referral, assessment } = await opened();
+    const relative = await prepared(assessment, worker, 's4', ['2026-11-21T09:30:00Z', '2026-11-21T09:30:00Z']);
+    await as(worker)
+      .put(`/assessments/${assessment.id}/nearest-relative`, {
+        relativeId: relative.id,
+        informedAt: '2026-11-21T10:30:00Z',
+        informedMethod: 'phone',
+      })
+      .expect(200);
+    const decided = await decide(worker, assessment.id, application('s4', { undesirableDelayStatement: true }));
+    expect(decided.status).toBe(200);
+    return { worker, referral, assessment, decided: decided.body as { section: string; legalStatusCode: string } };
+  }
+  return { as, opened, prepared, application, notDetained, decide, s4Made };
 }
