@@ -1054,18 +1054,9 @@ export class ReferralsService implements OnModuleInit {
   }
 
   async get(actor: Actor, id: string): Promise<ReferralDto | ReferralStatusDto> {
-    const referrerOnly = seesReferralStatusOnly(actor.roles);
     return this.db.transaction(async (m) => {
-      // A referrer's access is to their own referrals, not through the person: no access facts to read for them.
-      const r = referrerOnly ? await this.referrersRow(m, actor, id) : await this.row(m, id, actor);
-      // Their own referral, whatever other roles the account holds: the staff view where a hub role of theirs reads
-      // the person (below), else its status view, never a refusal offering break-glass (the best verdict of the roles).
-      const ownReferral = refersOwnReferrals(actor.roles) && r.referrerUserId === actor.userId;
-      const staffRead = referrerOnly
-        ? undefined
-        : this.access.decideFrom(actor, 'person.read', accessFactsOf(actor, r) ?? { accessVia: [], accessSession: null });
-      if (referrerOnly || (ownReferral && !staffRead?.allowed)) {
-        if (!ownReferral) await this.deny(actor, r, 'referrals.read');
+      const { r, asReferrer } = await this.reached(m, actor, id);
+      if (asReferrer) {
         // Progress and clocks only, yet a read of what the hub holds about the person: audited like any other.
         await this.audit.record(m, {
           action: 'referral.read',
@@ -1727,17 +1718,10 @@ export class ReferralsService implements OnModuleInit {
     dto: PoliceRecordDto,
     expectedVersion?: ExpectedVersion,
   ): Promise<ReferralDto | ReferralStatusDto> {
-    const referrerOnly = seesReferralStatusOnly(actor.roles);
     return this.db.transaction(async (m) => {
       await m.query('SELECT 1 FROM referrals WHERE id = $1 FOR UPDATE', [id]);
-      const r = referrerOnly ? await this.referrersRow(m, actor, id) : await this.row(m, id, actor);
       // The police account that made the referral answers for it; another referrer is refused as for reading it.
-      const own = refersOwnReferrals(actor.roles) && r.referrerUserId === actor.userId;
-      const staffRead = referrerOnly
-        ? undefined
-        : this.access.decideFrom(actor, 'person.read', accessFactsOf(actor, r) ?? { accessVia: [], accessSession: null });
-      const asReferrer = referrerOnly || (own && !staffRead?.allowed);
-      if (asReferrer && !own) await this.deny(actor, r, 'referrals.read');
+      const { r, asReferrer } = await this.reached(m, actor, id);
       const basis = asReferrer ? 'own:referrer' : await this.requirePerson(actor, r, this.actionFor(r), m);
       assertVersion(expectedVersion, r.version);
       const raw = r.legalContext as Record<string, unknown>;
@@ -3055,6 +3039,25 @@ export class ReferralsService implements OnModuleInit {
    * The referral a referrer asks for: one that does not exist is refused as someone else's is (403, audited), so the
    * answer does not say which references the hub holds; only their own are theirs to know.
    */
+  /**
+   * The referral as `actor` reaches it: as its referrer (`asReferrer`: its status view only) or as hub staff, whom the
+   * caller then judges for the action it needs (requirePerson). A referrer's access is to her own referrals, not
+   * through the person (no access facts to read); her own referral, whatever other roles the account holds, is reached
+   * as staff where a hub role of hers reads the person, else as its referrer, never with a refusal offering
+   * break-glass (the best verdict of the roles). Another's referral is refused to a referrer, audited.
+   */
+  private async reached(m: EntityManager, actor: Actor, id: string): Promise<{ r: Row; asReferrer: boolean }> {
+    const referrerOnly = seesReferralStatusOnly(actor.roles);
+    const r = referrerOnly ? await this.referrersRow(m, actor, id) : await this.row(m, id, actor);
+    const own = refersOwnReferrals(actor.roles) && r.referrerUserId === actor.userId;
+    const staffRead = referrerOnly
+      ? undefined
+      : this.access.decideFrom(actor, 'person.read', accessFactsOf(actor, r) ?? { accessVia: [], accessSession: null });
+    const asReferrer = referrerOnly || (own && !staffRead?.allowed);
+    if (asReferrer && !own) await this.deny(actor, r, 'referrals.read');
+    return { r, asReferrer };
+  }
+
   private async referrersRow(m: EntityManager, actor: Actor, id: string): Promise<Row> {
     try {
       return await this.row(m, id);
