@@ -82,6 +82,7 @@ import {
   withAgeOnRecord,
   withRecordedAgeBasis,
   policeStationFindings,
+  raisedAnew,
 } from '../statute/clocks';
 import { memoised } from '../statute/memo';
 import { citationOf, type RuleId } from '../statute/rule-catalogue';
@@ -1486,14 +1487,7 @@ export class ReferralsService implements OnModuleInit {
       const policy = this.policy();
       // The checks intake makes of the context, as at now, with the arrival: what the arrival makes wrong (before the
       // recall notice, before the warrant) refuses it; what the context already said without it is not asked again.
-      const known = new Set(intakeFindings(toLegalContext(raw), now, policy).map((f) => f.code));
-      const findings = intakeFindings(toLegalContext({ ...raw, arrivedAt: at.toISOString() }), now, policy);
-      const refusing = findings.filter((f) => refusesIntake(f) && !known.has(f.code));
-      if (refusing.length)
-        throw new UnprocessableProblem(refusing.map((f) => f.message).join(' '), refusing[0].code, {
-          findings,
-          errors: [{ field: 'at', messages: refusing.map((f) => f.message) }],
-        });
+      this.refuseAsIntake(toLegalContext(raw), toLegalContext({ ...raw, arrivedAt: at.toISOString() }), now, policy, 'at');
       await this.changeWithEvent(
         m,
         `UPDATE referrals SET legal_context = jsonb_set(legal_context, '{arrivedAt}', to_jsonb($2::text)), version = version + 1 WHERE id = $1`,
@@ -1584,20 +1578,15 @@ export class ReferralsService implements OnModuleInit {
       // the context already said without it is not asked again (as for an arrival recorded later).
       const policy = this.policy();
       const corrected = { ...raw, [dto.time]: at.toISOString() };
-      const known = new Set(intakeFindings(context, now, policy).map((f) => f.code));
-      const findings = intakeFindings(toLegalContext(corrected), now, policy);
-      const refusing = findings.filter((f) => refusesIntake(f) && !known.has(f.code));
-      if (refusing.length)
-        throw new UnprocessableProblem(refusing.map((f) => f.message).join(' '), refusing[0].code, {
-          findings,
-          errors: [{ field: 'at', messages: refusing.map((f) => f.message) }],
-        });
+      this.refuseAsIntake(context, toLegalContext(corrected), now, policy, 'at');
       // POL-06 (s.136(1C)): the consultation recorded comes before the power was used; an arrival (or a decision to
       // keep) corrected to before it would make the record say otherwise, so it is refused as intake refuses it.
       const zone = this.config.timeZone;
       const receivedAt = new Date(r.receivedAt);
-      const recordKnown = new Set(policeRecordErrors(context, receivedAt, zone).map((e) => e.code));
-      const recordErrors = policeRecordErrors(toLegalContext(corrected), receivedAt, zone).filter((e) => !recordKnown.has(e.code));
+      const recordErrors = raisedAnew(
+        policeRecordErrors(context, receivedAt, zone),
+        policeRecordErrors(toLegalContext(corrected), receivedAt, zone),
+      );
       if (recordErrors.length)
         throw new UnprocessableProblem(recordErrors.map((e) => e.message).join(' '), recordErrors[0].code, {
           errors: [{ field: 'at', messages: recordErrors.map((e) => e.message) }],
@@ -1770,13 +1759,7 @@ export class ReferralsService implements OnModuleInit {
         });
       // A time given with it is judged as intake's are (never after the referral's receipt); what the context already
       // said without it is not asked again (as for a time corrected).
-      const policy = this.policy();
-      const known = new Set(intakeFindings(before, receivedAt, policy).map((f) => f.code));
-      const refusing = intakeFindings(answered, receivedAt, policy).filter((f) => refusesIntake(f) && !known.has(f.code));
-      if (refusing.length)
-        throw new UnprocessableProblem(refusing.map((f) => f.message).join(' '), refusing[0].code, {
-          errors: [{ field: 'warrantExecutedAt', messages: refusing.map((f) => f.message) }],
-        });
+      this.refuseAsIntake(before, answered, receivedAt, this.policy(), 'warrantExecutedAt');
       // Kept as intake keeps it: the attending AMHP and doctor as their records name them now.
       const record: Record<string, unknown> =
         field === 'executionAttendance'
@@ -3056,6 +3039,27 @@ export class ReferralsService implements OnModuleInit {
     const asReferrer = referrerOnly || (own && !staffRead?.allowed);
     if (asReferrer && !own) await this.deny(actor, r, 'referrals.read');
     return { r, asReferrer };
+  }
+
+  /**
+   * A legal context changed after intake is judged as intake judges it, as at `at`: what the change makes wrong that
+   * intake would refuse (before a recall notice, before the warrant, ...) is 422 naming `field`, with every finding of
+   * the changed context; what the context already said before it is not asked again (raisedAnew).
+   */
+  private refuseAsIntake(
+    before: LegalContext,
+    after: LegalContext,
+    at: Date,
+    policy: ReturnType<ReferralsService['policy']>,
+    field: string,
+  ): void {
+    const findings = intakeFindings(after, at, policy);
+    const refusing = raisedAnew(intakeFindings(before, at, policy), findings).filter(refusesIntake);
+    if (refusing.length)
+      throw new UnprocessableProblem(refusing.map((f) => f.message).join(' '), refusing[0].code, {
+        findings,
+        errors: [{ field, messages: refusing.map((f) => f.message) }],
+      });
   }
 
   private async referrersRow(m: EntityManager, actor: Actor, id: string): Promise<Row> {

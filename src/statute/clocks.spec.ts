@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import {
   alreadyInHospital,
+  raisedAnew,
   legalContextFieldErrors,
   applyExtensions,
   Clock,
@@ -958,5 +959,18 @@ describe('s2End (APP-17, NR-11, s.29(4)): one judgement of when a s.2 ends, for 
       { filedAt: new Date('2026-12-03T10:00:00Z'), status: 'applied', disposedOn: null },
     ]);
     expect(displacementsKnownAt(apps, new Date('2026-12-09T09:00:00Z'), 'Europe/London')).toEqual(apps);
+  });
+});
+
+describe('what a change to a record newly raises, judged as intake judges it (raisedAnew)', () => {
+  const f = (code: string, message = code) => ({ code, message });
+  it.each([
+    ['nothing before: all of it', [], [f('a'), f('b')], ['a', 'b']],
+    ['what was already said is not asked again', [f('a')], [f('a'), f('b')], ['b']],
+    ['by code, whatever the words now', [f('a', 'old words')], [f('a', 'new words')], []],
+    ['what the change put right is not raised', [f('a'), f('b')], [f('b')], []],
+    ['nothing after: nothing', [f('a')], [], []],
+  ])('%s', (_, before, after, raised) => {
+    expect(raisedAnew(before, after).map((x) => x.code)).toEqual(raised);
   });
 });

@@ -1365,6 +1365,15 @@ export function continuesDetention(
  */
 export const RECORDED_INTAKE_BLOCKERS: ReadonlySet<string> = new Set(['police-station-under-18']);
 
+/**
+ * What a change newly raises: the findings (or field errors) after it whose code was not there before it. A record
+ * changed after intake is judged as intake judges it, but what it already said is not asked about again.
+ */
+export function raisedAnew<T extends { code: string }>(before: readonly T[], after: readonly T[]): T[] {
+  const known = new Set(before.map((x) => x.code));
+  return after.filter((x) => !known.has(x.code));
+}
+
 /** Whether an intake finding stops the referral being recorded: a blocker about the record itself (RECORDED_INTAKE_BLOCKERS aside). */
 export function refusesIntake(finding: Finding): boolean {
   return finding.severity === 'blocker' && !RECORDED_INTAKE_BLOCKERS.has(finding.code);
