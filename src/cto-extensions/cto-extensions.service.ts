@@ -115,6 +115,9 @@ const REQUEST_FIELDS: Record<string, string> = {
  * read of the person's record (person.read, audited); every change is person.write, audited and published, in one
  * transaction.
  */
+/** The AMHP's statement on it is made (agreed or not): final. */
+const decided = (r: Row): boolean => r.status === 'agreed' || r.status === 'not-agreed';
+
 @Injectable()
 export class CtoExtensionsService {
   constructor(
@@ -472,7 +475,7 @@ export class CtoExtensionsService {
   private async warn(m: EntityManager, r: Row, now: Date, whom = this.whomToTell(m, now)): Promise<{ raised: number; paged: number }> {
     const dueBy = ctoStatementDueBy(r.cto_expires_on, this.zone);
     const stage = clockStage(dueBy, now, STATEMENT_LEADS_MINUTES);
-    if (!stage || r.status === 'agreed' || r.status === 'not-agreed') return { raised: 0, paged: 0 };
+    if (!stage || decided(r)) return { raised: 0, paged: 0 };
     const breach = stage === 'breach';
     const key = ctoStatementKey(r.id, stage);
     const amhp = r.status === 'allocated' ? r.allocated_user_id : null;
@@ -533,7 +536,7 @@ export class CtoExtensionsService {
   }
 
   private requireOpen(r: Row): void {
-    if (r.status === 'agreed' || r.status === 'not-agreed')
+    if (decided(r))
       throw new ConflictProblem(
         `The AMHP's statement on this request is already made (${r.decision === 'agree' ? 'agreed' : 'not agreed'}, signed ${r.signed_at!.toISOString()}): it is final.`,
         'cto-extension-decided',
@@ -542,7 +545,7 @@ export class CtoExtensionsService {
 
   /** Past the end of the day the CTO expired without the AMHP's statement (CTO-04): nothing is left to do with it. */
   private lapsed(r: Row, now: Date): boolean {
-    return ctoExtensionLapsed(r.cto_expires_on, r.status === 'agreed' || r.status === 'not-agreed', now, this.zone);
+    return ctoExtensionLapsed(r.cto_expires_on, decided(r), now, this.zone);
   }
 
   /**
