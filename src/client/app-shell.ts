@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundProblem } from '../common/problem';
 import { sendProblem } from '../common/problem.filter';
 import { NOTIFICATION_WORDS } from '../pages/pages.service';
+import { S136_CONSULTEE_LABELS, S136_CONSULTEE_PROFESSIONS } from '../statute/police-powers.rules';
 import { cssForApp } from './css-subset';
 
 /**
@@ -234,6 +235,14 @@ export async function loadAppShell(root = packageRoot()): Promise<AppShell> {
       `export * from '${vendorUrl['preact/preact.mjs']}';\n` +
         `export * from '${vendorUrl['preact/hooks.mjs']}';\n` +
         `export { default as htm } from '${vendorUrl['htm/htm.mjs']}';\n`,
+    ),
+  );
+  // The lists of the law the app's forms offer, from the service's own (one list each, so a form never offers what the
+  // service refuses): POL-06, whom a constable may consult before s.136, a list held as data (s.136(1C)(d)).
+  own.set(
+    'js/law.js',
+    Buffer.from(
+      `export const S136_CONSULTEES = ${JSON.stringify(S136_CONSULTEE_PROFESSIONS.map((value) => ({ value, label: S136_CONSULTEE_LABELS[value] })))};\n`,
     ),
   );
   for (const [rel, body] of own) hash.update(rel).update(body);

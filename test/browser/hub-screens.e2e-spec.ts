@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/seed/demo-seed';
+import { S136_CONSULTEE_PROFESSIONS } from '../../src/statute/police-powers.rules';
 import { amhpOnDuty, demoBearer, demoReferral } from '../support/demo-fixtures';
 import { accepted } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp } from '../support/test-app';
@@ -210,6 +211,11 @@ describe('the hub’s other screens on a phone', () => {
       await page.fill('#legalContext\\.arrivedAt', '2026-11-21T09:30');
       // Consulted, without saying whom, and at a time after the arrival: the law's refusals, each against its field.
       await page.check('#legalContext\\.policeConsultation\\.consulted');
+      // Whom she may choose is the service's list (s.136(1C), held as data), not a copy of it.
+      const offered = await page
+        .locator('#legalContext\\.policeConsultation\\.profession option')
+        .evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value));
+      expect(offered).toEqual(['', ...S136_CONSULTEE_PROFESSIONS]);
       await page.fill('#legalContext\\.policeConsultation\\.at', '2026-11-21T09:45');
       await page.fill('#legalContext\\.policeConsultation\\.advice', 'Take him to the suite.');
       await page.getByRole('button', { name: 'Send the referral' }).click();

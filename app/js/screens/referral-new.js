@@ -5,6 +5,7 @@
 import { html, ErrorSummary, SavedOnPhoneScreen, useTitle } from '../ui.js';
 import { useRef, useState } from '../deps.js';
 import { newKey, recordOrKeep, refused } from '../outbox.js';
+import { S136_CONSULTEES } from '../law.js';
 import { href, navigate } from '../router.js';
 import {
   Checkboxes,
@@ -79,16 +80,17 @@ const PLACES = [
   { value: 'other', label: 'Somewhere else' },
 ];
 /**
- * POL-06 (s.136(1C)): whom a constable may consult before using s.136, as the service takes them: the Act names a
- * doctor, a nurse and an AMHP; the last two are the regulations' further professions as the hub reads them.
+ * POL-06 (s.136(1C)): whom a constable may consult before using s.136: the service's list (law.js, generated from it),
+ * in a referrer's words where the app has plainer ones.
  */
+const PLAIN = {
+  'registered-medical-practitioner': 'A doctor',
+  'registered-nurse': 'A nurse',
+  amhp: 'An approved mental health professional (AMHP)',
+};
 const CONSULTEES = [
   { value: '', label: 'Choose whom' },
-  { value: 'registered-medical-practitioner', label: 'A doctor' },
-  { value: 'registered-nurse', label: 'A nurse' },
-  { value: 'amhp', label: 'An approved mental health professional (AMHP)' },
-  { value: 'paramedic', label: 'A paramedic' },
-  { value: 'occupational-therapist', label: 'An occupational therapist' },
+  ...S136_CONSULTEES.map(({ value, label }) => ({ value, label: PLAIN[value] || label[0].toUpperCase() + label.slice(1) })),
 ];
 const CONSULTED = [
   { value: 'yes', label: 'Yes' },
