@@ -8,7 +8,7 @@ import { NotFoundProblem } from '../common/problem';
 import { sendProblem } from '../common/problem.filter';
 import { NOTIFICATION_WORDS } from '../pages/pages.service';
 import { S136_CONSULTEE_LABELS, S136_CONSULTEE_PROFESSIONS } from '../statute/police-powers.rules';
-import { cssForApp } from './css-subset';
+import { cssForAppCached } from './css-subset';
 
 /**
  * The duty AMHP's app, served by the service itself at /app/ (same origin as the API, so no CORS and the refresh
@@ -19,7 +19,7 @@ import { cssForApp } from './css-subset';
  *   compiled CSS and the few images it refers to), cached for a year. A file made for this app (the CSS, cut by
  *   PurgeCSS to the rules the app's files can use: css-subset.ts) has its content's hash in its name, as it changes
  *   with the app.
- * Everything is read into memory (and the CSS cut) at start-up, before the routes are registered. The pages' CSP allows scripts and styles from this origin only; the files
+ * Everything is read into memory (and the CSS cut, or the cut kept from an earlier start taken) at start-up, before the routes are registered. The pages' CSP allows scripts and styles from this origin only; the files
  * that are never a document (modules, style sheets) keep the API's shorter policy (isDocumentLike).
  * Text files go compressed (brotli at its best quality, else gzip) to a browser that accepts it: each file is
  * compressed once, on its first request, and kept (NHS.UK frontend's CSS is 278 KB as it is, about 24 KB in brotli;
@@ -111,8 +111,11 @@ interface VendorFile {
   file: string;
   /** Served as /app/vendor/<pkg>@<version>/<as>. */
   as: string;
-  /** Rewrites the file for the browser (bare imports, URLs pointing elsewhere); `app` is the text of the app's own files. */
-  transform?: (text: string, base: string, app: string[]) => string | Promise<string>;
+  /**
+   * Rewrites the file for the browser (bare imports, URLs pointing elsewhere); `app` is the text of the app's own files,
+   * `cacheDir` a folder where what took long to make may be kept (css-subset.ts).
+   */
+  transform?: (text: string, base: string, app: string[], cacheDir: string) => string | Promise<string>;
   /** Served with its content's hash in its name (as `<name>.<hash>.<ext>`): what it is depends on the app's files. */
   hashed?: boolean;
 }
@@ -138,10 +141,11 @@ const VENDOR: VendorFile[] = [
     pkg: 'nhsuk-frontend',
     file: 'dist/nhsuk/nhsuk-frontend.min.css',
     as: 'nhsuk-frontend.min.css',
-    transform: (text, base, app) =>
-      cssForApp(
+    transform: (text, base, app, cacheDir) =>
+      cssForAppCached(
         text.replace(/@font-face\{[^}]*\}/g, '').replace(/url\(\/assets\/images\/([a-z0-9-]+\.svg)\)/g, `url(${base}/images/$1)`),
         app,
+        cacheDir,
       ),
     hashed: true,
   },
@@ -221,7 +225,7 @@ export async function loadAppShell(root = packageRoot()): Promise<AppShell> {
     const version = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version;
     const base = `/app/vendor/${v.pkg}@${version}`;
     const raw = readFileSync(join(pkgDir, v.file));
-    const body = v.transform ? await v.transform(raw.toString('utf8'), base, appTexts) : raw;
+    const body = v.transform ? await v.transform(raw.toString('utf8'), base, appTexts, join(nodeModules, '.cache', 'amhp-hub')) : raw;
     const a = asset(body, v.as, IMMUTABLE);
     const name = v.hashed ? v.as.replace(/^([^.]+)/, `$1.${a.etag.slice(1, 11)}`) : v.as;
     assets.set(`${base}/${name}`, a);

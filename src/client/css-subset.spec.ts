@@ -1,4 +1,7 @@
-import { classesNamedIn, cssForApp } from './css-subset';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { classesNamedIn, cssForApp, cssForAppCached } from './css-subset';
 
 describe('which nhsuk- classes the app’s files name', () => {
   it.each([
@@ -68,5 +71,42 @@ describe('NHS.UK frontend’s CSS cut to the rules the app can use', () => {
     ['an attribute selector with a comma', '[data-x="a,b"],.nhsuk-card{x:1}', '[data-x="a,b"]{x:1}'],
   ])('%s', async (_what, css, kept) => {
     expect(await cssForApp(css, app)).toBe(kept);
+  });
+});
+
+describe('the cut kept between starts', () => {
+  const css = '.nhsuk-body{x:1}.nhsuk-card{y:2}';
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'amhp-css-cache-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const cacheDir = () => join(dir, 'cache');
+  const kept = () => readdirSync(cacheDir());
+
+  it('the first start cuts the style sheet and keeps the cut; the next start takes what was kept', async () => {
+    expect(await cssForAppCached(css, ['<p class="nhsuk-body">'], cacheDir())).toBe('.nhsuk-body{x:1}');
+    expect(kept()).toEqual([expect.stringMatching(/^app-css-[0-9a-f]{64}\.css$/)]);
+    // What the next start answers is the kept file, not a cut made again.
+    writeFileSync(join(cacheDir(), kept()[0]), '.kept{}');
+    expect(await cssForAppCached(css, ['<p class="nhsuk-body">'], cacheDir())).toBe('.kept{}');
+  });
+
+  it.each([
+    ['an app file changed', css, ['<p class="nhsuk-card">'], '.nhsuk-card{y:2}'],
+    ['another app file', css, ['<p class="nhsuk-body">', '<p class="nhsuk-card">'], css],
+    ['the style sheet changed (a new NHS.UK frontend)', '.nhsuk-body{x:3}', ['<p class="nhsuk-body">'], '.nhsuk-body{x:3}'],
+  ])('%s: cut again, not taken from the cut of other files', async (_what, sheet, app, cut) => {
+    await cssForAppCached(css, ['<p class="nhsuk-body">'], cacheDir());
+    expect(await cssForAppCached(sheet, app, cacheDir())).toBe(cut);
+    expect(kept()).toHaveLength(2);
+  });
+
+  it('a cache folder that cannot be made (a read-only install) still gives the cut, every time', async () => {
+    writeFileSync(join(dir, 'a-file'), '');
+    const unusable = join(dir, 'a-file', 'cache');
+    expect(await cssForAppCached(css, ['<p class="nhsuk-body">'], unusable)).toBe('.nhsuk-body{x:1}');
+    expect(await cssForAppCached(css, ['<p class="nhsuk-body">'], unusable)).toBe('.nhsuk-body{x:1}');
+    expect(readdirSync(dir)).toEqual(['a-file']);
   });
 });

@@ -1,3 +1,6 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import postcss, { type Container } from 'postcss';
 import { PurgeCSS } from 'purgecss';
 
@@ -52,6 +55,57 @@ export async function cssForApp(css: string, appTexts: string[]): Promise<string
   });
   return withoutEmptyAtRules(result.css);
 }
+
+/**
+ * cssForApp, kept in `cacheDir` under a hash of everything its answer depends on: the style sheet, the app's files, this
+ * module's own code and the versions of PurgeCSS and PostCSS. Cutting the style sheet took a quarter of a second of
+ * CPU or more on every start, the same cut from the same files each time (every test file starts the app at least
+ * once). A cache that cannot be read or written (a read-only install) only means the cut is made again. The folder is
+ * inside the install (node_modules/.cache), writable only by whoever can change the code beside it.
+ */
+export async function cssForAppCached(css: string, appTexts: string[], cacheDir: string): Promise<string> {
+  const key = createHash('sha256').update(readFileSync(__filename)).update(TOOL_VERSIONS).update(css);
+  for (const text of appTexts) key.update('\0').update(text);
+  const file = join(cacheDir, `app-css-${key.digest('hex')}.css`);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    // Not made yet (or unreadable): made below.
+  }
+  const cut = await cssForApp(css, appTexts);
+  // Written whole under another name, then renamed: a start that reads it never sees half of it.
+  const partial = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.partial`;
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(partial, cut);
+    renameSync(partial, file);
+  } catch {
+    try {
+      rmSync(partial, { force: true });
+    } catch {
+      // There is no folder to leave it in.
+    }
+  }
+  return cut;
+}
+
+/** The versions of the two packages the cut is made with (a new version may cut differently). */
+const TOOL_VERSIONS = ['purgecss', 'postcss']
+  .map((pkg) => {
+    let dir = dirname(require.resolve(pkg));
+    for (;;) {
+      try {
+        const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+        if (manifest.name === pkg) return `${pkg}@${manifest.version}`;
+      } catch {
+        // No package.json here: look further up.
+      }
+      const up = dirname(dir);
+      if (up === dir) return `${pkg}@?`;
+      dir = up;
+    }
+  })
+  .join(' ');
 
 /**
  * PurgeCSS removes a rule's parent when the rule was all it held, but not the grandparent: an @media left holding only
