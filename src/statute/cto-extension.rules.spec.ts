@@ -1,10 +1,13 @@
 import {
+  CTO_EXTENSION_WITHDRAWAL_LABELS,
+  CTO_EXTENSION_WITHDRAWAL_REASONS,
   ctoExtensionExaminationWindow,
   ctoExtensionLapsed,
   ctoExtensionOutcome,
   ctoExtensionPeriods,
   ctoExtensionRequestFindings,
   ctoStatementDueBy,
+  ctoWithdrawalNoteMissing,
   type CtoExtensionRequestFacts,
   type CtoExtensionStatementFacts,
 } from './cto-extension.rules';
@@ -198,5 +201,36 @@ describe("CTO-04 (s.20A(8)): the AMHP's statement is due by the end of the day t
     ['the next morning, a statement made in time', '2026-07-15T08:00:00Z', true, false],
   ])('a CTO expiring on Tue 14 Jul 2026, %s: lapsed %s', (_, now, decided, lapsed) => {
     expect(ctoExtensionLapsed('2026-07-14', decided, at(now), LONDON)).toBe(lapsed);
+  });
+
+  it.each([
+    ['withdrawn the day before (the clinician is not extending it), a month later', '2026-08-15T08:00:00Z', false, true, false],
+    ['withdrawn, a second before midnight BST on its last day', '2026-07-14T22:59:59Z', false, true, false],
+    ['not withdrawn, 30 days after it ended', '2026-08-13T08:00:00Z', false, false, true],
+  ])('a CTO expiring on Tue 14 Jul 2026, the request %s: lapsed %s', (_, now, decided, withdrawn, lapsed) => {
+    expect(ctoExtensionLapsed('2026-07-14', decided, at(now), LONDON, withdrawn)).toBe(lapsed);
+  });
+});
+
+describe('CTO-04: a request withdrawn before the statement is made gives its reason, from the one list', () => {
+  it('the reasons are the list held as data, each with its words', () => {
+    expect([...CTO_EXTENSION_WITHDRAWAL_REASONS]).toEqual(['not-extending', 'cto-revoked', 'discharged', 'made-in-error', 'other']);
+    for (const r of CTO_EXTENSION_WITHDRAWAL_REASONS) expect(CTO_EXTENSION_WITHDRAWAL_LABELS[r]).toMatch(/^[a-z]/);
+  });
+
+  it.each([
+    ['the clinician is not extending it, no note', 'not-extending', undefined, false],
+    ['the CTO revoked, with a note', 'cto-revoked', 'Recalled 12 Jul and revoked the next day.', false],
+    ['made in error, an empty note', 'made-in-error', '', false],
+    ['another reason with the reasons given', 'other', 'Moved out of area; the new team takes it on.', false],
+    ['another reason, no note', 'other', undefined, true],
+    ['another reason, a note of blanks', 'other', '          ', true],
+    ['another reason, 10 characters nobody can see', 'other', '\u200b'.repeat(10), true],
+    ['another reason, 9 characters', 'other', 'Moved out', true],
+    ['another reason, 10 characters', 'other', 'Moved away', false],
+  ] as const)('%s (reason %s, note %j): missing %s', (_, reason, note, missing) => {
+    const message = ctoWithdrawalNoteMissing(reason, note);
+    expect(message !== null).toBe(missing);
+    if (missing) expect(message).toContain('at least 10 characters');
   });
 });

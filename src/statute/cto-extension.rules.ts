@@ -13,6 +13,7 @@ import { authorityPeriods, CTO_FIRST_PERIOD_MONTHS, RENEWAL_MONTHS, type Authori
 import { formatDay, type Finding, type Instant } from './clocks';
 import { citationOf } from './rule-catalogue';
 import { addDays, addMonths, endOfLocalDay, localDate, monthsBetween, type IsoDate } from './time';
+import { visibleLength } from './visible-text';
 
 /** CTO-04 (s.20A(4)): the responsible clinician examines the patient within the two months ending with the day of expiry. ✔ */
 export const CTO_EXTENSION_EXAMINATION_MONTHS = 2;
@@ -84,11 +85,47 @@ export function ctoStatementDueBy(expiresOn: IsoDate, zone: string): Instant {
 }
 
 /**
- * CTO-04 (s.20A(8)): a request has lapsed at `at` when no statement was made on it and the day the CTO expired has
- * ended: the CTO ended unextended, and a statement could no longer count.
+ * CTO-04 (s.20A(8)): a request has lapsed at `at` when the day the CTO expired has ended with no statement made on it
+ * and the request still standing: the CTO ended unextended, and a statement could no longer count. A request withdrawn
+ * before then (`withdrawn`) did not lapse: nobody was asked for a statement any more.
  */
-export function ctoExtensionLapsed(expiresOn: IsoDate, decided: boolean, at: Instant, zone: string): boolean {
-  return !decided && localDate(at, zone) > expiresOn;
+export function ctoExtensionLapsed(expiresOn: IsoDate, decided: boolean, at: Instant, zone: string, withdrawn = false): boolean {
+  return !decided && !withdrawn && localDate(at, zone) > expiresOn;
+}
+
+/**
+ * CTO-04 (s.20A(4), (8)): why a request for the AMHP's statement is withdrawn before the statement is made, the one list
+ * the service accepts and the app offers (held as data, for the Mental Health Act office to change):
+ * - `not-extending`: the responsible clinician decided not to report that the conditions for extending it are met
+ *   (s.20A(4)), so no statement is needed;
+ * - `cto-revoked`: the CTO was revoked (s.17F(4)) and the patient is detained again;
+ * - `discharged`: the patient was discharged from the CTO (s.23);
+ * - `made-in-error`: the request should not have been made (the wrong patient, a duplicate, dates entered wrongly);
+ * - `other`: another reason, given in the note.
+ */
+export const CTO_EXTENSION_WITHDRAWAL_REASONS = ['not-extending', 'cto-revoked', 'discharged', 'made-in-error', 'other'] as const;
+export type CtoExtensionWithdrawalReason = (typeof CTO_EXTENSION_WITHDRAWAL_REASONS)[number];
+
+/** Each reason in words, for what the service tells people (the allocated AMHP's notification). */
+export const CTO_EXTENSION_WITHDRAWAL_LABELS: Readonly<Record<CtoExtensionWithdrawalReason, string>> = {
+  'not-extending': 'the responsible clinician is not extending the CTO',
+  'cto-revoked': 'the CTO was revoked',
+  discharged: 'the patient was discharged from the CTO',
+  'made-in-error': 'the request was made in error',
+  other: 'another reason',
+};
+
+/** The least a note must say when the reason is `other`: as a referral withdrawn gives its reasons. */
+export const CTO_WITHDRAWAL_NOTE_MIN_LENGTH = 10;
+
+/**
+ * CTO-04: what is missing from a withdrawal's reasons, as a message naming it, or null when nothing is. The reason
+ * `other` says nothing by itself: its note must give the reasons (at least CTO_WITHDRAWAL_NOTE_MIN_LENGTH characters a
+ * reader sees, visibleLength); with any other reason the note is optional.
+ */
+export function ctoWithdrawalNoteMissing(reason: CtoExtensionWithdrawalReason, note: string | null | undefined): string | null {
+  if (reason !== 'other' || visibleLength(note ?? '') >= CTO_WITHDRAWAL_NOTE_MIN_LENGTH) return null;
+  return `Give the reasons (at least ${CTO_WITHDRAWAL_NOTE_MIN_LENGTH} characters) in the note for a request withdrawn for another reason.`;
 }
 
 /**
