@@ -8,7 +8,14 @@ import { QueryRunner } from 'typeorm';
  * no timestamp, so it is not listed in index.ts).
  */
 export const FIRST_CLOSING_REASONS = ['accepted-by-another', 'allocated', 'referral-ended', 'amhp-not-eligible', 'reallocated'] as const;
-export const ADDED_CLOSING_REASONS = ['offered-again', 'deadline-moved', 'left-police-station', 'not-under-18', 'statement-made'] as const;
+export const ADDED_CLOSING_REASONS = [
+  'offered-again',
+  'deadline-moved',
+  'left-police-station',
+  'not-under-18',
+  'statement-made',
+  'request-withdrawn',
+] as const;
 type Added = (typeof ADDED_CLOSING_REASONS)[number];
 
 /** The reasons there were before the migration that added `added`. */

@@ -84,6 +84,7 @@ import * as m80 from './1796660000000-ShiftsRestored';
 import * as m81 from './1796670000000-CtoExtensionsReferrer';
 import * as m82 from './1796670100000-PagesStatementMade';
 import * as m83 from './1796690000000-OrderOfMaking';
+import * as m84 from './1796700000000-CtoExtensionsWithdrawn';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -170,4 +171,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m81),
   ...Object.values(m82),
   ...Object.values(m83),
+  ...Object.values(m84),
 ];

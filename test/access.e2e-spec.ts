@@ -189,6 +189,7 @@ const GOLDEN: Record<string, string> = {
   'POST /cto-extensions': 'manager amhp referrer',
   'POST /cto-extensions/:id/allocation': 'manager',
   'POST /cto-extensions/:id/statement': 'amhp',
+  'POST /cto-extensions/:id/withdraw': 'manager referrer:own',
   'POST /decisions': 'manager amhp',
   'POST /decisions/:id/amendments': 'manager amhp',
   'POST /decisions/:id/sign': 'manager amhp',

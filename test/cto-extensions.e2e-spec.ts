@@ -532,5 +532,258 @@ describe('CTO-04: the AMHP’s statement on extending a community treatment orde
         version: read.body.version,
       });
     });
+
+    it('a manager withdraws it near its deadline (the CTO revoked): every warning and page of it is closed, the AMHP is told, and no breach is raised after', async () => {
+      const { id, etag } = await allocated();
+      // Tue 14 Jul 12:40 BST: 11 h 20 min left; the AMHP and the managers are warned and paged.
+      await moveTo('2026-07-14T11:40:00Z');
+      await runJobs();
+      const h12 = `cto-extension:${id}:720`;
+      const before = await told(id);
+      expect(before.notes.map((n) => [n.user_id, n.dedup_key, n.closed_reason]).sort()).toEqual(
+        [
+          [amhpUser.id, h12, null],
+          [manager.id, h12, null],
+        ].sort(),
+      );
+      expect(before.pages.map((p) => p.closed_reason)).toEqual([null, null]);
+
+      const res = await as(manager)
+        .post(`/cto-extensions/${id}/withdraw`)
+        .set('if-match', etag)
+        .send({ reason: 'cto-revoked', note: 'Recalled on Sunday; the CTO was revoked on Monday.' })
+        .expect(200);
+      expect(res.body).toMatchObject({
+        status: 'withdrawn',
+        lapsed: false,
+        allocatedUserId: amhpUser.id,
+        withdrawal: {
+          reason: 'cto-revoked',
+          note: 'Recalled on Sunday; the CTO was revoked on Monday.',
+          withdrawnAt: '2026-07-14T11:40:00.000Z',
+          withdrawnByUserId: manager.id,
+        },
+      });
+      const after = await told(id);
+      // Nothing of its deadline waits for anyone now: the AMHP's and the managers' alike.
+      expect(after.pages.map((p) => [p.recipient_user_id, p.closed_reason]).sort()).toEqual(
+        [
+          [amhpUser.id, 'request-withdrawn'],
+          [manager.id, 'request-withdrawn'],
+        ].sort(),
+      );
+      expect(after.notes.filter((n) => n.dedup_key === h12).map((n) => n.closed_reason)).toEqual([
+        'request-withdrawn',
+        'request-withdrawn',
+      ]);
+      // The AMHP it was allocated to is told, in her inbox, why and what to do.
+      expect(after.notes.filter((n) => n.dedup_key !== h12)).toEqual([
+        {
+          user_id: amhpUser.id,
+          kind: 'cto-extension.withdrawn',
+          severity: 'urgent',
+          dedup_key: `cto-extension-withdrawn:${id}`,
+          closed_reason: null,
+        },
+      ]);
+      const inbox = await as(amhpUser).get('/me/notifications').expect(200);
+      const note = inbox.body.items.find(
+        (n: { kind: string; subjectId: string }) => n.kind === 'cto-extension.withdrawn' && n.subjectId === id,
+      );
+      expect(note).toMatchObject({ link: `/cto-extensions/${id}`, closedAt: null });
+      expect(note.title).toContain('withdrawn');
+      expect(note.body).toContain('the CTO was revoked: Recalled on Sunday');
+      expect(note.body).toContain('Do not go on with it.');
+
+      // Its deadline passes, and days go by: the job tells nobody anything more of it, and it has not lapsed.
+      for (const at of ['2026-07-14T22:40:00Z', '2026-07-14T23:20:00Z', '2026-07-20T09:10:00Z']) {
+        await moveTo(at);
+        await runJobs();
+      }
+      expect(await told(id)).toEqual(after);
+      expect((await as(manager).get(`/cto-extensions/${id}`).expect(200)).body).toMatchObject({ status: 'withdrawn', lapsed: false });
+      const audit = await t.sql<{ action: string; actor_id: string; access_basis: string }>(
+        `SELECT action, actor_id, access_basis FROM audit_events WHERE resource_type = 'cto-extension' AND resource_id = $1 AND action = 'cto-extension.withdraw'`,
+        [id],
+      );
+      expect(audit).toEqual([{ action: 'cto-extension.withdraw', actor_id: manager.id, access_basis: 'role:manager' }]);
+    });
+  });
+
+  describe('withdrawn before the statement is made: the responsible clinician is not extending the CTO, it was revoked, the patient discharged, or it was made in error', () => {
+    const withdraw = (u: TestUser, id: string, etag: string | undefined, body: object) => {
+      const req = as(u).post(`/cto-extensions/${id}/withdraw`);
+      return (etag ? req.set('if-match', etag) : req).send(body);
+    };
+
+    it("the responsible clinician's team withdraws its own request: withdrawn with why, when and by whom, audited and published; listed under status=withdrawn, and not lapsed after its last day", async () => {
+      const created = await as(rcTeam)
+        .post('/cto-extensions')
+        .send(request({ personId: teamsPatient }))
+        .expect(201);
+      const id = created.body.id as string;
+      const res = await withdraw(rcTeam, id, created.headers.etag, { reason: 'not-extending' }).expect(200);
+      expect(res.headers.etag).toBe(`"v${created.body.version + 1}"`);
+      expect(res.body).toMatchObject({
+        status: 'withdrawn',
+        lapsed: false,
+        statement: null,
+        allocatedUserId: null,
+        withdrawal: { reason: 'not-extending', note: null, withdrawnAt: NOW.replace('Z', '.000Z'), withdrawnByUserId: rcTeam.id },
+      });
+      expect((await as(rcTeam).get(`/cto-extensions/${id}`).expect(200)).body).toMatchObject({
+        status: 'withdrawn',
+        version: res.body.version,
+      });
+
+      const audit = await t.sql<{ action: string; actor_id: string; access_basis: string; subject_person_id: string }>(
+        `SELECT action, actor_id, access_basis, subject_person_id FROM audit_events WHERE resource_type = 'cto-extension' AND resource_id = $1 AND action = 'cto-extension.withdraw'`,
+        [id],
+      );
+      expect(audit).toEqual([
+        { action: 'cto-extension.withdraw', actor_id: rcTeam.id, access_basis: 'own:referrer', subject_person_id: teamsPatient },
+      ]);
+      const events = await t.sql<{ type: string; payload: Record<string, unknown> }>(
+        `SELECT type, payload FROM outbox_events WHERE aggregate_type = 'cto-extension' AND aggregate_id = $1 ORDER BY id`,
+        [id],
+      );
+      expect(events.map((e) => e.type)).toEqual(['cto-extension.received', 'cto-extension.withdrawn']);
+      expect(events[1].payload).toEqual({
+        ctoExtensionId: id,
+        personId: teamsPatient,
+        userId: rcTeam.id,
+        reason: 'not-extending',
+        allocatedUserId: null,
+        withdrawnAt: '2026-07-10T09:00:00.000Z',
+      });
+
+      // Mon 20 Jul: its CTO's last day has passed, but nobody was asked for a statement any more.
+      await moveTo('2026-07-20T09:00:00Z');
+      expect((await as(manager).get(`/cto-extensions/${id}`).expect(200)).body).toMatchObject({ status: 'withdrawn', lapsed: false });
+      const listed = (await as(manager).get('/cto-extensions?status=withdrawn&limit=100').expect(200)).body.items as Array<{
+        id: string;
+        status: string;
+      }>;
+      expect(listed.map((c) => c.id)).toContain(id);
+      expect(new Set(listed.map((c) => c.status))).toEqual(new Set(['withdrawn']));
+      expect(
+        (await as(manager).get('/cto-extensions?status=received&limit=100').expect(200)).body.items.map((c: { id: string }) => c.id),
+      ).not.toContain(id);
+    });
+
+    it('who may not withdraw it, and how it is refused: the allocated AMHP 403, another team 403 as reading it is (audited), bad input 400 or 422 naming the field, a stale If-Match 412; nothing changed', async () => {
+      const created = await as(rcTeam)
+        .post('/cto-extensions')
+        .send(request({ personId: teamsPatient }))
+        .expect(201);
+      const id = created.body.id as string;
+      const alloc = await as(manager)
+        .post(`/cto-extensions/${id}/allocation`)
+        .set('if-match', created.headers.etag)
+        .send({ amhpUserId: amhpUser.id })
+        .expect(200);
+      const etag = alloc.headers.etag;
+      // The request is the responsible clinician's: the AMHP asked for the statement may not take it back.
+      const byAmhp = await withdraw(amhpUser, id, etag, { reason: 'made-in-error' }).expect(403);
+      expect(byAmhp.headers['content-type']).toContain('application/problem+json');
+      // Another team, for this request or an id the hub does not hold: refused alike, as reading it is.
+      const NOT_YOURS = 'You are not allowed to see this CTO extension request.';
+      expect((await withdraw(otherTeam, id, etag, { reason: 'made-in-error' }).expect(403)).body.detail).toBe(NOT_YOURS);
+      const unknown = '5f0e4c4e-8a43-4a8e-9d0b-0c7c1d1e2f30';
+      expect((await withdraw(otherTeam, unknown, undefined, { reason: 'made-in-error' }).expect(403)).body.detail).toBe(NOT_YOURS);
+      // To a manager, who may see every request, an unknown id is just not there.
+      await withdraw(manager, unknown, undefined, { reason: 'made-in-error' }).expect(404);
+      const denied = await t.sql<{ actor_id: string; subject_person_id: string | null; policy: string }>(
+        `SELECT actor_id, subject_person_id, details->>'policy' AS policy FROM audit_events
+          WHERE action = 'access.denied' AND resource_type = 'cto-extension' AND resource_id = ANY($1::text[]) AND actor_id = $2 ORDER BY id`,
+        [[id, unknown], otherTeam.id],
+      );
+      expect(denied).toEqual([
+        { actor_id: otherTeam.id, subject_person_id: teamsPatient, policy: 'cto-extensions.withdraw' },
+        { actor_id: otherTeam.id, subject_person_id: null, policy: 'cto-extensions.withdraw' },
+      ]);
+
+      const bad = await withdraw(rcTeam, id, etag, { reason: 'changed-mind', note: 42 }).expect(400);
+      expect(bad.headers['content-type']).toContain('application/problem+json');
+      expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['note', 'reason']);
+      await withdraw(rcTeam, id, etag, {}).expect(400);
+      // 'other' says nothing by itself: the note gives the reasons.
+      // A note of blanks says nothing: refused as every blank text is.
+      expect((await withdraw(rcTeam, id, etag, { reason: 'other', note: '   ' }).expect(400)).body.errors).toEqual([
+        expect.objectContaining({ field: 'note' }),
+      ]);
+      for (const note of [undefined, 'Moved'])
+        expect((await withdraw(rcTeam, id, etag, { reason: 'other', note }).expect(422)).body).toMatchObject({
+          code: 'requirement-missing',
+          errors: [{ field: 'note' }],
+        });
+      // Read before the allocation: stale.
+      const stale = await withdraw(rcTeam, id, created.headers.etag, { reason: 'made-in-error' }).expect(412);
+      expect(stale.headers['content-type']).toContain('application/problem+json');
+
+      const [row] = await t.sql<{ status: string; withdrawn_at: Date | null; version: number }>(
+        'SELECT status, withdrawn_at, version FROM cto_extensions WHERE id = $1',
+        [id],
+      );
+      expect(row).toEqual({ status: 'allocated', withdrawn_at: null, version: alloc.body.version });
+      expect(
+        (await t.sql('SELECT 1 FROM outbox_events WHERE aggregate_id = $1 AND type = $2', [id, 'cto-extension.withdrawn'])).length,
+      ).toBe(0);
+
+      // Withdrawn for another reason, given: then it is final.
+      const done = await withdraw(rcTeam, id, etag, { reason: 'other', note: 'Moved to Leeds; their team will ask their own hub.' }).expect(
+        200,
+      );
+      expect(done.body.withdrawal).toMatchObject({ reason: 'other', note: 'Moved to Leeds; their team will ask their own hub.' });
+      const again = await withdraw(manager, id, done.headers.etag, { reason: 'made-in-error' }).expect(409);
+      expect(again.body).toMatchObject({ code: 'cto-extension-withdrawn', reason: 'other' });
+      // Nor is it allocated again, or a statement made on it.
+      const realloc = await as(manager)
+        .post(`/cto-extensions/${id}/allocation`)
+        .set('if-match', done.headers.etag)
+        .send({ amhpUserId: other.id })
+        .expect(409);
+      expect(realloc.body.code).toBe('cto-extension-withdrawn');
+      const stated = await as(amhpUser)
+        .post(`/cto-extensions/${id}/statement`)
+        .set('if-match', done.headers.etag)
+        .send({ decision: 'agree', reasons })
+        .expect(409);
+      expect(stated.body.code).toBe('cto-extension-withdrawn');
+      expect((await as(manager).get(`/cto-extensions/${id}`).expect(200)).body).toMatchObject({
+        status: 'withdrawn',
+        allocatedUserId: amhpUser.id,
+        statement: null,
+        version: done.body.version,
+      });
+      expect(
+        (await t.sql('SELECT 1 FROM outbox_events WHERE aggregate_id = $1 AND type = $2', [id, 'cto-extension.withdrawn'])).length,
+      ).toBe(1);
+    });
+
+    it('a request whose statement is made cannot be withdrawn (409 cto-extension-decided), nor one that lapsed (409 cto-extension-lapsed)', async () => {
+      const { id, etag } = await allocated();
+      const stated = await as(amhpUser)
+        .post(`/cto-extensions/${id}/statement`)
+        .set('if-match', etag)
+        .send({ decision: 'disagree', reasons })
+        .expect(200);
+      const decided = await withdraw(manager, id, stated.headers.etag, { reason: 'not-extending' }).expect(409);
+      expect(decided.body.code).toBe('cto-extension-decided');
+
+      const lapsing = await allocated();
+      // Wed 15 Jul 09:00 BST: the CTO ended at midnight without the statement.
+      await moveTo('2026-07-15T08:00:00Z');
+      const read = await as(manager).get(`/cto-extensions/${lapsing.id}`).expect(200);
+      expect(read.body.lapsed).toBe(true);
+      const lapsed = await withdraw(manager, lapsing.id, read.headers.etag, { reason: 'not-extending' }).expect(409);
+      expect(lapsed.body).toMatchObject({ code: 'cto-extension-lapsed', rule: 'CTO-04' });
+      expect((await as(manager).get(`/cto-extensions/${lapsing.id}`).expect(200)).body).toMatchObject({
+        status: 'allocated',
+        lapsed: true,
+        withdrawal: null,
+        version: read.body.version,
+      });
+    });
   });
 });

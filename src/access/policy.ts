@@ -113,6 +113,11 @@ export const POLICY = {
   'cto-extensions.write': { roles: ['manager', 'amhp', 'referrer'] },
   'cto-extensions.allocate': { roles: ['manager'] },
   'cto-extensions.state': { roles: ['amhp'] },
+  /**
+   * Withdrawing a request before the statement is made: a manager, or the referrer account that made it (its own; the
+   * service asks, once it has the request, whether it is). Not an AMHP: the request is the responsible clinician's.
+   */
+  'cto-extensions.withdraw': { roles: ['manager'], ownRoles: ['referrer'] },
   /** Out-of-hours decisions: the author edits and signs; managers amend and read all; auditors see metadata only (the service decides). */
   'decisions.write': { roles: ['amhp', 'manager'] },
   'decisions.read': { roles: ['manager', 'amhp', 'auditor'] },

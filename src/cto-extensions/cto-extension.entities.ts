@@ -3,8 +3,11 @@
  * order, and the statement. Stored in `cto_extensions` (migration 1796620100000-CtoExtensions).
  */
 
-/** received → allocated (to an AMHP) → agreed | not-agreed (the AMHP's statement, final). */
-export const CTO_EXTENSION_STATUSES = ['received', 'allocated', 'agreed', 'not-agreed'] as const;
+/**
+ * received → allocated (to an AMHP) → agreed | not-agreed (the AMHP's statement, final); or, from received or allocated
+ * before the statement is made and before the request lapses, withdrawn (by its referrer or a manager, final).
+ */
+export const CTO_EXTENSION_STATUSES = ['received', 'allocated', 'agreed', 'not-agreed', 'withdrawn'] as const;
 export type CtoExtensionStatus = (typeof CTO_EXTENSION_STATUSES)[number];
 
 export const CTO_EXTENSION_DECISIONS = ['agree', 'disagree'] as const;

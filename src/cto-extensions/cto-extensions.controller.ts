@@ -22,6 +22,7 @@ import {
   CtoExtensionQuery,
   CtoExtensionStatementDto,
   CtoExtensionViewDto,
+  WithdrawCtoExtensionDto,
 } from './dto/cto-extension.dto';
 
 /** CTO-04 (MHA 1983 s.20A(3), (4), (8)): requests for an AMHP's statement on extending a community treatment order. */
@@ -86,7 +87,10 @@ export class CtoExtensionsController {
   @ApiOperation({ summary: 'Allocate (or reallocate) the request to an AMHP who may act as one now. If-Match: a stale version is 412.' })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: CtoExtensionViewDto })
-  @ApiConflictResponse({ description: "`cto-extension-decided`: the AMHP's statement is made." })
+  @ApiConflictResponse({
+    description:
+      "`cto-extension-decided`: the AMHP's statement is made; `cto-extension-withdrawn`: the request was withdrawn; `cto-extension-lapsed`.",
+  })
   @ApiUnprocessableEntityResponse({ description: '`amhp-not-eligible` (naming amhpUserId).' })
   async allocate(
     @CurrentActor() actor: Actor,
@@ -109,7 +113,10 @@ export class CtoExtensionsController {
   })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: CtoExtensionViewDto })
-  @ApiConflictResponse({ description: '`cto-extension-decided` (already made), `cto-extension-not-allocated-to-you`.' })
+  @ApiConflictResponse({
+    description:
+      '`cto-extension-decided` (already made), `cto-extension-withdrawn` (the request was withdrawn), `cto-extension-not-allocated-to-you`.',
+  })
   @ApiUnprocessableEntityResponse({
     description: '`statement-after-expiry`, `statement-before-examination`, `amhp-not-approved`, `signed-before-received`, `in-future`.',
   })
@@ -121,6 +128,32 @@ export class CtoExtensionsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CtoExtensionViewDto> {
     const c = await this.ctoExtensions.state(actor, id, dto, version);
+    reply.header('etag', etagFor(c.version));
+    return c;
+  }
+
+  @Post(':id/withdraw')
+  @Authorize('cto-extensions.withdraw')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Withdraw the request before the AMHP's statement is made (CTO-04): the responsible clinician is not extending the CTO, it was revoked or the patient discharged, the request was made in error, or another reason given in the note. By the referrer account that made it (its own: another's, or an unknown id, is 403) or a manager. Its deadline's warnings and pages are closed (request-withdrawn), the allocated AMHP is told, and the job warns of it no more: it does not lapse. Final. If-Match: a stale version is 412.",
+  })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: CtoExtensionViewDto })
+  @ApiConflictResponse({
+    description:
+      "`cto-extension-decided` (the AMHP's statement is already made), `cto-extension-withdrawn` (already withdrawn), `cto-extension-lapsed` (the CTO expired without the statement).",
+  })
+  @ApiUnprocessableEntityResponse({ description: "`requirement-missing` (naming note): reason 'other' with no reasons in the note." })
+  async withdraw(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Body() dto: WithdrawCtoExtensionDto,
+    @IfMatchVersion() version: ExpectedVersion,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CtoExtensionViewDto> {
+    const c = await this.ctoExtensions.withdraw(actor, id, dto, version);
     reply.header('etag', etagFor(c.version));
     return c;
   }

@@ -19,12 +19,15 @@ import { PagesService } from '../pages/pages.service';
 import { ManagerOnCallService } from '../rota/manager-on-call.service';
 import { formatDay, formatLocal } from '../statute/clocks';
 import {
+  CTO_EXTENSION_WITHDRAWAL_LABELS,
   CTO_STATEMENT_WARNING_LEADS_HOURS,
   ctoExtensionLapsed,
   ctoExtensionOutcome,
   ctoExtensionRequestFindings,
   ctoStatementDueBy,
+  ctoWithdrawalNoteMissing,
   type CtoExtensionFinding,
+  type CtoExtensionWithdrawalReason,
 } from '../statute/cto-extension.rules';
 import type { RuleId } from '../statute/rule-catalogue';
 import { addDays, localDate } from '../statute/time';
@@ -38,6 +41,7 @@ import {
   CtoExtensionQuery,
   CtoExtensionStatementDto,
   CtoExtensionViewDto,
+  WithdrawCtoExtensionDto,
 } from './dto/cto-extension.dto';
 
 /** How far back a request's receipt, or a statement's signature, may be recorded (days). */
@@ -78,13 +82,17 @@ interface Row {
   extended: boolean | null;
   extended_period: CtoExtensionPeriodDto | null;
   findings: CtoExtensionFinding[];
+  withdrawn_at: Date | null;
+  withdrawn_by: string | null;
+  withdrawn_reason: CtoExtensionWithdrawalReason | null;
+  withdrawn_note: string | null;
   version: number;
 }
 
 const COLUMNS = `c.id, c.person_id, c.responsible_clinician, to_char(c.cto_made_on, 'YYYY-MM-DD') AS cto_made_on,
   to_char(c.cto_expires_on, 'YYYY-MM-DD') AS cto_expires_on, to_char(c.rc_examined_on, 'YYYY-MM-DD') AS rc_examined_on, c.received_at,
   c.referrer_user_id, c.status, c.allocated_user_id, c.allocated_at, c.decision, c.reasons, c.signed_at, c.signed_by, c.approval_id, c.extended,
-  c.extended_period, c.findings, c.version`;
+  c.extended_period, c.findings, c.withdrawn_at, c.withdrawn_by, c.withdrawn_reason, c.withdrawn_note, c.version`;
 
 /** Blocker findings as a 422: the first one's code, every finding, and each field named as request fields are. */
 function refuse(findings: CtoExtensionFinding[], fieldName: (f: CtoExtensionFinding) => string | undefined): never {
@@ -117,6 +125,8 @@ const REQUEST_FIELDS: Record<string, string> = {
  */
 /** The AMHP's statement on it is made (agreed or not): final. */
 const decided = (r: Row): boolean => r.status === 'agreed' || r.status === 'not-agreed';
+/** Withdrawn before the statement was made: final, and no one's to act on. */
+const withdrawn = (r: Row): boolean => r.status === 'withdrawn';
 
 @Injectable()
 export class CtoExtensionsService {
@@ -341,6 +351,90 @@ export class CtoExtensionsService {
   }
 
   /**
+   * POST /cto-extensions/{id}/withdraw: the request withdrawn before the AMHP's statement is made (CTO-04), by the
+   * referrer that made it (its own, `own:referrer`) or a manager (person.write); another's, or an id the hub does not
+   * hold, is refused to a referrer as reading it is (403, audited). Refused (409) once the statement is made, once
+   * withdrawn, or once lapsed (the CTO ended without the statement: there is nothing left to withdraw); reason `other`
+   * with no reasons in the note is 422 naming note; a stale If-Match is 412. In one transaction: withdrawn with
+   * why, when and by whom, audited, published (`cto-extension.withdrawn`), every warning and page of its deadline
+   * closed (`request-withdrawn`), and the AMHP it was allocated to told. The warnings job never reads it again.
+   */
+  async withdraw(actor: Actor, id: string, dto: WithdrawCtoExtensionDto, expected: ExpectedVersion): Promise<CtoExtensionViewDto> {
+    const missing = ctoWithdrawalNoteMissing(dto.reason, dto.note);
+    if (missing) throw unprocessableField('note', missing, 'requirement-missing');
+    const note = dto.note ?? null;
+    return this.db.transaction(async (m) => {
+      const r = await this.withdrawable(m, actor, id);
+      const basis = r.basis;
+      this.requireOpen(r);
+      assertVersion(expected, r.version);
+      const now = this.clock.now();
+      this.requireNotLapsed(r, now);
+      await m.query(
+        `UPDATE cto_extensions SET status = 'withdrawn', withdrawn_at = $2, withdrawn_by = $3, withdrawn_reason = $4, withdrawn_note = $5,
+                version = version + 1 WHERE id = $1`,
+        [id, now, actor.userId, dto.reason, note],
+      );
+      await this.audit.record(m, {
+        action: 'cto-extension.withdraw',
+        resourceType: 'cto-extension',
+        resourceId: id,
+        subjectPersonId: r.person_id,
+        accessBasis: basis,
+        details: { reason: dto.reason, from: r.status, allocatedUserId: r.allocated_user_id },
+      });
+      // Nothing about its deadline is anyone's to act on now: the AMHP's and the managers' warnings and pages alike.
+      await this.closeWarnings(m, id, 'request-withdrawn');
+      const amhp = r.status === 'allocated' ? r.allocated_user_id : null;
+      if (amhp && amhp !== actor.userId) {
+        const why = CTO_EXTENSION_WITHDRAWAL_LABELS[dto.reason];
+        await this.notifications.notify(m, {
+          userIds: [amhp],
+          kind: 'cto-extension.withdrawn',
+          severity: 'urgent',
+          title: "CTO extension: the request was withdrawn; the AMHP's statement is no longer needed",
+          body: `Withdrawn at ${formatLocal(now, this.zone)}: ${why}${note ? `: ${note}` : ''}. Do not go on with it. If you had already seen the patient or done anything on it, tell the hub what, so that it is recorded.`,
+          link: `/cto-extensions/${id}`,
+          subjectType: 'cto-extension',
+          subjectId: id,
+          dedupKey: `cto-extension-withdrawn:${id}`,
+        });
+      }
+      await this.events.emit(m, {
+        type: 'cto-extension.withdrawn',
+        aggregateType: 'cto-extension',
+        aggregateId: id,
+        payload: {
+          ctoExtensionId: id,
+          personId: r.person_id,
+          userId: actor.userId,
+          reason: dto.reason,
+          allocatedUserId: amhp,
+          withdrawnAt: now.toISOString(),
+        },
+      });
+      return this.view(await this.load(m, id));
+    });
+  }
+
+  /**
+   * The request locked for its withdrawal, with the basis to audit it on: a manager's is person.write of the patient;
+   * a referrer's, its own request (`own:referrer`). A referrer asking to withdraw another's, or an id the hub does not
+   * hold, is refused as reading it is (403, audited); a manager's unknown id is 404.
+   */
+  private async withdrawable(m: EntityManager, actor: Actor, id: string): Promise<Row & { basis: string }> {
+    const resource = { type: 'cto-extension', id };
+    const full = this.access.hasRole(actor, 'cto-extensions.withdraw');
+    const r = await this.lock(m, id).catch((err: unknown) => {
+      if (err instanceof NotFoundProblem && !full) return null;
+      throw err;
+    });
+    if (r && full) return { ...r, basis: await this.access.requirePerson(actor, 'person.write', r.person_id, m, resource) };
+    if (r && refersOwnReferrals(actor.roles) && r.referrer_user_id === actor.userId) return { ...r, basis: 'own:referrer' };
+    return this.access.deny(actor, 'cto-extensions.withdraw', resource, NOT_YOURS, r?.person_id ?? null);
+  }
+
+  /**
    * GET /cto-extensions/{id}: a read of the person's record (person.read), audited; or, to the referrer who made it
    * (the responsible clinician's team), its own request (`own:referrer`, audited the same). A referrer asking for
    * another's request, or an id the hub does not hold, is refused alike (403, audited).
@@ -431,10 +525,10 @@ export class CtoExtensionsService {
   }
 
   /**
-   * CTO-04 (s.20A(8)): the warnings job (every minute). Each request with no statement made whose deadline (the end of
-   * the day the CTO expires) is within a lead of CTO_STATEMENT_WARNING_LEADS_HOURS, or has passed, is told at that
-   * stage (warn): once per stage and person however often it runs. Requests the job cannot lock now (a statement or
-   * an allocation under way) are left to its next run.
+   * CTO-04 (s.20A(8)): the warnings job (every minute). Each request with no statement made and not withdrawn whose
+   * deadline (the end of the day the CTO expires) is within a lead of CTO_STATEMENT_WARNING_LEADS_HOURS, or has passed,
+   * is told at that stage (warn): once per stage and person however often it runs. Requests the job cannot lock now
+   * (a statement, an allocation or a withdrawal under way) are left to its next run.
    */
   async statementWarnings(m: EntityManager, now: Date): Promise<{ raised: number; paged: number }> {
     const today = localDate(now, this.zone);
@@ -475,7 +569,7 @@ export class CtoExtensionsService {
   private async warn(m: EntityManager, r: Row, now: Date, whom = this.whomToTell(m, now)): Promise<{ raised: number; paged: number }> {
     const dueBy = ctoStatementDueBy(r.cto_expires_on, this.zone);
     const stage = clockStage(dueBy, now, STATEMENT_LEADS_MINUTES);
-    if (!stage || decided(r)) return { raised: 0, paged: 0 };
+    if (!stage || decided(r) || withdrawn(r)) return { raised: 0, paged: 0 };
     const breach = stage === 'breach';
     const key = ctoStatementKey(r.id, stage);
     const amhp = r.status === 'allocated' ? r.allocated_user_id : null;
@@ -503,8 +597,16 @@ export class CtoExtensionsService {
     return { raised, paged };
   }
 
-  /** The statement's warnings and pages closed, with why: everyone's (the statement made), or one AMHP's (reallocated). */
-  private async closeWarnings(m: EntityManager, id: string, reason: 'statement-made' | 'reallocated', userId?: string): Promise<void> {
+  /**
+   * The statement's warnings and pages closed, with why: everyone's (the statement made, the request withdrawn), or one
+   * AMHP's (reallocated).
+   */
+  private async closeWarnings(
+    m: EntityManager,
+    id: string,
+    reason: 'statement-made' | 'request-withdrawn' | 'reallocated',
+    userId?: string,
+  ): Promise<void> {
     const prefix = `${ctoStatementKey(id, '')}`;
     await this.pages.closeChains(m, prefix, reason, { recipientUserId: userId ?? null });
     await this.notifications.close(m, { subjectId: id, dedupPrefix: prefix, userId: userId ?? null }, reason);
@@ -535,17 +637,24 @@ export class CtoExtensionsService {
     return this.access.requirePerson(actor, 'person.write', personId, m, resource);
   }
 
+  /** Neither decided nor withdrawn: both are final (409 `cto-extension-decided`, `cto-extension-withdrawn`). */
   private requireOpen(r: Row): void {
     if (decided(r))
       throw new ConflictProblem(
         `The AMHP's statement on this request is already made (${r.decision === 'agree' ? 'agreed' : 'not agreed'}, signed ${r.signed_at!.toISOString()}): it is final.`,
         'cto-extension-decided',
       );
+    if (withdrawn(r))
+      throw new ConflictProblem(
+        `This request was withdrawn at ${formatLocal(r.withdrawn_at!, this.zone)} (${CTO_EXTENSION_WITHDRAWAL_LABELS[r.withdrawn_reason!]}): no statement is asked for on it. A new request from the responsible clinician is a new matter.`,
+        'cto-extension-withdrawn',
+        { withdrawnAt: r.withdrawn_at!.toISOString(), reason: r.withdrawn_reason },
+      );
   }
 
-  /** Past the end of the day the CTO expired without the AMHP's statement (CTO-04): nothing is left to do with it. */
+  /** Past the end of the day the CTO expired without the AMHP's statement, not withdrawn (CTO-04): nothing is left to do with it. */
   private lapsed(r: Row, now: Date): boolean {
-    return ctoExtensionLapsed(r.cto_expires_on, decided(r), now, this.zone);
+    return ctoExtensionLapsed(r.cto_expires_on, decided(r), now, this.zone, withdrawn(r));
   }
 
   /**
@@ -600,6 +709,10 @@ export class CtoExtensionsService {
           : null,
       extended: r.extended,
       extendedPeriod: r.extended_period,
+      withdrawal:
+        r.withdrawn_reason && r.withdrawn_at && r.withdrawn_by
+          ? { reason: r.withdrawn_reason, note: r.withdrawn_note, withdrawnAt: iso(r.withdrawn_at)!, withdrawnByUserId: r.withdrawn_by }
+          : null,
       findings: r.findings.map(({ rule, severity, code, message, citation }) => ({ rule, severity, code, message, citation })),
       version: r.version,
     };

@@ -25,6 +25,7 @@ import {
 } from './schema';
 import { S136_CONSULTATION_OUTCOMES, WARRANT_KINDS } from '../statute/police-powers.rules';
 import { CORRECTION_TIMES } from '../statute/clocks';
+import { CTO_EXTENSION_WITHDRAWAL_REASONS } from '../statute/cto-extension.rules';
 
 /** The kinds of page: the one list, which the pages table's check (pages.entities) and its DTOs are written from. */
 export const PAGE_KINDS = ['offer', 'clock-warning', 'clock-breach', 'escalation', 'handover'] as const;
@@ -43,6 +44,7 @@ export const CLOSED_REASONS = [
   'left-police-station',
   'not-under-18',
   'statement-made',
+  'request-withdrawn',
 ] as const;
 
 export interface EventDefinition<A extends string = string, P = unknown> {
@@ -457,6 +459,19 @@ export const EVENTS = {
       extended: bool("Whether the responsible clinician's report may extend the CTO on it."),
       extendedUntil: nullable(date('The last day of the period the extension gives (s.20A(3)); null when not extended.')),
       signedAt: instant(),
+    }),
+  ),
+
+  'cto-extension.withdrawn': event(
+    'cto-extension',
+    "A request for an AMHP's statement on extending a CTO was withdrawn before the statement was made (CTO-04): nobody is asked for it any more, and its deadline is told to no one.",
+    obj({
+      ctoExtensionId: uuid(),
+      personId: uuid(),
+      userId: uuid('Who withdrew it: the referrer that made it, or a manager.'),
+      reason: enumOf(CTO_EXTENSION_WITHDRAWAL_REASONS, 'Why it was withdrawn (the note, free text, is on the request).'),
+      allocatedUserId: nullable(uuid('The AMHP it was allocated to, told that it was withdrawn; null when it was not allocated.')),
+      withdrawnAt: instant(),
     }),
   ),
 

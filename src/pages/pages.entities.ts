@@ -60,7 +60,8 @@ export const ACK_VIA = ['app', 'notification', 'gateway', 'system'] as const;
  * holder told again as the new end nears; a page that a child is held at a police station (POL-09): she was moved to a
  * place of safety that is not one (`left-police-station`), so that a move back to one pages afresh, or her date of
  * birth on record, recorded or corrected, shows she is not under 18 (`not-under-18`); a page that an AMHP's statement on
- * extending a CTO is due (CTO-04, s.20A(8)): the statement was made (`statement-made`).
+ * extending a CTO is due (CTO-04, s.20A(8)): the statement was made (`statement-made`), or the request for it was
+ * withdrawn (`request-withdrawn`).
  */
 export const PAGE_CLOSED_REASONS = CLOSED_REASONS;
 export type PageClosedReason = (typeof PAGE_CLOSED_REASONS)[number];

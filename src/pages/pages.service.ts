@@ -471,8 +471,9 @@ export class PagesService {
 
   /**
    * closeFor, for a matter with no referral, by its chains' key prefix: the pages that an AMHP's statement on extending
-   * a CTO is due (CTO-04, `cto-extension:<request>:`), closed when the statement is made (`statement-made`), or those
-   * of the AMHP it was taken from when it is reallocated (`reallocated`, `recipientUserId`).
+   * a CTO is due (CTO-04, `cto-extension:<request>:`), closed when the statement is made (`statement-made`) or the request
+   * is withdrawn (`request-withdrawn`), or those of the AMHP it was taken from when it is reallocated (`reallocated`,
+   * `recipientUserId`).
    */
   async closeChains(
     m: EntityManager,

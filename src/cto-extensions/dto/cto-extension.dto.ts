@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { IsInstant, IsLocalDate, MinLength, NotBlank, trim } from '../../common/validators';
+import { CTO_EXTENSION_WITHDRAWAL_REASONS, type CtoExtensionWithdrawalReason } from '../../statute/cto-extension.rules';
 import { CTO_EXTENSION_DECISIONS, CTO_EXTENSION_STATUSES } from '../cto-extension.entities';
 
 /** CTO-04 (s.20A(4)): the responsible clinician's request, referred to the hub, for an AMHP's statement on extending a CTO. */
@@ -86,6 +87,28 @@ export class CtoExtensionStatementDto {
   signedAt?: string;
 }
 
+/** CTO-04: the request withdrawn before the AMHP's statement is made, with why. */
+export class WithdrawCtoExtensionDto {
+  @ApiProperty({
+    enum: CTO_EXTENSION_WITHDRAWAL_REASONS,
+    description:
+      "Why: 'not-extending' (the responsible clinician is not extending the CTO, s.20A(4)), 'cto-revoked' (s.17F(4)), 'discharged' (from the CTO, s.23), 'made-in-error', or 'other' (the note then gives the reasons).",
+  })
+  @IsIn(CTO_EXTENSION_WITHDRAWAL_REASONS)
+  reason: CtoExtensionWithdrawalReason;
+
+  @ApiPropertyOptional({
+    maxLength: 4000,
+    description:
+      "What happened, in words. Required with reason 'other', at least 10 characters (422 `requirement-missing` naming note); optional otherwise.",
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(4000)
+  note?: string;
+}
+
 export class CtoExtensionQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CTO_EXTENSION_STATUSES }) @IsOptional() @IsIn(CTO_EXTENSION_STATUSES) status?: string;
   @ApiPropertyOptional({ enum: ['me'], description: 'Only the requests allocated to you.' }) @IsOptional() @IsIn(['me']) assigned?: 'me';
@@ -117,6 +140,13 @@ export class CtoExtensionStatementViewDto {
   approvalId: string | null;
 }
 
+export class CtoExtensionWithdrawalViewDto {
+  @ApiProperty({ enum: CTO_EXTENSION_WITHDRAWAL_REASONS }) reason: string;
+  @ApiProperty({ nullable: true, type: String }) note: string | null;
+  @ApiProperty({ format: 'date-time' }) withdrawnAt: string;
+  @ApiProperty({ format: 'uuid', description: 'Who withdrew it: the referrer that made it, or a manager.' }) withdrawnByUserId: string;
+}
+
 export class CtoExtensionViewDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) personId: string;
@@ -133,7 +163,7 @@ export class CtoExtensionViewDto {
   statementDueBy: string;
   @ApiProperty({
     description:
-      "CTO-04: the end of the day the CTO expired has passed without the AMHP's statement: the CTO was not extended and has ended; the request can no longer be allocated (409 cto-extension-lapsed).",
+      "CTO-04: the end of the day the CTO expired has passed without the AMHP's statement, the request not withdrawn: the CTO was not extended and has ended; the request can no longer be allocated or withdrawn (409 cto-extension-lapsed). False for a withdrawn request.",
   })
   lapsed: boolean;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) allocatedUserId: string | null;
@@ -152,6 +182,12 @@ export class CtoExtensionViewDto {
     description: 'The period the extension gives (s.20A(3)): the next after the one ending ctoExpiresOn. Null unless extended.',
   })
   extendedPeriod: CtoExtensionPeriodDto | null;
+  @ApiProperty({
+    type: CtoExtensionWithdrawalViewDto,
+    nullable: true,
+    description: 'The request withdrawn before the statement was made (status `withdrawn`): why, when and by whom. Null unless withdrawn.',
+  })
+  withdrawal: CtoExtensionWithdrawalViewDto | null;
   @ApiProperty({ type: [CtoExtensionFindingDto], description: 'The CTO-04 findings on the statement (warnings; blockers refuse it).' })
   findings: CtoExtensionFindingDto[];
   @ApiProperty() version: number;
