@@ -85,6 +85,7 @@ import * as m81 from './1796670000000-CtoExtensionsReferrer';
 import * as m82 from './1796670100000-PagesStatementMade';
 import * as m83 from './1796690000000-OrderOfMaking';
 import * as m84 from './1796700000000-CtoExtensionsWithdrawn';
+import * as m85 from './1796700000001-CtoExtensionsBreachRaised';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -172,4 +173,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m82),
   ...Object.values(m83),
   ...Object.values(m84),
+  ...Object.values(m85),
 ];

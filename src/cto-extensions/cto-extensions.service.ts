@@ -49,11 +49,6 @@ const RECORDED_MAX_AGE_DAYS = 90;
 
 /** CTO-04: the leads of the statement's warnings, in minutes, as clockStage takes them. */
 const STATEMENT_LEADS_MINUTES = CTO_STATEMENT_WARNING_LEADS_HOURS.map((h) => h * 60);
-/**
- * How long after its deadline an undecided request is still looked at by the warnings job, to raise its breach (days):
- * the breach is raised at the job's first run after the deadline; this only bounds the job's read, each minute.
- */
-const BREACH_LOOKBACK_DAYS = 7;
 
 /** The key of a statement warning (stage: a lead in minutes, or `breach`): notifications' dedup key and the pages' chain. */
 export function ctoStatementKey(id: string, stage: string): string {
@@ -93,6 +88,16 @@ const COLUMNS = `c.id, c.person_id, c.responsible_clinician, to_char(c.cto_made_
   to_char(c.cto_expires_on, 'YYYY-MM-DD') AS cto_expires_on, to_char(c.rc_examined_on, 'YYYY-MM-DD') AS rc_examined_on, c.received_at,
   c.referrer_user_id, c.status, c.allocated_user_id, c.allocated_at, c.decision, c.reasons, c.signed_at, c.signed_by, c.approval_id, c.extended,
   c.extended_period, c.findings, c.withdrawn_at, c.withdrawn_by, c.withdrawn_reason, c.withdrawn_note, c.version`;
+
+/**
+ * CTO-04 (s.20A(8)): the requests the warnings job reads, locked (those it cannot lock now are left to its next run):
+ * no statement made, not withdrawn, the breach not raised yet, expiring by $1 (the furthest day a lead reaches). The
+ * partial index cto_extensions_breach_due_idx holds exactly these, so the read stays as small as the requests still
+ * owed a warning, however many lapsed before.
+ */
+export const STATEMENT_DUE_SQL = `SELECT ${COLUMNS} FROM cto_extensions c
+  WHERE c.status IN ('received', 'allocated') AND c.breach_raised_at IS NULL AND c.cto_expires_on <= $1::date
+  ORDER BY c.cto_expires_on, c.id FOR UPDATE OF c SKIP LOCKED`;
 
 /** Blocker findings as a 422: the first one's code, every finding, and each field named as request fields are. */
 function refuse(findings: CtoExtensionFinding[], fieldName: (f: CtoExtensionFinding) => string | undefined): never {
@@ -527,17 +532,14 @@ export class CtoExtensionsService {
   /**
    * CTO-04 (s.20A(8)): the warnings job (every minute). Each request with no statement made and not withdrawn whose
    * deadline (the end of the day the CTO expires) is within a lead of CTO_STATEMENT_WARNING_LEADS_HOURS, or has passed,
-   * is told at that stage (warn): once per stage and person however often it runs. Requests the job cannot lock now
-   * (a statement, an allocation or a withdrawal under way) are left to its next run.
+   * is told at that stage (warn): once per stage and person however often it runs. Its breach is raised once, however
+   * long after the deadline the job first sees it (the jobs stopped for days, a backup restored): the job reads only
+   * the requests whose breach is not raised yet (STATEMENT_DUE_SQL, through the partial index that holds only those),
+   * never the history of every request that ever lapsed. Requests the job cannot lock now (a statement, an allocation
+   * or a withdrawal under way) are left to its next run.
    */
   async statementWarnings(m: EntityManager, now: Date): Promise<{ raised: number; paged: number }> {
-    const today = localDate(now, this.zone);
-    const rows: Row[] = await m.query(
-      `SELECT ${COLUMNS} FROM cto_extensions c
-        WHERE c.status IN ('received', 'allocated') AND c.cto_expires_on BETWEEN $1::date AND $2::date
-        ORDER BY c.cto_expires_on, c.id FOR UPDATE OF c SKIP LOCKED`,
-      [addDays(today, -BREACH_LOOKBACK_DAYS), addDays(today, Math.ceil(Math.max(...CTO_STATEMENT_WARNING_LEADS_HOURS) / 24))],
-    );
+    const rows: Row[] = await m.query(STATEMENT_DUE_SQL, [this.warnedUntil(now)]);
     const told = { raised: 0, paged: 0 };
     const whom = this.whomToTell(m, now);
     for (const r of rows) {
@@ -546,6 +548,11 @@ export class CtoExtensionsService {
       told.paged += done.paged;
     }
     return told;
+  }
+
+  /** The last day of expiry the job warns of at `now`: the furthest a lead reaches (days ahead of today, rounded up). */
+  warnedUntil(now: Date): string {
+    return addDays(localDate(now, this.zone), Math.ceil(Math.max(...CTO_STATEMENT_WARNING_LEADS_HOURS) / 24));
   }
 
   /** The managers (notified) and the managers on call (paged), each read once, when first needed. */
@@ -594,6 +601,8 @@ export class CtoExtensionsService {
     let paged = 0;
     if (amhp) paged += (await this.pages.raise(m, { ...page, ...subject, recipientUserIds: [amhp], step: 0 })).length;
     paged += (await this.pages.raise(m, { ...page, ...subject, recipientUserIds: await whom.onCall(), step: LAST_STEP })).length;
+    // Raised: the job reads it no more (its index holds only the requests whose breach is still to raise).
+    if (breach) await m.query(`UPDATE cto_extensions SET breach_raised_at = $2 WHERE id = $1 AND breach_raised_at IS NULL`, [r.id, now]);
     return { raised, paged };
   }
 
