@@ -180,6 +180,58 @@ describe('correcting the admission a s.4 runs from (APP-11)', () => {
     await refusedOn(informal.id, 'time-not-applicable');
   });
 
+  const admittedEventOf = async (worker: TestUser, assessmentId: string) =>
+    ((await as(worker).get(`/assessments/${assessmentId}`).expect(200)).body.timeline as Array<{ id: string; type: string }>).find(
+      (e) => e.type === 'admitted',
+    )!.id;
+
+  it('an admission moved on the assessment timeline (PATCH /assessments/{id}/events/{eventId}) moves the s.4 pages at once, with no clock job run: the AMHP is paged by the new end, and a move back closes that page (deadline-moved)', async () => {
+    t.clock.set('2026-11-24T09:00:00Z');
+    const { worker, referral, a } = await admittedS4('2026-11-21T14:00:00Z');
+    const eventId = await admittedEventOf(worker, a.id);
+    expect(await s4Pages(referral.id)).toEqual([]);
+
+    // The patient in fact reached the ward at 11:30: the s.4 lapses at 11:30 on Tuesday, 2 h 30 min from now.
+    const moved = await as(worker).patch(`/assessments/${a.id}/events/${eventId}`, { at: '2026-11-21T11:30:00Z' });
+    expect(moved.status).toBe(200);
+    expect(s4Clock((await as(manager).get(`/referrals/${referral.id}`).expect(200)).body)).toMatchObject({
+      anchor: '2026-11-21T11:30:00.000Z',
+      deadline: '2026-11-24T11:30:00.000Z',
+    });
+    // Within the four-hour warning now: the AMHP holding the job is paged at once, of the new end.
+    const [page] = await s4Pages(referral.id);
+    expect(page).toMatchObject({ kind: 'clock-warning', closed_reason: null, recipient_user_id: worker.id });
+    expect(page.ends_at!.toISOString()).toBe('2026-11-24T11:30:00.000Z');
+
+    // Put back to 14:00: the end is past the warning again, so its page is closed at once.
+    await as(worker).patch(`/assessments/${a.id}/events/${eventId}`, { at: '2026-11-21T14:00:00Z' }).expect(200);
+    expect(await s4Pages(referral.id)).toEqual([expect.objectContaining({ id: page.id, closed_reason: 'deadline-moved' })]);
+  });
+
+  it('an admission moved on the assessment timeline is refused as from the referral, changing nothing: before the s.4 application was made, in the future, and after the authority to convey unanswered', async () => {
+    t.clock.set('2026-11-23T14:00:00Z');
+    const { worker, referral, a } = await admittedS4('2026-11-21T14:00:00Z');
+    const eventId = await admittedEventOf(worker, a.id);
+    const refused = async (body: object, code: string) => {
+      const res = await as(worker).patch(`/assessments/${a.id}/events/${eventId}`, body);
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.code).toBe(code);
+      expect(res.body.field ?? res.body.errors?.[0]?.field).toBe('at');
+      return res.body;
+    };
+    // The application was signed at 11:00: the patient cannot have been admitted under it at 10:45.
+    expect((await refused({ at: '2026-11-21T10:45:00Z' }, 'admitted-before-application')).errors).toEqual([
+      { field: 'at', messages: [expect.stringContaining('after it was made')] },
+    ]);
+    await refused({ at: '2026-11-23T15:00:00Z' }, 'in-future');
+    const late = await refused({ at: '2026-11-22T10:00:00Z' }, 'warnings-not-acknowledged');
+    expect(late.findings).toEqual([expect.objectContaining({ rule: 'APP-14', code: 'admitted-after-conveyance-window' })]);
+    expect(await admissionOf(a.id)).toEqual([{ at: '2026-11-21T14:00:00.000Z', corrections: [] }]);
+    expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'assessment.event-corrected' AND resource_id = $1`, [a.id])).toEqual([]);
+    expect(await s4Pages(referral.id)).toEqual([]);
+  });
+
   const refusedOn = async (referralId: string, code: string) => {
     const res = await correct(referralId, { time: 's4AdmittedAt', at: '2026-11-21T12:00:00Z', reason: WARD });
     expect(res.status).toBe(422);

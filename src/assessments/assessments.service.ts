@@ -773,8 +773,9 @@ export class AssessmentsService implements OnModuleInit {
 
   /**
    * Corrects the time of a timeline event recorded at the wrong time. The event keeps each earlier time, who corrected
-   * it and when (`data.corrections`), beside the audit. The decision and the signing come from the outcome (decidedAt,
-   * signedAt) and are not corrected here.
+   * it and when (`data.corrections`), beside the audit. The time is moved by moveEvent: an admission is judged again,
+   * and the admission a s.4 runs from is moved as from its referral, its pages put in line at once (APP-11). The
+   * decision and the signing come from the outcome (decidedAt, signedAt) and are not corrected here.
    */
   async correctEventTime(
     actor: Actor,
@@ -784,29 +785,41 @@ export class AssessmentsService implements OnModuleInit {
     expectedVersion: ExpectedVersion,
   ): Promise<AssessmentViewDto> {
     const at = this.notFuture(dto.at, 'at');
-    return this.change(actor, id, expectedVersion, 'assessment.event-corrected', async (m, a) => {
-      this.requireNotClosed(a);
-      const [e] = await m.query<Array<{ type: string; at: Date; data: Record<string, unknown> | null }>>(
-        'SELECT type, at, data FROM assessment_events WHERE id = $1 AND assessment_id = $2 FOR UPDATE',
-        [eventId, id],
-      );
-      if (!e) throw new NotFoundProblem('Timeline event', eventId);
-      if (OUTCOME_EVENTS.has(e.type))
-        throw new ConflictProblem(
-          'The time of the decision and of the signing are those of the recorded outcome: they are not corrected here.',
-          'event-from-outcome',
+    let s4Moved = false;
+    return this.change(
+      actor,
+      id,
+      expectedVersion,
+      'assessment.event-corrected',
+      async (m, a) => {
+        s4Moved = false;
+        this.requireNotClosed(a);
+        const [e] = await m.query<Array<{ type: string; at: Date; data: Record<string, unknown> | null }>>(
+          'SELECT type, at, data FROM assessment_events WHERE id = $1 AND assessment_id = $2 FOR UPDATE',
+          [eventId, id],
         );
-      if (RECORD_EVENTS.has(e.type))
-        throw new ConflictProblem(
-          'The time of the end of the detention and of a rectification are those of their records (APP-22, APP-16): they are not corrected here.',
-          'event-from-record',
-        );
-      // The time it already has (a retried send, or the same time chosen again): no correction was made, so none is
-      // recorded, in the event's history or the audit trail (QUALITY R3).
-      if (new Date(e.at).getTime() === new Date(at).getTime()) return UNCHANGED;
-      await this.moveEvent(m, actor, a, eventId, e, at, dto.acknowledgements);
-      return { eventId, type: e.type };
-    });
+        if (!e) throw new NotFoundProblem('Timeline event', eventId);
+        if (OUTCOME_EVENTS.has(e.type))
+          throw new ConflictProblem(
+            'The time of the decision and of the signing are those of the recorded outcome: they are not corrected here.',
+            'event-from-outcome',
+          );
+        if (RECORD_EVENTS.has(e.type))
+          throw new ConflictProblem(
+            'The time of the end of the detention and of a rectification are those of their records (APP-22, APP-16): they are not corrected here.',
+            'event-from-record',
+          );
+        // The time it already has (a retried send, or the same time chosen again): no correction was made, so none is
+        // recorded, in the event's history or the audit trail (QUALITY R3).
+        if (new Date(e.at).getTime() === new Date(at).getTime()) return UNCHANGED;
+        s4Moved = await this.moveEvent(m, actor, a, eventId, e, at, dto.acknowledgements);
+        return { eventId, type: e.type };
+      },
+      // APP-11 (s.4(4)): the admission a s.4 runs from moved: its pages are put in line now, as from its referral.
+      async (m, a) => {
+        if (s4Moved) await this.referrals.clocksCorrected(m, [a.referralId], this.clock.now());
+      },
+    );
   }
 
   /**
@@ -814,6 +827,13 @@ export class AssessmentsService implements OnModuleInit {
    * received or long before the assessment opened; the event keeps each earlier time, who corrected it and when
    * (`data.corrections`); an admission is judged again (judgeAdmission: APP-13, APP-14). The one way an event's time
    * is corrected (correctEventTime, correctS4Admission).
+   *
+   * APP-11 (s.4(4)): the admission a s.4's 72 hours run from (the first `admitted` under a s.4 application made for a
+   * patient not already in hospital) is moved here by either route (PATCH /assessments/{id}/events/{eventId}, POST
+   * /referrals/{id}/time-corrections `s4AdmittedAt`), with the same refusals: not before the application was made
+   * (APP-12, s.6(1): 422 admitted-before-application naming `at`), and, after the authority to convey ended, only with
+   * that warning answered (judgeAdmission). Returns whether it was that admission: the caller then puts the
+   * referral's pages in line with the s.4's new ends in the same transaction (change's `afterwards`: clocksCorrected).
    */
   private async moveEvent(
     m: EntityManager,
@@ -823,7 +843,17 @@ export class AssessmentsService implements OnModuleInit {
     e: { type: string; at: Date; data: Record<string, unknown> | null },
     at: number,
     acknowledgements: ReadonlyArray<{ code: string; reason: string }> | undefined,
-  ): Promise<void> {
+  ): Promise<boolean> {
+    const s4Admission = e.type === 'admitted' && (await this.isS4Admission(m, a, eventId));
+    if (s4Admission) {
+      const stored = storedApplication(a)!;
+      const made = new Date(typeof stored.signedAt === 'string' ? stored.signedAt : a.decidedAt!);
+      if (at < made.getTime()) {
+        const zone = this.config.timeZone;
+        const why = `The s.4 application was made at ${formatLocal(made, zone)}: the patient is admitted under it only after it was made (APP-12, s.6(1)), not at ${formatLocal(new Date(at), zone)}.`;
+        throw new UnprocessableProblem(why, 'admitted-before-application', { field: 'at', errors: [{ field: 'at', messages: [why] }] });
+      }
+    }
     await this.requireNotTooEarly(m, at, a);
     const data = e.data ?? {};
     const corrections = Array.isArray(data.corrections) ? (data.corrections as unknown[]) : [];
@@ -835,20 +865,36 @@ export class AssessmentsService implements OnModuleInit {
       { ...data, corrections: [...corrections, correction] },
     ]);
     if (e.type === 'admitted') await this.judgeAdmission(m, actor, a, eventId, acknowledgements);
+    return s4Admission;
+  }
+
+  /**
+   * APP-11 (s.4(4)): whether timeline event `eventId` of `a` is the admission a s.4's 72 hours run from: the first
+   * `admitted` (as the referral's clock takes it) under a s.4 application (converted into a s.2 or not) made for a
+   * patient not already in hospital (whose admission is the managers' receipt, APP-12, s.5(1)).
+   */
+  private async isS4Admission(m: EntityManager, a: AssessmentRow, eventId: string): Promise<boolean> {
+    if (!isS4Application(a) || storedApplication(a)?.inPatient === true) return false;
+    const [first] = await m.query<Array<{ id: string }>>(
+      `SELECT id::text FROM assessment_events WHERE assessment_id = $1 AND type = 'admitted' ORDER BY at, id LIMIT 1`,
+      [a.id],
+    );
+    return first?.id === eventId;
   }
 
   /**
    * APP-11 (s.4(4)): the admission a s.4's 72 hours run from, corrected earlier or later from its referral (POST
    * /referrals/{id}/time-corrections, `s4AdmittedAt`), in the referral's transaction (S4AdmissionCorrections). The
    * admission is the first `admitted` on the timeline of the referral's assessment that made a s.4 application (the
-   * earliest admitted, as the referral's clock takes it: outcomeClocks); it is moved as any event's time is
-   * (moveEvent: kept history, APP-13 / APP-14 judged again, an admission after the 24 hours to convey only with its
-   * warning answered), and the s.4's conversion into a s.2 (s4Conversion: the second recommendation received within
-   * the 72 hours) and its conveyance window are judged again from it (change: keepJudgements), audited on the
-   * assessment. Refused (422) when there is none to correct (naming `time`; a patient already in hospital is admitted
-   * by the managers' receipt, APP-12, corrected on the application), when it is unchanged, and before the application
-   * was made (APP-12, s.6(1): the patient is conveyed and admitted under an application already made, which itself
-   * follows the recommendation it rests on, MED-01) (naming `at`).
+   * earliest admitted, as the referral's clock takes it: outcomeClocks); it is moved as any event's time is, by the
+   * one path PATCH /assessments/{id}/events/{eventId} takes too (moveEvent: kept history, refused before the
+   * application was made, APP-12, s.6(1): the patient is conveyed and admitted under an application already made,
+   * which itself follows the recommendation it rests on, MED-01; APP-13 / APP-14 judged again, an admission after the
+   * 24 hours to convey only with its warning answered), and the s.4's conversion into a s.2 (s4Conversion: the second
+   * recommendation received within the 72 hours) and its conveyance window are judged again from it (change:
+   * keepJudgements), the referral's pages put in line with its new ends (clocksCorrected), audited on the assessment.
+   * Refused (422) when there is none to correct (naming `time`; a patient already in hospital is admitted by the
+   * managers' receipt, APP-12, corrected on the application) and when it is unchanged (naming `at`).
    */
   private async correctS4Admission(
     m: EntityManager,
@@ -863,12 +909,10 @@ export class AssessmentsService implements OnModuleInit {
         event_id: string | null;
         at: Date | null;
         in_patient: boolean;
-        made_at: Date;
         managers_received_at: string | null;
       }>
     >(
-      `SELECT a.id::text AS id, e.id::text AS event_id, e.at, coalesce(a.outcome->'application'->>'inPatient' = 'true', false) AS in_patient,
-              coalesce((a.outcome->'application'->>'signedAt')::timestamptz, a.decided_at) AS made_at
+      `SELECT a.id::text AS id, e.id::text AS event_id, e.at, coalesce(a.outcome->'application'->>'inPatient' = 'true', false) AS in_patient
          FROM assessments a
          LEFT JOIN LATERAL (SELECT ae.id, ae.at FROM assessment_events ae WHERE ae.assessment_id = a.id AND ae.type = 'admitted'
                              ORDER BY ae.at, ae.id LIMIT 1) e ON true
@@ -900,24 +944,23 @@ export class AssessmentsService implements OnModuleInit {
     const from = new Date(found.at);
     if (from.getTime() === at.getTime())
       return refuse('at', `s4AdmittedAt is already ${from.toISOString()}: there is nothing to correct.`, 'time-unchanged');
-    const zone = this.config.timeZone;
-    const made = new Date(found.made_at);
-    if (at.getTime() < made.getTime())
-      return refuse(
-        'at',
-        `The s.4 application was made at ${formatLocal(made, zone)}: the patient is admitted under it only after it was made (APP-12, s.6(1)), not at ${formatLocal(at, zone)}.`,
-        'admitted-before-application',
-      );
     const eventId = found.event_id;
-    await this.change(actor, found.id, undefined, 'assessment.event-corrected', async (m2, a) => {
-      this.requireNotClosed(a);
-      const [e] = await m2.query<Array<{ type: string; at: Date; data: Record<string, unknown> | null }>>(
-        'SELECT type, at, data FROM assessment_events WHERE id = $1 AND assessment_id = $2 FOR UPDATE',
-        [eventId, a.id],
-      );
-      await this.moveEvent(m2, actor, a, eventId, e, at.getTime(), acknowledgements);
-      return { eventId, type: e.type };
-    });
+    await this.change(
+      actor,
+      found.id,
+      undefined,
+      'assessment.event-corrected',
+      async (m2, a) => {
+        this.requireNotClosed(a);
+        const [e] = await m2.query<Array<{ type: string; at: Date; data: Record<string, unknown> | null }>>(
+          'SELECT type, at, data FROM assessment_events WHERE id = $1 AND assessment_id = $2 FOR UPDATE',
+          [eventId, a.id],
+        );
+        await this.moveEvent(m2, actor, a, eventId, e, at.getTime(), acknowledgements);
+        return { eventId, type: e.type };
+      },
+      (m2, a) => this.referrals.clocksCorrected(m2, [a.referralId], this.clock.now()),
+    );
     return { assessmentId: found.id, from };
   }
 
@@ -2600,13 +2643,18 @@ export class AssessmentsService implements OnModuleInit {
     };
   }
 
-  /** Loads with a row lock, checks If-Match, runs the change, bumps the version, audits and emits. */
+  /**
+   * Loads with a row lock, checks If-Match, runs the change, bumps the version, audits and emits.
+   * `afterwards` runs once the change's judgements are kept and the referral's next deadline refreshed, in the same
+   * transaction (a moved s.4 admission puts the referral's pages in line with its new ends: clocksCorrected).
+   */
   private async change<A extends AssessmentChangeType>(
     actor: Actor,
     id: string,
     expectedVersion: ExpectedVersion,
     action: A,
     fn: (m: EntityManager, a: AssessmentRow) => Promise<AssessmentChange<A> | typeof UNCHANGED>,
+    afterwards?: (m: EntityManager, a: AssessmentRow) => Promise<void>,
   ): Promise<AssessmentViewDto> {
     return this.db.transaction(async (m) => {
       const locked = await m.query('SELECT version FROM assessments WHERE id = $1 FOR UPDATE', [id]);
@@ -2651,6 +2699,7 @@ export class AssessmentsService implements OnModuleInit {
       const [changed] = await this.db.preparedOn<AssessmentRow>(m, BUMP_VERSION, [id]);
       // A contact, an outcome or an admission may stop a referral clock (clockStop): the queue's deadline follows.
       await this.referrals.refreshNextDeadline(m, a.referralId);
+      if (afterwards) await afterwards(m, a);
       await this.audit.record(m, {
         action,
         resourceType: 'assessment',

@@ -1564,7 +1564,10 @@ export class ReferralsService implements OnModuleInit {
           data,
         });
         await this.refreshNextDeadline(m, id);
-        return this.timeCorrected(m, actor, r, basis, dto, corrected.from, at, now, []);
+        // The pages of the s.4's old end were put in line by the correction itself (clocksCorrected, from the
+        // assessments module's one path for moving the admission, also taken by PATCH /assessments/{id}/events/{eventId}).
+        await this.timeCorrected(m, actor, r, basis, dto, corrected.from, at);
+        return this.view(await this.row(m, id));
       }
       const raw = r.legalContext as Record<string, unknown>;
       const context = toLegalContext(raw);
@@ -1628,24 +1631,13 @@ export class ReferralsService implements OnModuleInit {
           );
         await this.refreshNextDeadline(m, other.id);
       }
-      return this.timeCorrected(
-        m,
-        actor,
-        r,
-        basis,
-        dto,
-        from,
-        at,
-        now,
-        others.map((o) => o.id),
-      );
+      await this.timeCorrected(m, actor, r, basis, dto, from, at);
+      await this.clocksCorrected(m, [id, ...others.map((o) => o.id)], now);
+      return this.view(await this.row(m, id));
     });
   }
 
-  /**
-   * The end of every time correction (correctTime): audited, published, and what was told of the old end put in line
-   * at once, on the referral and on each open one of the same detention (`others`), whose clocks run from its start.
-   */
+  /** The end of every time correction (correctTime): audited and published. */
   private async timeCorrected(
     m: EntityManager,
     actor: Actor,
@@ -1654,9 +1646,7 @@ export class ReferralsService implements OnModuleInit {
     dto: TimeCorrectionDto,
     from: Date,
     at: Date,
-    now: Date,
-    others: string[],
-  ): Promise<ReferralDto> {
+  ): Promise<void> {
     const id = r.id;
     await this.audit.record(m, {
       action: 'referral.time-corrected',
@@ -1672,12 +1662,21 @@ export class ReferralsService implements OnModuleInit {
       aggregateId: id,
       payload: { referralId: id, time: dto.time, from: from.toISOString(), to: at.toISOString() },
     });
-    // What was told of the old end is put right, and the new end told, now (DUTY-01, DUTY-03): on this referral and
-    // on each open one of the same detention, whose clocks run from this start.
+  }
+
+  /**
+   * A start a statutory clock runs from was corrected (correctTime; for a s.4's admission, the assessments module's one
+   * path that moves it, whichever route moved it): what was told of the old end is put right, and the new end told,
+   * now, in the caller's transaction, on each open referral of `ids` (the corrected one, then those of the same
+   * detention, whose clocks run from its start): the pages and warnings of an end moved earlier, or later past their
+   * stage, are closed `deadline-moved`, and whoever holds the job (else the managers, the managers on call paged) is
+   * warned by the new end at once (ClockAlerts.raise, settle; DUTY-01, DUTY-03), not at the clock job's next run.
+   */
+  async clocksCorrected(m: EntityManager, ids: string[], now: Date): Promise<void> {
     const queued = this.clockAlerts.whileQueued(m, now);
-    for (const each of [id, ...others]) {
+    for (const each of ids) {
       const after = await this.row(m, each);
-      if (each !== id && !isOpen(after.status)) continue;
+      if (!isOpen(after.status)) continue;
       await this.clockAlerts.raise(
         m,
         { id: each, reference: after.reference, allocatedUserId: after.allocatedUserId, clocks: warnedClocks(this.view(after)) },
@@ -1685,7 +1684,6 @@ export class ReferralsService implements OnModuleInit {
         queued,
       );
     }
-    return this.view(await this.row(m, id));
   }
 
   /**
