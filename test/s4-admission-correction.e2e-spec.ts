@@ -232,6 +232,47 @@ describe('correcting the admission a s.4 runs from (APP-11)', () => {
     expect(await s4Pages(referral.id)).toEqual([]);
   });
 
+  it('the s.4 correction from the referral and the admission moved on its assessment, sent at the same moment twenty times over, are each answered 200, 409 or 412 (never 500) one after the other, with no deadlock, and leave the record consistent', async () => {
+    t.clock.set('2026-11-24T09:00:00Z');
+    const { worker, referral, a } = await admittedS4('2026-11-21T14:00:00Z');
+    const eventId = await admittedEventOf(worker, a.id);
+    const deadlocks = async () =>
+      Number((await t.sql<{ n: string }>('SELECT deadlocks::text AS n FROM pg_stat_database WHERE datname = current_database()'))[0].n);
+    const before = await deadlocks();
+    const answers: Array<{ status: number; body: { code?: string } }> = [];
+    for (let i = 0; i < 20; i++) {
+      // Every time a different one (12:00-12:19 from the referral, 13:00-13:19 on the assessment): each answered 200 moved it.
+      const minute = String(i).padStart(2, '0');
+      answers.push(
+        ...(await Promise.all([
+          correct(referral.id, { time: 's4AdmittedAt', at: `2026-11-21T12:${minute}:00Z`, reason: WARD }),
+          as(worker).patch(`/assessments/${a.id}/events/${eventId}`, { at: `2026-11-21T13:${minute}:00Z` }),
+        ])),
+      );
+    }
+    expect(answers.filter((r) => ![200, 409, 412].includes(r.status)).map((r) => [r.status, r.body.code])).toEqual([]);
+    const moved = answers.filter((r) => r.status === 200).length;
+    // Each move answered 200 is on the admission's history, and audited, once; each from the referral on its timeline.
+    const [admission] = await admissionOf(a.id);
+    expect(admission.corrections).toHaveLength(moved);
+    expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'assessment.event-corrected' AND resource_id = $1`, [a.id])).toHaveLength(
+      moved,
+    );
+    const fromReferral = answers.filter((r, i) => i % 2 === 0 && r.status === 200).length;
+    expect(await t.sql(`SELECT 1 FROM referral_events WHERE referral_id = $1 AND type = 'time-corrected'`, [referral.id])).toHaveLength(
+      fromReferral,
+    );
+    // The referral's clock runs from the admission as it stands, and what is paged says that end and no other.
+    const clock = s4Clock((await as(manager).get(`/referrals/${referral.id}`).expect(200)).body)!;
+    expect(clock.anchor).toBe(admission.at);
+    const open = (await s4Pages(referral.id)).filter((p) => p.closed_reason === null);
+    const within = new Date(clock.deadline).getTime() - Date.parse('2026-11-24T09:00:00Z') <= 4 * 3600_000;
+    expect(open.map((p) => p.ends_at!.toISOString())).toEqual(within ? [clock.deadline] : []);
+    // The two waited for each other in turn: no deadlock was detected (each costs a second's wait and a run again).
+    await t.sql('SELECT pg_stat_force_next_flush()');
+    expect((await deadlocks()) - before).toBe(0);
+  });
+
   const refusedOn = async (referralId: string, code: string) => {
     const res = await correct(referralId, { time: 's4AdmittedAt', at: '2026-11-21T12:00:00Z', reason: WARD });
     expect(res.status).toBe(422);

@@ -894,7 +894,8 @@ export class AssessmentsService implements OnModuleInit {
    * recommendation received within the 72 hours) and its conveyance window are judged again from it (change:
    * keepJudgements), the referral's pages put in line with its new ends (clocksCorrected), audited on the assessment.
    * Refused (422) when there is none to correct (naming `time`; a patient already in hospital is admitted by the
-   * managers' receipt, APP-12, corrected on the application) and when it is unchanged (naming `at`).
+   * managers' receipt, APP-12, corrected on the application) and when it is unchanged (naming `at`). The referral is
+   * locked before the assessment (lockForChange).
    */
   private async correctS4Admission(
     m: EntityManager,
@@ -2644,7 +2645,7 @@ export class AssessmentsService implements OnModuleInit {
   }
 
   /**
-   * Loads with a row lock, checks If-Match, runs the change, bumps the version, audits and emits.
+   * Loads with a row lock (lockForChange), checks If-Match, runs the change, bumps the version, audits and emits.
    * `afterwards` runs once the change's judgements are kept and the referral's next deadline refreshed, in the same
    * transaction (a moved s.4 admission puts the referral's pages in line with its new ends: clocksCorrected).
    */
@@ -2657,8 +2658,7 @@ export class AssessmentsService implements OnModuleInit {
     afterwards?: (m: EntityManager, a: AssessmentRow) => Promise<void>,
   ): Promise<AssessmentViewDto> {
     return this.db.transaction(async (m) => {
-      const locked = await m.query('SELECT version FROM assessments WHERE id = $1 FOR UPDATE', [id]);
-      if (!locked.length) return this.unknown(id, actor);
+      if (!(await this.lockForChange(m, id))) return this.unknown(id, actor);
       const a = await this.load(m, id, actor);
       // A closed record is no longer the AMHP's to change (only a manager corrects it): to her, who may still read it,
       // that is a 409 saying it is closed, not a refusal of access to her own case offering break-glass. To anyone
@@ -2711,6 +2711,22 @@ export class AssessmentsService implements OnModuleInit {
       await this.events.emit(m, assessmentChangeEvent(action, { assessmentId: id, referralId: a.referralId }, details));
       return this.view(m, changed);
     });
+  }
+
+  /**
+   * The lock order of a change to an assessment and its referral: the referral's row first, then the assessment's.
+   * Every path that locks both takes them in this order: an assessment's change here (the referral is locked before
+   * the assessment, though only some changes write it: its next deadline, its status, the s.4's pages), opening an
+   * assessment (the referral it opens on, then the new row), and the s.4 admission corrected from the referral (POST
+   * /referrals/{id}/time-corrections locks the referral, then changes the assessment here). So two such changes made
+   * at once wait for each other, in turn, rather than each holding the row the other waits for (a deadlock, 40P01,
+   * that Db.transaction would answer by running one again). The referral an assessment is of never changes, so it is
+   * read before either lock. False when there is no such assessment.
+   */
+  private async lockForChange(m: EntityManager, id: string): Promise<boolean> {
+    await m.query('SELECT 1 FROM referrals WHERE id = (SELECT referral_id FROM assessments WHERE id = $1) FOR UPDATE', [id]);
+    const locked = await m.query('SELECT version FROM assessments WHERE id = $1 FOR UPDATE', [id]);
+    return locked.length > 0;
   }
 
   /**
