@@ -332,6 +332,149 @@ describe("the police's use of s.136 and s.135 warrants: consultation and attenda
     });
   });
 
+  describe("s.135(4) corrected on the assessment's timeline: who in fact accompanied the constable (PATCH /assessments/{id}/events/{eventId})", () => {
+    const reason = 'The doctor was delayed at A&E; the police entered as the person was heard in danger.';
+    /** A s.135(1) executed at 10:00 with the AMHP alone, its warning answered. */
+    async function executedAlone() {
+      const { worker, assessment: a } = await opened();
+      const view = (
+        await as(worker)
+          .post(`/assessments/${a.id}/events`, {
+            type: 'warrant-executed',
+            at: '2026-11-21T10:00:00Z',
+            executionAttendance: { amhp: { userId: worker.id } },
+            acknowledgements: [{ code: 'warrant-executed-unaccompanied', reason }],
+          })
+          .expect(201)
+      ).body;
+      const event = view.timeline.find((e: { type: string }) => e.type === 'warrant-executed');
+      return { worker, a, event, etag: `"v${view.version}"` };
+    }
+    const eventOf = async (u: TestUser, id: string, eventId: string) =>
+      (
+        (await as(u).get(`/assessments/${id}`).expect(200)).body.timeline as Array<{
+          id: string;
+          at: string;
+          data: Record<string, unknown>;
+        }>
+      ).find((e) => e.id === eventId)!;
+
+    it('the doctor who in fact attended is added: the warning no longer stands, the attendance first recorded is kept with its acknowledgement, and the correction is audited and published', async () => {
+      const { worker, a, event, etag } = await executedAlone();
+      const res = await as(worker)
+        .patch(
+          `/assessments/${a.id}/events/${event.id}`,
+          { executionAttendance: { amhp: { userId: worker.id }, doctor: { doctorId } } },
+          { 'if-match': etag },
+        )
+        .expect(200);
+      expect(res.headers.etag).not.toBe(etag);
+      const corrected = res.body.timeline.find((e: { id: string }) => e.id === event.id);
+      expect(corrected.at).toBe('2026-11-21T10:00:00.000Z');
+      expect(corrected.data).toMatchObject({
+        warrantKind: 's135-1',
+        executionAttendance: { amhp: { userId: worker.id }, doctor: { doctorId, name: 'Dr Asha Patel', gmcNumber: '7000001' } },
+        attendanceCorrections: [
+          {
+            from: { amhp: expect.objectContaining({ userId: worker.id }) },
+            acknowledgements: [expect.objectContaining({ code: 'warrant-executed-unaccompanied', reason })],
+            by: worker.id,
+            at: '2026-11-21T12:00:00.000Z',
+          },
+        ],
+      });
+      expect(corrected.data).not.toHaveProperty('acknowledgements');
+      expect(corrected.data).not.toHaveProperty('corrections');
+      const attendance = { amhp: 'hub-amhp', doctor: 'registered-doctor', amhpUserId: worker.id, doctorId };
+      expect(
+        await t.sql(`SELECT details FROM audit_events WHERE action = 'assessment.event-corrected' AND resource_id = $1`, [a.id]),
+      ).toEqual([{ details: { eventId: event.id, type: 'warrant-executed', warrantKind: 's135-1', attendance } }]);
+      expect(
+        await t.sql(`SELECT payload FROM outbox_events WHERE type = 'assessment.event-corrected' AND aggregate_id = $1`, [a.id]),
+      ).toEqual([
+        {
+          payload: {
+            assessmentId: a.id,
+            referralId: res.body.referralId,
+            eventId: event.id,
+            type: 'warrant-executed',
+            warrantKind: 's135-1',
+            attendance,
+          },
+        },
+      ]);
+    });
+
+    it('corrected to without a doctor, as at recording, it is kept only with the warning acknowledged with a reason (422 naming executionAttendance otherwise, changing nothing); its time and attendance may be corrected together', async () => {
+      const { worker, assessment: a } = await opened();
+      const view = (
+        await as(worker)
+          .post(`/assessments/${a.id}/events`, {
+            type: 'warrant-executed',
+            at: '2026-11-21T10:00:00Z',
+            executionAttendance: { amhp: { userId: worker.id }, doctor: { doctorId } },
+          })
+          .expect(201)
+      ).body;
+      const event = view.timeline.find((e: { type: string }) => e.type === 'warrant-executed');
+      const body = { at: '2026-11-21T09:45:00Z', executionAttendance: { amhp: { userId: worker.id } } };
+      const refused = await as(worker).patch(`/assessments/${a.id}/events/${event.id}`, body).expect(422);
+      expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(refused.body).toMatchObject({
+        code: 'warnings-not-acknowledged',
+        field: 'executionAttendance',
+        findings: [expect.objectContaining({ rule: 'POL-02', code: 'warrant-executed-unaccompanied' })],
+      });
+      expect(await eventOf(worker, a.id, event.id)).toMatchObject({ at: '2026-11-21T10:00:00.000Z', data: event.data });
+      expect((await as(worker).get(`/assessments/${a.id}`).expect(200)).body.version).toBe(view.version);
+
+      const ok = await as(worker)
+        .patch(`/assessments/${a.id}/events/${event.id}`, {
+          ...body,
+          acknowledgements: [{ code: 'warrant-executed-unaccompanied', reason }],
+        })
+        .expect(200);
+      const corrected = ok.body.timeline.find((e: { id: string }) => e.id === event.id);
+      expect(corrected.at).toBe('2026-11-21T09:45:00.000Z');
+      expect(corrected.data).toMatchObject({
+        acknowledgements: [expect.objectContaining({ code: 'warrant-executed-unaccompanied', reason, by: worker.id })],
+        corrections: [expect.objectContaining({ from: '2026-11-21T10:00:00.000Z' })],
+        attendanceCorrections: [
+          expect.objectContaining({ from: expect.objectContaining({ doctor: expect.objectContaining({ doctorId }) }) }),
+        ],
+      });
+      expect(corrected.data.executionAttendance).not.toHaveProperty('doctor');
+    });
+
+    it('refused, changing nothing: on a version since changed (412), by another AMHP (403), on another event (422), and with nothing to correct (400 naming both fields); the attendance it already records changes nothing', async () => {
+      const { worker, a, event, etag } = await executedAlone();
+      const doctorBody = { executionAttendance: { amhp: { userId: worker.id }, doctor: { doctorId } } };
+      await as(worker).post(`/assessments/${a.id}/events`, { type: 'police-arrived', at: '2026-11-21T09:30:00Z' }).expect(201);
+      const stale = await as(worker).patch(`/assessments/${a.id}/events/${event.id}`, doctorBody, { 'if-match': etag }).expect(412);
+      expect(stale.body.code).toBe('precondition-failed');
+      await as(await amhp(t))
+        .patch(`/assessments/${a.id}/events/${event.id}`, doctorBody)
+        .expect(403);
+      const other = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body.timeline.find(
+        (e: { type: string }) => e.type === 'police-arrived',
+      );
+      const misplaced = await as(worker).patch(`/assessments/${a.id}/events/${other.id}`, doctorBody).expect(422);
+      expect(misplaced.body).toMatchObject({ code: 'execution-attendance-not-warrant-executed', field: 'executionAttendance' });
+      const empty = await as(worker).patch(`/assessments/${a.id}/events/${event.id}`, {}).expect(400);
+      expect(empty.body.errors.map((e: { field: string }) => e.field)).toEqual(['at', 'executionAttendance']);
+      expect(await eventOf(worker, a.id, event.id)).toMatchObject({ data: event.data });
+
+      const before = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body.version;
+      const same = await as(worker)
+        .patch(`/assessments/${a.id}/events/${event.id}`, { executionAttendance: { amhp: { userId: worker.id } } })
+        .expect(200);
+      expect(same.body.version).toBe(before);
+      expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'assessment.event-corrected' AND resource_id = $1`, [a.id])).toEqual(
+        [],
+      );
+    });
+  });
+
   describe("after intake: the police's answer, once they give it, added or corrected on the referral (POST /referrals/{id}/police-record)", () => {
     const record = (id: string, body: object, u: TestUser, ifMatch?: string) =>
       as(u).post(`/referrals/${id}/police-record`, body, ifMatch ? { 'if-match': ifMatch } : {});

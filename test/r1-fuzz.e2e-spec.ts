@@ -58,6 +58,10 @@ const ACROSS_FIELDS: Record<string, { fields: string[]; why: string }> = {
     fields: ['executionAttendance.*'],
     why: "who attended a warrant's execution: an AMHP of the hub's by id or one named; a doctor on the register by id, or a name with a GMC number",
   },
+  AssessmentsController_eventTime: {
+    fields: ['at', 'executionAttendance', 'executionAttendance.*'],
+    why: "what is corrected: the time, a warrant executed's attendance, or both; who attended: an AMHP of the hub's by id or one named; a doctor on the register by id, or a name with a GMC number",
+  },
   AssessmentsController_s4Lapse: { fields: ['details'], why: 'what happened after, when it was something other' },
   DoctorsController_list: { fields: ['kind', 'approvedOn'], why: 'an approval kind asks for the day it must cover' },
   ReferralsController_detentionEnd: {

@@ -129,7 +129,7 @@ export class AssessmentsController {
   @Authorize('assessments.write')
   @ApiOperation({
     summary:
-      'Correct the time of a timeline event (tapped late, or the wrong time given): the event keeps every earlier time with who corrected it and when; the time it already has changes nothing. The decision and the signing are corrected with the outcome, not here (409). If-Match: a stale version is 412.',
+      "Correct a timeline event: its time (tapped late, or the wrong time given), and a warrant executed's attendance (POL-02, s.135(4): who accompanied the constable, judged as at recording, warrant-executed-unaccompanied acknowledged with a reason); the event keeps every earlier time and attendance with who corrected it and when; what it already says changes nothing. Moving the admission a s.4 runs from moves its 72 hours (APP-11) as from its referral, its pages at once. The decision and the signing are corrected with the outcome, not here (409). If-Match: a stale version is 412.",
   })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: AssessmentViewDto })

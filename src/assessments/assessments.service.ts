@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService, accessFactsOf, accessFactsSql, type ReadWithAccess } from '../access/access.service';
@@ -8,7 +9,7 @@ import type { Actor } from '../auth/actor';
 import { Clock, isoOrNull, recordedInstant } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
-import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
+import { ConflictProblem, NotFoundProblem, UnprocessableProblem, ValidationProblem } from '../common/problem';
 import { SqlWhere } from '../common/sql-where';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -723,20 +724,41 @@ export class AssessmentsService implements OnModuleInit {
   private async warrantExecution(
     m: EntityManager,
     actor: Actor,
-    dto: TimelineEventDto,
+    dto: Pick<TimelineEventDto, 'executionAttendance' | 'warrantKind' | 'acknowledgements'>,
     at: number,
   ): Promise<Record<string, unknown> & { warrantKind?: WarrantKind; executionAttendance?: WarrantAttendance }> {
     if (!dto.executionAttendance) return {};
-    const kind: WarrantKind = dto.warrantKind ?? 's135-1';
-    const errors = warrantAttendanceErrors(dto.executionAttendance, new Date(at), { attendance: 'executionAttendance', executedAt: 'at' });
+    const attendance = await this.attendanceAt(m, dto.executionAttendance, at);
+    return this.judgedAttendance(actor, dto.warrantKind ?? 's135-1', attendance, dto.acknowledgements);
+  }
+
+  /** POL-02 (s.135(4)): the attendance given for a warrant executed at `at`, its AMHP and doctor named from their records. */
+  private async attendanceAt(
+    m: EntityManager,
+    given: NonNullable<TimelineEventDto['executionAttendance']>,
+    at: number,
+  ): Promise<WarrantAttendance> {
+    const errors = warrantAttendanceErrors(given, new Date(at), { attendance: 'executionAttendance', executedAt: 'at' });
     if (errors.length)
       throw new UnprocessableProblem(errors.map((e) => e.message).join(' '), errors[0].code, {
         errors: errors.map((e) => ({ field: e.field, messages: [e.message] })),
       });
-    const attendance = await this.referrals.warrantAttendance(m, dto.executionAttendance, 'executionAttendance');
+    return this.referrals.warrantAttendance(m, given, 'executionAttendance');
+  }
+
+  /**
+   * POL-02 (s.135(4)): a warrant of `kind` executed with `attendance`, judged: the event's data, with each warning
+   * acknowledged with a reason (422 warnings-not-acknowledged naming executionAttendance when one is not).
+   */
+  private judgedAttendance(
+    actor: Actor,
+    kind: WarrantKind,
+    attendance: WarrantAttendance,
+    acknowledgements: ReadonlyArray<{ code: string; reason: string }> | undefined,
+  ): Record<string, unknown> & { warrantKind: WarrantKind; executionAttendance: WarrantAttendance } {
     const findings = warrantAttendanceFindings(kind, attendance);
     const acknowledged = findings.map((finding) => {
-      const ack = dto.acknowledgements?.find((k) => k.code === finding.code);
+      const ack = acknowledgements?.find((k) => k.code === finding.code);
       if (!ack)
         throw new UnprocessableProblem(
           `Acknowledge each warning with a reason (acknowledgements: [{ code, reason }]): ${finding.code}: ${finding.message}`,
@@ -772,10 +794,15 @@ export class AssessmentsService implements OnModuleInit {
   }
 
   /**
-   * Corrects the time of a timeline event recorded at the wrong time. The event keeps each earlier time, who corrected
-   * it and when (`data.corrections`), beside the audit. The time is moved by moveEvent: an admission is judged again,
-   * and the admission a s.4 runs from is moved as from its referral, its pages put in line at once (APP-11). The
-   * decision and the signing come from the outcome (decidedAt, signedAt) and are not corrected here.
+   * Corrects a timeline event recorded wrongly: its time (at), and for a warrant executed who accompanied the
+   * constable (executionAttendance: POL-02, s.135(4)); at least one of the two (400 naming both otherwise). The event
+   * keeps each earlier time (`data.corrections`) and each earlier attendance with its acknowledged warnings
+   * (`data.attendanceCorrections`), who corrected it and when, beside the audit. The time is moved by moveEvent (an
+   * admission judged again; the admission a s.4 runs from moved as from its referral, its pages in line at once: APP-11).
+   * The attendance is judged as at recording (warrantExecution: the AMHP and the doctor named from their records; a
+   * s.135(1) warrant executed without both only with warrant-executed-unaccompanied acknowledged, with a reason, 422
+   * otherwise) and published with the correction. The decision and the signing come from the outcome (decidedAt,
+   * signedAt) and are not corrected here. What the event already says changes nothing (a read, its version kept).
    */
   async correctEventTime(
     actor: Actor,
@@ -784,7 +811,14 @@ export class AssessmentsService implements OnModuleInit {
     dto: EventTimeDto,
     expectedVersion: ExpectedVersion,
   ): Promise<AssessmentViewDto> {
-    const at = this.notFuture(dto.at, 'at');
+    if (dto.at === undefined && dto.executionAttendance === undefined)
+      throw new ValidationProblem(
+        (['at', 'executionAttendance'] as const).map((field) => ({
+          field,
+          messages: ["give the event's corrected time (at), a warrant executed's attendance (executionAttendance), or both"],
+        })),
+      );
+    const at = dto.at !== undefined ? this.notFuture(dto.at, 'at') : null;
     let s4Moved = false;
     return this.change(
       actor,
@@ -809,17 +843,61 @@ export class AssessmentsService implements OnModuleInit {
             'The time of the end of the detention and of a rectification are those of their records (APP-22, APP-16): they are not corrected here.',
             'event-from-record',
           );
+        if (dto.executionAttendance !== undefined && e.type !== 'warrant-executed')
+          throw new UnprocessableProblem(
+            'executionAttendance: is corrected only on a warrant executed.',
+            'execution-attendance-not-warrant-executed',
+            { field: 'executionAttendance' },
+          );
         // The time it already has (a retried send, or the same time chosen again): no correction was made, so none is
-        // recorded, in the event's history or the audit trail (QUALITY R3).
-        if (new Date(e.at).getTime() === new Date(at).getTime()) return UNCHANGED;
-        s4Moved = await this.moveEvent(m, actor, a, eventId, e, at, dto.acknowledgements);
-        return { eventId, type: e.type };
+        // recorded, in the event's history or the audit trail (QUALITY R3). So for the attendance it already records.
+        const moved = at !== null && new Date(e.at).getTime() !== at;
+        const data = await this.correctedAttendance(m, actor, e, at ?? new Date(e.at).getTime(), dto);
+        if (!moved && !data) return UNCHANGED;
+        if (data) await m.query('UPDATE assessment_events SET data = $3 WHERE id = $1 AND assessment_id = $2', [eventId, id, data.data]);
+        if (moved) s4Moved = await this.moveEvent(m, actor, a, eventId, { ...e, data: data?.data ?? e.data }, at, dto.acknowledgements);
+        return { eventId, type: e.type, ...(data ? { warrantKind: data.warrantKind, attendance: data.attendance } : {}) };
       },
       // APP-11 (s.4(4)): the admission a s.4 runs from moved: its pages are put in line now, as from its referral.
       async (m, a) => {
         if (s4Moved) await this.referrals.clocksCorrected(m, [a.referralId], this.clock.now());
       },
     );
+  }
+
+  /**
+   * POL-02 (s.135(4)): the warrant executed `e` with the attendance `dto` gives in place of what it records, judged as
+   * at recording (warrantExecution, at the event's time `at`, of the warrant's recorded kind): the event's new data,
+   * with the attendance it replaces and its acknowledged warnings kept, who corrected it and when
+   * (`attendanceCorrections`); null when none is given or it is the one recorded.
+   */
+  private async correctedAttendance(
+    m: EntityManager,
+    actor: Actor,
+    e: { data: Record<string, unknown> | null },
+    at: number,
+    dto: EventTimeDto,
+  ): Promise<{ data: Record<string, unknown>; warrantKind: WarrantKind; attendance: ReturnType<typeof attendanceCodes> } | null> {
+    if (!dto.executionAttendance) return null;
+    const data = e.data ?? {};
+    const warrantKind = (data.warrantKind as WarrantKind | undefined) ?? 's135-1';
+    const attendance = await this.attendanceAt(m, dto.executionAttendance, at);
+    const plain = (v: unknown): unknown => (v === undefined ? null : JSON.parse(JSON.stringify(v)));
+    if (isDeepStrictEqual(plain(attendance), plain(data.executionAttendance))) return null;
+    const judged = this.judgedAttendance(actor, warrantKind, attendance, dto.acknowledgements);
+    const { acknowledgements: acknowledged, ...rest } = data;
+    const earlier = Array.isArray(data.attendanceCorrections) ? (data.attendanceCorrections as unknown[]) : [];
+    const correction = {
+      from: data.executionAttendance ?? null,
+      ...(acknowledged !== undefined ? { acknowledgements: acknowledged } : {}),
+      by: actor.userId,
+      at: this.clock.now().toISOString(),
+    };
+    return {
+      data: { ...rest, ...judged, attendanceCorrections: [...earlier, correction] },
+      warrantKind,
+      attendance: attendanceCodes(attendance),
+    };
   }
 
   /**

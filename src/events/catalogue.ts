@@ -128,6 +128,16 @@ export function referralMoveType(to: string): `referral.${ReferralMoveStatus}` {
 
 const assessmentIds = { assessmentId: uuid(), referralId: uuid() };
 
+/** POL-02 (s.135(4)): who attended a warrant's execution, as codes (attendanceCodes), recorded or corrected. */
+const warrantAttendance = () =>
+  obj(
+    {
+      amhp: enumOf(['hub-amhp', 'named-amhp', 'none'], 'POL-02 (s.135(4)): the AMHP who attended the execution.'),
+      doctor: enumOf(['registered-doctor', 'named-doctor', 'none'], 'POL-02 (s.135(4)): the doctor who attended.'),
+    },
+    { amhpUserId: uuid("The hub's AMHP who attended."), doctorId: uuid('The doctor on the register who attended.') },
+  );
+
 // ---- people: nearest-relative displacement ------------------------------------------------------------------------
 
 /** Statuses a displacement application moves to: `nearest-relative.displacement-<status>`. */
@@ -296,20 +306,20 @@ export const EVENTS = {
       {
         delayReason: str('Delay reason code, when one was given.'),
         warrantKind: enumOf(WARRANT_KINDS, 'warrant-executed with its attendance: the warrant (s.135(1) or s.135(2)).'),
-        attendance: obj(
-          {
-            amhp: enumOf(['hub-amhp', 'named-amhp', 'none'], 'POL-02 (s.135(4)): the AMHP who attended the execution.'),
-            doctor: enumOf(['registered-doctor', 'named-doctor', 'none'], 'POL-02 (s.135(4)): the doctor who attended.'),
-          },
-          { amhpUserId: uuid("The hub's AMHP who attended."), doctorId: uuid('The doctor on the register who attended.') },
-        ),
+        attendance: warrantAttendance(),
       },
     ),
   ),
   'assessment.event-corrected': event(
     'assessment',
-    'The time of a timeline event of the assessment was corrected.',
-    obj({ ...assessmentIds, eventId: str('The timeline event.'), type: str('Timeline event type code.') }),
+    "A timeline event of the assessment was corrected: its time, or a warrant executed's attendance.",
+    obj(
+      { ...assessmentIds, eventId: str('The timeline event.'), type: str('Timeline event type code.') },
+      {
+        warrantKind: enumOf(WARRANT_KINDS, 'warrant-executed with its attendance corrected: the warrant (s.135(1) or s.135(2)).'),
+        attendance: warrantAttendance(),
+      },
+    ),
   ),
   'assessment.contact': event(
     'assessment',

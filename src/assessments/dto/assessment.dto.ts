@@ -233,13 +233,30 @@ export class TimelineEventDto {
   acknowledgements?: AcknowledgementDto[];
 }
 
-/** The corrected time of a timeline event recorded at the wrong time (the tap was late, or the time set was wrong). */
+/**
+ * A timeline event recorded wrongly, corrected: its time (the tap was late, or the time set was wrong), and for a warrant
+ * executed who accompanied the constable (POL-02, s.135(4)); at least one of the two.
+ */
 export class EventTimeDto {
-  @ApiProperty({ format: 'date-time', description: 'When it really happened (not in the future).' }) @IsInstant() at: string;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When it really happened (not in the future). Left out, the time is kept (give executionAttendance then).',
+  })
+  @IsOptional()
+  @IsInstant()
+  at?: string;
+  @ApiPropertyOptional({
+    type: WarrantAttendanceDto,
+    description:
+      'warrant-executed only (POL-02, s.135(4)): who in fact accompanied the constable, in place of what was recorded, judged as at recording: a s.135(1) warrant executed without an AMHP and a registered medical practitioner needs the warning warrant-executed-unaccompanied acknowledged, with a reason.',
+  })
+  @IsOptional()
+  @Nested(() => WarrantAttendanceDto)
+  executionAttendance?: WarrantAttendanceDto;
   @ApiPropertyOptional({
     type: [AcknowledgementDto],
     description:
-      'An admission moved after the authority to convey under the application ended (APP-13, APP-14: admitted-after-conveyance-window) needs that warning acknowledged, with a reason.',
+      'An admission moved after the authority to convey under the application ended (APP-13, APP-14: admitted-after-conveyance-window), or a s.135(1) warrant executed corrected to without an AMHP and a doctor (POL-02: warrant-executed-unaccompanied), needs that warning acknowledged, with a reason.',
   })
   @IsOptional()
   @ArrayMaxSize(5)
