@@ -499,6 +499,7 @@ describe("the police's use of s.136 and s.135 warrants: consultation and attenda
         'clocks',
         'closedAt',
         'id',
+        'policePower',
         'progress',
         'receivedAt',
         'reference',
@@ -506,6 +507,8 @@ describe("the police's use of s.136 and s.135 warrants: consultation and attenda
         'urgency',
       ]);
       expect(res.headers.etag).toBe('"v2"');
+      // What her app offers the form by: the power she used.
+      expect([read.body.policePower, res.body.policePower]).toEqual(['s136', 's136']);
 
       const now = (await as(manager).get(`/referrals/${sent.id}`).expect(200)).body;
       expect(now.legalContext.policeConsultation).toEqual(consultation);

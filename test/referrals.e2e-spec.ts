@@ -124,6 +124,7 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       'clocks',
       'closedAt',
       'id',
+      'policePower',
       'progress',
       'receivedAt',
       'reference',
@@ -137,7 +138,18 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
   });
 
   it('an AMHP who also refers sees the status of the referral she made, and it in her list, with the staff view only once she may read the person', async () => {
-    const statusKeys = ['allocatedAt', 'clocks', 'closedAt', 'id', 'progress', 'receivedAt', 'reference', 'status', 'urgency'];
+    const statusKeys = [
+      'allocatedAt',
+      'clocks',
+      'closedAt',
+      'id',
+      'policePower',
+      'progress',
+      'receivedAt',
+      'reference',
+      'status',
+      'urgency',
+    ];
     for (const roles of [
       ['referrer', 'amhp'],
       ['referrer', 'auditor'],

@@ -94,6 +94,7 @@ import {
   type PoliceConsultation,
   policeRecordErrors,
   policeRecordFindings,
+  policePowerOf,
   type PoliceRecordField,
   type WarrantAttendance,
 } from '../statute/police-powers.rules';
@@ -3391,6 +3392,7 @@ export class ReferralsService implements OnModuleInit {
       progress: steps
         .filter((x): x is [ReferralProgressDto['step'], Date | string] => x[1] !== null && x[1] !== undefined)
         .map(([step, at]) => ({ step, at: new Date(at).toISOString(), atLocal: formatLocal(new Date(at), zone) })),
+      policePower: policePowerOf((r.legalContext as { kind: string }).kind),
     };
     STATUS_VERSIONS.set(view, r.version);
     return view;

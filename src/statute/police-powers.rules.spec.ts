@@ -2,6 +2,7 @@ import type { LegalContext } from './clocks';
 import {
   POLICE_RECORD_FIELD,
   POLICE_RECORD_RULE,
+  policePowerOf,
   policeConsultationErrors,
   policeConsultationFindings,
   policeRecordErrors,
@@ -257,5 +258,19 @@ describe('POLICE_RECORD_FIELD and POLICE_RECORD_RULE: the record each power keep
     expect(POLICE_RECORD_FIELD[kind]).toBe(field);
     expect(POLICE_RECORD_RULE[field]).toBe(rule);
     expect(isRuleId(rule)).toBe(true);
+  });
+});
+
+describe('policePowerOf: the police power a referral was made under, which its referrer answers for after intake', () => {
+  it.each([
+    ['s136', 's136'],
+    ['s135-1', 's135-1'],
+    ['s135-2', 's135-2'],
+    ['s5-2', null],
+    ['cto-recall', null],
+    ['informal', null],
+    ['toString', null],
+  ])('%s: %s', (kind, power) => {
+    expect(policePowerOf(kind)).toBe(power);
   });
 });

@@ -296,6 +296,11 @@ export const POLICE_RECORD_FIELD = {
 } as const;
 export type PoliceRecordField = (typeof POLICE_RECORD_FIELD)[keyof typeof POLICE_RECORD_FIELD];
 
+/** The police power a legal context of this kind was used under (one that keeps a police record), or null. */
+export function policePowerOf(kind: string): keyof typeof POLICE_RECORD_FIELD | null {
+  return Object.hasOwn(POLICE_RECORD_FIELD, kind) ? (kind as keyof typeof POLICE_RECORD_FIELD) : null;
+}
+
 /** The rule whose findings a record of each kind decides (policeRecordFindings). */
 export const POLICE_RECORD_RULE = { policeConsultation: 'POL-06', executionAttendance: 'POL-02' } as const satisfies Record<
   PoliceRecordField,

@@ -20,7 +20,10 @@ import { PageQuery } from '../../common/pagination';
 import { CreatePersonDto } from '../../people/dto/person.dto';
 import { REFERRAL_SOURCES, REFERRAL_STATUSES, URGENCIES } from '../referral.entities';
 import { DETENTION_END_KINDS, DISCHARGERS } from '../../statute/assessment.types';
-import { S136_CONSULTATION_OUTCOMES, S136_CONSULTEE_PROFESSIONS } from '../../statute/police-powers.rules';
+import { POLICE_RECORD_FIELD, S136_CONSULTATION_OUTCOMES, S136_CONSULTEE_PROFESSIONS } from '../../statute/police-powers.rules';
+
+/** A power whose use the police record (POL-06, POL-02): a key of POLICE_RECORD_FIELD. */
+type PolicePower = keyof typeof POLICE_RECORD_FIELD;
 import { CORRECTION_TIMES, type CorrectionTime } from '../../statute/clocks';
 import { AcknowledgementDto } from '../../common/acknowledgement.dto';
 
@@ -772,6 +775,14 @@ export class ReferralStatusDto {
   clocks: ClockSummaryDto[];
   @ApiProperty({ type: [ReferralProgressDto], description: 'The steps reached so far, oldest first.' })
   progress: ReferralProgressDto[];
+  @ApiProperty({
+    enum: Object.keys(POLICE_RECORD_FIELD),
+    nullable: true,
+    type: String,
+    description:
+      "The police power the referral was made under, whose record of how it was used its referrer may give or correct after intake (POST /referrals/{id}/police-record): a s.136's consultation (POL-06, s.136(1C)), a s.135 warrant's attendance (POL-02, s.135(4)); null for a referral under no police power.",
+  })
+  policePower: PolicePower | null;
 }
 
 /** An open offer of a referral to me, for the phone: what, how urgent, the clocks, and whom only as the policy allows. */
