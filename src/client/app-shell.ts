@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundProblem } from '../common/problem';
 import { sendProblem } from '../common/problem.filter';
 import { NOTIFICATION_WORDS } from '../pages/pages.service';
-import { S136_CONSULTEE_LABELS, S136_CONSULTEE_PROFESSIONS } from '../statute/police-powers.rules';
+import { CTO_STATEMENT_DECISION_LABELS, CTO_STATEMENT_DECISIONS } from '../statute/cto-extension.rules';
+import { POLICE_RECORD_FIELD, S136_CONSULTEE_LABELS, S136_CONSULTEE_PROFESSIONS } from '../statute/police-powers.rules';
 import { cssForAppCached } from './css-subset';
 
 /**
@@ -242,11 +243,15 @@ export async function loadAppShell(root = packageRoot()): Promise<AppShell> {
     ),
   );
   // The lists of the law the app's forms offer, from the service's own (one list each, so a form never offers what the
-  // service refuses): POL-06, whom a constable may consult before s.136, a list held as data (s.136(1C)(d)).
+  // service refuses): POL-06, whom a constable may consult before s.136, a list held as data (s.136(1C)(d)); CTO-04,
+  // what the AMHP's statement on extending a CTO can say (s.20A(8)); which record of the police's answer each police
+  // power keeps (POL-06, POL-02), which the referrer gives after intake.
   own.set(
     'js/law.js',
     Buffer.from(
-      `export const S136_CONSULTEES = ${JSON.stringify(S136_CONSULTEE_PROFESSIONS.map((value) => ({ value, label: S136_CONSULTEE_LABELS[value] })))};\n`,
+      `export const S136_CONSULTEES = ${JSON.stringify(S136_CONSULTEE_PROFESSIONS.map((value) => ({ value, label: S136_CONSULTEE_LABELS[value] })))};\n` +
+        `export const POLICE_RECORD_FIELD = ${JSON.stringify(POLICE_RECORD_FIELD)};\n` +
+        `export const CTO_STATEMENT_DECISIONS = ${JSON.stringify(CTO_STATEMENT_DECISIONS.map((value) => ({ value, label: CTO_STATEMENT_DECISION_LABELS[value] })))};\n`,
     ),
   );
   for (const [rel, body] of own) hash.update(rel).update(body);

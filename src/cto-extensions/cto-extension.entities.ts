@@ -1,3 +1,5 @@
+import { CTO_STATEMENT_DECISIONS, type CtoStatementDecision } from '../statute/cto-extension.rules';
+
 /**
  * CTO-04 (MHA 1983 s.20A(4), (8)): a request to the hub for an AMHP's statement on extending a community treatment
  * order, and the statement. Stored in `cto_extensions` (migration 1796620100000-CtoExtensions).
@@ -10,5 +12,6 @@
 export const CTO_EXTENSION_STATUSES = ['received', 'allocated', 'agreed', 'not-agreed', 'withdrawn'] as const;
 export type CtoExtensionStatus = (typeof CTO_EXTENSION_STATUSES)[number];
 
-export const CTO_EXTENSION_DECISIONS = ['agree', 'disagree'] as const;
-export type CtoExtensionDecision = (typeof CTO_EXTENSION_DECISIONS)[number];
+/** The AMHP's statement: agree or not (CTO-04, s.20A(8)), the statute's one list. */
+export const CTO_EXTENSION_DECISIONS = CTO_STATEMENT_DECISIONS;
+export type CtoExtensionDecision = CtoStatementDecision;

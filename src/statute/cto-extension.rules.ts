@@ -44,9 +44,22 @@ export interface CtoExtensionRequestFacts {
   examinedOn: IsoDate;
 }
 
+/**
+ * CTO-04 (s.20A(8), form CTO7): what the AMHP's statement can say: she agrees that the conditions for extending the CTO
+ * are met and that extending it is appropriate, or she does not. The one list the service takes and the duty app offers.
+ */
+export const CTO_STATEMENT_DECISIONS = ['agree', 'disagree'] as const;
+export type CtoStatementDecision = (typeof CTO_STATEMENT_DECISIONS)[number];
+
+/** Each decision in the words of the statement (form CTO7), for the forms that offer it. */
+export const CTO_STATEMENT_DECISION_LABELS: Readonly<Record<CtoStatementDecision, string>> = {
+  agree: 'I agree that the conditions for extending the CTO are met and that extending it is appropriate',
+  disagree: 'I do not agree: the conditions are not met, or extending the CTO is not appropriate',
+};
+
 /** The AMHP's statement on it (s.20A(8)). */
 export interface CtoExtensionStatementFacts {
-  decision: 'agree' | 'disagree';
+  decision: CtoStatementDecision;
   signedAt: Instant;
   /** The AMHP's approval was current when they signed (AMHP-01/07, as the eligibility checks judge it). */
   amhpApprovedAtSigning: boolean;
