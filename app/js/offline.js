@@ -98,7 +98,11 @@ export function useKeptNotice(notice, setNotice) {
   // Settled only once the change was seen waiting (the outbox is read again after `record` says it is kept).
   const seen = useRef(null);
   useEffect(() => {
-    if (!notice) return;
+    // A notice taken down (a new change on its way) is not the one seen waiting: the same words again are a new change.
+    if (!notice) {
+      seen.current = null;
+      return;
+    }
     if (pending.length) {
       seen.current = notice;
       return;

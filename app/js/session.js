@@ -323,9 +323,10 @@ document.addEventListener('visibilitychange', () => {
 /**
  * GET or POST to the API with the access token; one refresh and retry on 401. Without a signal a GET is answered from
  * what the phone keeps when it can (the service worker's copy of person-free data, or the job pack); otherwise the
- * TypeError of the failed fetch is thrown, as before.
+ * TypeError of the failed fetch is thrown, as before. `onEtag` is given the answer's ETag (the version of a record
+ * whose body does not carry it, as a referrer's view of her referral), or null for a copy kept on the phone.
  */
-export async function api(path, { method = 'GET', body, idempotencyKey, ifMatch } = {}) {
+export async function api(path, { method = 'GET', body, idempotencyKey, ifMatch, onEtag } = {}) {
   const call = () =>
     fetch(path, {
       method,
@@ -354,6 +355,7 @@ export async function api(path, { method = 'GET', body, idempotencyKey, ifMatch 
     if (!isNoSignal(err)) throw err;
     const kept = method === 'GET' && offlineReader ? await offlineReader(path) : null;
     noSignal(kept ? kept.asOf : undefined);
+    if (kept && onEtag) onEtag(null);
     if (kept) return kept.body;
     throw err;
   }
@@ -366,6 +368,7 @@ export async function api(path, { method = 'GET', body, idempotencyKey, ifMatch 
     throw await problemOf(res);
   }
   const out = res.status === 204 ? undefined : await res.json();
+  if (onEtag) onEtag(keptAt ? null : res.headers.get('etag'));
   if (!keptAt) {
     contact();
     if (method === 'GET') for (const fn of readListeners) fn(path, out);

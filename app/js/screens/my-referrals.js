@@ -1,13 +1,25 @@
 // A referrer's referrals: each one's progress and its statutory clocks counting down, newest first; and one referral
 // (#/referrals/:id): a referrer sees its status and clocks only; hub staff see the person, the findings at intake, and
 // (managers) a way to allocate it.
-import { html, word, legal, unreachable, useServerNow, Clock, useTitle } from '../ui.js';
+import { html, word, legal, unreachable, useServerNow, Clock, ErrorSummary, useTitle } from '../ui.js';
 import { useLive } from '../use-live.js';
-import { useState } from '../deps.js';
+import { useEffect, useRef, useState } from '../deps.js';
 import { api, learnServerTime } from '../session.js';
+import { keptText, newKey, onReplayed, recordOrKeep, refused } from '../outbox.js';
+import { useKeptNotice } from '../offline.js';
 import { href } from '../router.js';
 import { localClock } from '../time.js';
 import { takeJustSent } from './referral-new.js';
+import {
+  ATTENDANCE_WORDS,
+  AttendanceFields,
+  ConsultationFields,
+  attendanceOf,
+  consultationOf,
+  consultationWords,
+} from './police-record-fields.js';
+import { POLICE_RECORD_FIELD } from '../law.js';
+import { TextArea, errorFor, instantOf, problemErrors, valueOf } from './form-kit.js';
 import { referralsConcerns } from '../live.js';
 
 const STEPS = {
@@ -115,8 +127,121 @@ function Findings({ findings }) {
   </div>`;
 }
 
+/** A change made to the referral since she read it (412): her answer was not sent over it. */
+const CHANGED = 'Your referral changed since you opened it, so your answer was not sent. It has been read again: send your answer again.';
+
+/** Plain words for what the service refuses of the police's answer, by the field it names. */
+const ANSWER_WORDS = {
+  ...consultationWords(''),
+  ...ATTENDANCE_WORDS,
+  reason: 'Say where the answer comes from and why it is given now (at least 10 characters).',
+};
+
+/**
+ * The police's answer about how they used the power, given after intake by the officer who sent the referral (POST
+ * /referrals/{id}/police-record): the record her power keeps (law.js, from the service's list): a s.136's consultation
+ * before it was used (POL-06, s.136(1C)), or who went with her when a s.135 warrant was executed (POL-02, s.135(4)).
+ * On the version of the referral she read (`etag`: a change made meanwhile is 412, shown against the form). Through
+ * the outbox: without a signal it is kept on the phone and sent when the signal is back. `onRecorded` reads the
+ * referral again.
+ */
+function PoliceAnswerForm({ r, etag, onRecorded }) {
+  const record = POLICE_RECORD_FIELD[r.policePower];
+  const [consulted, setConsulted] = useState(null);
+  const [attended, setAttended] = useState({});
+  const [errors, setErrors] = useState([]);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState(null);
+  const held = useRef(false); // held at once: a second tap before the button re-renders disabled sends nothing
+  const key = useRef(newKey()); // one answer, however many times it is sent
+  const formRef = useRef(null);
+  useKeptNotice(notice, setNotice);
+  // Sent later from the phone: the referral is read again (its version moved on).
+  useEffect(() => onReplayed(onRecorded), []);
+  const err = (id) => errorFor(errors, id);
+  const what = `The police's answer for ${r.reference}`;
+
+  /** The answer as the service takes it, and what the form itself finds missing. */
+  function answerOf(form, local) {
+    if (record === 'executionAttendance') {
+      const executionAttendance = attendanceOf(form, attended, local);
+      const warrantExecutedAt = r.policePower === 's135-2' ? instantOf(form, 'warrantExecutedAt', local) : undefined;
+      return JSON.parse(JSON.stringify({ executionAttendance, warrantExecutedAt }));
+    }
+    if (!consulted) local.push({ field: 'policeConsultation.consulted', text: 'Say whether you consulted a health professional.' });
+    return { policeConsultation: consultationOf(form, '', consulted, local) };
+  }
+
+  async function submit(event) {
+    event.preventDefault();
+    const form = formRef.current;
+    const local = [];
+    const answer = answerOf(form, local);
+    const reason = valueOf(form, 'reason') ?? '';
+    if (local.length) return setErrors(local);
+    if (held.current) return;
+    held.current = true;
+    setBusy(true);
+    setNotice(null);
+    try {
+      const view = await recordOrKeep(
+        `/referrals/${r.id}/police-record`,
+        { ...answer, reason },
+        { key: key.current, label: what, ifMatch: etag || undefined },
+      );
+      setErrors([]);
+      setConsulted(null);
+      setAttended({});
+      form.reset();
+      key.current = newKey();
+      setNotice(view ? `${what}: recorded.` : keptText(what));
+      if (view) onRecorded();
+    } catch (e) {
+      if (refused(e)) key.current = newKey(); // a corrected answer is a new request; one still on its way keeps its key
+      const known = (id) => Boolean(document.getElementById(id));
+      const fallback = record === 'executionAttendance' ? 'executionAttendance.amhp' : 'policeConsultation.consulted';
+      if (e.status === 412) {
+        // Her view of the referral is read again, for her to send the answer on what it holds now.
+        setErrors([{ field: fallback, text: CHANGED }]);
+        onRecorded();
+      } else setErrors(problemErrors(e, { fallback, wordsFor: (f) => ANSWER_WORDS[f], known }));
+    } finally {
+      held.current = false;
+      setBusy(false);
+    }
+  }
+
+  return html`<section aria-labelledby="police-answer-heading">
+    <h2 class="nhsuk-heading-m" id="police-answer-heading">Your answer about the power</h2>
+    <${ErrorSummary} errors=${errors} id="police-answer-errors" level=${3} />
+    ${notice && html`<div class="nhsuk-inset-text" role="status" id="police-answer-notice"><p>${notice}</p></div>`}
+    <p class="nhsuk-body">If you could not say when you sent the referral, or what you said was wrong, give the answer here.</p>
+    <form ref=${formRef} novalidate onSubmit=${submit}>
+      ${
+        record === 'executionAttendance'
+          ? html`<${AttendanceFields}
+              attended=${attended}
+              onAttended=${(part, v) => setAttended((a) => ({ ...a, [part]: v }))}
+              err=${err}
+              executedAt=${r.policePower === 's135-2'}
+            />`
+          : html`<${ConsultationFields} prefix="" consulted=${consulted} onConsulted=${setConsulted} err=${err} />`
+      }
+      <${TextArea}
+        id="reason"
+        label="Where does this answer come from, and why is it given now?"
+        hint="For example: the officer who used the power confirmed it by phone."
+        rows=${2}
+        error=${err('reason')}
+      />
+      <button class="nhsuk-button" type="submit" disabled=${busy}>Send your answer</button>
+    </form>
+  </section>`;
+}
+
 export function ReferralScreen({ me, params }) {
   const [r, setR] = useState(null);
+  const [etag, setEtag] = useState(null);
   const [error, setError] = useState(null);
   const [sent] = useState(() => takeJustSent(params.id));
   const now = useServerNow();
@@ -124,9 +249,12 @@ export function ReferralScreen({ me, params }) {
 
   async function load() {
     try {
-      const one = await api(`/referrals/${encodeURIComponent(params.id)}`);
+      let tag = null;
+      const one = await api(`/referrals/${encodeURIComponent(params.id)}`, { onEtag: (t) => (tag = t) });
       learnFromClocks([one]);
       setR(one);
+      // The version read (a referrer's view carries it in its ETag only), for the police's answer.
+      setEtag(tag);
       setError(null);
     } catch (err) {
       setError(err instanceof TypeError ? unreachable : err.message);
@@ -183,6 +311,7 @@ export function ReferralScreen({ me, params }) {
               </ol>`
           }
           ${staff && html`<${Findings} findings=${r.findings} />`}
+          ${!staff && r.policePower && html`<${PoliceAnswerForm} r=${r} etag=${etag} onRecorded=${() => void load()} />`}
           ${
             staff &&
             manager &&

@@ -5,7 +5,7 @@
 import { html, ErrorSummary, SavedOnPhoneScreen, useTitle } from '../ui.js';
 import { useRef, useState } from '../deps.js';
 import { newKey, recordOrKeep, refused } from '../outbox.js';
-import { S136_CONSULTEES } from '../law.js';
+import { ConsultationFields, consultationOf, consultationWords } from './police-record-fields.js';
 import { href, navigate } from '../router.js';
 import {
   Checkboxes,
@@ -79,25 +79,6 @@ const PLACES = [
   { value: 'police-station', label: 'A police station' },
   { value: 'other', label: 'Somewhere else' },
 ];
-/**
- * POL-06 (s.136(1C)): whom a constable may consult before using s.136: the service's list (law.js, generated from it),
- * in a referrer's words where the app has plainer ones.
- */
-const PLAIN = {
-  'registered-medical-practitioner': 'A doctor',
-  'registered-nurse': 'A nurse',
-  amhp: 'An approved mental health professional (AMHP)',
-};
-const CONSULTEES = [
-  { value: '', label: 'Choose whom' },
-  ...S136_CONSULTEES.map(({ value, label }) => ({ value, label: PLAIN[value] || label[0].toUpperCase() + label.slice(1) })),
-];
-const CONSULTED = [
-  { value: 'yes', label: 'Yes' },
-  { value: 'not-practicable', label: 'No, it was not practicable' },
-  { value: 'unknown', label: 'I do not know', hint: 'For example, another officer used the power.' },
-];
-
 const FLAGS = [
   ['weapons', 'Weapons'],
   ['violence-history', 'A history of violence'],
@@ -118,7 +99,7 @@ const WORDS = {
   'referrer.name': 'Enter your name.',
   'referrer.phone': 'Enter a phone number the AMHP can call you on.',
   'referrer.email': 'Enter a valid email address, or leave it empty.',
-  'legalContext.policeConsultation.profession': 'Choose whom you consulted.',
+  ...consultationWords('legalContext.'),
 };
 
 const CONTEXT_TIMES = [
@@ -190,15 +171,7 @@ export function NewReferralScreen({ me }) {
       if (kept === 'kept') lc.keptAt = time('keptAt');
       else lc.arrivedAt = time('arrivedAt');
       // POL-06 (s.136(1C)): the consultation before the power was used, as the service takes it; left unanswered, none.
-      if (consulted) {
-        const field = (name) => valueOf(form, `legalContext.policeConsultation.${name}`);
-        lc.policeConsultation =
-          consulted === 'yes'
-            ? { consulted, profession: field('profession'), at: time('policeConsultation.at'), advice: field('advice') }
-            : consulted === 'not-practicable'
-              ? { consulted, reason: field('reason') }
-              : { consulted };
-      }
+      lc.policeConsultation = consultationOf(form, 'legalContext.', consulted, local);
     }
     if (kind === 's135-1') {
       lc.warrantExecutedAt = time('warrantExecutedAt');
@@ -347,49 +320,7 @@ export function NewReferralScreen({ me }) {
                   error=${err('legalContext.keptAt')}
                 />`
             }
-            <${Radios}
-              id="legalContext.policeConsultation.consulted"
-              legend="Before using section 136, did you consult a health professional?"
-              hint="Where practicable the law asks you to consult a doctor, a nurse, an AMHP or another health professional first."
-              options=${CONSULTED}
-              value=${consulted}
-              onChange=${setConsulted}
-              error=${err('legalContext.policeConsultation.consulted') || err('legalContext.policeConsultation')}
-            />
-            ${
-              consulted === 'yes' &&
-              html`<div key="consulted">
-                <${Select}
-                  id="legalContext.policeConsultation.profession"
-                  label="Whom did you consult?"
-                  options=${CONSULTEES}
-                  value=""
-                  error=${err('legalContext.policeConsultation.profession')}
-                />
-                <${DateTime}
-                  id="legalContext.policeConsultation.at"
-                  label="When did you consult them?"
-                  hint="Leave it empty if you do not know. Before you used the power."
-                  error=${err('legalContext.policeConsultation.at')}
-                />
-                <${TextArea}
-                  id="legalContext.policeConsultation.advice"
-                  label="What advice did they give? (optional)"
-                  rows=${2}
-                  error=${err('legalContext.policeConsultation.advice')}
-                />
-              </div>`
-            }
-            ${
-              consulted === 'not-practicable' &&
-              html`<${TextArea}
-                key="not-practicable"
-                id="legalContext.policeConsultation.reason"
-                label="Why was it not practicable?"
-                rows=${2}
-                error=${err('legalContext.policeConsultation.reason')}
-              />`
-            }
+            <${ConsultationFields} prefix="legalContext." consulted=${consulted} onConsulted=${setConsulted} err=${err} />
           </div>`
         }
         ${
