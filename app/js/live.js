@@ -142,6 +142,7 @@ export function nowConcerns(events, userId, held) {
   for (const e of events) {
     const referral = referralOf(e);
     if (e.type.startsWith('rota.')) parts.add('duty');
+    else if (e.type.startsWith('cto-extension.')) parts.add('cto');
     else if (addressedTo(e, userId) && /^(referral|notification)\./.test(e.type)) {
       // An offer made (or told of) is an offer; one taken away, or a job allocated to her, changes her jobs too.
       parts.add('offers');

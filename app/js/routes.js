@@ -40,6 +40,17 @@ ROUTES.push({
   roles: ['amhp', 'manager'],
 });
 ROUTES.push({ path: '/decisions/:id', load: later(() => import('./screens/decisions.js'), 'DecisionScreen'), roles: ['amhp', 'manager'] });
+ROUTES.push({
+  path: '/cto-extensions',
+  load: later(() => import('./screens/cto-statements.js'), 'CtoStatementsScreen'),
+  nav: 'CTO statements',
+  roles: ['amhp'],
+});
+ROUTES.push({
+  path: '/cto-extensions/:id',
+  load: later(() => import('./screens/cto-statements.js'), 'CtoStatementScreen'),
+  roles: ['amhp', 'manager'],
+});
 ROUTES.push({ path: '/shifts', load: later(() => import('./screens/shifts.js'), 'ShiftsScreen'), nav: 'My shifts', roles: ['amhp'] });
 ROUTES.push({
   path: '/notifications',

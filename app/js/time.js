@@ -11,6 +11,12 @@ export function localTime(iso) {
   return `${DAY.format(d)}, ${TIME.format(d)}`;
 }
 
+/** A day (a local date, "2026-11-21") as the app shows one: "Sat 21 Nov". */
+export function localDay(isoDate) {
+  const [y, m, d] = String(isoDate).split('-').map(Number);
+  return DAY.format(new Date(Date.UTC(y, m - 1, d, 12)));
+}
+
 /** "10:00 GMT". */
 export function localClock(iso) {
   return TIME.format(new Date(iso));

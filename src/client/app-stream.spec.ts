@@ -150,6 +150,16 @@ describe('each screen reads again just what an event is about', () => {
       ['jobs'],
     ],
     ['the rota: who is on duty', [rotaEvent], ['duty']],
+    [
+      'a CTO extension request allocated to her: her requests for a statement',
+      [{ type: 'cto-extension.allocated', aggregateType: 'cto-extension', aggregateId: ELSEWHERE, payload: { userId: ME } }],
+      ['cto'],
+    ],
+    [
+      'a statement made on one: her requests for a statement',
+      [{ type: 'cto-extension.decided', aggregateType: 'cto-extension', aggregateId: ELSEWHERE, payload: { userId: OTHER } }],
+      ['cto'],
+    ],
     ['a page of hers: nothing on Now', [pageEvent(ME)], []],
     [
       'a burst: each part once',

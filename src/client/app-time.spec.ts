@@ -4,6 +4,7 @@ import { join } from 'node:path';
 interface AppTime {
   londonInputValue(ms: number): string;
   londonDate(ms: number): string;
+  localDay(isoDate: string): string;
   fromLondonInput(value: string | undefined): number | null;
   latestLondonTime(value: string, now: number): number | null;
   londonTimesOfDay(value: string, now: number): { choices: number[]; skipped: boolean };
@@ -88,5 +89,16 @@ describe('on the nights the clocks change, a time of day typed says which it can
   ])('none for %s (%s at %s)', (_case, typed, now, skipped) => {
     expect(time.londonTimesOfDay(typed, at(now))).toEqual({ choices: [], skipped });
     expect(time.latestLondonTime(typed, at(now))).toBeNull();
+  });
+});
+
+describe('the app shows a day (a CTO period’s last day) as its other times show the day, whatever zone the phone is in', () => {
+  it.each([
+    ['in winter', '2026-11-21', 'Sat 21 Nov'],
+    ['in summer', '2026-07-01', 'Wed 1 Jul'],
+    ['the day the clocks go back', '2026-10-25', 'Sun 25 Oct'],
+    ['the last day of a year', '2026-12-31', 'Thu 31 Dec'],
+  ])('%s: %s is %s', (_case, day, shown) => {
+    expect(time.localDay(day)).toBe(shown);
   });
 });

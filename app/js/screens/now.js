@@ -6,9 +6,36 @@ import { useEffect, useRef, useState } from '../deps.js';
 import { newKey } from '../outbox.js';
 import { api, isNoSignal, learnServerTime, serverNow } from '../session.js';
 import { nowConcerns } from '../live.js';
-import { localClock, localTime } from '../time.js';
+import { localClock, localDay, localTime } from '../time.js';
 import { href } from '../router.js';
 import { AttendedJob, attendedOf, leadName } from './co-amhp.js';
+
+/** Her open requests for a CTO extension statement (CTO-04): allocated to her, no statement made yet. */
+export const OPEN_CTO_REQUESTS = '/cto-extensions?assigned=me&status=allocated&limit=50';
+
+/**
+ * How many requests for her statement on extending a CTO wait for her (and how many lapsed without it), the soonest due
+ * first, with a link to them.
+ */
+function CtoStatements({ requests }) {
+  const waiting = requests.filter((c) => !c.lapsed);
+  const lapsed = requests.length - waiting.length;
+  const soonest = waiting[0];
+  return html`<section aria-labelledby="cto-heading">
+    <h2 class="nhsuk-heading-m" id="cto-heading">CTO extension statements</h2>
+    <div class="nhsuk-card app-card">
+      <div class="nhsuk-card__content">
+        <p class="nhsuk-body nhsuk-u-margin-bottom-2">
+          <a class="nhsuk-card__link" href=${href('/cto-extensions')} data-cto-count=${waiting.length}
+            >${waiting.length === 1 ? '1 request waits' : `${waiting.length} requests wait`} for your statement</a
+          >
+        </p>
+        ${soonest && html`<p class="nhsuk-body-s">The soonest is due by the end of ${localDay(soonest.ctoExpiresOn)}.</p>`}
+        ${lapsed > 0 && html`<p class="nhsuk-body-s app-alert">${lapsed} lapsed without your statement.</p>`}
+      </div>
+    </div>
+  </section>`;
+}
 
 function DutyShift({ shift, when }) {
   return html`
@@ -167,6 +194,7 @@ export function NowScreen({ me }) {
   const [jobs, setJobs] = useState(null);
   const [attended, setAttended] = useState([]); // open assessments she attends as a co-AMHP
   const [offers, setOffers] = useState([]);
+  const [cto, setCto] = useState([]); // her open requests for a CTO extension statement
   const [answered, setAnswered] = useState(null);
   const [error, setError] = useState(null);
   const [updated, setUpdated] = useState(null);
@@ -178,8 +206,8 @@ export function NowScreen({ me }) {
   const isAmhp = me.roles.includes('amhp');
 
   /**
-   * Reads the screen's `parts` ('duty', 'jobs', 'offers'; null or nothing: all of them). The live stream asks for just
-   * the parts an event is about (nowConcerns).
+   * Reads the screen's `parts` ('duty', 'jobs', 'offers', 'cto'; null or nothing: all of them). The live stream asks for
+   * just the parts an event is about (nowConcerns).
    */
   async function load(parts = null) {
     const wants = (part) => (!parts || parts.includes(part)) && (part === 'duty' || isAmhp);
@@ -187,11 +215,12 @@ export function NowScreen({ me }) {
     // how old it is); only when none can be answered is it an error.
     const kept = (p) => p.catch((err) => (isNoSignal(err) ? undefined : Promise.reject(err)));
     try {
-      const [d, r, o, a] = await Promise.all([
+      const [d, r, o, a, c] = await Promise.all([
         wants('duty') ? kept(api('/rota/on-duty')) : null,
         wants('jobs') ? kept(api('/referrals?assigned=me&limit=50')) : null,
         wants('offers') ? kept(api('/me/offers')) : null,
         wants('jobs') ? kept(api('/assessments?assigned=me&status=open&limit=20')) : null,
+        wants('cto') ? kept(api(OPEN_CTO_REQUESTS)) : null,
       ]);
       const asked = [d, r].filter((x) => x !== null);
       if (asked.length && asked.every((x) => x === undefined)) throw new TypeError('no signal');
@@ -203,6 +232,7 @@ export function NowScreen({ me }) {
       if (r !== undefined) setJobs(r ? r.items : []);
       if (o !== undefined) setOffers(o ? o.items : []);
       if (a !== undefined) setAttended(attendedOf(a, me) || []);
+      if (c) setCto(c.items.filter((x) => x.status === 'allocated'));
       if (d || r || o || a) setUpdated(d ? d.at : new Date(serverNow()).toISOString());
       setError(null);
     } catch (err) {
@@ -274,6 +304,7 @@ export function NowScreen({ me }) {
         }
       </section>`
       }
+      ${isAmhp && cto.length > 0 && html`<${CtoStatements} requests=${cto} />`}
       ${duty && html`<${ManagerOnCall} manager=${duty.managerOnCall} />`}
       <section aria-labelledby="duty-heading">
         <h2 class="nhsuk-heading-m" id="duty-heading">On duty now</h2>
