@@ -216,6 +216,7 @@ describe('openapi.json states the rules the validators enforce', () => {
       closedAt: null,
       clocks: [],
       progress: [{ step: 'received', at: '2026-11-21T10:00:00Z', atLocal: 'Sat 21 Nov 2026 10:00 GMT' }],
+      policePower: 's136',
     };
     expect(v(referral)(status)).toBe(true);
     expect(v(referral)({ ...status, person: {} })).toBe(false);
