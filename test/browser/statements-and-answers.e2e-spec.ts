@@ -368,31 +368,35 @@ describe('statements and answers given on the duty phone after the fact', () => 
     it('an answer sent on a referral the hub changed since she opened it is not sent over it: the form says so, and it goes once read again', async () => {
       // Her screen is not told of the change by the stream (not held), nor by the screens' timer (the phone's clock held).
       await page.route('**/events', (route) => route.abort());
-      await page.reload();
-      await open(s136);
-      await page.locator('#police-answer-heading').waitFor();
-      await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
-      await as(manager).post(`/referrals/${s136.id}/status`).send({ status: 'accepted' }).expect(200);
-      await page.check('#policeConsultation\\.consulted-unknown');
-      await page.fill('#reason', 'Another officer used the power; he is off duty now.');
-      await send();
-      const refusal = page.locator('#policeConsultation\\.consulted-error');
-      await refusal.waitFor();
-      await expect(refusal.textContent()).resolves.toContain('Your referral changed since you opened it, so your answer was not sent.');
-      await expect(page.locator('[data-status]').textContent()).resolves.toBe('Accepted: finding an AMHP');
-      expect(await recorded(s136.id, 'policeConsultation')).toMatchObject({ consulted: 'not-practicable' });
-      await page
-        .locator('.app-refused')
-        .getByRole('button', { name: /^Dismiss/ })
-        .click();
+      try {
+        await page.reload();
+        await open(s136);
+        await page.locator('#police-answer-heading').waitFor();
+        await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
+        await as(manager).post(`/referrals/${s136.id}/status`).send({ status: 'accepted' }).expect(200);
+        await page.check('#policeConsultation\\.consulted-unknown');
+        await page.fill('#reason', 'Another officer used the power; he is off duty now.');
+        await send();
+        const refusal = page.locator('#policeConsultation\\.consulted-error');
+        await refusal.waitFor();
+        await expect(refusal.textContent()).resolves.toContain('Your referral changed since you opened it, so your answer was not sent.');
+        // Read again: what the referral holds now.
+        await page.locator('[data-status]', { hasText: 'Accepted: finding an AMHP' }).waitFor();
+        expect(await recorded(s136.id, 'policeConsultation')).toMatchObject({ consulted: 'not-practicable' });
+        await page
+          .locator('.app-refused')
+          .getByRole('button', { name: /^Dismiss/ })
+          .click();
 
-      await page.check('#policeConsultation\\.consulted-unknown');
-      await page.fill('#reason', 'Another officer used the power; he is off duty now.');
-      await send();
-      await page.locator('#police-answer-notice', { hasText: 'recorded' }).waitFor();
-      expect(await recorded(s136.id, 'policeConsultation')).toEqual({ consulted: 'unknown' });
-      await page.clock.resume();
-      await page.unroute('**/events');
+        await page.check('#policeConsultation\\.consulted-unknown');
+        await page.fill('#reason', 'Another officer used the power; he is off duty now.');
+        await send();
+        await page.locator('#police-answer-notice', { hasText: 'recorded' }).waitFor();
+        expect(await recorded(s136.id, 'policeConsultation')).toEqual({ consulted: 'unknown' });
+      } finally {
+        await page.clock.resume();
+        await page.unroute('**/events');
+      }
     });
 
     it('on her s.135 warrant she says who went with her when it was executed', async () => {
