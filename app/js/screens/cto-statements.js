@@ -217,13 +217,18 @@ export function CtoStatementScreen({ me, params }) {
   const [person, setPerson] = useState(undefined);
   const [error, setError] = useState(null);
   const [recorded, setRecorded] = useState(false);
+  const personRead = useRef(false);
   const now = useServerNow();
   useTitle(`${person ? `${nameOf(person)}: CTO extension` : 'CTO extension'} – AMHP duty`);
 
   async function load() {
     try {
       const one = await api(`/cto-extensions/${encodeURIComponent(params.id)}`);
-      if (person === undefined) setPerson((await peopleOf([one]))[one.personId]);
+      // The patient read once for the screen (each read of the person's record is audited).
+      if (!personRead.current) {
+        personRead.current = true;
+        setPerson((await peopleOf([one]))[one.personId]);
+      }
       setC(one);
       setError(null);
     } catch (err) {
