@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { addSeq, dropSeq } from './order-of-making';
 
 /**
  * The tables whose lists tie on a time and broke the tie on a random uuid, and the order their rows already kept are
@@ -27,15 +28,7 @@ export class OrderOfMaking1796690000000 implements MigrationInterface {
   name = 'OrderOfMaking1796690000000';
 
   async up(q: QueryRunner): Promise<void> {
-    for (const [table, order] of TABLES) {
-      await q.query(`ALTER TABLE "${table}" ADD "seq" bigint`);
-      await q.query(
-        `UPDATE "${table}" t SET seq = o.n FROM (SELECT id, row_number() OVER (ORDER BY ${order}) AS n FROM "${table}") o WHERE o.id = t.id`,
-      );
-      await q.query(`ALTER TABLE "${table}" ALTER COLUMN "seq" SET NOT NULL`);
-      await q.query(`ALTER TABLE "${table}" ALTER COLUMN "seq" ADD GENERATED ALWAYS AS IDENTITY`);
-      await q.query(`SELECT setval(pg_get_serial_sequence('"${table}"', 'seq'), coalesce(max(seq), 0) + 1, false) FROM "${table}"`);
-    }
+    for (const [table, order] of TABLES) await addSeq(q, table, order);
     await q.query(`DROP INDEX "public"."referrals_queue_idx"`);
     await q.query(`CREATE INDEX "referrals_queue_idx" ON "referrals"  ("next_deadline", "seq") ${QUEUE_WHERE}`);
   }
@@ -43,6 +36,6 @@ export class OrderOfMaking1796690000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX "public"."referrals_queue_idx"`);
     await q.query(`CREATE INDEX "referrals_queue_idx" ON "referrals"  ("next_deadline", "id") ${QUEUE_WHERE}`);
-    for (const [table] of [...TABLES].reverse()) await q.query(`ALTER TABLE "${table}" DROP COLUMN "seq"`);
+    for (const [table] of [...TABLES].reverse()) await dropSeq(q, table);
   }
 }
