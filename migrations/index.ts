@@ -86,6 +86,7 @@ import * as m82 from './1796670100000-PagesStatementMade';
 import * as m83 from './1796690000000-OrderOfMaking';
 import * as m84 from './1796700000000-CtoExtensionsWithdrawn';
 import * as m85 from './1796700000001-CtoExtensionsBreachRaised';
+import * as m86 from './1796730000000-OrderOfMakingLists';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -174,4 +175,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m83),
   ...Object.values(m84),
   ...Object.values(m85),
+  ...Object.values(m86),
 ];

@@ -1,6 +1,18 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { amhp } from './support/workforce-fixtures';
 import { accepted, s136Referral, sent } from './support/referral-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+/** A fresh valid NHS number (modulus 11, weights 10..2). */
+function nhsNumber(): string {
+  for (;;) {
+    const nine = String(100000000 + (randomBytes(4).readUInt32BE() % 900000000));
+    const sum = [...nine].reduce((s, d, i) => s + Number(d) * (10 - i), 0);
+    const check = 11 - (sum % 11);
+    if (check === 10) continue;
+    return nine + String(check === 11 ? 0 : check);
+  }
+}
 
 /**
  * Offers, pages and notifications made at the same instant (the clock does not move here: several in one transaction,
@@ -18,7 +30,10 @@ describe('what was made at one instant is listed in the order it was made', () =
   });
   afterAll(() => t.close());
 
-  const as = (u: TestUser) => ({ get: (p: string) => t.http.get(p).set('authorization', u.auth) });
+  const as = (u: TestUser) => ({
+    get: (p: string) => t.http.get(p).set('authorization', u.auth),
+    post: (p: string, body: object = {}) => t.http.post(p).set('authorization', u.auth).send(body),
+  });
   /** Every item of a list read `limit` at a time, following each page's cursor. */
   async function everyPage<T>(u: TestUser, path: string, limit: number): Promise<{ items: T[]; pages: number }> {
     const items: T[] = [];
@@ -79,5 +94,144 @@ describe('what was made at one instant is listed in the order it was made', () =
       userId: string;
     }>;
     expect(offers.map((o) => o.userId)).toEqual(named);
+  });
+  /**
+   * The list at `path` read one at a time, twice: the same items both times, in one order (the ids of those `ours`
+   * keeps, as `idOf` gives them); and a cursor of the form it had before (a time and a random id) is a 400 naming
+   * `cursor`.
+   */
+  async function listedOneAtATime<T>(u: TestUser, path: string, idOf: (item: T) => string, ours: string[], oldCursor: unknown[]) {
+    const reads: string[][] = [];
+    for (const _ of [1, 2]) {
+      const all = await everyPage<T>(u, path, 1);
+      expect(all.pages).toBeGreaterThanOrEqual(ours.length);
+      reads.push(all.items.map(idOf).filter((id) => ours.includes(id)));
+    }
+    expect(reads[1]).toEqual(reads[0]);
+    const old = Buffer.from(JSON.stringify(oldCursor)).toString('base64url');
+    const refused = await as(u)
+      .get(`${path}${path.includes('?') ? '&' : '?'}limit=1&cursor=${old}`)
+      .expect(400);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+    return reads[0];
+  }
+  const NOW = '2026-11-21T02:00:00.000Z';
+
+  it('assessments opened at one instant: GET /assessments, newest first, read one at a time, lists them the reverse of the order they were opened, every time', async () => {
+    const opened: string[] = [];
+    for (const name of ['Larch', 'Maple', 'Nutmeg', 'Olive', 'Pine']) {
+      const r = await sent(t, mo.auth, s136Referral(name, '2026-11-21T01:00:00Z'));
+      await accepted(t, mo.auth, r.id);
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: amir.id }).expect(200);
+      opened.push((await as(amir).post('/assessments', { referralId: r.id }).expect(201)).body.id);
+    }
+    expect(await t.sql(`SELECT DISTINCT opened_at FROM assessments WHERE id = ANY($1::uuid[])`, [opened])).toHaveLength(1);
+    const listed = await listedOneAtATime<{ id: string }>(mo, '/assessments', (a) => a.id, opened, [NOW, randomUUID()]);
+    expect(listed).toEqual([...opened].reverse());
+  });
+
+  it('decisions of the same time: GET /decisions, newest first, read one at a time, lists them the reverse of the order they were recorded, every time', async () => {
+    const recorded: string[] = [];
+    for (const name of ['Quince', 'Rowan', 'Sorrel', 'Tamarind', 'Umbrella']) {
+      const res = await as(mo).post('/decisions', {
+        type: 'other',
+        occurredAt: '2026-11-21T01:15:00Z',
+        personDetails: { name: `${name} Person` },
+      });
+      expect(res.status).toBe(201);
+      recorded.push(res.body.id);
+    }
+    const listed = await listedOneAtATime<{ id: string }>(mo, '/decisions', (d) => d.id, recorded, [
+      '2026-11-21T01:15:00.000Z',
+      randomUUID(),
+    ]);
+    expect(listed).toEqual([...recorded].reverse());
+  });
+
+  it('shifts with the same start and label: GET /rota/shifts lists them in the order they were made, every time, a note added to the first two since moving nothing', async () => {
+    const made: string[] = [];
+    for (const _ of [1, 2, 3, 4, 5]) {
+      const body = { label: 'Extra', startsAt: '2026-12-02T09:00:00Z', endsAt: '2026-12-02T17:00:00Z', requiredCount: 1 };
+      made.push((await as(mo).post('/rota/shifts', body).expect(201)).body.id);
+    }
+    for (const id of made.slice(0, 2)) {
+      await t.http.patch(`/rota/shifts/${id}`).set('authorization', mo.auth).send({ notes: 'Cover for the training day' }).expect(200);
+    }
+    const read = async () =>
+      ((await as(mo).get('/rota/shifts?from=2026-12-02T00:00:00Z&to=2026-12-03T00:00:00Z').expect(200)).body.items as Array<{ id: string }>)
+        .map((x) => x.id)
+        .filter((id) => made.includes(id));
+    expect(await read()).toEqual(made);
+    expect(await read()).toEqual(made);
+  });
+
+  it('leave starting at the same time: GET /rota/leave, soonest first, read one at a time, lists it in the order it was asked for, every time', async () => {
+    const asked: string[] = [];
+    for (const _ of [1, 2, 3, 4, 5]) {
+      const who = await amhp(t);
+      const body = { kind: 'annual', startsAt: '2026-12-14T00:00:00Z', endsAt: '2026-12-15T00:00:00Z' };
+      asked.push((await as(who).post('/rota/leave', body).expect(201)).body.id);
+    }
+    const path = '/rota/leave?from=2026-12-14T00:00:00Z&to=2026-12-15T00:00:00Z';
+    const listed = await listedOneAtATime<{ id: string }>(mo, path, (l) => l.id, asked, ['2026-12-14T00:00:00.000Z', randomUUID()]);
+    expect(listed).toEqual(asked);
+  });
+
+  it('swaps offered at one instant: GET /rota/swaps, newest first, read one at a time, lists them the reverse of the order they were offered, every time', async () => {
+    const shift = (
+      await as(mo)
+        .post('/rota/shifts', { label: 'Swap day', startsAt: '2026-12-09T09:00:00Z', endsAt: '2026-12-09T17:00:00Z', requiredCount: 5 })
+        .expect(201)
+    ).body as { id: string };
+    const offered: string[] = [];
+    for (const _ of [1, 2, 3, 4, 5]) {
+      const who = await amhp(t);
+      const assigned = (await as(mo).post(`/rota/shifts/${shift.id}/assignments`, { practitionerId: who.practitionerId }).expect(201)).body
+        .assigned as Array<{ practitionerId: string; assignmentId: string }>;
+      const assignmentId = assigned.find((a) => a.practitionerId === who.practitionerId)!.assignmentId;
+      offered.push((await as(who).post('/rota/swaps', { assignmentId }).expect(201)).body.id);
+    }
+    // A swap's time is its transaction's: offers made in one transaction share it.
+    await t.sql(`UPDATE swap_requests SET created_at = $2 WHERE id = ANY($1::uuid[])`, [offered, NOW]);
+    const listed = await listedOneAtATime<{ id: string }>(mo, '/rota/swaps', (x) => x.id, offered, [NOW, randomUUID()]);
+    expect(listed).toEqual([...offered].reverse());
+  });
+
+  it('person matches asked for at one instant: GET /people/matches, oldest first, read one at a time, lists them in the order they were asked for, every time', async () => {
+    const referrer = await t.user(['referrer']);
+    const pending: string[] = [];
+    for (const name of ['Vetch', 'Willow', 'Xylosma', 'Yew', 'Zelkova']) {
+      const nhs = nhsNumber();
+      await as(mo).post('/people', { nhsNumber: nhs, givenName: 'Recorded', familyName: name, dateOfBirth: '1980-01-01' }).expect(201);
+      pending.push((await as(referrer).post('/people', { nhsNumber: nhs, givenName: 'Sent', familyName: name }).expect(201)).body.id);
+    }
+    expect(
+      await t.sql(`SELECT DISTINCT requested_at FROM person_matches WHERE pending_person_id = ANY($1::uuid[])`, [pending]),
+    ).toHaveLength(1);
+    const listed = await listedOneAtATime<{ pendingPerson: { id: string } }>(mo, '/people/matches', (x) => x.pendingPerson.id, pending, [
+      NOW,
+      randomUUID(),
+    ]);
+    expect(listed).toEqual(pending);
+  });
+
+  it('CTO extension requests received at one instant for the same expiry: GET /cto-extensions, read one at a time, lists them in the order they were received, every time', async () => {
+    const received: string[] = [];
+    for (const name of ['Acacia', 'Banyan', 'Catalpa', 'Dogwood', 'Eucalyptus']) {
+      const personId = (await as(mo).post('/people', { givenName: 'Cto', familyName: name, dateOfBirth: '1975-05-05' }).expect(201)).body
+        .id;
+      const body = {
+        personId,
+        responsibleClinician: 'Dr A Khan',
+        ctoMadeOn: '2026-05-25',
+        ctoExpiresOn: '2026-11-24',
+        rcExaminedOn: '2026-11-10',
+      };
+      received.push((await as(mo).post('/cto-extensions', body).expect(201)).body.id);
+    }
+    expect(await t.sql(`SELECT DISTINCT received_at FROM cto_extensions WHERE id = ANY($1::uuid[])`, [received])).toHaveLength(1);
+    const listed = await listedOneAtATime<{ id: string }>(mo, '/cto-extensions', (c) => c.id, received, ['2026-11-24', NOW, randomUUID()]);
+    expect(listed).toEqual(received);
   });
 });

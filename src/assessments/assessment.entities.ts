@@ -81,6 +81,13 @@ export class AssessmentEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the assessments were opened in: what orders those opened at the same instant (the list, its cursor),
+   * never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @ForeignKey('referrals', { onDelete: 'RESTRICT' })
   @Column('uuid')
   referralId: string;

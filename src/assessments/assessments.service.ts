@@ -507,11 +507,12 @@ export class AssessmentsService implements OnModuleInit {
     if (q.referralId) where.add('a.referral_id = ?', q.referralId);
     const basis = this.readableOnly(actor, where);
     if (q.cursor) {
-      const [openedAt, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
-      where.raw(`(a.opened_at, a.id) < (${where.param(openedAt)}::timestamptz, ${where.param(id)}::uuid)`);
+      // The order they were opened in breaks a tie of time (seq), never the random id: the cursor carries it.
+      const [openedAt, seq] = decodeCursor(q.cursor, ['instant', 'bigint']);
+      where.raw(`(a.opened_at, a.seq) < (${where.param(openedAt)}::timestamptz, ${where.param(seq)}::bigint)`);
     }
-    const select = SELECT.replace('SELECT a.id,', `SELECT ${basis} AS "accessBasis", a.id,`);
-    const sql = `${select} ${where} ORDER BY a.opened_at DESC, a.id DESC LIMIT ${where.param(limit + 1)}`;
+    const select = SELECT.replace('SELECT a.id,', `SELECT ${basis} AS "accessBasis", a.seq, a.id,`);
+    const sql = `${select} ${where} ORDER BY a.opened_at DESC, a.seq DESC LIMIT ${where.param(limit + 1)}`;
     return this.db.transaction(async (m) => {
       const rows = await this.audit.selectAudited<AssessmentRow>(
         m,
@@ -522,7 +523,10 @@ export class AssessmentsService implements OnModuleInit {
       const items: AssessmentViewDto[] = [];
       for (const r of page) items.push(await this.view(m, r));
       const last = page.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor([new Date(last.openedAt).toISOString(), last.id]) : null };
+      return {
+        items,
+        nextCursor: rows.length > limit && last ? encodeCursor([new Date(last.openedAt).toISOString(), String(last.seq)]) : null,
+      };
     });
   }
 
@@ -554,7 +558,7 @@ export class AssessmentsService implements OnModuleInit {
       '  FROM assessments a',
       `, ${viewParts('a.id')}\n  FROM assessments a`,
     );
-    const sql = `${select} ${where} ORDER BY a.referral_id, a.opened_at DESC, a.id DESC`;
+    const sql = `${select} ${where} ORDER BY a.referral_id, a.opened_at DESC, a.seq DESC`;
     return this.db.transaction(async (m) => {
       const rows = await this.audit.selectAudited<AssessmentRow & ViewParts>(
         m,

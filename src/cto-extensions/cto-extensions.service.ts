@@ -486,9 +486,10 @@ export class CtoExtensionsService {
       if (q.assigned === 'me') where.add('c.allocated_user_id = ?', actor.userId);
       if (q.personId) where.add('c.person_id = ?', q.personId);
       if (q.cursor) {
-        const [expiresOn, receivedAt, after] = decodeCursor(q.cursor, ['date', 'instant', 'uuid']);
-        const key = [where.param(expiresOn), where.param(receivedAt), where.param(after)];
-        where.raw(`(c.cto_expires_on, c.received_at, c.id) > (${key[0]}::date, ${key[1]}::timestamptz, ${key[2]}::uuid)`);
+        // The order they were received in breaks a tie of time (seq), never the random id: the cursor carries it.
+        const [expiresOn, receivedAt, seq] = decodeCursor(q.cursor, ['date', 'instant', 'bigint']);
+        const key = [where.param(expiresOn), where.param(receivedAt), where.param(seq)];
+        where.raw(`(c.cto_expires_on, c.received_at, c.seq) > (${key[0]}::date, ${key[1]}::timestamptz, ${key[2]}::bigint)`);
       }
       const limit = q.limit ?? DEFAULT_PAGE_SIZE;
       // A referrer (the responsible clinician's team) sees the requests it made itself, and no one else's; an account
@@ -509,15 +510,15 @@ export class CtoExtensionsService {
           basis = scope.basis;
         }
       }
-      const rows: Array<Row & { basis: string | null }> = await m.query(
-        `SELECT ${COLUMNS}, ${basis} AS basis FROM cto_extensions c ${where}
-          ORDER BY c.cto_expires_on, c.received_at, c.id LIMIT ${limit + 1}`,
+      const rows: Array<Row & { seq: string; basis: string | null }> = await m.query(
+        `SELECT ${COLUMNS}, c.seq, ${basis} AS basis FROM cto_extensions c ${where}
+          ORDER BY c.cto_expires_on, c.received_at, c.seq LIMIT ${limit + 1}`,
         where.params,
       );
       const page = pageOf(
         rows,
         limit,
-        (r) => [r.cto_expires_on, new Date(r.received_at).toISOString(), r.id],
+        (r) => [r.cto_expires_on, new Date(r.received_at).toISOString(), String(r.seq)],
         (r) => r,
       );
       await this.audit.recordMany(

@@ -122,7 +122,7 @@ function pendingMatchSql(p: { person: string; holder: string; nhsNumber: string;
   return `open AS (SELECT pm.id, pm.pending_person_id FROM person_matches pm
                     WHERE pm.candidate_person_id = ${p.holder} AND pm.nhs_number = ${p.nhsNumber} AND pm.status = 'pending'
                       AND ${p.person} IS NOT NULL AND (pm.requested_by = ${p.user} OR ${waitsIn})
-                    ORDER BY ${waitsIn} DESC, pm.requested_at, pm.id LIMIT 1),
+                    ORDER BY ${waitsIn} DESC, pm.requested_at, pm.seq LIMIT 1),
        repeated AS (UPDATE person_matches pm SET attempts = pm.attempts + 1, last_requested_at = ${p.at} FROM open
                      WHERE pm.id = open.id AND pm.status = 'pending' RETURNING pm.id, pm.attempts, open.pending_person_id),
        linked AS (INSERT INTO person_match_intakes (match_id, person_id, requested_at, attempt)
@@ -305,6 +305,8 @@ type PersonMatchRow = {
   candidatePerson: PersonMatchDto['candidatePerson'];
   requestedBy: string;
   requestedAt: Date;
+  /** The order asked for in (bigint, as text): the tie-break of the list and its cursor. */
+  seq: string;
   attempts: number;
   lastRequestedAt: Date;
   intakes: Array<{ personId: string; requestedAt: string; attempt: number }>;
@@ -317,7 +319,7 @@ type PersonMatchRow = {
 const MATCH_SELECT = `SELECT pm.id, pm.status, pm.nhs_number AS "nhsNumber", pm.pending_person_id AS "pendingPersonId",
     pm.candidate_person_id AS "candidatePersonId", ${personSummarySql('pm.pending_person_id')} AS "pendingPerson",
     ${personSummarySql('pm.candidate_person_id')} AS "candidatePerson", pm.requested_by AS "requestedBy", pm.requested_at AS "requestedAt",
-    pm.attempts, pm.last_requested_at AS "lastRequestedAt",
+    pm.seq, pm.attempts, pm.last_requested_at AS "lastRequestedAt",
     coalesce((SELECT json_agg(json_build_object('personId', i.person_id, 'requestedAt', i.requested_at, 'attempt', i.attempt) ORDER BY i.attempt)
                 FROM person_match_intakes i WHERE i.match_id = pm.id), '[]') AS intakes, pm.resolved_by AS "resolvedBy", pm.resolved_at AS "resolvedAt", pm.folded_into AS "foldedInto", pm.version
   FROM person_matches pm`;
@@ -630,17 +632,18 @@ export class PeopleService {
       const where = new SqlWhere();
       if ((q.status ?? 'pending') !== 'all') where.add('pm.status = ?', q.status ?? 'pending');
       if (q.cursor) {
-        const [at, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
-        where.raw(`(pm.requested_at, pm.id) > (${where.param(at)}::timestamptz, ${where.param(id)}::uuid)`);
+        // The order they were asked for in breaks a tie of time (seq), never the random id: the cursor carries it.
+        const [at, seq] = decodeCursor(q.cursor, ['instant', 'bigint']);
+        where.raw(`(pm.requested_at, pm.seq) > (${where.param(at)}::timestamptz, ${where.param(seq)}::bigint)`);
       }
       const rows: PersonMatchRow[] = await m.query(
-        `${MATCH_SELECT} ${where.toString()} ORDER BY pm.requested_at, pm.id LIMIT ${where.param(limit + 1)}`,
+        `${MATCH_SELECT} ${where.toString()} ORDER BY pm.requested_at, pm.seq LIMIT ${where.param(limit + 1)}`,
         where.params,
       );
       const page = pageOf(
         rows,
         limit,
-        (r) => [r.requestedAt.toISOString(), r.id],
+        (r) => [r.requestedAt.toISOString(), String(r.seq)],
         (r) => matchView(r),
       );
       const basis = can(actor.roles, 'person.read').basis;

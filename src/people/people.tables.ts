@@ -33,7 +33,7 @@ export const personNhsNumberSql = (p: string): string =>
   `coalesce((SELECT pm.nhs_number FROM person_matches pm
               WHERE pm.status = 'pending'
                 AND (pm.pending_person_id = ${p}.id OR pm.id IN (SELECT i.match_id FROM person_match_intakes i WHERE i.person_id = ${p}.id))
-              ORDER BY pm.last_requested_at DESC, pm.id LIMIT 1), ${p}.nhs_number)`;
+              ORDER BY pm.last_requested_at DESC, pm.seq DESC LIMIT 1), ${p}.nhs_number)`;
 
 /**
  * The ids of the people whose record shows the NHS number `nhsNumber` (an SQL expression; personNhsNumberSql): the

@@ -120,6 +120,13 @@ export class PersonMatchEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the matches were asked for in: what orders those asked for at the same instant (the list, its cursor),
+   * never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
   @Column('uuid')
   pendingPersonId: string;

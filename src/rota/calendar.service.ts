@@ -209,7 +209,7 @@ export class CalendarService {
               coalesce((SELECT json_agg(json_build_object('displayName', u.display_name, 'startsAt', a.starts_at, 'endsAt', a.ends_at)
                                         ORDER BY a.starts_at, u.display_name)
                           FROM shift_assignments a JOIN user_directory u ON u.id = a.user_id WHERE a.shift_id = s.id), '[]') AS amhps
-         FROM shifts s WHERE s.starts_at < $2 AND s.ends_at > $1 ORDER BY s.starts_at, s.label`,
+         FROM shifts s WHERE s.starts_at < $2 AND s.ends_at > $1 ORDER BY s.starts_at, s.label, s.seq`,
       [from, to],
     );
     // Each AMHP with her own part of the shift (ROTA-WORKED), as instants.

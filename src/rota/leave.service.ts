@@ -55,13 +55,15 @@ interface LeaveRow {
   cancelledAt: Date | null;
   cancellationNote: string | null;
   createdAt: Date;
+  /** The order asked for in (bigint, as text): the tie-break of the list and its cursor. */
+  seq: string;
   version: number;
 }
 
 const COLUMNS = `l.id, l.practitioner_id AS "practitionerId", p.user_id AS "userId", u.display_name AS "displayName", l.kind,
   l.starts_at AS "startsAt", l.ends_at AS "endsAt", l.status, l.note, l.requested_by AS "requestedBy", l.decided_by AS "decidedBy",
   l.decided_at AS "decidedAt", l.decision_note AS "decisionNote", l.cancelled_by AS "cancelledBy", l.cancelled_at AS "cancelledAt",
-  l.cancellation_note AS "cancellationNote", l.created_at AS "createdAt", l.version`;
+  l.cancellation_note AS "cancellationNote", l.created_at AS "createdAt", l.seq, l.version`;
 const FROM = `leave_requests l JOIN practitioner_directory p ON p.id = l.practitioner_id JOIN user_directory u ON u.id = p.user_id`;
 
 const iso = (d: Date | string) => new Date(d).toISOString();
@@ -174,19 +176,20 @@ export class LeaveService {
     if (q.from) where.add('l.ends_at > ?', new Date(q.from));
     if (q.to) where.add('l.starts_at < ?', new Date(q.to));
     if (q.cursor) {
-      const [startsAt, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
+      // The order they were asked for in breaks a tie of time (seq), never the random id: the cursor carries it.
+      const [startsAt, seq] = decodeCursor(q.cursor, ['instant', 'bigint']);
       if (Number.isNaN(Date.parse(String(startsAt)))) throw new BadRequestProblem('cursor is not a cursor returned by this API.');
-      where.raw(`(l.starts_at, l.id) > (${where.param(new Date(startsAt))}::timestamptz, ${where.param(id)}::uuid)`);
+      where.raw(`(l.starts_at, l.seq) > (${where.param(new Date(startsAt))}::timestamptz, ${where.param(seq)}::bigint)`);
     }
     const limitParam = where.param(limit + 1);
     const rows: LeaveRow[] = await this.db.manager.query(
-      `SELECT ${COLUMNS} FROM ${FROM} ${where} ORDER BY l.starts_at, l.id LIMIT ${limitParam}`,
+      `SELECT ${COLUMNS} FROM ${FROM} ${where} ORDER BY l.starts_at, l.seq LIMIT ${limitParam}`,
       where.params,
     );
     return pageOf(
       rows,
       limit,
-      (r) => [iso(r.startsAt), r.id],
+      (r) => [iso(r.startsAt), String(r.seq)],
       (r) => this.dto(r),
     );
   }

@@ -337,7 +337,7 @@ export class PlannerService {
               coalesce((SELECT json_agg(json_build_object('practitionerId', a.practitioner_id, 'skills', p.skills))
                           FROM shift_assignments a JOIN practitioner_directory p ON p.id = a.practitioner_id
                          WHERE a.shift_id = s.id AND a.ends_at >= s.ends_at), '[]') AS assigned
-         FROM shifts s WHERE s.starts_at >= $1 AND s.starts_at < $2 ORDER BY s.starts_at, s.id`,
+         FROM shifts s WHERE s.starts_at >= $1 AND s.starts_at < $2 ORDER BY s.starts_at, s.seq`,
       [from, to],
     );
     const shifts: PlanShift[] = shiftRows.map((s) => ({ ...s, startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt) }));

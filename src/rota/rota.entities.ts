@@ -130,6 +130,13 @@ export class ShiftEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the shifts were made in: what orders shifts with the same start and label (the rota, the handover's
+   * notes), never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @ForeignKey(() => ShiftPatternEntity, { onDelete: 'SET NULL' })
   @Column('uuid', { nullable: true })
   patternId: string | null;
@@ -290,6 +297,13 @@ export class LeaveRequestEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the leave was asked for in: what orders leave starting at the same time (the list, its cursor), never
+   * their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @ForeignKey('practitioners', { onDelete: 'RESTRICT' })
   @Column('uuid')
   practitionerId: string;
@@ -352,6 +366,13 @@ export const SWAP_STATUSES = ['offered', 'accepted', 'approved', 'declined', 'ca
 export class SwapRequestEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
+
+  /**
+   * The order the swaps were offered in: what orders those offered at the same instant (the list, its cursor), never
+   * their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
 
   /** Kept as history when the assignment goes (set to null): a swap's record outlives the shift change it made. */
   @ForeignKey(() => ShiftAssignmentEntity, { onDelete: 'SET NULL' })

@@ -775,7 +775,7 @@ export class ShiftsService {
     to: Date,
   ): Promise<Array<{ id: string; label: string; startsAt: string; endsAt: string; notes: string }>> {
     const rows: Array<{ id: string; label: string; starts_at: Date; ends_at: Date; notes: string }> = await m.query(
-      `SELECT id, label, starts_at, ends_at, notes FROM shifts WHERE starts_at >= $1 AND starts_at < $2 AND notes IS NOT NULL AND btrim(notes) <> '' ORDER BY starts_at, id`,
+      `SELECT id, label, starts_at, ends_at, notes FROM shifts WHERE starts_at >= $1 AND starts_at < $2 AND notes IS NOT NULL AND btrim(notes) <> '' ORDER BY starts_at, seq`,
       [from, to],
     );
     return rows.map((r) => ({
@@ -809,7 +809,7 @@ export class ShiftsService {
                           'startsAt', a.starts_at, 'endsAt', a.ends_at) ORDER BY a.starts_at, u.display_name)
                           FROM shift_assignments a JOIN user_directory u ON u.id = a.user_id JOIN practitioner_directory p ON p.id = a.practitioner_id
                          WHERE a.shift_id = s.id), '[]') AS assigned
-         FROM shifts s WHERE ${where} ORDER BY s.starts_at, s.label`,
+         FROM shifts s WHERE ${where} ORDER BY s.starts_at, s.label, s.seq`,
       params,
     );
     return rows;

@@ -40,6 +40,8 @@ interface SwapRow {
   createdBy: string;
   createdAt: Date;
   createdKey: string;
+  /** The order offered in (bigint, as text): the tie-break of the list and its cursor. */
+  seq: string;
   version: number;
 }
 
@@ -49,7 +51,7 @@ const COLUMNS = `r.id, r.assignment_id AS "assignmentId", r.shift_id AS "shiftId
   r.taker_practitioner_id AS "takerPractitionerId", kp.user_id AS "takerUserId", ku.display_name AS "takerName",
   r.status, r.note, r.accepted_at AS "acceptedAt", r.decided_by AS "decidedBy", r.decided_at AS "decidedAt", r.decision_note AS "decisionNote",
   r.created_by AS "createdBy", r.created_at AS "createdAt",
-  to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdKey", r.version`;
+  to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdKey", r.seq, r.version`;
 const FROM = `swap_requests r JOIN shifts s ON s.id = r.shift_id
   JOIN practitioner_directory fp ON fp.id = r.from_practitioner_id JOIN user_directory fu ON fu.id = fp.user_id
   LEFT JOIN practitioner_directory tp ON tp.id = r.to_practitioner_id LEFT JOIN user_directory tu ON tu.id = tp.user_id
@@ -184,19 +186,20 @@ export class SwapsService {
       where.push(`r.status = $${params.length}`);
     }
     if (q.cursor) {
-      const [createdAt, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
-      params.push(createdAt, id);
-      where.push(`(r.created_at, r.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+      // The order they were offered in breaks a tie of time (seq), never the random id: the cursor carries it.
+      const [createdAt, seq] = decodeCursor(q.cursor, ['instant', 'bigint']);
+      params.push(createdAt, seq);
+      where.push(`(r.created_at, r.seq) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
     }
     params.push(limit + 1);
     const rows: SwapRow[] = await this.db.manager.query(
-      `SELECT ${COLUMNS} FROM ${FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.created_at DESC, r.id DESC LIMIT $${params.length}`,
+      `SELECT ${COLUMNS} FROM ${FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.created_at DESC, r.seq DESC LIMIT $${params.length}`,
       params,
     );
     return pageOf(
       rows,
       limit,
-      (r) => [r.createdKey, r.id],
+      (r) => [r.createdKey, String(r.seq)],
       (r) => this.dto(r),
     );
   }

@@ -569,8 +569,9 @@ export class DecisionsService implements OnModuleInit {
     if (q.since) where.add('d.occurred_at >= ?', new Date(q.since));
     if (q.until) where.add('d.occurred_at < ?', new Date(q.until));
     if (q.cursor) {
-      const [occurredAt, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
-      where.raw(`(d.occurred_at, d.id) < (${where.param(occurredAt)}::timestamptz, ${where.param(id)}::uuid)`);
+      // The order they were recorded in breaks a tie of time (seq), never the random id: the cursor carries it.
+      const [occurredAt, seq] = decodeCursor(q.cursor, ['instant', 'bigint']);
+      where.raw(`(d.occurred_at, d.seq) < (${where.param(occurredAt)}::timestamptz, ${where.param(seq)}::bigint)`);
     }
     // Each row's basis as reader() gives it for one decision: its author, a manager, or an auditor's metadata.
     const basis = metadataOnly
@@ -578,12 +579,13 @@ export class DecisionsService implements OnModuleInit {
       : this.isManager(actor)
         ? `CASE WHEN d.author_user_id = ${where.param(actor.userId)}::uuid THEN 'author' ELSE 'role:manager' END`
         : `'author'`;
-    const sql = `SELECT d.id, d.type, d.status, d.occurred_at AS "occurredAt", d.signed_at AS "signedAt", d.author_user_id AS "authorUserId",
+    const sql = `SELECT d.id, d.seq, d.type, d.status, d.occurred_at AS "occurredAt", d.signed_at AS "signedAt", d.author_user_id AS "authorUserId",
         d.person_id AS "personId", d.version, ${basis} AS "accessBasis", (SELECT count(*)::int FROM decision_amendments x WHERE x.decision_id = d.id) AS "amendmentCount"
         ${metadataOnly ? '' : `, ${PERSON_AS_RECORDED} AS person, d.person_details AS "personDetails", d.content->>'question' AS question, d.cost_pence AS "costPence", d.escalation IS NOT NULL AS escalated`}
-      FROM decisions d ${where} ORDER BY d.occurred_at DESC, d.id DESC LIMIT ${where.param(limit + 1)}`;
+      FROM decisions d ${where} ORDER BY d.occurred_at DESC, d.seq DESC LIMIT ${where.param(limit + 1)}`;
     return this.db.transaction(async (m) => {
-      type Row = DecisionRow & { question?: string | null; escalated?: boolean };
+      /** seq: the order recorded in (bigint, as text), the tie-break of the list and its cursor. */
+      type Row = DecisionRow & { seq: string; question?: string | null; escalated?: boolean };
       const rows = await this.audit.selectAudited<Row>(
         m,
         { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'personId', basisColumn: 'accessBasis' },
@@ -604,7 +606,10 @@ export class DecisionsService implements OnModuleInit {
         };
       });
       const last = page.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor([new Date(last.occurredAt).toISOString(), last.id]) : null };
+      return {
+        items,
+        nextCursor: rows.length > limit && last ? encodeCursor([new Date(last.occurredAt).toISOString(), String(last.seq)]) : null,
+      };
     });
   }
 
@@ -656,7 +661,7 @@ export class DecisionsService implements OnModuleInit {
         WHERE (d.status = 'signed' AND d.signed_at < $2
                AND (d.signed_at >= $1 OR EXISTS (SELECT 1 FROM decision_amendments x WHERE x.decision_id = d.id AND x.amended_at >= $1 AND x.amended_at < $2)))
            OR (d.status = 'draft' AND d.occurred_at < $2)
-        ORDER BY d.status DESC, coalesce(d.signed_at, d.occurred_at), d.id`,
+        ORDER BY d.status DESC, coalesce(d.signed_at, d.occurred_at), d.seq`,
       [from, to],
     );
     const actions = await this.actions.ofSources(

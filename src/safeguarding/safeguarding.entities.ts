@@ -45,6 +45,13 @@ export class DecisionEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the decisions were recorded in: what orders those that happened at the same time (the list, its cursor),
+   * never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @Column('text')
   type: DecisionType;
 

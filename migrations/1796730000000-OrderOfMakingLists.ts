@@ -1,0 +1,37 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { addSeq, dropSeq } from './order-of-making';
+
+/**
+ * The tables of the lists that still tied on a time and broke the tie on a random uuid, and the order their rows
+ * already kept are numbered in: the order they were listed in until now (their time, then id; shifts by their start,
+ * then label, which did not break a tie at all).
+ */
+const TABLES = [
+  ['assessments', 'opened_at, id'],
+  ['decisions', 'occurred_at, id'],
+  ['swap_requests', 'created_at, id'],
+  ['leave_requests', 'starts_at, id'],
+  ['shifts', 'starts_at, label, id'],
+  ['person_matches', 'requested_at, id'],
+  ['cto_extensions', 'cto_expires_on, received_at, id'],
+] as const;
+
+/**
+ * Written by hand: as 1796690000000 did for offers, pages, notifications and the queue, the assessments, the
+ * out-of-hours decisions, the rota's swaps, leave and shifts, the person matches and the CTO extension requests made
+ * at the same instant (or, for a decision, a leave request or a shift, given the same time) were listed in the order
+ * of their random ids, so each list and its cursor showed them in an order that changed from one data set to another.
+ * Each now carries `seq`, the order it was made in, which breaks the tie; no index of these lists ended in id, so
+ * none changes.
+ */
+export class OrderOfMakingLists1796730000000 implements MigrationInterface {
+  name = 'OrderOfMakingLists1796730000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    for (const [table, order] of TABLES) await addSeq(q, table, order);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    for (const [table] of [...TABLES].reverse()) await dropSeq(q, table);
+  }
+}
