@@ -4,7 +4,8 @@ import { addSeq, dropSeq } from './order-of-making';
 /**
  * The tables of the lists that still tied on a time and broke the tie on a random uuid, and the order their rows
  * already kept are numbered in: the order they were listed in until now (their time, then id; shifts by their start,
- * then label, which did not break a tie at all).
+ * then label, which did not break a tie at all); for follow-up actions, listed by a due date that may be unset, the
+ * order they were recorded in.
  */
 const TABLES = [
   ['assessments', 'opened_at, id'],
@@ -14,12 +15,15 @@ const TABLES = [
   ['shifts', 'starts_at, label, id'],
   ['person_matches', 'requested_at, id'],
   ['cto_extensions', 'cto_expires_on, received_at, id'],
+  ['follow_up_actions', 'created_at, id'],
+  ['review_alerts', 'raised_at, id'],
+  ['break_glass_sessions', 'started_at, id'],
 ] as const;
 
 /**
  * Written by hand: as 1796690000000 did for offers, pages, notifications and the queue, the assessments, the
- * out-of-hours decisions, the rota's swaps, leave and shifts, the person matches and the CTO extension requests made
- * at the same instant (or, for a decision, a leave request or a shift, given the same time) were listed in the order
+ * out-of-hours decisions and their follow-up actions, the rota's swaps, leave and shifts, the person matches, the CTO
+ * extension requests, the break-glass sessions and the review alerts made at the same instant (or, for a decision, a leave request or a shift, given the same time) were listed in the order
  * of their random ids, so each list and its cursor showed them in an order that changed from one data set to another.
  * Each now carries `seq`, the order it was made in, which breaks the tie; no index of these lists ended in id, so
  * none changes.

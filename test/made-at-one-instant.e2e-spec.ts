@@ -234,4 +234,47 @@ describe('what was made at one instant is listed in the order it was made', () =
     const listed = await listedOneAtATime<{ id: string }>(mo, '/cto-extensions', (c) => c.id, received, ['2026-11-24', NOW, randomUUID()]);
     expect(listed).toEqual(received);
   });
+  it('follow-up actions due at the same time: GET /actions, due first, read one at a time, lists them in the order they were recorded, every time', async () => {
+    const handover = (await as(mo).post('/handovers/2026-11-21/compile').expect(201)).body as { id: string };
+    const recorded: string[] = [];
+    for (const what of ['Call the ward', 'Call the GP', 'Write to the family', 'Book the interpreter', 'Chase the bed']) {
+      const body = {
+        sourceType: 'handover',
+        sourceId: handover.id,
+        description: what,
+        ownerUserId: amir.id,
+        dueAt: '2026-11-21T12:00:00Z',
+      };
+      recorded.push((await as(mo).post('/actions', body).expect(201)).body.id);
+    }
+    const listed = await listedOneAtATime<{ id: string }>(mo, '/actions', (a) => a.id, recorded, [
+      '2026-11-21T12:00:00.000Z',
+      randomUUID(),
+    ]);
+    expect(listed).toEqual(recorded);
+  });
+
+  it('break-glass sessions opened at one instant: GET /break-glass/mine, and the review alerts they raise (GET /review-alerts, read one at a time), newest first, every time', async () => {
+    const jo = await amhp(t);
+    const auditor = await t.user(['auditor']);
+    const opened: string[] = [];
+    for (const name of ['Alder', 'Beech', 'Cherry', 'Date', 'Elder']) {
+      const [{ id: personId }] = await t.sql<{ id: string }>(
+        `INSERT INTO persons (given_name, family_name, created_by) VALUES ('Glass', $1, $2) RETURNING id`,
+        [name, mo.id],
+      );
+      const reason = 'Police at the door at 2am, s.136 detention, no allocated AMHP reachable';
+      opened.push((await as(jo).post('/break-glass', { personId, reason }).expect(201)).body.id);
+    }
+    const newestFirst = [...opened].reverse();
+    for (const _ of [1, 2]) {
+      const mine = (await as(jo).get('/break-glass/mine').expect(200)).body.items as Array<{ id: string }>;
+      expect(mine.map((x) => x.id)).toEqual(newestFirst);
+    }
+    const alerts = await listedOneAtATime<{ subjectId: string }>(auditor, '/review-alerts', (a) => a.subjectId, opened, [
+      NOW,
+      randomUUID(),
+    ]);
+    expect(alerts).toEqual(newestFirst);
+  });
 });

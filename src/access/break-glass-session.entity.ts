@@ -9,6 +9,13 @@ export class BreakGlassSessionEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the sessions were opened in: what orders those opened at the same instant (her own list), never their
+   * random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   userId: string;

@@ -62,7 +62,7 @@ export function reviewAlertDto(a: ReviewAlertEntity, reason: string | null, role
 
 const ALERT_COLUMNS = `a.id, a.kind, a.subject_type AS "subjectType", a.subject_id AS "subjectId", a.person_id AS "personId",
   a.raised_by AS "raisedBy", a.raised_at AS "raisedAt", a.summary, a.reviewed_at AS "reviewedAt", a.reviewed_by AS "reviewedBy",
-  a.review_outcome AS "reviewOutcome", a.review_note AS "reviewNote", a.version`;
+  a.review_outcome AS "reviewOutcome", a.review_note AS "reviewNote", a.version, a.seq`;
 
 /** An alert as its list reads it, with the break-glass reason (null unless the reader may read it). */
 type AlertRow = ReviewAlertEntity & { reason: string | null };
@@ -196,7 +196,7 @@ export class BreakGlassService {
         {
           sql: `SELECT id, user_id AS "userId", person_id AS "personId", reason, started_at AS "startedAt", expires_at AS "expiresAt",
                        ended_at AS "endedAt"
-                  FROM break_glass_sessions WHERE user_id = $1 ORDER BY started_at DESC, id DESC LIMIT ${MINE_MAX}`,
+                  FROM break_glass_sessions WHERE user_id = $1 ORDER BY started_at DESC, seq DESC LIMIT ${MINE_MAX}`,
           params: [actor.userId],
           shown: MINE_MAX,
           resourceColumn: 'id',
@@ -280,15 +280,16 @@ export class BreakGlassService {
     if (status === 'open') where.raw('a.reviewed_at IS NULL');
     if (status === 'reviewed') where.raw('a.reviewed_at IS NOT NULL');
     if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
-      where.raw(`(a.raised_at, a.id) < (${where.param(new Date(at))}::timestamptz, ${where.param(id)}::uuid)`);
+      // The order they were raised in breaks a tie of time (seq), never the random id: the cursor carries it.
+      const [at, seq] = decodeCursor(q.cursor, ['instant', 'bigint']);
+      where.raw(`(a.raised_at, a.seq) < (${where.param(new Date(at))}::timestamptz, ${where.param(seq)}::bigint)`);
     }
     // The reviewer judges a break-glass session by the reason its user gave; nobody else reads it (readsTextAboutPeople).
     const reason = readsTextAboutPeople(actor.roles)
       ? `(SELECT s.reason FROM break_glass_sessions s WHERE a.subject_type = 'break-glass-session' AND s.id::text = a.subject_id)`
       : 'NULL::text';
     const sql = `SELECT ${ALERT_COLUMNS}, ${reason} AS reason FROM review_alerts a ${where}
-      ORDER BY a.raised_at DESC, a.id DESC LIMIT ${where.param(limit + 1)}`;
+      ORDER BY a.raised_at DESC, a.seq DESC LIMIT ${where.param(limit + 1)}`;
     const rows = await this.db.transaction((m) =>
       this.audit.selectAudited<AlertRow>(
         m,
@@ -299,7 +300,7 @@ export class BreakGlassService {
     return pageOf(
       rows.map(alertOf),
       limit,
-      (a) => [a.raisedAt.toISOString(), a.id],
+      (a) => [a.raisedAt.toISOString(), String(a.seq)],
       (a) => reviewAlertDto(a, a.reason, actor.roles),
     );
   }

@@ -9,6 +9,13 @@ export class ReviewAlertEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the alerts were raised in: what orders those raised at the same instant (the list, its cursor), never
+   * their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @Column('text')
   kind: string;
 

@@ -43,7 +43,7 @@ const SUBJECT = `(SELECT d.person_id FROM decisions d WHERE a.source_type = 'dec
 const SELECT = `SELECT a.id, a.source_type AS "sourceType", a.source_id AS "sourceId", a.description, a.owner_user_id AS "ownerUserId",
        a.owner_team AS "ownerTeam", a.due_at AS "dueAt", a.done_at AS "doneAt", a.done_by AS "doneBy", a.done_note AS "doneNote",
        a.created_by AS "createdBy", a.created_at AS "createdAt", a.version, ${SUBJECT} AS "subjectPersonId",
-       coalesce(a.due_at, '${NO_DUE}'::timestamptz) AS "sortKey"
+       coalesce(a.due_at, '${NO_DUE}'::timestamptz) AS "sortKey", a.seq
   FROM follow_up_actions a`;
 
 /** SELECT with the basis on which a list shows each action, for the audit of the read (`role:manager` or `owner`). */
@@ -66,6 +66,8 @@ interface ActionRow {
   version: number;
   subjectPersonId: string | null;
   sortKey: Date;
+  /** The order recorded in (bigint, as text): the tie-break of the lists and the cursor. */
+  seq: string;
 }
 
 /**
@@ -100,10 +102,11 @@ export class ActionsService {
     if (q.sourceType) where.add('a.source_type = ?', q.sourceType);
     if (q.sourceId) where.add('a.source_id = ?', q.sourceId);
     if (q.cursor) {
-      const [key, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
-      where.raw(`(coalesce(a.due_at, '${NO_DUE}'::timestamptz), a.id) > (${where.param(key)}::timestamptz, ${where.param(id)}::uuid)`);
+      // The order they were recorded in breaks a tie of due date (seq), never the random id: the cursor carries it.
+      const [key, seq] = decodeCursor(q.cursor, ['instant', 'bigint']);
+      where.raw(`(coalesce(a.due_at, '${NO_DUE}'::timestamptz), a.seq) > (${where.param(key)}::timestamptz, ${where.param(seq)}::bigint)`);
     }
-    const sql = `${selectWithBasis(this.isManager(actor) ? 'role:manager' : 'owner')} ${where} ORDER BY coalesce(a.due_at, '${NO_DUE}'::timestamptz), a.id LIMIT ${where.param(limit + 1)}`;
+    const sql = `${selectWithBasis(this.isManager(actor) ? 'role:manager' : 'owner')} ${where} ORDER BY coalesce(a.due_at, '${NO_DUE}'::timestamptz), a.seq LIMIT ${where.param(limit + 1)}`;
     return this.db.transaction(async (m) => {
       const rows = await this.audit.selectAudited<ActionRow>(
         m,
@@ -115,7 +118,7 @@ export class ActionsService {
       const last = page.at(-1);
       return {
         items: page.map((r) => this.view(r, now)),
-        nextCursor: rows.length > limit && last ? encodeCursor([new Date(last.sortKey).toISOString(), last.id]) : null,
+        nextCursor: rows.length > limit && last ? encodeCursor([new Date(last.sortKey).toISOString(), String(last.seq)]) : null,
       };
     });
   }
@@ -197,7 +200,7 @@ export class ActionsService {
    */
   async openActions(m: EntityManager): Promise<OpenAction[]> {
     const rows: ActionRow[] = await m.query(
-      `${SELECT} WHERE a.done_at IS NULL ORDER BY coalesce(a.due_at, '${NO_DUE}'::timestamptz), a.created_at, a.id`,
+      `${SELECT} WHERE a.done_at IS NULL ORDER BY coalesce(a.due_at, '${NO_DUE}'::timestamptz), a.created_at, a.seq`,
     );
     return rows.map((r) => ({
       id: r.id,
@@ -265,7 +268,7 @@ export class ActionsService {
     if (!sourceIds.length) return out;
     const now = this.clock.now();
     const rows: ActionRow[] = await m.query(
-      `${SELECT} WHERE a.source_type = $1 AND a.source_id = ANY($2::uuid[]) ORDER BY a.created_at, a.id`,
+      `${SELECT} WHERE a.source_type = $1 AND a.source_id = ANY($2::uuid[]) ORDER BY a.created_at, a.seq`,
       [sourceType, sourceIds],
     );
     for (const r of rows) {

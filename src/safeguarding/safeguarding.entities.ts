@@ -146,6 +146,13 @@ export class FollowUpActionEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the actions were recorded in: what orders those due at the same time (or undated) and those made at
+   * the same instant (a decision's, a handover's), never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @Column('text')
   sourceType: 'decision' | 'handover';
 
