@@ -271,7 +271,7 @@ describe('CTO-04: the AMHP’s statement on extending a community treatment orde
       seen.push(...res.body.items.map((c: { id: string }) => c.id));
       cursor = res.body.nextCursor as string | null;
     } while (cursor);
-    const all = await t.sql<{ id: string }>('SELECT id FROM cto_extensions ORDER BY cto_expires_on, received_at, id');
+    const all = await t.sql<{ id: string }>('SELECT id FROM cto_extensions ORDER BY cto_expires_on, received_at, seq');
     expect(seen).toEqual(all.map((r) => r.id));
     await as(manager).get('/cto-extensions?cursor=bm90LWEtY3Vyc29y').expect(400);
   });
