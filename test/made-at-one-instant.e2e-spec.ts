@@ -277,4 +277,44 @@ describe('what was made at one instant is listed in the order it was made', () =
     ]);
     expect(alerts).toEqual(newestFirst);
   });
+  it('supervision sessions held on the same day, and the actions agreed in one due the same day: GET /supervision-sessions (newest first) and GET /supervision-actions (due first), read one at a time, list them in the order they were recorded, every time', async () => {
+    const supervisee = await amhp(t);
+    const recorded: string[] = [];
+    const session = (actions: object[] = []) => ({
+      superviseeId: supervisee.practitionerId,
+      supervisorUserId: mo.id,
+      heldOn: '2026-11-20',
+      type: 'professional',
+      durationMinutes: 60,
+      actions,
+    });
+    for (const _ of [1, 2, 3, 4]) recorded.push((await as(mo).post('/supervision-sessions', session()).expect(201)).body.id);
+    const agreed = ['Read the NR chapter', 'Shadow a s.136', 'Update the portfolio', 'Book the refresher', 'Reflect on the case'];
+    const last = (
+      await as(mo)
+        .post(
+          '/supervision-sessions',
+          session(agreed.map((description) => ({ description, ownerUserId: supervisee.id, dueOn: '2026-12-18' }))),
+        )
+        .expect(201)
+    ).body as { id: string };
+    recorded.push(last.id);
+    const path = `/supervision-sessions?superviseeId=${supervisee.practitionerId}`;
+    const sessions = await listedOneAtATime<{ id: string }>(mo, path, (x) => x.id, recorded, ['2026-11-20', randomUUID()]);
+    expect(sessions).toEqual([...recorded].reverse());
+    const actionIds = (await t.sql<{ id: string }>(`SELECT id FROM supervision_actions WHERE session_id = $1`, [last.id])).map((r) => r.id);
+    const actions = await listedOneAtATime<{ id: string; description: string }>(
+      mo,
+      `/supervision-actions?sessionId=${last.id}`,
+      (x) => x.id,
+      actionIds,
+      ['2026-12-18', randomUUID()],
+    );
+    const described = new Map(
+      (
+        await t.sql<{ id: string; description: string }>(`SELECT id, description FROM supervision_actions WHERE session_id = $1`, [last.id])
+      ).map((r) => [r.id, r.description]),
+    );
+    expect(actions.map((id) => described.get(id))).toEqual(agreed);
+  });
 });

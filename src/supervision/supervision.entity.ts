@@ -12,6 +12,13 @@ export class SupervisionSessionEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the sessions were recorded in: what orders those held on the same day (the list, its cursor), never
+   * their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   /** The practitioner supervised. */
   @ForeignKey('practitioners', { onDelete: 'RESTRICT' })
   @Column('uuid')
@@ -51,6 +58,13 @@ export class SupervisionSessionEntity {
 export class SupervisionActionEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
+
+  /**
+   * The order the actions were recorded in (a session's in the order given): what orders those due on the same day
+   * (the lists, the cursor), never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
 
   @ForeignKey(() => SupervisionSessionEntity, { onDelete: 'CASCADE' })
   @Column('uuid')

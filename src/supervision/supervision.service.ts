@@ -52,6 +52,8 @@ interface SessionRow {
   recordedBy: string;
   version: number;
   createdAt: Date;
+  /** The order recorded in (bigint, as text): the tie-break of the list and its cursor. */
+  seq: string;
 }
 
 interface ActionRow {
@@ -67,6 +69,8 @@ interface ActionRow {
   dueOn: string | null;
   doneOn: string | null;
   version: number;
+  /** The order recorded in (bigint, as text): the tie-break of the lists and the cursor. */
+  seq: string;
 }
 
 /** A practitioner's record as the workforce module returns it. */
@@ -74,12 +78,12 @@ type Practitioner = Awaited<ReturnType<PractitionersService['find']>>;
 
 const SESSION_COLUMNS = `s.id, s.supervisee_id AS "superviseeId", p.user_id AS "superviseeUserId", pu.display_name AS "superviseeName",
   s.supervisor_user_id AS "supervisorUserId", su.display_name AS "supervisorName", to_char(s.held_on, 'YYYY-MM-DD') AS "heldOn", s.type,
-  s.duration_minutes AS "durationMinutes", s.notes, s.recorded_by AS "recordedBy", s.version, s.created_at AS "createdAt"`;
+  s.duration_minutes AS "durationMinutes", s.notes, s.recorded_by AS "recordedBy", s.version, s.created_at AS "createdAt", s.seq`;
 const SESSION_FROM = `supervision_sessions s JOIN practitioner_directory p ON p.id = s.supervisee_id JOIN user_directory pu ON pu.id = p.user_id JOIN user_directory su ON su.id = s.supervisor_user_id`;
 
 const ACTION_COLUMNS = `a.id, a.session_id AS "sessionId", s.supervisee_id AS "superviseeId", p.user_id AS "superviseeUserId", s.supervisor_user_id AS "supervisorUserId",
   to_char(s.held_on, 'YYYY-MM-DD') AS "heldOn", a.description, a.owner_user_id AS "ownerUserId", ou.display_name AS "ownerName",
-  to_char(a.due_on, 'YYYY-MM-DD') AS "dueOn", to_char(a.done_on, 'YYYY-MM-DD') AS "doneOn", a.version`;
+  to_char(a.due_on, 'YYYY-MM-DD') AS "dueOn", to_char(a.done_on, 'YYYY-MM-DD') AS "doneOn", a.version, a.seq`;
 const ACTION_FROM = `supervision_actions a JOIN supervision_sessions s ON s.id = a.session_id JOIN practitioner_directory p ON p.id = s.supervisee_id JOIN user_directory ou ON ou.id = a.owner_user_id`;
 /** Open actions without a due date sort last. */
 const ACTION_DUE_KEY = `coalesce(a.due_on, '9999-12-31'::date)`;
@@ -184,19 +188,20 @@ export class SupervisionService {
     if (q.from) where.add('s.held_on >= ?::date', q.from);
     if (q.to) where.add('s.held_on <= ?::date', q.to);
     if (q.cursor) {
-      const [heldOn, id] = decodeCursor(q.cursor, ['date', 'uuid']);
-      where.raw(`(s.held_on, s.id) < (${where.param(heldOn)}::date, ${where.param(id)}::uuid)`);
+      // The order they were recorded in breaks a tie of day (seq), never the random id: the cursor carries it.
+      const [heldOn, seq] = decodeCursor(q.cursor, ['date', 'bigint']);
+      where.raw(`(s.held_on, s.seq) < (${where.param(heldOn)}::date, ${where.param(seq)}::bigint)`);
     }
     const limitParam = where.param(limit + 1);
     return this.db.transaction(async (m) => {
       const rows: SessionRow[] = await m.query(
-        `SELECT ${SESSION_COLUMNS} FROM ${SESSION_FROM} ${where} ORDER BY s.held_on DESC, s.id DESC LIMIT ${limitParam}`,
+        `SELECT ${SESSION_COLUMNS} FROM ${SESSION_FROM} ${where} ORDER BY s.held_on DESC, s.seq DESC LIMIT ${limitParam}`,
         where.params,
       );
       const page = pageOf(
         rows,
         limit,
-        (r) => [r.heldOn, r.id],
+        (r) => [r.heldOn, String(r.seq)],
         (r) => r,
       );
       return { items: await this.present(m, actor, page.items, { auditReads: true }), nextCursor: page.nextCursor };
@@ -337,18 +342,19 @@ export class SupervisionService {
     if (q.sessionId) where.add('a.session_id = ?', q.sessionId);
     if (q.superviseeId) where.add('s.supervisee_id = ?', q.superviseeId);
     if (q.cursor) {
-      const [due, id] = decodeCursor(q.cursor, ['date', 'uuid']);
-      where.raw(`(${ACTION_DUE_KEY}, a.id) > (${where.param(due)}::date, ${where.param(id)}::uuid)`);
+      // The order they were recorded in breaks a tie of due date (seq), never the random id: the cursor carries it.
+      const [due, seq] = decodeCursor(q.cursor, ['date', 'bigint']);
+      where.raw(`(${ACTION_DUE_KEY}, a.seq) > (${where.param(due)}::date, ${where.param(seq)}::bigint)`);
     }
     const limitParam = where.param(limit + 1);
     const rows: ActionRow[] = await this.db.manager.query(
-      `SELECT ${ACTION_COLUMNS} FROM ${ACTION_FROM} ${where} ORDER BY ${ACTION_DUE_KEY}, a.id LIMIT ${limitParam}`,
+      `SELECT ${ACTION_COLUMNS} FROM ${ACTION_FROM} ${where} ORDER BY ${ACTION_DUE_KEY}, a.seq LIMIT ${limitParam}`,
       where.params,
     );
     return pageOf(
       rows,
       limit,
-      (r) => [r.dueOn ?? '9999-12-31', r.id],
+      (r) => [r.dueOn ?? '9999-12-31', String(r.seq)],
       (r) => this.actionDto(actor, r, today),
     );
   }
@@ -411,7 +417,7 @@ export class SupervisionService {
     const sessions: Array<SessionFacts & { id: string; supervisorName: string }> = await m.query(
       `SELECT s.id, to_char(s.held_on, 'YYYY-MM-DD') AS "heldOn", s.type, s.duration_minutes AS "durationMinutes", su.display_name AS "supervisorName"
          FROM supervision_sessions s JOIN user_directory su ON su.id = s.supervisor_user_id
-        WHERE s.supervisee_id = $1 ORDER BY s.held_on DESC, s.id DESC`,
+        WHERE s.supervisee_id = $1 ORDER BY s.held_on DESC, s.seq DESC`,
       [practitioner.id],
     );
     const last = lastProfessionalSupervision(sessions, today);
@@ -500,7 +506,7 @@ export class SupervisionService {
     const today = this.today();
     const actions = rows.length
       ? await m.query<ActionRow[]>(
-          `SELECT ${ACTION_COLUMNS} FROM ${ACTION_FROM} WHERE a.session_id = ANY($1::uuid[]) ORDER BY ${ACTION_DUE_KEY}, a.id`,
+          `SELECT ${ACTION_COLUMNS} FROM ${ACTION_FROM} WHERE a.session_id = ANY($1::uuid[]) ORDER BY ${ACTION_DUE_KEY}, a.seq`,
           [rows.map((r) => r.id)],
         )
       : [];
