@@ -18,13 +18,14 @@ const TABLES = [
   ['follow_up_actions', 'created_at, id'],
   ['review_alerts', 'raised_at, id'],
   ['break_glass_sessions', 'started_at, id'],
+  ['decision_amendments', 'amended_at, id'],
   ['supervision_sessions', 'held_on, id'],
   ['supervision_actions', `coalesce(due_on, '9999-12-31'::date), id`],
 ] as const;
 
 /**
  * Written by hand: as 1796690000000 did for offers, pages, notifications and the queue, the assessments, the
- * out-of-hours decisions and their follow-up actions, the rota's swaps, leave and shifts, the person matches, the CTO
+ * out-of-hours decisions with their amendments and follow-up actions, the rota's swaps, leave and shifts, the person matches, the CTO
  * extension requests, the break-glass sessions, the review alerts, and the supervision sessions and their actions made
  * at the same instant (or held, or due, on the same day) (or, for a decision, a leave request or a shift, given the same time) were listed in the order
  * of their random ids, so each list and its cursor showed them in an order that changed from one data set to another.

@@ -317,4 +317,46 @@ describe('what was made at one instant is listed in the order it was made', () =
     );
     expect(actions.map((id) => described.get(id))).toEqual(agreed);
   });
+  it('amendments of a signed decision made at one instant: GET /decisions/{id}/history lists them in the order they were made, every time', async () => {
+    const content = {
+      question: 'Is it safe for the adult to remain at home tonight?',
+      legalFrameworks: ['care-act-s42'],
+      powerOrDuty: 'Care Act 2014 s.42(1): duty to make enquiries',
+      facts: 'Neighbour reports bruising.',
+      factSources: ['Neighbour by phone 01:40'],
+      consultees: [{ name: 'PC Jones', role: 'Police', at: '2026-11-21T01:45:00Z', view: 'Adult appears frightened of the carer.' }],
+      personViews: 'Wants to stay at home but not with the carer tonight.',
+      options: [{ option: 'Respite bed at Oak House', leastRestrictive: true, chosen: true }],
+      riskAnalysis: 'High risk of further harm tonight; low risk in respite.',
+      decision: 'Respite bed tonight at Oak House.',
+      rationale: 'Least restrictive option that removes the immediate risk.',
+      actions: [{ description: 'Start the s.42 enquiry', ownerUserId: mo.id, dueAt: '2026-11-21T09:00:00Z' }],
+      handoverNote: 'Day team to follow up.',
+      decisionMakerAuthority: 'AMHP, approved by Northshire CC until 2030; EDT delegated authority',
+    };
+    const d = await as(mo).post('/decisions', {
+      type: 'other',
+      occurredAt: '2026-11-21T01:30:00Z',
+      personDetails: { name: 'Fern Person' },
+      content,
+    });
+    expect(d.status).toBe(201);
+    await as(mo).post(`/decisions/${d.body.id}/sign`).expect(200);
+    const made: string[] = [];
+    for (const n of [1, 2, 3, 4, 5]) {
+      const facts = `Neighbour reports bruising; correction ${n}.`;
+      await as(mo)
+        .post(`/decisions/${d.body.id}/amendments`, { reason: `Correcting the facts, number ${n}`, content: { facts } })
+        .expect(201);
+      made.push(`Correcting the facts, number ${n}`);
+    }
+    for (const _ of [1, 2]) {
+      const amendments = (await as(mo).get(`/decisions/${d.body.id}/history`).expect(200)).body.amendments as Array<{
+        reason: string;
+        amendedAt: string;
+      }>;
+      expect(new Set(amendments.map((a) => a.amendedAt)).size).toBe(1);
+      expect(amendments.map((a) => a.reason)).toEqual(made);
+    }
+  });
 });

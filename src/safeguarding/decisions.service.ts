@@ -508,7 +508,7 @@ export class DecisionsService implements OnModuleInit {
         reason: string;
         changes: Record<string, { before: unknown; after: unknown }>;
       }> = await m.query(
-        'SELECT id, amended_by AS "amendedBy", amended_at AS "amendedAt", reason, changes FROM decision_amendments WHERE decision_id = $1 ORDER BY amended_at, id',
+        'SELECT id, amended_by AS "amendedBy", amended_at AS "amendedAt", reason, changes FROM decision_amendments WHERE decision_id = $1 ORDER BY amended_at, seq',
         [id],
       );
       if (sees === 'metadata') {

@@ -118,6 +118,13 @@ export class DecisionAmendmentEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the amendments were made in: what orders those made at the same instant (a decision's history),
+   * never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @ForeignKey(() => DecisionEntity, { onDelete: 'RESTRICT' })
   @Column('uuid')
   decisionId: string;
