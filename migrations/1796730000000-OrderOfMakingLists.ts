@@ -4,8 +4,8 @@ import { addSeq, dropSeq } from './order-of-making';
 /**
  * The tables of the lists that still tied on a time and broke the tie on a random uuid, and the order their rows
  * already kept are numbered in: the order they were listed in until now (their time, then id; shifts by their start,
- * then label, which did not break a tie at all); for follow-up actions, listed by a due date that may be unset, the
- * order they were recorded in.
+ * then label, which did not break a tie at all; calendar tokens, listed newest first and then by id, numbered so that
+ * that order stays); for follow-up actions, listed by a due date that may be unset, the order they were recorded in.
  */
 const TABLES = [
   ['assessments', 'opened_at, id'],
@@ -21,13 +21,15 @@ const TABLES = [
   ['decision_amendments', 'amended_at, id'],
   ['supervision_sessions', 'held_on, id'],
   ['supervision_actions', `coalesce(due_on, '9999-12-31'::date), id`],
+  ['webhook_subscriptions', 'created_at, id'],
+  ['calendar_tokens', 'created_at, id DESC'],
 ] as const;
 
 /**
  * Written by hand: as 1796690000000 did for offers, pages, notifications and the queue, the assessments, the
  * out-of-hours decisions with their amendments and follow-up actions, the rota's swaps, leave and shifts, the person matches, the CTO
  * extension requests, the break-glass sessions, the review alerts, and the supervision sessions and their actions made
- * at the same instant (or held, or due, on the same day) (or, for a decision, a leave request or a shift, given the same time) were listed in the order
+ * at the same instant (or held, or due, on the same day), the webhook subscriptions and the calendar feed tokens (or, for a decision, a leave request or a shift, given the same time) were listed in the order
  * of their random ids, so each list and its cursor showed them in an order that changed from one data set to another.
  * Each now carries `seq`, the order it was made in, which breaks the tie; no index of these lists ended in id, so
  * none changes.

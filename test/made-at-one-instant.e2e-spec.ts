@@ -359,4 +359,39 @@ describe('what was made at one instant is listed in the order it was made', () =
       expect(amendments.map((a) => a.reason)).toEqual(made);
     }
   });
+  it('webhook subscriptions made at one instant: GET /webhooks lists them in the order they were made, every time', async () => {
+    const admin = await t.user(['admin']);
+    const made: string[] = [];
+    for (const n of [1, 2, 3, 4, 5]) {
+      made.push(
+        (
+          await as(admin)
+            .post('/webhooks', { url: `https://93.184.216.34/hook-${n}`, eventTypes: ['*'] })
+            .expect(201)
+        ).body.id,
+      );
+    }
+    for (const _ of [1, 2]) {
+      const items = (await as(admin).get('/webhooks').expect(200)).body.items as Array<{ id: string }>;
+      expect(items.map((x) => x.id).filter((id) => made.includes(id))).toEqual(made);
+    }
+  });
+
+  it('calendar feed tokens made at one instant: GET /rota/calendar-tokens, newest first, lists them the reverse of the order they were made, every time', async () => {
+    const ann = await amhp(t);
+    const made: string[] = [];
+    for (const n of [1, 2, 3, 4, 5]) {
+      made.push(
+        (
+          await as(ann)
+            .post('/rota/calendar-tokens', { scope: 'practitioner', label: `Phone ${n}` })
+            .expect(201)
+        ).body.id,
+      );
+    }
+    for (const _ of [1, 2]) {
+      const items = (await as(ann).get('/rota/calendar-tokens').expect(200)).body.items as Array<{ id: string }>;
+      expect(items.map((x) => x.id)).toEqual([...made].reverse());
+    }
+  });
 });

@@ -121,6 +121,13 @@ export class WebhookSubscriptionEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the subscriptions were made in: what orders those made at the same instant (the list), never their
+   * random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @Column('text')
   url: string;
 

@@ -107,7 +107,7 @@ export class WebhooksService {
   }
 
   async list(): Promise<WebhookListDto> {
-    const rows: SubscriptionRow[] = await this.db.manager.query(`${SELECT} ORDER BY created_at, id`);
+    const rows: SubscriptionRow[] = await this.db.manager.query(`${SELECT} ORDER BY created_at, seq`);
     return { items: rows.map((r) => this.view(r)) };
   }
 

@@ -146,7 +146,7 @@ export class CalendarService {
     const rows: TokenRow[] = await this.db.manager.query(
       `SELECT ${TOKEN_COLUMNS} FROM calendar_tokens t
         WHERE t.user_id = $1 OR t.practitioner_id IN (SELECT id FROM practitioner_directory WHERE user_id = $1)
-        ORDER BY t.created_at DESC, t.id`,
+        ORDER BY t.created_at DESC, t.seq DESC`,
       [target],
     );
     return rows.map((r) => this.dto(r));

@@ -434,6 +434,13 @@ export class CalendarTokenEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the tokens were made in: what orders those made at the same instant (the list, newest first), never
+   * their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @ForeignKey('users', { onDelete: 'CASCADE' })
   @Column('uuid')
   userId: string;
