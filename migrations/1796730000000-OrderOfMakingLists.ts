@@ -26,13 +26,13 @@ const TABLES = [
 ] as const;
 
 /**
- * Written by hand: as 1796690000000 did for offers, pages, notifications and the queue, the assessments, the
- * out-of-hours decisions with their amendments and follow-up actions, the rota's swaps, leave and shifts, the person matches, the CTO
- * extension requests, the break-glass sessions, the review alerts, and the supervision sessions and their actions made
- * at the same instant (or held, or due, on the same day), the webhook subscriptions and the calendar feed tokens (or, for a decision, a leave request or a shift, given the same time) were listed in the order
- * of their random ids, so each list and its cursor showed them in an order that changed from one data set to another.
- * Each now carries `seq`, the order it was made in, which breaks the tie; no index of these lists ended in id, so
- * none changes.
+ * Written by hand: as 1796690000000 did for offers, pages, notifications and the queue. The rows of these tables made
+ * at the same instant (or given the same time, or held or due on the same day) were listed in the order of their
+ * random ids: the assessments, the out-of-hours decisions with their amendments and follow-up actions, the rota's
+ * swaps, leave and shifts, the person matches, the CTO extension requests, the break-glass sessions, the review
+ * alerts, the supervision sessions and their actions, the webhook subscriptions and the calendar feed tokens. So each
+ * list and its cursor showed them in an order that changed from one data set to another. Each now carries `seq`, the
+ * order it was made in, which breaks the tie. No index of these lists ended in id, so none changes.
  */
 export class OrderOfMakingLists1796730000000 implements MigrationInterface {
   name = 'OrderOfMakingLists1796730000000';
