@@ -2806,7 +2806,9 @@ export class AssessmentsService implements OnModuleInit {
    * read before either lock. False when there is no such assessment.
    */
   private async lockForChange(m: EntityManager, id: string): Promise<boolean> {
-    await m.query('SELECT 1 FROM referrals WHERE id = (SELECT referral_id FROM assessments WHERE id = $1) FOR UPDATE', [id]);
+    const [a] = await m.query<Array<{ referral_id: string }>>('SELECT referral_id FROM assessments WHERE id = $1', [id]);
+    if (!a) return false;
+    await this.referrals.lockForAssessment(m, a.referral_id);
     const locked = await m.query('SELECT version FROM assessments WHERE id = $1 FOR UPDATE', [id]);
     return locked.length > 0;
   }

@@ -2672,10 +2672,6 @@ export class ReferralsService implements OnModuleInit {
     );
   }
 
-  /**
-   * For the assessments module (in the caller's transaction, which audits): the referral's facts, locked when
-   * `lock` is set so an assessment opening or closing serialises with other changes of the referral.
-   */
   /** When the hub received the referral `id` (the assessments module bounds its timeline by it). */
   async receivedAt(m: EntityManager, id: string): Promise<Date> {
     const [row] = await m.query<Array<{ receivedAt: Date }>>('SELECT received_at AS "receivedAt" FROM referrals WHERE id = $1', [id]);
@@ -2683,6 +2679,18 @@ export class ReferralsService implements OnModuleInit {
     return new Date(row.receivedAt);
   }
 
+  /**
+   * For the assessments module, in the caller's transaction: the referral's row locked before an assessment of it is
+   * (the order of the two locks: AssessmentsService.lockForChange). Nothing is read.
+   */
+  async lockForAssessment(m: EntityManager, id: string): Promise<void> {
+    await m.query('SELECT 1 FROM referrals WHERE id = $1 FOR UPDATE', [id]);
+  }
+
+  /**
+   * For the assessments module (in the caller's transaction, which audits): the referral's facts, locked when
+   * `lock` is set so an assessment opening or closing serialises with other changes of the referral.
+   */
   async forAssessment(m: EntityManager, id: string, lock = false): Promise<ReferralDto> {
     return this.view(lock ? await this.lock(m, id) : await this.row(m, id));
   }
