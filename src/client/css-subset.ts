@@ -59,7 +59,7 @@ export async function cssForApp(css: string, appTexts: string[]): Promise<string
 /**
  * cssForApp, kept in `cacheDir` under a hash of everything its answer depends on: the style sheet, the app's files, this
  * module's own code and the versions of PurgeCSS and PostCSS. Cutting the style sheet was about half the CPU of
- * starting the app (a test file's first app: 1.17 s of CPU, 0.55 s with the cut kept), the same cut from the same
+ * starting the app (a test file's first app: 1.19 s of CPU, 0.55 s with the cut kept; means of four runs), the same cut from the same
  * files each time, and every test file starts the app at least once. A cache that cannot be read or written (a read-only install) only means the cut is made again. The folder is
  * inside the install (node_modules/.cache), writable only by whoever can change the code beside it.
  */
