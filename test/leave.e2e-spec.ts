@@ -321,6 +321,13 @@ describe('rota leave: request, impact, approve, decline, cancel', () => {
     expect((await api(a).get('/rota/leave?from=2027-10-11T00:00:00Z&to=2027-10-13T00:00:00Z').expect(200)).body.items).toHaveLength(1);
   });
 
+  it("a cursor whose start is no instant a leave can have ('infinity') is a 400 naming cursor, like any cursor the API did not give", async () => {
+    const cursor = Buffer.from(JSON.stringify(['infinity', '1'])).toString('base64url');
+    const res = await api(manager).get(`/rota/leave?cursor=${cursor}`).expect(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+  });
+
   it('approval and a concurrent assignment of the same AMHP never both succeed', async () => {
     for (let i = 0; i < 5; i++) {
       const a = await amhp(t);

@@ -6,15 +6,8 @@ import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
-import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
-import {
-  BadRequestProblem,
-  ConflictProblem,
-  NotFoundProblem,
-  PreconditionFailedProblem,
-  UnprocessableProblem,
-  requirePeriod,
-} from '../common/problem';
+import { badCursor, decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
+import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem, requirePeriod } from '../common/problem';
 import { Db } from '../database/db';
 import type { EventPayload } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
@@ -178,7 +171,8 @@ export class LeaveService {
     if (q.cursor) {
       // The order they were asked for in breaks a tie of time (seq), never the random id: the cursor carries it.
       const [startsAt, seq] = decodeCursor(q.cursor, ['instant', 'bigint']);
-      if (Number.isNaN(Date.parse(String(startsAt)))) throw new BadRequestProblem('cursor is not a cursor returned by this API.');
+      // A leave always starts at an instant: 'infinity', which an instant key may hold elsewhere, is no cursor of this list.
+      if (Number.isNaN(Date.parse(String(startsAt)))) throw badCursor();
       where.raw(`(l.starts_at, l.seq) > (${where.param(new Date(startsAt))}::timestamptz, ${where.param(seq)}::bigint)`);
     }
     const limitParam = where.param(limit + 1);
