@@ -435,13 +435,15 @@ async function drainRun(replayedOne, sentOne) {
         if (!(err instanceof Problem && err.status === 412)) throw err;
         const settled = await settleConflict(next, body, label, base, err);
         if (settled.refused) {
-          // Kept, refused, with both versions (also when its screen is still waiting: it says where to look).
+          // Kept, refused, with both versions where the form kept what it was based on (also when its screen is still
+          // waiting: it is told what the kept refusal says, and so where to look; with no versions to show, not that
+          // both are shown).
           const problem = { ...settled.refused, refusedAt: new Date(serverNow()).toISOString() };
           await inStore('outbox', 'readwrite', (s) => done(s.put({ ...next, body: settled.body ?? next.body, state: 'refused', problem })));
           const mine = waiting.get(next.key);
           if (mine) {
             waiting.delete(next.key);
-            mine.reject(new Problem(412, { status: 412, code: 'changed-meanwhile', detail: CHANGED_MEANWHILE }));
+            mine.reject(new Problem(412, { status: 412, code: 'changed-meanwhile', detail: settled.refused.detail }));
           }
           changed();
           continue;
