@@ -1,5 +1,6 @@
 import { amhp } from './support/workforce-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
+import { REFERRER_STATUS_VIEW_KEYS } from './support/referral-fixtures';
 
 // 9434765919 is a valid NHS number (modulus 11).
 describe('every person record behind its policy', () => {
@@ -21,18 +22,7 @@ describe('every person record behind its policy', () => {
   const personOf = async (referralId: string): Promise<string> =>
     (await t.sql<{ person_id: string }>('SELECT person_id FROM referrals WHERE id = $1', [referralId]))[0].person_id;
   /** What a referrer's answer to POST /referrals holds: the status view GET gives them, nothing of the person. */
-  const STATUS_VIEW = [
-    'allocatedAt',
-    'clocks',
-    'closedAt',
-    'id',
-    'policePower',
-    'progress',
-    'receivedAt',
-    'reference',
-    'status',
-    'urgency',
-  ];
+  const STATUS_VIEW = REFERRER_STATUS_VIEW_KEYS;
   let n = 0;
   const referral = (person: object = {}) => ({
     person: { givenName: 'Alex', familyName: `Person${++n}`, dateOfBirth: '1990-05-01', ...person },

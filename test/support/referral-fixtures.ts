@@ -4,6 +4,23 @@ import type { TestApp } from './test-app';
  * A police s.136 referral as an officer sends it: detained on the bridge and taken to a health-based place of safety,
  * arriving at `arrivedAt` (the 24 hours run from then). `familyName` tells the tests' people apart.
  */
+/**
+ * What a referrer (police, a ward, a team) is shown of a referral, sorted: the status view POST /referrals answers
+ * with and GET gives them, nothing of the person. One list for every test that holds a referrer's answer to it.
+ */
+export const REFERRER_STATUS_VIEW_KEYS = [
+  'allocatedAt',
+  'clocks',
+  'closedAt',
+  'id',
+  'policePower',
+  'progress',
+  'receivedAt',
+  'reference',
+  'status',
+  'urgency',
+];
+
 export function s136Referral(familyName: string, arrivedAt: string, over: Record<string, unknown> = {}) {
   return {
     person: { givenName: 'Robin', familyName, dateOfBirth: '1991-03-04' },
