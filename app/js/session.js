@@ -321,12 +321,21 @@ document.addEventListener('visibilitychange', () => {
 });
 
 /**
+ * For a screen's setter: the record as read, unless the screen already shows a later version of it (two reads in
+ * flight at once, the live stream's and a replay's, may be answered out of order: the older must not undo the newer).
+ */
+export const latestOf = (next) => (shown) =>
+  shown && next && shown.id === next.id && Number(next.version) < Number(shown.version) ? shown : next;
+
+/**
  * GET or POST to the API with the access token; one refresh and retry on 401. Without a signal a GET is answered from
  * what the phone keeps when it can (the service worker's copy of person-free data, or the job pack); otherwise the
  * TypeError of the failed fetch is thrown, as before. `onEtag` is given the answer's ETag (the version of a record
  * whose body does not carry it, as a referrer's view of her referral), or null for a copy kept on the phone.
+ * `orKept: false` is for a screen reading again what it already shows: without a signal it is not answered from the
+ * pack (read when the pack was, maybe before what the screen shows), so the screen keeps showing what it has.
  */
-export async function api(path, { method = 'GET', body, idempotencyKey, ifMatch, onEtag } = {}) {
+export async function api(path, { method = 'GET', body, idempotencyKey, ifMatch, onEtag, orKept = true } = {}) {
   const call = () =>
     fetch(path, {
       method,
@@ -353,7 +362,7 @@ export async function api(path, { method = 'GET', body, idempotencyKey, ifMatch,
     // A request the service never answered is treated as one that never reached it.
     const err = caught && caught.name === 'TimeoutError' ? new TypeError('The service did not answer in time.') : caught;
     if (!isNoSignal(err)) throw err;
-    const kept = method === 'GET' && offlineReader ? await offlineReader(path) : null;
+    const kept = method === 'GET' && orKept && offlineReader ? await offlineReader(path) : null;
     noSignal(kept ? kept.asOf : undefined);
     if (kept && onEtag) onEtag(null);
     if (kept) return kept.body;

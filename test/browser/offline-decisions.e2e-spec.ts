@@ -33,7 +33,7 @@ describe('decisions and corrections made on the duty phone without a signal', ()
     manager = await t.user(['manager']);
     const police = await t.user(['referrer']);
     grace = await amhp(t, { displayName: 'Grace Liu' });
-    for (const name of ['Wren', 'Finch', 'Lark', 'Heron']) {
+    for (const name of ['Wren', 'Finch', 'Lark', 'Heron', 'Kite']) {
       const r = await sent(t, police.auth, s136Referral(name, '2026-11-21T01:30:00Z'));
       await accepted(t, manager.auth, r.id, [grace.id]);
       await t.http.post(`/referrals/${r.id}/offers/accept`).set('authorization', grace.auth).send({}).expect(201);
@@ -93,6 +93,46 @@ describe('decisions and corrections made on the duty phone without a signal', ()
     await page.fill('#out-rationale', rationale);
     await page.getByRole('button', { name: 'Record the outcome' }).click();
   };
+
+  it('a step she saw recorded stays on her screen when the signal goes while the screen is reading the job again', async () => {
+    // Recorded after she signed in: the jobs kept on her phone (read then) do not have it.
+    const { assessmentId, referralId } = jobs.Kite;
+    await t.http
+      .post(`/assessments/${assessmentId}/events`)
+      .set('authorization', grace.auth)
+      .send({ type: 'doctors-requested', at: t.clock.now().toISOString() })
+      .expect(201);
+    await openJob('Kite');
+    const recorded = page.locator('#step-doctors-requested-times', { hasText: /Recorded 02:0\d GMT/ });
+    await recorded.waitFor();
+    // The manager records another step: the live stream tells the phone, which reads the assessment again. The
+    // signal goes while that read is on its way.
+    let arrived!: () => void;
+    const asked = new Promise<void>((resolve) => (arrived = resolve));
+    let cutOff!: () => void;
+    const cut = new Promise<void>((resolve) => (cutOff = resolve));
+    const path = `**/assessments?referralId=${referralId}*`;
+    await page.route(path, async (route) => {
+      arrived();
+      await cut;
+      await route.abort('internetdisconnected');
+    });
+    await t.http
+      .post(`/assessments/${assessmentId}/events`)
+      .set('authorization', manager.auth)
+      .send({ type: 'bed-requested', at: t.clock.now().toISOString() })
+      .expect(201);
+    await asked;
+    await signal.cut();
+    cutOff();
+    await page.locator('.app-device__signal', { hasText: /^No signal/ }).waitFor();
+    await page.waitForTimeout(500);
+    // Still shown as recorded, and still hers to correct: not replaced by the older copy kept on the phone.
+    await expect(recorded.count()).resolves.toBe(1);
+    await expect(page.locator('[data-correct]').count()).resolves.toBe(1);
+    await page.unroute(path);
+    await signal.restore();
+  });
 
   it('a time corrected without a signal is recorded although the manager recorded another step meanwhile', async () => {
     const { assessmentId } = jobs.Lark;

@@ -4,7 +4,7 @@
 // AMHP's), and record nothing on it (every change is the lead's: person.write). Said plainly, with who leads.
 import { html, errorText, useTitle } from '../ui.js';
 import { useEffect, useState } from '../deps.js';
-import { api } from '../session.js';
+import { api, latestOf } from '../session.js';
 import { href } from '../router.js';
 import { localTime } from '../time.js';
 import { eventLabel } from './job-record.js';
@@ -32,12 +32,13 @@ export function CoAmhpJob({ assessment: first }) {
   useTitle(`${p.givenName} ${p.familyName} (co-AMHP) – AMHP duty`);
 
   async function load() {
+    // The assessment is on the screen: without a signal it stays as shown, not the pack's copy (maybe older).
     const [a, c, duty] = await Promise.allSettled([
-      api(`/assessments/${assessment.id}`),
+      api(`/assessments/${assessment.id}`, { orKept: false }),
       api(`/assessments/${assessment.id}/checks`),
       api('/rota/on-duty'),
     ]);
-    if (a.status === 'fulfilled') setAssessment(a.value);
+    if (a.status === 'fulfilled') setAssessment(latestOf(a.value));
     if (c.status === 'fulfilled') {
       setChecks(c.value);
       setChecksError(null);

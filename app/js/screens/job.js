@@ -4,7 +4,7 @@
 import { html, word, legal, telHref, errorText, useServerNow, Clock, useTitle } from '../ui.js';
 import { useLive } from '../use-live.js';
 import { useEffect, useRef, useState } from '../deps.js';
-import { api, isNoSignal, learnServerTime, serverNow } from '../session.js';
+import { api, isNoSignal, latestOf, learnServerTime, serverNow } from '../session.js';
 import { href } from '../router.js';
 import { localTime, londonDate } from '../time.js';
 import { Recorder } from './job-record.js';
@@ -330,6 +330,8 @@ export function JobScreen({ me, params }) {
   const [attending, setAttending] = useState(null);
   const shown = useRef(false); // this screen showed the job as hers (allocated to her, or her assessment)
   shown.current = shown.current || Boolean(referral && holdsJob(me, referral, assessment));
+  const showing = useRef(false); // the job is on the screen now (its reads are then never answered from the pack)
+  showing.current = Boolean(referral);
   const { refused } = useOutbox();
   const mineRefused = refused.filter((i) => i.tag && i.tag.startsWith(`step:${id}:`) && i.problem && i.problem.code === NO_RELATIONSHIP);
 
@@ -362,9 +364,13 @@ export function JobScreen({ me, params }) {
   }
 
   async function load() {
+    // Once the job is on the screen, a read that cannot reach the service leaves it as shown: the pack was read when
+    // it was, maybe before the steps on the screen were recorded (the header says there is no signal).
+    const again = showing.current;
+    const orKept = !again;
     try {
       // The service's time (for "now" on every tap), even when no clock of this referral is running.
-      const [r, duty] = await Promise.all([api(`/referrals/${encodeURIComponent(id)}`), api('/rota/on-duty')]);
+      const [r, duty] = await Promise.all([api(`/referrals/${encodeURIComponent(id)}`, { orKept }), api('/rota/on-duty', { orKept })]);
       learnServerTime(duty.at);
       // Not hers: an open assessment of it she attends as a co-AMHP is what she has of it (whatever else the duty
       // relationship would let her read), shown as such, read-only.
@@ -374,22 +380,23 @@ export function JobScreen({ me, params }) {
       }
       const today = londonDate(serverNow());
       const [list, p, n, rel, docs] = await Promise.allSettled([
-        api(`/assessments?referralId=${encodeURIComponent(id)}&limit=10`),
-        api(`/people/${r.person.id}`),
-        api(`/people/${r.person.id}/nearest-relative`),
-        api(`/people/${r.person.id}/relatives`),
-        api(`/doctors?approvedOn=${today}&kind=s12&active=true&limit=100`),
+        api(`/assessments?referralId=${encodeURIComponent(id)}&limit=10`, { orKept }),
+        api(`/people/${r.person.id}`, { orKept }),
+        api(`/people/${r.person.id}/nearest-relative`, { orKept }),
+        api(`/people/${r.person.id}/relatives`, { orKept }),
+        api(`/doctors?approvedOn=${today}&kind=s12&active=true&limit=100`, { orKept }),
       ]);
-      setReferral(r);
-      if (list.status === 'fulfilled') setAssessment(current(list.value.items));
+      setReferral(latestOf(r));
+      if (list.status === 'fulfilled') setAssessment(latestOf(current(list.value.items)));
       if (p.status === 'fulfilled') setPerson(p.value);
       if (n.status === 'fulfilled') setNr(n.value);
       if (rel.status === 'fulfilled') setRelatives(rel.value.items);
       if (docs.status === 'fulfilled') setDoctors(docs.value.items);
-      const failed = [list, p, n, rel, docs].find((x) => x.status === 'rejected');
+      const failed = [list, p, n, rel, docs].find((x) => x.status === 'rejected' && !(again && isNoSignal(x.reason)));
       if (failed && failed.reason && failed.reason.code === NO_RELATIONSHIP) return await noLongerHers();
       setError(failed ? `Part of this job could not be loaded. ${errorText(failed.reason)}` : null);
     } catch (err) {
+      if (again && isNoSignal(err)) return undefined;
       if (err && (err.code === NO_RELATIONSHIP || isNoSignal(err))) {
         const attended = await attendedAssessment(id, me);
         if (attended) return setAttending(attended);
@@ -408,17 +415,19 @@ export function JobScreen({ me, params }) {
     if (parts && (attending || notYours)) return undefined;
     if (!parts || !referral) return load();
     try {
+      // What the screen shows is read again: without a signal it stays as shown (not the pack's older copy).
+      const orKept = false;
       if (parts.includes('referral')) {
-        const r = await api(`/referrals/${encodeURIComponent(id)}`);
+        const r = await api(`/referrals/${encodeURIComponent(id)}`, { orKept });
         if (r.allocatedUserId !== referral.allocatedUserId) return load();
-        setReferral(r);
+        setReferral(latestOf(r));
       }
       const [list, n, rel] = await Promise.all([
-        parts.includes('assessment') ? api(`/assessments?referralId=${encodeURIComponent(id)}&limit=10`) : null,
-        parts.includes('person') ? api(`/people/${referral.person.id}/nearest-relative`) : null,
-        parts.includes('person') ? api(`/people/${referral.person.id}/relatives`) : null,
+        parts.includes('assessment') ? api(`/assessments?referralId=${encodeURIComponent(id)}&limit=10`, { orKept }) : null,
+        parts.includes('person') ? api(`/people/${referral.person.id}/nearest-relative`, { orKept }) : null,
+        parts.includes('person') ? api(`/people/${referral.person.id}/relatives`, { orKept }) : null,
       ]);
-      if (list) setAssessment(current(list.items));
+      if (list) setAssessment(latestOf(current(list.items)));
       if (n) setNr(n);
       if (rel) setRelatives(rel.items);
     } catch (err) {
@@ -446,9 +455,11 @@ export function JobScreen({ me, params }) {
     if (!aid) return;
     let live = true;
     const q = assessment.status === 'open' ? `?section=${section}` : '';
-    api(`/assessments/${aid}/checks${q}`)
+    // A checklist on the screen stays as shown without a signal (the pack's may be of an older version).
+    const again = Boolean(checks);
+    api(`/assessments/${aid}/checks${q}`, { orKept: !again })
       .then((c) => live && (setChecks(c), setChecksError(null)))
-      .catch((err) => live && setChecksError(`The checklist could not be loaded. ${errorText(err)}`));
+      .catch((err) => live && !(again && isNoSignal(err)) && setChecksError(`The checklist could not be loaded. ${errorText(err)}`));
     return () => {
       live = false;
     };
@@ -464,10 +475,10 @@ export function JobScreen({ me, params }) {
 
   /** A recording answered with the assessment as it now is; the referral's clocks may have stopped, so it is re-read. */
   function recorded(view, text) {
-    if (view && view.id && Array.isArray(view.timeline)) setAssessment(view);
+    if (view && view.id && Array.isArray(view.timeline)) setAssessment(latestOf(view));
     setNotice(text);
-    void api(`/referrals/${encodeURIComponent(id)}`)
-      .then((r) => setReferral(r))
+    void api(`/referrals/${encodeURIComponent(id)}`, { orKept: false })
+      .then((r) => setReferral(latestOf(r)))
       .catch(() => undefined);
   }
 

@@ -204,6 +204,8 @@ export function NowScreen({ me }) {
   const [focusTo, setFocusTo] = useState(null);
   const now = useServerNow();
   const isAmhp = me.roles.includes('amhp');
+  const showing = useRef(false); // her jobs are on the screen (read from the service or the pack)
+  showing.current = jobs !== null;
 
   /**
    * Reads the screen's `parts` ('duty', 'jobs', 'offers', 'cto'; null or nothing: all of them). The live stream asks for
@@ -214,16 +216,23 @@ export function NowScreen({ me }) {
     // Without a signal each read the phone cannot answer from what it keeps is left as last shown (the header says
     // how old it is); only when none can be answered is it an error.
     const kept = (p) => p.catch((err) => (isNoSignal(err) ? undefined : Promise.reject(err)));
+    // Her jobs once shown are read again only from the service: the pack's copy may be older than the screen's.
+    const again = showing.current;
+    const orKept = !again;
     try {
       const [d, r, o, a, c] = await Promise.all([
         wants('duty') ? kept(api('/rota/on-duty')) : null,
-        wants('jobs') ? kept(api('/referrals?assigned=me&limit=50')) : null,
+        wants('jobs') ? kept(api('/referrals?assigned=me&limit=50', { orKept })) : null,
         wants('offers') ? kept(api('/me/offers')) : null,
-        wants('jobs') ? kept(api('/assessments?assigned=me&status=open&limit=20')) : null,
+        wants('jobs') ? kept(api('/assessments?assigned=me&status=open&limit=20', { orKept })) : null,
         wants('cto') ? kept(api(OPEN_CTO_REQUESTS)) : null,
       ]);
       const asked = [d, r].filter((x) => x !== null);
-      if (asked.length && asked.every((x) => x === undefined)) throw new TypeError('no signal');
+      if (asked.length && asked.every((x) => x === undefined)) {
+        // Nothing could be read again: what is shown stays, and the header says there is no signal.
+        if (again) return;
+        throw new TypeError('no signal');
+      }
       if (d) learnServerTime(d.at);
       const clocks = [...(r ? r.items : []), ...(o ? o.items : [])].flatMap((x) => x.clocks || []);
       const running = clocks.find((c) => c.state !== 'stopped');
