@@ -132,7 +132,8 @@ describe('R11: a database outage gives 503 problem+json, never a hang, crash or 
       }
     };
     try {
-      await until(() => acknowledged.length >= 40, 15_000);
+      // Writes under way before the kill (a busy machine takes longer to make the first forty: not what is tested).
+      await until(() => acknowledged.length >= 40, 45_000);
       const pid = pg.postmasterPid();
       expect(pid).toBeGreaterThan(0);
       await pg.kill9();
@@ -170,7 +171,7 @@ describe('R11: a database outage gives 503 problem+json, never a hang, crash or 
 
     const chain = await t.http.get('/audit-events/verify').set('authorization', admin.auth).expect(200);
     expect(chain.body).toMatchObject({ valid: true, breaks: [] });
-  }, 90_000); // a restart after kill -9 replays the WAL: slow on a loaded machine, and retried if it sticks
+  }, 120_000); // a restart after kill -9 replays the WAL: slow on a loaded machine, and retried if it sticks
 
   it('answers 503, not 500 and not a hang past the query timeout, while Postgres is frozen (SIGSTOP), and 2xx at once when it resumes', async () => {
     // Several requests at once leave several idle connections in the pool, so the data routes below meet them.

@@ -13,7 +13,7 @@ describe('demo seed (npm start on an empty database)', () => {
       `Bearer ${(await t.http.post('/auth/login').send({ email, password: DEMO_PASSWORD }).expect(200)).body.accessToken}`;
     manager = await login('manager@demo.amhp-hub.local');
     auditor = await login('auditor@demo.amhp-hub.local');
-  });
+  }, 180_000); // the whole demo hub through the real services: minutes on a machine busy with other work
   afterAll(() => t.close());
 
   it('creates the demo hub once: admin, manager, auditor, referrer and 12 AMHPs who can sign in', async () => {
