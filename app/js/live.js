@@ -22,6 +22,12 @@ export function tell(kind, detail) {
   for (const fn of [...listeners]) fn(kind, detail);
 }
 
+/** Calls `fn(kind, detail)` with what the stream brings, as a screen's `follow` is, until the function returned is called. */
+export function onLive(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
 /** Whether the stream is held now. */
 export function liveHealthy() {
   return healthy;
@@ -151,6 +157,24 @@ export function nowConcerns(events, userId, held) {
     else if (e.type === 'assessment.update' && (e.payload.fields || []).includes('otherAmhpUserIds')) parts.add('jobs');
   }
   return [...parts];
+}
+
+/**
+ * Whether a batch of events changes what the job pack holds (`pack`: her jobs' referrals, assessments and people, and
+ * the assessments she attends as a co-AMHP), or gives her a job or an assessment to attend: the pack is then read
+ * again, so that a job opened without a signal shows what she last saw with one (a step someone else recorded, a
+ * clock stopped), not what the pack held when it was last read on its timer.
+ */
+export function packConcerns(events, pack, userId) {
+  const referrals = new Set([...pack.jobs.map((j) => j.referral.id), ...(pack.assisting || []).map((x) => x.assessment.referralId)]);
+  const people = new Set(pack.jobs.map((j) => j.person.id));
+  return events.some((e) => {
+    const p = e.payload || {};
+    if (/^(referral|assessment)\./.test(e.type) && referrals.has(referralOf(e))) return true;
+    if (e.type === 'referral.allocated' && addressedTo(e, userId)) return true;
+    if (e.type === 'assessment.update' && (p.fields || []).includes('otherAmhpUserIds')) return true;
+    return typeof p.personId === 'string' && people.has(p.personId) && /^(relative|nearest-relative|nominated-person)\./.test(e.type);
+  });
 }
 
 /**

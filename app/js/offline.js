@@ -15,7 +15,8 @@ import {
   sendMineInstead,
   settledText,
 } from './outbox.js';
-import { keepPackFresh, stopPack } from './pack.js';
+import { keepPackFresh, keptPack, packChanged, stopPack } from './pack.js';
+import { onLive, packConcerns } from './live.js';
 import { localClock } from './time.js';
 
 /** "14 min ago", "2 h 5 min ago", "just now". */
@@ -226,8 +227,16 @@ export function DeviceStatus() {
 }
 
 /** Signed in (or opened without a signal as the user the phone kept): keep the job pack fresh and send what waits. */
+let offLive = null;
 export function deviceSignedIn(me) {
   keepPackFresh(me);
+  // The live stream says something a job the pack holds changed (someone else recorded a step on it, a clock stopped):
+  // the pack is read again, so the job opened without a signal is as she last saw it (live.js packConcerns).
+  if (offLive) offLive();
+  offLive = onLive((kind, events) => {
+    const pack = keptPack();
+    if (kind === 'events' && pack && packConcerns(events, pack, me.id)) packChanged();
+  });
   void flush();
 }
 

@@ -183,6 +183,11 @@ export function packChanged() {
   staleTimer = setTimeout(() => void refreshPack(currentMe).catch(() => undefined), 2_000);
 }
 
+/** The pack kept for this page (decrypted), or null. */
+export function keptPack() {
+  return kept ? kept.pack : null;
+}
+
 export function stopPack() {
   currentMe = null;
   kept = null;

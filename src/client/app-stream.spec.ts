@@ -12,6 +12,10 @@ interface LiveEvent {
   aggregateId: string;
   payload: Record<string, unknown>;
 }
+interface KeptPack {
+  jobs: Array<{ referral: { id: string }; person: { id: string } }>;
+  assisting?: Array<{ assessment: { referralId: string } }>;
+}
 /** The duty app's live stream's pure parts (browser ES modules, app/js/stream.js and app/js/live.js), run here. */
 interface AppStream {
   readFrames(text: string): { frames: Frame[]; rest: string };
@@ -24,6 +28,7 @@ interface AppConcerns {
   jobConcerns(events: LiveEvent[], referralId: string, personId: string | null, userId: string): string[];
   hubConcerns(events: LiveEvent[], names: Record<string, string>): string[];
   referralsConcerns(events: LiveEvent[], referralId?: string | null): string[];
+  packConcerns(events: LiveEvent[], pack: KeptPack, userId: string): boolean;
   rotaChangesAt(
     duty: { at: string; onDuty: Array<{ endsAt: string }>; next: Array<{ startsAt: string }> } | null,
     gaps?: Array<{ startsAt: string; endsAt: string }>,
@@ -195,6 +200,36 @@ describe('each screen reads again just what an event is about', () => {
     ['a colleague’s notification about it: nothing', [notificationEvent('notification.closed', OTHER, JOB)], []],
   ])('the job: %s', (_case, events, parts) => {
     expect(concerns.jobConcerns(events, JOB, PERSON, ME)).toEqual(parts);
+  });
+
+  const ATTENDED = '88888888-8888-4888-8888-888888888888';
+  const pack: KeptPack = {
+    jobs: [{ referral: { id: JOB }, person: { id: PERSON } }],
+    assisting: [{ assessment: { referralId: ATTENDED } }],
+  };
+  it.each<[string, LiveEvent[], boolean]>([
+    ['a step someone else recorded on her job', [assessmentEvent('assessment.event', JOB)], true],
+    ['her job’s referral moved (a clock stopped, withdrawn)', [referralEvent('referral.clock-stopped', JOB)], true],
+    ['a step on an assessment she attends as a co-AMHP', [assessmentEvent('assessment.event', ATTENDED)], true],
+    ['a job allocated to her', [referralEvent('referral.allocated', ELSEWHERE, { userId: ME })], true],
+    [
+      'made a co-AMHP of an assessment',
+      [{ ...assessmentEvent('assessment.update', ELSEWHERE), payload: { fields: ['otherAmhpUserIds'] } }],
+      true,
+    ],
+    [
+      'a relative of her job’s person recorded',
+      [{ type: 'relative.recorded', aggregateType: 'person', aggregateId: PERSON, payload: { personId: PERSON } }],
+      true,
+    ],
+    [
+      'another referral’s step, or one allocated to a colleague',
+      [assessmentEvent('assessment.event', ELSEWHERE), referralEvent('referral.allocated', ELSEWHERE, { userId: OTHER })],
+      false,
+    ],
+    ['her notifications and pages: nothing the pack holds', [notificationEvent('notification.created', ME, JOB), pageEvent(ME)], false],
+  ])('the job pack is read again for %s: %s', (_case, events, again) => {
+    expect(concerns.packConcerns(events, pack, ME)).toBe(again);
   });
 
   it.each<[string, LiveEvent[], string[]]>([

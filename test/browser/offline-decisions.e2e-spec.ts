@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { amhp } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
-import { clocksTogether, consoleErrors, launchBrowser, phoneContext, signalOf, tapSendNow } from './browser';
+import { clocksTogether, consoleErrors, launchBrowser, phoneContext, signalOf, tapSendNow, until } from './browser';
 
 /**
  * What she decides and corrects without a signal, and what the phone does with it when the signal is back: the
@@ -33,7 +33,7 @@ describe('decisions and corrections made on the duty phone without a signal', ()
     manager = await t.user(['manager']);
     const police = await t.user(['referrer']);
     grace = await amhp(t, { displayName: 'Grace Liu' });
-    for (const name of ['Wren', 'Finch', 'Lark', 'Heron', 'Kite']) {
+    for (const name of ['Wren', 'Finch', 'Lark', 'Heron', 'Kite', 'Plover']) {
       const r = await sent(t, police.auth, s136Referral(name, '2026-11-21T01:30:00Z'));
       await accepted(t, manager.auth, r.id, [grace.id]);
       await t.http.post(`/referrals/${r.id}/offers/accept`).set('authorization', grace.auth).send({}).expect(201);
@@ -131,6 +131,30 @@ describe('decisions and corrections made on the duty phone without a signal', ()
     await expect(recorded.count()).resolves.toBe(1);
     await expect(page.locator('[data-correct]').count()).resolves.toBe(1);
     await page.unroute(path);
+    await signal.restore();
+  });
+
+  it('a step the manager recorded while she had a signal is on her phone when she opens the job without one', async () => {
+    const { assessmentId, referralId } = jobs.Plover;
+    await page.goto(`${t.url}/app/#/`);
+    await page.getByRole('heading', { name: 'Now', level: 1 }).waitFor();
+    await t.http
+      .post(`/assessments/${assessmentId}/events`)
+      .set('authorization', manager.auth)
+      .send({ type: 'doctors-requested', at: t.clock.now().toISOString() })
+      .expect(201);
+    // The live stream tells her phone, which reads its job pack again (not only on its five-minute timer).
+    const packHasIt = () =>
+      page.evaluate<boolean>(
+        `import(document.querySelector('script[type=module]').src.replace(/main\\.js$/, 'pack.js')).then((m) => {
+          const job = m.keptPack() && m.keptPack().jobs.find((j) => j.referral.id === '${referralId}');
+          return Boolean(job && job.assessment && job.assessment.timeline.some((e) => e.type === 'doctors-requested'));
+        })`,
+      );
+    await until(packHasIt);
+    await signal.cut();
+    await openJob('Plover');
+    await page.locator('#step-doctors-requested-times', { hasText: /Recorded 02:0\d GMT/ }).waitFor({ timeout: 5_000 });
     await signal.restore();
   });
 
