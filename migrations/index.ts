@@ -87,6 +87,7 @@ import * as m83 from './1796690000000-OrderOfMaking';
 import * as m84 from './1796700000000-CtoExtensionsWithdrawn';
 import * as m85 from './1796700000001-CtoExtensionsBreachRaised';
 import * as m86 from './1796730000000-OrderOfMakingLists';
+import * as m87 from './1796740000000-OrderOfMakingRemaining';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -176,4 +177,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m84),
   ...Object.values(m85),
   ...Object.values(m86),
+  ...Object.values(m87),
 ];

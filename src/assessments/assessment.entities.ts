@@ -302,6 +302,13 @@ export class AssessmentContactEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the contacts were recorded in: what orders those at the same time (the assessment), never their random
+   * ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @ForeignKey(() => AssessmentEntity, { onDelete: 'CASCADE' })
   @Column('uuid')
   assessmentId: string;
@@ -342,6 +349,13 @@ export class AssessmentContactEntity {
 export class MedicalRecommendationEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
+
+  /**
+   * The order the recommendations were recorded in: what orders those of examinations at the same time (the
+   * assessment), never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
 
   @ForeignKey(() => AssessmentEntity, { onDelete: 'CASCADE' })
   @Column('uuid')

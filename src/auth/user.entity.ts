@@ -8,6 +8,13 @@ export class UserEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the accounts were made in: what orders those made at the same instant (the accounts that look alike,
+   * oldest first), never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @Index('users_email_key', { unique: true })
   @Column('text')
   email: string;

@@ -14,6 +14,13 @@ export class PushSubscriptionEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the devices were subscribed in (again, when one subscribes again): what orders those subscribed at the same
+   * instant (my devices, newest first), never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @ForeignKey('users', { onDelete: 'CASCADE' })
   @Column('uuid')
   userId: string;

@@ -157,6 +157,13 @@ export class DisplacementEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the applications were recorded in: which of two orders in force from the same day is cited, never the
+   * random id.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
   @Column('uuid')
   personId: string;

@@ -209,6 +209,13 @@ export class ShiftAssignmentEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the AMHPs were put on the shift in: what orders those with the same start and name (the rota, the
+   * on-duty answer, the calendar feed), never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @ForeignKey(() => ShiftEntity, { onDelete: 'CASCADE' })
   @Column('uuid')
   shiftId: string;
@@ -478,6 +485,13 @@ export class CalendarTokenEntity {
 export class RotaPreferenceEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
+
+  /**
+   * The order the preferences were recorded in: what orders those recorded at the same instant (the list), never their
+   * random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
 
   @ForeignKey('practitioners', { onDelete: 'CASCADE' })
   @Column('uuid')

@@ -238,6 +238,13 @@ export class HandoverItemEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the items were compiled in: what orders items of one kind first handed over on the same day (the
+   * handover), never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @ForeignKey(() => HandoverEntity, { onDelete: 'CASCADE' })
   @Column('uuid')
   handoverId: string;

@@ -98,6 +98,13 @@ export class AppraisalEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the appraisals were recorded in: what orders those held on the same day and recorded at the same instant
+   * (most recent first).
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @ForeignKey('practitioners', { onDelete: 'RESTRICT' })
   @Column('uuid')
   practitionerId: string;
@@ -144,6 +151,13 @@ export const PRACTICE_AUDIT_RATINGS = ['outstanding', 'good', 'requires-improvem
 export class PracticeAuditEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
+
+  /**
+   * The order the audits were recorded in: what orders those of the same day recorded at the same instant (most recent
+   * first).
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
 
   @ForeignKey('practitioners', { onDelete: 'RESTRICT' })
   @Column('uuid')
