@@ -88,6 +88,7 @@ import * as m84 from './1796700000000-CtoExtensionsWithdrawn';
 import * as m85 from './1796700000001-CtoExtensionsBreachRaised';
 import * as m86 from './1796730000000-OrderOfMakingLists';
 import * as m87 from './1796740000000-OrderOfMakingRemaining';
+import * as m88 from './1796740000001-OnDutyOrderOfMaking';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -178,4 +179,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m85),
   ...Object.values(m86),
   ...Object.values(m87),
+  ...Object.values(m88),
 ];

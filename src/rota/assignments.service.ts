@@ -110,7 +110,7 @@ export class AssignmentsService implements OnModuleInit {
     const now = this.clock.now();
     const ahead: Array<{ id: string; shiftId: string; startsAt: Date; endsAt: Date }> = await m.query(
       `SELECT id, shift_id AS "shiftId", starts_at AS "startsAt", ends_at AS "endsAt" FROM shift_assignments
-        WHERE practitioner_id = $1 AND ends_at > $2 ORDER BY starts_at, id`,
+        WHERE practitioner_id = $1 AND ends_at > $2 ORDER BY starts_at, seq`,
       [practitionerId, now],
     );
     if (!ahead.length) return [];

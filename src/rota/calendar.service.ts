@@ -207,7 +207,7 @@ export class CalendarService {
       `SELECT s.id AS "shiftId", s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.required_count AS "requiredCount", s.version,
               s.staffing_version AS "staffingVersion", greatest(s.updated_at, s.staffed_at) AS "lastModified",
               coalesce((SELECT json_agg(json_build_object('displayName', u.display_name, 'startsAt', a.starts_at, 'endsAt', a.ends_at)
-                                        ORDER BY a.starts_at, u.display_name)
+                                        ORDER BY a.starts_at, u.display_name, a.seq)
                           FROM shift_assignments a JOIN user_directory u ON u.id = a.user_id WHERE a.shift_id = s.id), '[]') AS amhps
          FROM shifts s WHERE s.starts_at < $2 AND s.ends_at > $1 ORDER BY s.starts_at, s.label, s.seq`,
       [from, to],

@@ -31,7 +31,9 @@ export class DutyService {
     // One round trip for the whole answer: the shifts on at `at` and the next ones to start (migration
     // RotaOnDutyFunction, planned once per connection), with the manager on call beside them (a row with no shift when
     // there is none). Shifts are at most MAX_SHIFT_HOURS long, so the start bound keeps "now" an index range scan
-    // however many years of rota there are.
+    // however many years of rota there are. The shifts come in the function's order (start, label, then the order made
+    // in: migration OnDutyOrderOfMaking), kept as it gave them: sorted again on start and label alone, two shifts tied
+    // on both could change places.
     const rows: Array<OnDutyRow> = await this.db.prepared(
       'rota-on-duty-and-manager',
       `SELECT d."shiftId", d.label, d."startsAt", d."endsAt", d."requiredCount", d.next, d.amhps, m.manager
@@ -39,8 +41,8 @@ export class DutyService {
                                                 'startsAt', c.starts_at, 'endsAt', c.ends_at)
                          FROM manager_on_call c JOIN user_directory u ON u.id = c.user_id
                         WHERE c.starts_at <= $1 AND c.ends_at > $1 AND ${onCallMayActSql('u')} ORDER BY c.starts_at DESC LIMIT 1) AS manager) m
-         LEFT JOIN rota_on_duty($1, $2) d ON true
-        ORDER BY d."startsAt", d.label`,
+         LEFT JOIN rota_on_duty($1, $2) WITH ORDINALITY d ON true
+        ORDER BY d.ordinality`,
       [at, new Date(at.getTime() - MAX_SHIFT_HOURS * 3_600_000)],
     );
     const shifts = rows.filter((r): r is OnDutyRow & { shiftId: string } => r.shiftId !== null);

@@ -32,7 +32,7 @@ export const MAX_SHIFT_HOURS = 24;
  */
 export function assignedPartsSql(alias: string): string {
   return `coalesce((SELECT json_agg(json_build_object('practitionerId', a.practitioner_id, 'skills', p.skills, 'startsAt', a.starts_at, 'endsAt', a.ends_at)
-                      ORDER BY a.starts_at, a.id)
+                      ORDER BY a.starts_at, a.seq)
                       FROM shift_assignments a JOIN practitioner_directory p ON p.id = a.practitioner_id WHERE a.shift_id = ${alias}.id), '[]')`;
 }
 
@@ -806,7 +806,7 @@ export class ShiftsService {
               s.edited_individually AS "editedIndividually", s.version,
               coalesce((SELECT json_agg(json_build_object('assignmentId', a.id, 'practitionerId', a.practitioner_id, 'userId', a.user_id,
                           'displayName', u.display_name, 'skills', p.skills, 'overrides', a.overrides,
-                          'startsAt', a.starts_at, 'endsAt', a.ends_at) ORDER BY a.starts_at, u.display_name)
+                          'startsAt', a.starts_at, 'endsAt', a.ends_at) ORDER BY a.starts_at, u.display_name, a.seq)
                           FROM shift_assignments a JOIN user_directory u ON u.id = a.user_id JOIN practitioner_directory p ON p.id = a.practitioner_id
                          WHERE a.shift_id = s.id), '[]') AS assigned
          FROM shifts s WHERE ${where} ORDER BY s.starts_at, s.label, s.seq`,
