@@ -208,12 +208,12 @@ const BUMP_VERSION = `UPDATE assessments a SET version = a.version + 1 WHERE a.i
 /** The contacts, timeline and medical recommendations of the assessment `id` (an SQL expression), each in its order, as JSON. */
 function viewParts(id: string): string {
   return `coalesce((SELECT json_agg(json_build_object('id', c.id, 'at', c.at, 'mode', c.mode, 'byRole', c.by_role, 'byUserId', c.by_user_id,
-                                              'byName', c.by_name, 'note', c.note, 'recordedBy', c.recorded_by) ORDER BY c.at, c.id)
+                                              'byName', c.by_name, 'note', c.note, 'recordedBy', c.recorded_by) ORDER BY c.at, c.seq)
               FROM assessment_contacts c WHERE c.assessment_id = ${id}), '[]') AS contacts,
   coalesce((SELECT json_agg(json_build_object('id', e.id::text, 'type', e.type, 'at', e.at, 'delayReason', e.delay_reason, 'note', e.note,
                                               'data', e.data, 'recordedBy', e.recorded_by, 'recordedAt', e.recorded_at) ORDER BY e.at, e.id)
               FROM assessment_events e WHERE e.assessment_id = ${id}), '[]') AS timeline,
-  coalesce((SELECT json_agg(r ORDER BY r.examined_at, r.id) FROM medical_recommendations r WHERE r.assessment_id = ${id}), '[]') AS recs`;
+  coalesce((SELECT json_agg(r ORDER BY r.examined_at, r.seq) FROM medical_recommendations r WHERE r.assessment_id = ${id}), '[]') AS recs`;
 }
 
 /** An assessment's contacts, timeline and medical recommendations ($1), each in its order, in one statement. */
@@ -1000,7 +1000,7 @@ export class AssessmentsService implements OnModuleInit {
          LEFT JOIN LATERAL (SELECT ae.id, ae.at FROM assessment_events ae WHERE ae.assessment_id = a.id AND ae.type = 'admitted'
                              ORDER BY ae.at, ae.id LIMIT 1) e ON true
         WHERE a.referral_id = $1 AND a.outcome_kind = 'application' AND a.section = 's4' AND a.decided_at IS NOT NULL
-        ORDER BY e.at NULLS LAST, a.opened_at, a.id LIMIT 1`,
+        ORDER BY e.at NULLS LAST, a.opened_at, a.seq LIMIT 1`,
       [referralId],
     );
     const refuse = (field: 'time' | 'at', why: string, code: string): never => {
@@ -2156,7 +2156,7 @@ export class AssessmentsService implements OnModuleInit {
       deadlines: Array<{ id: string; label: string; at: string }>;
     }>
   > {
-    const rows: AssessmentRow[] = await m.query(`${SELECT} WHERE a.status <> 'closed' ORDER BY a.opened_at, a.id`);
+    const rows: AssessmentRow[] = await m.query(`${SELECT} WHERE a.status <> 'closed' ORDER BY a.opened_at, a.seq`);
     const out = [];
     for (const a of rows) {
       const stored = a.outcomeKind === 'application' ? (a.outcome as { application: Record<string, unknown> }).application : null;

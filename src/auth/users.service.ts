@@ -194,7 +194,7 @@ export class UsersService {
    */
   async lookAlikeGroups(): Promise<LookAlikeGroupDto[]> {
     return this.db.transaction(async (m) => {
-      const users = await m.getRepository(UserEntity).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+      const users = await m.getRepository(UserEntity).find({ order: { createdAt: 'ASC', seq: 'ASC' } });
       const byForm = new Map<string, UserEntity[]>();
       for (const u of users) {
         const form = emailLookAlikeKey(u.email);

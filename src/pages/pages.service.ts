@@ -647,7 +647,8 @@ export class PagesService {
 
   /**
    * Subscribes this device: one subscription per push endpoint, so subscribing again (a new key after the browser
-   * renewed it, or another user signing in on the same phone) replaces the row and moves it to the caller.
+   * renewed it, or another user signing in on the same phone) replaces the row and moves it to the caller, as her newest
+   * device (its time and its place in the order subscribed, seq, renewed).
    */
   async subscribe(actor: Actor, dto: CreatePushSubscriptionDto): Promise<PushSubscriptionDto> {
     const check = await checkWebhookUrl(dto.endpoint, {
@@ -671,7 +672,7 @@ export class PagesService {
       const [row]: SubscriptionRow[] = await m.query(
         `INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, label, created_at) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (endpoint) DO UPDATE SET user_id = EXCLUDED.user_id, p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth,
-               label = EXCLUDED.label, created_at = EXCLUDED.created_at, last_error = NULL, last_failed_at = NULL
+               label = EXCLUDED.label, created_at = EXCLUDED.created_at, seq = DEFAULT, last_error = NULL, last_failed_at = NULL
          RETURNING *`,
         [actor.userId, dto.endpoint, dto.keys.p256dh, dto.keys.auth, dto.label ?? 'This device', this.clock.now()],
       );
@@ -687,7 +688,8 @@ export class PagesService {
 
   async devices(actor: Actor): Promise<PushSubscriptionDto[]> {
     const rows: SubscriptionRow[] = await this.db.manager.query(
-      'SELECT * FROM push_subscriptions WHERE user_id = $1 ORDER BY created_at DESC, id',
+      // Newest first; those subscribed at the same instant in the reverse of the order subscribed (seq), never by id.
+      'SELECT * FROM push_subscriptions WHERE user_id = $1 ORDER BY created_at DESC, seq DESC',
       [actor.userId],
     );
     return rows.map(subscriptionView);

@@ -106,7 +106,7 @@ export class PushSender {
       const rows: DuePage[] = await m.query(
         `SELECT p.id, p.kind, p.step, p.chain_key AS "chainKey", p.urgency, p.recipient_user_id AS "recipientUserId", p.referral_id AS "referralId",
                 p.push_attempts AS "pushAttempts",
-                coalesce((SELECT json_agg(json_build_object('id', s.id, 'endpoint', s.endpoint, 'p256dh', s.p256dh, 'auth', s.auth) ORDER BY s.created_at)
+                coalesce((SELECT json_agg(json_build_object('id', s.id, 'endpoint', s.endpoint, 'p256dh', s.p256dh, 'auth', s.auth) ORDER BY s.created_at, s.seq)
                             FROM push_subscriptions s WHERE s.user_id = p.recipient_user_id), '[]') AS subscriptions
            FROM pages p
           WHERE p.push_state = 'pending' AND p.push_next_attempt_at <= $1 AND p.superseded_at IS NULL

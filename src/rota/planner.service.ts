@@ -495,7 +495,7 @@ export class PlannerService {
 
   async listPreferences(practitionerId?: string): Promise<PreferenceListDto> {
     const rows = await this.db.manager.query(
-      `SELECT ${PREFERENCE_COLUMNS} FROM rota_preferences WHERE ($1::uuid IS NULL OR practitioner_id = $1) ORDER BY created_at, id LIMIT 1000`,
+      `SELECT ${PREFERENCE_COLUMNS} FROM rota_preferences WHERE ($1::uuid IS NULL OR practitioner_id = $1) ORDER BY created_at, seq LIMIT 1000`,
       [practitionerId ?? null],
     );
     return { items: rows.map(preferenceDto) };

@@ -306,7 +306,7 @@ export class HandoversService {
       `SELECT i.id, i.item_type AS "itemType", i.item_id AS "itemId", to_char(h.handover_date, 'YYYY-MM-DD') AS "handoverDate"
          FROM handover_items i JOIN handovers h ON h.id = i.handover_id
         WHERE h.handover_date = (SELECT max(handover_date) FROM handovers) AND i.acknowledged_at IS NULL AND date_trunc('minute', h.compiled_at) <= $1
-        ORDER BY i.id`,
+        ORDER BY i.seq`,
       [compiledBefore],
     );
   }
@@ -392,13 +392,16 @@ export class HandoversService {
         [h.id, item.type, item.id, item.summary, date],
       );
     }
-    // Then what is left open on earlier handovers and not listed afresh, as it was handed over.
+    // Then what is left open on earlier handovers and not listed afresh, as it was handed over, in the order it was
+    // listed in there (seq), not the order of its random ids.
     await m.query(
       `INSERT INTO handover_items (handover_id, item_type, item_id, summary, first_handed_over_on)
-       SELECT DISTINCT ON (i.item_type, i.item_id) $1::uuid, i.item_type, i.item_id, i.summary, i.first_handed_over_on
-         FROM handover_items i JOIN handovers p ON p.id = i.handover_id
-        WHERE p.handover_date < $2 AND i.acknowledged_at IS NULL
-        ORDER BY i.item_type, i.item_id, p.handover_date DESC
+       SELECT $1::uuid, c.item_type, c.item_id, c.summary, c.first_handed_over_on
+         FROM (SELECT DISTINCT ON (i.item_type, i.item_id) i.item_type, i.item_id, i.summary, i.first_handed_over_on, i.seq
+                 FROM handover_items i JOIN handovers p ON p.id = i.handover_id
+                WHERE p.handover_date < $2 AND i.acknowledged_at IS NULL
+                ORDER BY i.item_type, i.item_id, p.handover_date DESC) c
+        ORDER BY c.seq
        ON CONFLICT (handover_id, item_type, item_id) DO NOTHING`,
       [h.id, date],
     );
@@ -414,7 +417,7 @@ export class HandoversService {
     const rows: ItemRow[] = await m.query(
       `SELECT id, item_type, item_id, summary, to_char(first_handed_over_on, 'YYYY-MM-DD') AS first_handed_over_on, acknowledged_at, acknowledged_by, acknowledgement_note
          FROM handover_items WHERE handover_id = $1
-        ORDER BY acknowledged_at IS NOT NULL, first_handed_over_on, array_position(ARRAY['decision','action','referral','assessment','rota-note'], item_type), id`,
+        ORDER BY acknowledged_at IS NOT NULL, first_handed_over_on, array_position(ARRAY['decision','action','referral','assessment','rota-note'], item_type), seq`,
       [h.id],
     );
     const items = rows.map((r) => ({

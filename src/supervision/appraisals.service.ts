@@ -97,7 +97,7 @@ export class AppraisalsService {
   private rows(m: EntityManager, practitionerId: string, id?: string): Promise<AppraisalRow[]> {
     return m.query(
       `SELECT ${COLUMNS} FROM appraisals a JOIN user_directory u ON u.id = a.appraiser_user_id
-        WHERE a.practitioner_id = $1 ${id ? 'AND a.id = $2' : ''} ORDER BY a.held_on DESC, a.created_at DESC`,
+        WHERE a.practitioner_id = $1 ${id ? 'AND a.id = $2' : ''} ORDER BY a.held_on DESC, a.created_at DESC, a.seq DESC`,
       id ? [practitionerId, id] : [practitionerId],
     );
   }

@@ -83,7 +83,7 @@ export class PracticeAuditsService {
   private rows(m: EntityManager, practitionerId: string, id?: string): Promise<PracticeAuditRow[]> {
     return m.query(
       `SELECT ${COLUMNS} FROM practice_audits a JOIN user_directory u ON u.id = a.reviewer_user_id
-        WHERE a.practitioner_id = $1 ${id ? 'AND a.id = $2' : ''} ORDER BY a.audited_on DESC, a.created_at DESC`,
+        WHERE a.practitioner_id = $1 ${id ? 'AND a.id = $2' : ''} ORDER BY a.audited_on DESC, a.created_at DESC, a.seq DESC`,
       id ? [practitionerId, id] : [practitionerId],
     );
   }
