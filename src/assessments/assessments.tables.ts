@@ -52,7 +52,7 @@ export const assessmentPersonSql = (id: string): string =>
  */
 export const openAssessmentLedBySql = (referral: string, user: string): string =>
   `(SELECT la.id FROM assessments la WHERE la.referral_id = ${referral} AND la.lead_amhp_user_id = ${user} AND la.status <> 'closed'
-     ORDER BY la.opened_at, la.id LIMIT 1)`;
+     ORDER BY la.opened_at, la.seq LIMIT 1)`;
 
 /** SQL fragment for another module's query: a SELECT of the user ids leading an assessment that is not closed. */
 export const leadsOfOpenAssessmentsSql = (): string =>
@@ -64,7 +64,7 @@ export const leadsOfOpenAssessmentsSql = (): string =>
  */
 export const unfinishedAssessmentsOfSql = (referral: string): string =>
   `SELECT ua.id::text AS id, ua.lead_amhp_user_id::text AS "leadUserId" FROM assessments ua
-    WHERE ua.referral_id = ${referral} AND ua.status <> 'closed' AND ua.lead_amhp_user_id IS NOT NULL ORDER BY ua.opened_at, ua.id`;
+    WHERE ua.referral_id = ${referral} AND ua.status <> 'closed' AND ua.lead_amhp_user_id IS NOT NULL ORDER BY ua.opened_at, ua.seq`;
 
 /**
  * SQL fragment for the referrals module's query: the s.2 applications (and s.4s, which may have become one) of the

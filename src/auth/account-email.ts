@@ -22,7 +22,7 @@ export async function accountsLookingLike(
   const rows: HeldAddress[] = await m.query(
     `SELECT id, email FROM users
       WHERE ($1::boolean IS NOT TRUE OR active) AND ($2::uuid IS NULL OR id <> $2) AND ($3::text IS NULL OR external_subject IS DISTINCT FROM $3)
-      ORDER BY created_at, id`,
+      ORDER BY created_at, seq`,
     [only.activeOnly ?? false, only.exceptId ?? null, only.exceptExternalSubject ?? null],
   );
   return lookingAlike(email, rows);

@@ -97,7 +97,7 @@ const COLUMNS = `c.id, c.person_id, c.responsible_clinician, to_char(c.cto_made_
  */
 export const STATEMENT_DUE_SQL = `SELECT ${COLUMNS} FROM cto_extensions c
   WHERE c.status IN ('received', 'allocated') AND c.breach_raised_at IS NULL AND c.cto_expires_on <= $1::date
-  ORDER BY c.cto_expires_on, c.id FOR UPDATE OF c SKIP LOCKED`;
+  ORDER BY c.cto_expires_on, c.received_at, c.seq FOR UPDATE OF c SKIP LOCKED`;
 
 /** Blocker findings as a 422: the first one's code, every finding, and each field named as request fields are. */
 function refuse(findings: CtoExtensionFinding[], fieldName: (f: CtoExtensionFinding) => string | undefined): never {

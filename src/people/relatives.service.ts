@@ -912,7 +912,7 @@ export class RelativesService {
       `SELECT id, status, acting_nearest_relative AS acting, to_char(effective_from, 'YYYY-MM-DD') AS "effectiveFrom"
          FROM nearest_relative_displacements
         WHERE person_id = $1 AND id <> $2 AND status = ANY($3::text[]) AND acting_nearest_relative IS NOT NULL
-        ORDER BY effective_from NULLS LAST, id LIMIT 1`,
+        ORDER BY effective_from NULLS LAST, seq LIMIT 1`,
       [personId, displacementId, ORDERS],
     );
     if (!other) return;

@@ -754,7 +754,7 @@ export class ReferralsService implements OnModuleInit {
     if (context.kind !== 's136' && context.kind !== 's135-1') return undefined;
     const candidates = await this.db.preparedOn<{ id: string }>(
       m,
-      `SELECT id FROM referrals WHERE person_id = $1 AND ${openStatusSql('status')} AND legal_context->>'kind' = $2 ORDER BY received_at, id`,
+      `SELECT id FROM referrals WHERE person_id = $1 AND ${openStatusSql('status')} AND legal_context->>'kind' = $2 ORDER BY received_at, seq`,
       [personId, context.kind],
     );
     const now = this.clock.now();
@@ -861,7 +861,7 @@ export class ReferralsService implements OnModuleInit {
   private async rejudgeAgeOf(m: EntityManager, personId: string, actor: Actor): Promise<void> {
     const open: Array<{ id: string }> = await m.query(
       `SELECT id FROM referrals WHERE person_id = $1 AND ${openStatusSql('status')} AND legal_context->>'kind' IN ('s136', 's135-1')
-        ORDER BY received_at, id FOR UPDATE`,
+        ORDER BY received_at, seq FOR UPDATE`,
       [personId],
     );
     for (const { id } of open) await this.rejudgePoliceStation(m, await this.row(m, id), actor, 'date-of-birth');
@@ -2657,7 +2657,8 @@ export class ReferralsService implements OnModuleInit {
   /**
    * For the offer-escalation job: referrals still waiting for an AMHP (accepted) that were offered, first at or before
    * `offeredBefore`, and that nobody has accepted (offers open or declined: a referral every offered AMHP declined
-   * still waits, and the chain passes it on). Ids and references only.
+   * still waits, and the chain passes it on). Ids and references only; the first offered first, then in the order
+   * received (seq), so that each run passes them on in the same order.
    */
   async unansweredOffers(
     m: EntityManager,
@@ -2667,7 +2668,7 @@ export class ReferralsService implements OnModuleInit {
       `SELECT o.referral_id AS "referralId", r.reference, min(o.offered_at) AS "firstOfferedAt"
          FROM allocation_offers o JOIN referrals r ON r.id = o.referral_id
         WHERE r.status = 'accepted' AND o.offered_at <= $1
-        GROUP BY o.referral_id, r.reference ORDER BY o.referral_id`,
+        GROUP BY o.referral_id, r.reference, r.seq ORDER BY min(o.offered_at), r.seq`,
       [offeredBefore],
     );
   }
@@ -2895,7 +2896,7 @@ export class ReferralsService implements OnModuleInit {
     }>(
       m,
       `SELECT id, reference, received_at AS "receivedAt", allocated_user_id AS "allocatedUserId", referrer_user_id AS "referrerUserId" FROM referrals
-        WHERE person_id = $1 AND ${openStatusSql('status')} ORDER BY received_at DESC, id LIMIT 1`,
+        WHERE person_id = $1 AND ${openStatusSql('status')} ORDER BY received_at DESC, seq DESC LIMIT 1`,
       [personId],
     );
     return row;
