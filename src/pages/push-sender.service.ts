@@ -110,7 +110,7 @@ export class PushSender {
                             FROM push_subscriptions s WHERE s.user_id = p.recipient_user_id), '[]') AS subscriptions
            FROM pages p
           WHERE p.push_state = 'pending' AND p.push_next_attempt_at <= $1 AND p.superseded_at IS NULL
-          ORDER BY p.push_next_attempt_at, p.id
+          ORDER BY p.push_next_attempt_at, p.seq
           LIMIT $2
           FOR UPDATE OF p SKIP LOCKED`,
         [now, BATCH],
