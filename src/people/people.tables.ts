@@ -66,7 +66,7 @@ export const personExistsSql = (id: string): string => `EXISTS (SELECT 1 FROM pe
  */
 export const s29ApplicationsSql = (personId: string): string =>
   `coalesce((SELECT json_agg(json_build_object('filedAt', d.filed_at, 'status', d.status, 'disposedOn', to_char(d.disposed_on, 'YYYY-MM-DD'))
-                            ORDER BY d.filed_at)
+                            ORDER BY d.filed_at, d.seq)
                FROM nearest_relative_displacements d WHERE d.person_id = ${personId} AND d.ground IN ('c', 'd')), '[]')`;
 
 /**
@@ -150,4 +150,4 @@ export const sameAsSql = (person: string): string =>
   `(SELECT same.candidate_person_id FROM person_matches same
      WHERE same.status = 'same-person'
        AND (same.pending_person_id = ${person} OR same.id IN (SELECT i.match_id FROM person_match_intakes i WHERE i.person_id = ${person}))
-     ORDER BY same.resolved_at DESC LIMIT 1)`;
+     ORDER BY same.resolved_at DESC, same.seq DESC LIMIT 1)`;
