@@ -786,4 +786,118 @@ describe('CTO-04: the AMHP’s statement on extending a community treatment orde
       });
     });
   });
+
+  describe("the allocated AMHP's access to the patient through the request (UK GDPR Art. 5(1)(c)): hers while she may be asked for or about the statement", () => {
+    /** Her reads and the refusals of them, as audited, oldest first. */
+    const herAudit = (userId: string, personId: string) =>
+      t.sql<{ action: string; resource_type: string; outcome: string; access_basis: string | null; policy: string | null }>(
+        `SELECT action, resource_type, outcome, access_basis, details->>'policy' AS policy FROM audit_events
+          WHERE actor_id = $1 AND subject_person_id = $2 ORDER BY id`,
+        [userId, personId],
+      );
+
+    it('withdrawn by its referrer: the AMHP it was allocated to read the patient until then, and is refused after (403 no-relationship, audited as refused); the referrer and a manager still read it', async () => {
+      const ada = await amhp(t, { displayName: 'Ada Allocated' });
+      const created = await as(rcTeam)
+        .post('/cto-extensions')
+        .send(request({ personId: teamsPatient }))
+        .expect(201);
+      const id = created.body.id as string;
+      const alloc = await as(manager)
+        .post(`/cto-extensions/${id}/allocation`)
+        .set('if-match', created.headers.etag)
+        .send({ amhpUserId: ada.id })
+        .expect(200);
+      // Allocated to her: she reads the request and the patient's record.
+      await as(ada).get(`/cto-extensions/${id}`).expect(200);
+      await as(ada).get(`/people/${teamsPatient}`).expect(200);
+
+      await as(rcTeam)
+        .post(`/cto-extensions/${id}/withdraw`)
+        .set('if-match', alloc.headers.etag)
+        .send({ reason: 'not-extending' })
+        .expect(200);
+      await as(ada).get(`/cto-extensions/${id}`).expect(403);
+      const refused = await as(ada).get(`/people/${teamsPatient}`).expect(403);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.body.code).toBe('no-relationship');
+      const again = await as(ada).get(`/cto-extensions/${id}`).expect(403);
+      expect(again.body).toMatchObject({ code: 'no-relationship', breakGlass: { href: '/break-glass', method: 'POST' } });
+      // Not in her list either.
+      expect((await as(ada).get('/cto-extensions?assigned=me').expect(200)).body.items).toEqual([]);
+      expect(await herAudit(ada.id, teamsPatient)).toEqual([
+        {
+          action: 'cto-extension.read',
+          resource_type: 'cto-extension',
+          outcome: 'success',
+          access_basis: 'relationship:allocated',
+          policy: null,
+        },
+        { action: 'person.read', resource_type: 'person', outcome: 'success', access_basis: 'relationship:allocated', policy: null },
+        { action: 'access.denied', resource_type: 'cto-extension', outcome: 'denied', access_basis: null, policy: 'person.read' },
+        // The route's own check of the person, as every read of a record of someone she has no relationship to.
+        { action: 'access.denied', resource_type: 'route', outcome: 'denied', access_basis: null, policy: 'person.read' },
+        { action: 'access.denied', resource_type: 'cto-extension', outcome: 'denied', access_basis: null, policy: 'person.read' },
+      ]);
+      // Her statement, sent after (kept on her phone without a signal): refused as withdrawn, as she was told, and audited.
+      const stated = await as(ada)
+        .post(`/cto-extensions/${id}/statement`)
+        .set('if-match', alloc.headers.etag)
+        .send({ decision: 'agree', reasons })
+        .expect(409);
+      expect(stated.body).toMatchObject({ code: 'cto-extension-withdrawn', reason: 'not-extending' });
+      expect((await herAudit(ada.id, teamsPatient)).slice(-1)).toEqual([
+        { action: 'access.denied', resource_type: 'cto-extension', outcome: 'denied', access_basis: null, policy: 'cto-extensions.state' },
+      ]);
+
+      // Those whose reason to read it stands still do.
+      expect((await as(rcTeam).get(`/cto-extensions/${id}`).expect(200)).body).toMatchObject({
+        status: 'withdrawn',
+        allocatedUserId: ada.id,
+      });
+      expect((await as(manager).get(`/cto-extensions/${id}`).expect(200)).body).toMatchObject({ status: 'withdrawn' });
+      await as(manager).get(`/people/${teamsPatient}`).expect(200);
+    });
+
+    it('withdrawn by a manager near its deadline: her access ends with it, and nothing of it waits for her', async () => {
+      const ada = await amhp(t, { displayName: 'Ada Paged' });
+      const { id, etag } = await allocated(ada);
+      await as(ada).get(`/cto-extensions/${id}`).expect(200);
+      // Tue 14 Jul 12:43 BST: 11 h 17 min left; she is warned and paged.
+      await moveTo('2026-07-14T11:43:00Z', [manager, ada]);
+      expect(await t.app.get(JobRunner).runDue()).toContain('cto-statement-due');
+      const waiting = `SELECT 'page' AS what FROM pages WHERE recipient_user_id = $1 AND subject_id = $2 AND closed_reason IS NULL AND acknowledged_at IS NULL
+         UNION ALL
+         SELECT 'warning' FROM notifications WHERE user_id = $1 AND subject_id = $2 AND closed_at IS NULL AND kind <> 'cto-extension.withdrawn'`;
+      expect((await t.sql<{ what: string }>(waiting, [ada.id, id])).map((w) => w.what).sort()).toEqual(['page', 'warning']);
+      await as(manager).post(`/cto-extensions/${id}/withdraw`).set('if-match', etag).send({ reason: 'cto-revoked' }).expect(200);
+      await as(ada).get(`/cto-extensions/${id}`).expect(403);
+      await as(ada).get(`/people/${personId}`).expect(403);
+      expect(await t.sql(waiting, [ada.id, id])).toEqual([]);
+      expect((await as(manager).get(`/cto-extensions/${id}`).expect(200)).body.status).toBe('withdrawn');
+    });
+
+    it('her statement made: she still reads the request and the patient (she may be asked about it), after its last day too', async () => {
+      const ada = await amhp(t, { displayName: 'Ada Stated' });
+      const { id, etag } = await allocated(ada);
+      await as(ada).post(`/cto-extensions/${id}/statement`).set('if-match', etag).send({ decision: 'agree', reasons }).expect(200);
+      await moveTo('2026-08-20T09:00:00Z', [manager, ada]);
+      expect((await as(ada).get(`/cto-extensions/${id}`).expect(200)).body).toMatchObject({ status: 'agreed', lapsed: false });
+      await as(ada).get(`/people/${personId}`).expect(200);
+    });
+
+    it('lapsed without her statement: she still reads it, and a statement she signed by the deadline is still recorded', async () => {
+      const ada = await amhp(t, { displayName: 'Ada Lapsed' });
+      const { id, etag } = await allocated(ada);
+      // Wed 15 Jul 09:00 BST: the CTO ended at midnight without the statement.
+      await moveTo('2026-07-15T08:00:00Z', [manager, ada]);
+      expect((await as(ada).get(`/cto-extensions/${id}`).expect(200)).body).toMatchObject({ status: 'allocated', lapsed: true });
+      await as(ada).get(`/people/${personId}`).expect(200);
+      await as(ada)
+        .post(`/cto-extensions/${id}/statement`)
+        .set('if-match', etag)
+        .send({ decision: 'agree', reasons, signedAt: '2026-07-14T22:00:00+01:00' })
+        .expect(200);
+    });
+  });
 });

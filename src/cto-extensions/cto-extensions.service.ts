@@ -277,6 +277,12 @@ export class CtoExtensionsService {
     const signedAt = dto.signedAt ? recordedInstant(dto.signedAt, 'signedAt', now, RECORDED_MAX_AGE_DAYS) : now;
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id);
+      // Withdrawn while it was hers: her access to the patient ended with it, and she was told why. Her statement sent
+      // after (kept on her phone without a signal) is refused as withdrawn, as she was told, not as someone else's.
+      if (withdrawn(r) && r.allocated_user_id === actor.userId) {
+        await this.access.recordDenied(actor, 'cto-extensions.state', { type: 'cto-extension', id }, 'withdrawn', r.person_id);
+        this.requireOpen(r);
+      }
       const basis = await this.access.requirePerson(actor, 'person.write', r.person_id, m, { type: 'cto-extension', id });
       this.requireOpen(r);
       if (r.status === 'received' || r.allocated_user_id !== actor.userId) {
@@ -362,7 +368,8 @@ export class CtoExtensionsService {
    * withdrawn, or once lapsed (the CTO ended without the statement: there is nothing left to withdraw); reason `other`
    * with no reasons in the note is 422 naming note; a stale If-Match is 412. In one transaction: withdrawn with
    * why, when and by whom, audited, published (`cto-extension.withdrawn`), every warning and page of its deadline
-   * closed (`request-withdrawn`), and the AMHP it was allocated to told. The warnings job never reads it again.
+   * closed (`request-withdrawn`), the AMHP it was allocated to told, and her access to the patient through it
+   * ended. The warnings job never reads it again.
    */
   async withdraw(actor: Actor, id: string, dto: WithdrawCtoExtensionDto, expected: ExpectedVersion): Promise<CtoExtensionViewDto> {
     const missing = ctoWithdrawalNoteMissing(dto.reason, dto.note);
@@ -388,6 +395,10 @@ export class CtoExtensionsService {
         accessBasis: basis,
         details: { reason: dto.reason, from: r.status, allocatedUserId: r.allocated_user_id },
       });
+      // The allocated AMHP has no reason left to read the patient's record through it (as a referral's withdrawal ends
+      // its AMHP's access): her reads after are refused as any unrelated read is (403, audited). A statement made keeps
+      // hers: she may be asked about it.
+      await this.access.end(m, 'cto-extension', id, now);
       // Nothing about its deadline is anyone's to act on now: the AMHP's and the managers' warnings and pages alike.
       await this.closeWarnings(m, id, 'request-withdrawn');
       const amhp = r.status === 'allocated' ? r.allocated_user_id : null;
