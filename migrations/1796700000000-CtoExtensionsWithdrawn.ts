@@ -36,14 +36,21 @@ export class CtoExtensionsWithdrawn1796700000000 implements MigrationInterface {
     await addClosingReason(q, 'request-withdrawn');
   }
 
+  /**
+   * Refused while any request is withdrawn: the schema before this has no status that says a request is closed without
+   * the AMHP's statement (agreed and not-agreed each need one), so a withdrawn request could only read as open again,
+   * received or allocated, and the warnings job would then warn, page and raise its breach as if it were still owed a
+   * statement. The error names how many are withdrawn; nothing is changed.
+   */
   async down(q: QueryRunner): Promise<void> {
-    // Closed because the request was withdrawn reads, as before, as no longer hers: the matter went elsewhere.
+    const [{ n }]: Array<{ n: number }> = await q.query(`SELECT count(*)::int AS n FROM "cto_extensions" WHERE status = 'withdrawn'`);
+    if (n > 0)
+      throw new Error(
+        `CtoExtensionsWithdrawn1796700000000 cannot be rolled back: ${n} CTO extension request${n === 1 ? ' is' : 's are'} withdrawn, and the schema before it has no closed status for ${n === 1 ? 'it' : 'them'} (${n === 1 ? 'it' : 'they'} would read as open again, and be warned of, paged and raised as lapsed). Nothing was changed.`,
+      );
+    // No request is withdrawn, so none was closed as request-withdrawn; any such row reads as before, no longer hers.
     await removeClosingReason(q, 'request-withdrawn', 'reallocated');
     await q.query(`ALTER TABLE "cto_extensions" DROP CONSTRAINT "cto_extensions_withdrawn"`);
-    // A withdrawn request reads as it stood before it was withdrawn (there was no way to say it was).
-    await q.query(
-      `UPDATE "cto_extensions" SET status = CASE WHEN allocated_user_id IS NULL THEN 'received' ELSE 'allocated' END WHERE status = 'withdrawn'`,
-    );
     await q.query(`ALTER TABLE "cto_extensions" DROP CONSTRAINT "cto_extensions_allocated"`);
     await q.query(
       `ALTER TABLE "cto_extensions" ADD CONSTRAINT "cto_extensions_allocated" CHECK ((status = 'received') = (allocated_user_id IS NULL))`,

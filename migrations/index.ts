@@ -89,6 +89,7 @@ import * as m85 from './1796700000001-CtoExtensionsBreachRaised';
 import * as m86 from './1796730000000-OrderOfMakingLists';
 import * as m87 from './1796740000000-OrderOfMakingRemaining';
 import * as m88 from './1796740000001-OnDutyOrderOfMaking';
+import * as m89 from './1796750000000-CtoExtensionsWithdrawnAccessEnded';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -180,4 +181,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m86),
   ...Object.values(m87),
   ...Object.values(m88),
+  ...Object.values(m89),
 ];

@@ -1,0 +1,144 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { MIGRATIONS } from '../migrations';
+import { CtoExtensionsWithdrawn1796700000000 } from '../migrations/1796700000000-CtoExtensionsWithdrawn';
+import { CtoExtensionsWithdrawnAccessEnded1796750000000 } from '../migrations/1796750000000-CtoExtensionsWithdrawnAccessEnded';
+import { Db } from '../src/database/db';
+import { amhp } from './support/workforce-fixtures';
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+/**
+ * The CTO extension requests' migrations run down and up on a database with requests in it (CTO-04, s.20A(4), (8)),
+ * each in a transaction rolled back after, so the file's database keeps its schema. It is Fri 10 Jul 2026 (BST); the
+ * CTO's current period ends on Tue 14 Jul 2026.
+ */
+describe('CTO extension requests: rolling their migrations back and forth', () => {
+  const NOW = '2026-07-10T09:00:00Z';
+  let t: TestApp;
+  let manager: TestUser;
+  let ada: TestUser;
+  let personId: string;
+  beforeAll(async () => {
+    t = await createTestApp({ now: NOW });
+    manager = await t.user(['manager']);
+    ada = await amhp(t, { displayName: 'Ada Amhp' });
+    personId = (
+      await t.http
+        .post('/people')
+        .set('authorization', manager.auth)
+        .send({ givenName: 'Cara', familyName: 'Community', dateOfBirth: '1980-02-02' })
+        .expect(201)
+    ).body.id;
+  });
+  afterAll(() => t.close());
+
+  const post = (p: string, etag?: string) => {
+    const req = t.http.post(p).set('authorization', manager.auth);
+    return etag ? req.set('if-match', etag) : req;
+  };
+  /** A request referred and allocated to Ada: its id and ETag. */
+  async function allocated(patient = personId): Promise<{ id: string; etag: string }> {
+    const created = await post('/cto-extensions')
+      .send({
+        personId: patient,
+        responsibleClinician: 'Dr A Khan',
+        ctoMadeOn: '2026-01-15',
+        ctoExpiresOn: '2026-07-14',
+        rcExaminedOn: '2026-07-01',
+      })
+      .expect(201);
+    const res = await post(`/cto-extensions/${created.body.id}/allocation`, created.headers.etag).send({ amhpUserId: ada.id }).expect(200);
+    return { id: created.body.id, etag: res.headers.etag };
+  }
+  /** `run` in a transaction of its own, rolled back whatever happens: the schema and rows stay as they were. */
+  async function rolledBack<T>(run: (q: QueryRunner) => Promise<T>): Promise<T> {
+    const q = t.app.get(Db).dataSource.createQueryRunner();
+    try {
+      await q.startTransaction();
+      return await run(q);
+    } finally {
+      await q.rollbackTransaction();
+      await q.release();
+    }
+  }
+  /** Every migration from `name` to the last, newest first, rolled back as `npm run migration:revert` would. */
+  async function revertTo(q: QueryRunner, name: string): Promise<MigrationInterface[]> {
+    const from = MIGRATIONS.findIndex((M) => new M().name === name);
+    expect(from).toBeGreaterThan(0);
+    const reverted = MIGRATIONS.slice(from)
+      .reverse()
+      .map((M) => new M());
+    for (const m of reverted) await m.down(q);
+    return reverted;
+  }
+  const statusCheck = async (q: QueryRunner) =>
+    (
+      (await q.query(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'cto_extensions_status'`)) as Array<{
+        def: string;
+      }>
+    )[0].def;
+
+  it('with no request withdrawn, CtoExtensionsWithdrawn rolls back and forward again, open and decided requests as they were', async () => {
+    const open = await allocated();
+    await rolledBack(async (q) => {
+      const reverted = await revertTo(q, 'CtoExtensionsWithdrawn1796700000000');
+      expect(await statusCheck(q)).not.toContain('withdrawn');
+      expect(await q.query(`SELECT status, allocated_user_id FROM cto_extensions WHERE id = $1`, [open.id])).toEqual([
+        { status: 'allocated', allocated_user_id: ada.id },
+      ]);
+      for (const m of reverted.reverse()) await m.up(q);
+      expect(await statusCheck(q)).toContain('withdrawn');
+    });
+  });
+
+  it('refused while a request is withdrawn, naming how many: a withdrawn request never reads as open again (to be warned of and paged), and nothing is changed', async () => {
+    const { id, etag } = await allocated();
+    const withdrawn = await post(`/cto-extensions/${id}/withdraw`, etag).send({ reason: 'cto-revoked' }).expect(200);
+    const before = await t.sql(`SELECT * FROM cto_extensions WHERE id = $1`, [id]);
+    const error = await rolledBack((q) =>
+      revertTo(q, 'CtoExtensionsWithdrawn1796700000000').then(
+        () => null,
+        (e: Error) => e,
+      ),
+    );
+    expect(error?.message).toContain('CtoExtensionsWithdrawn1796700000000 cannot be rolled back: 1 CTO extension request is withdrawn');
+    expect(await t.sql(`SELECT * FROM cto_extensions WHERE id = $1`, [id])).toEqual(before);
+
+    const second = await allocated();
+    await post(`/cto-extensions/${second.id}/withdraw`, second.etag).send({ reason: 'discharged' }).expect(200);
+    const twice = await rolledBack(async (q) => {
+      // Only this migration's own down: the ones after it are not what is under test.
+      return new CtoExtensionsWithdrawn1796700000000().down(q).then(
+        () => null,
+        (e: Error) => e,
+      );
+    });
+    expect(twice?.message).toContain('2 CTO extension requests are withdrawn');
+    expect(
+      (await t.sql<{ status: string }>(`SELECT status FROM cto_extensions WHERE id = ANY($1::uuid[])`, [[id, second.id]])).map(
+        (r) => r.status,
+      ),
+    ).toEqual(['withdrawn', 'withdrawn']);
+    expect(withdrawn.body.status).toBe('withdrawn');
+  });
+
+  it('CtoExtensionsWithdrawnAccessEnded: the AMHP of a request withdrawn before it has her access to the patient ended as of the withdrawal', async () => {
+    // A patient of her own for this case: the other cases' requests for Cara stay allocated to her.
+    const patient = (await post('/people').send({ givenName: 'Wyn', familyName: 'Withdrawn', dateOfBirth: '1975-03-03' }).expect(201)).body
+      .id as string;
+    const { id, etag } = await allocated(patient);
+    const withdrawn = await post(`/cto-extensions/${id}/withdraw`, etag).send({ reason: 'not-extending' }).expect(200);
+    // As a request withdrawn before the withdrawal ended the AMHP's access left it: still open.
+    await t.sql(`UPDATE access_relationships SET valid_to = NULL WHERE source_type = 'cto-extension' AND source_id = $1`, [id]);
+    await t.http.get(`/people/${patient}`).set('authorization', ada.auth).expect(200);
+    const q = t.app.get(Db).dataSource.createQueryRunner();
+    try {
+      await new CtoExtensionsWithdrawnAccessEnded1796750000000().up(q);
+    } finally {
+      await q.release();
+    }
+    expect(
+      await t.sql(`SELECT user_id, valid_to FROM access_relationships WHERE source_type = 'cto-extension' AND source_id = $1`, [id]),
+    ).toEqual([{ user_id: ada.id, valid_to: new Date(withdrawn.body.withdrawal.withdrawnAt) }]);
+    expect((await t.http.get(`/people/${patient}`).set('authorization', ada.auth).expect(403)).body.code).toBe('no-relationship');
+  });
+});
