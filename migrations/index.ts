@@ -90,6 +90,7 @@ import * as m86 from './1796730000000-OrderOfMakingLists';
 import * as m87 from './1796740000000-OrderOfMakingRemaining';
 import * as m88 from './1796740000001-OnDutyOrderOfMaking';
 import * as m89 from './1796750000000-CtoExtensionsWithdrawnAccessEnded';
+import * as m90 from './1796750000001-CtoExtensionEvents';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -182,4 +183,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m87),
   ...Object.values(m88),
   ...Object.values(m89),
+  ...Object.values(m90),
 ];

@@ -2,6 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { MIGRATIONS } from '../migrations';
 import { CtoExtensionsWithdrawn1796700000000 } from '../migrations/1796700000000-CtoExtensionsWithdrawn';
 import { CtoExtensionsWithdrawnAccessEnded1796750000000 } from '../migrations/1796750000000-CtoExtensionsWithdrawnAccessEnded';
+import { CtoExtensionEvents1796750000001 } from '../migrations/1796750000001-CtoExtensionEvents';
 import { Db } from '../src/database/db';
 import { amhp } from './support/workforce-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
@@ -140,5 +141,54 @@ describe('CTO extension requests: rolling their migrations back and forth', () =
       await t.sql(`SELECT user_id, valid_to FROM access_relationships WHERE source_type = 'cto-extension' AND source_id = $1`, [id]),
     ).toEqual([{ user_id: ada.id, valid_to: new Date(withdrawn.body.withdrawal.withdrawnAt) }]);
     expect((await t.http.get(`/people/${patient}`).set('authorization', ada.auth).expect(403)).body.code).toBe('no-relationship');
+  });
+
+  it('CtoExtensionEvents: the requests there before get the steps their columns show, at the times they hold; down() drops them', async () => {
+    const patient = (await post('/people').send({ givenName: 'Tam', familyName: 'Timeline', dateOfBirth: '1970-04-04' }).expect(201)).body
+      .id as string;
+    const stated = await allocated(patient);
+    await t.http
+      .post(`/cto-extensions/${stated.id}/statement`)
+      .set('authorization', ada.auth)
+      .set('if-match', stated.etag)
+      .send({
+        decision: 'disagree',
+        reasons: 'Has engaged voluntarily for months; the conditions are not met.',
+      })
+      .expect(200);
+    const withdrawn = await allocated(patient);
+    await post(`/cto-extensions/${withdrawn.id}/withdraw`, withdrawn.etag).send({ reason: 'made-in-error' }).expect(200);
+    const lapsed = await allocated(patient);
+    const steps = (q: QueryRunner, id: string) =>
+      q.query(`SELECT type, at, actor_id, amhp_user_id, reason FROM cto_extension_events WHERE cto_extension_id = $1 ORDER BY at, id`, [
+        id,
+      ]) as Promise<Array<{ type: string; at: Date; actor_id: string | null; amhp_user_id: string | null; reason: string | null }>>;
+    const at = new Date('2026-07-10T09:00:00Z');
+    const received = { type: 'received', at, actor_id: manager.id, amhp_user_id: null, reason: null };
+    const allocatedStep = { type: 'allocated', at, actor_id: null, amhp_user_id: ada.id, reason: null };
+    await rolledBack(async (q) => {
+      // As a database from before the table: the breach of the lapsed one raised by the job of the time.
+      await new CtoExtensionEvents1796750000001().down(q);
+      await q.query(`UPDATE cto_extensions SET breach_raised_at = '2026-07-15T03:00:00Z' WHERE id = $1`, [lapsed.id]);
+      await new CtoExtensionEvents1796750000001().up(q);
+      // Signed when recorded, at the same instant as its receipt and allocation: in the order they happened.
+      expect(await steps(q, stated.id)).toEqual([
+        received,
+        allocatedStep,
+        { type: 'statement-made', at, actor_id: ada.id, amhp_user_id: null, reason: null },
+      ]);
+      expect(await steps(q, withdrawn.id)).toEqual([
+        received,
+        allocatedStep,
+        { type: 'withdrawn', at, actor_id: manager.id, amhp_user_id: null, reason: 'made-in-error' },
+      ]);
+      expect(await steps(q, lapsed.id)).toEqual([
+        received,
+        allocatedStep,
+        { type: 'breach-raised', at: new Date('2026-07-15T03:00:00Z'), actor_id: null, amhp_user_id: null, reason: null },
+      ]);
+      await new CtoExtensionEvents1796750000001().down(q);
+      expect(await q.query(`SELECT to_regclass('cto_extension_events') AS t`)).toEqual([{ t: null }]);
+    });
   });
 });

@@ -900,4 +900,108 @@ describe('CTO-04: the AMHP’s statement on extending a community treatment orde
         .expect(200);
     });
   });
+
+  describe('its timeline: what happened to the request, when (the service’s clock) and by whom, on its read', () => {
+    const step = (type: string, at: string, byUserId: string | null, over: object = {}) => ({
+      type,
+      at,
+      byUserId,
+      amhpUserId: null,
+      reason: null,
+      ...over,
+    });
+
+    it('received, allocated, reallocated, the statement made: each change answers with its step added, and the read shows them all, oldest first', async () => {
+      // Reached the hub at 09:30 BST, recorded at 10:00.
+      const created = await as(manager)
+        .post('/cto-extensions')
+        .send(request({ receivedAt: '2026-07-10T08:30:00Z' }))
+        .expect(201);
+      const id = created.body.id as string;
+      const received = step('received', '2026-07-10T08:30:00.000Z', manager.id);
+      expect(created.body.timeline).toEqual([received]);
+      expect((await as(manager).get(`/cto-extensions/${id}`).expect(200)).body.timeline).toEqual([received]);
+
+      await moveTo('2026-07-10T09:05:00Z');
+      const alloc = await as(manager)
+        .post(`/cto-extensions/${id}/allocation`)
+        .set('if-match', created.headers.etag)
+        .send({ amhpUserId: amhpUser.id })
+        .expect(200);
+      const allocatedStep = step('allocated', '2026-07-10T09:05:00.000Z', manager.id, { amhpUserId: amhpUser.id });
+      expect(alloc.body.timeline).toEqual([received, allocatedStep]);
+
+      await moveTo('2026-07-10T09:10:00Z');
+      const realloc = await as(manager)
+        .post(`/cto-extensions/${id}/allocation`)
+        .set('if-match', alloc.headers.etag)
+        .send({ amhpUserId: other.id })
+        .expect(200);
+      const reallocated = step('reallocated', '2026-07-10T09:10:00.000Z', manager.id, { amhpUserId: other.id });
+      expect(realloc.body.timeline).toEqual([received, allocatedStep, reallocated]);
+
+      // She signed at 10:15 BST and sends it at 10:20: the step is when the service recorded it; the statement says when she signed.
+      await moveTo('2026-07-10T09:20:00Z');
+      const stated = await as(other)
+        .post(`/cto-extensions/${id}/statement`)
+        .set('if-match', realloc.headers.etag)
+        .send({ decision: 'agree', reasons, signedAt: '2026-07-10T09:15:00Z' })
+        .expect(200);
+      const made = step('statement-made', '2026-07-10T09:20:00.000Z', other.id);
+      expect(stated.body.timeline).toEqual([received, allocatedStep, reallocated, made]);
+      expect(stated.body.statement.signedAt).toBe('2026-07-10T09:15:00.000Z');
+      for (const reader of [manager, other])
+        expect((await as(reader).get(`/cto-extensions/${id}`).expect(200)).body.timeline).toEqual([
+          received,
+          allocatedStep,
+          reallocated,
+          made,
+        ]);
+      // The list shows the requests, not their timelines.
+      const listed = (await as(other).get('/cto-extensions?assigned=me&limit=100').expect(200)).body.items as Array<{ id: string }>;
+      expect(listed.find((c) => c.id === id)).not.toHaveProperty('timeline');
+    });
+
+    it('withdrawn: the step says by whom and why, and its referrer reads it', async () => {
+      const created = await as(rcTeam)
+        .post('/cto-extensions')
+        .send(request({ personId: teamsPatient }))
+        .expect(201);
+      const id = created.body.id as string;
+      await moveTo('2026-07-11T10:00:00Z');
+      const res = await as(rcTeam)
+        .post(`/cto-extensions/${id}/withdraw`)
+        .set('if-match', created.headers.etag)
+        .send({ reason: 'discharged', note: 'Discharged by the tribunal on Friday.' })
+        .expect(200);
+      const timeline = [
+        step('received', '2026-07-10T09:00:00.000Z', rcTeam.id),
+        step('withdrawn', '2026-07-11T10:00:00.000Z', rcTeam.id, { reason: 'discharged' }),
+      ];
+      expect(res.body.timeline).toEqual(timeline);
+      expect((await as(rcTeam).get(`/cto-extensions/${id}`).expect(200)).body.timeline).toEqual(timeline);
+      // Past its last day: a withdrawn request did not lapse.
+      await moveTo('2026-07-20T09:00:00Z');
+      expect((await as(manager).get(`/cto-extensions/${id}`).expect(200)).body.timeline).toEqual(timeline);
+    });
+
+    it('lapsed without the statement: the lapse at the end of its last day, by nobody; then its breach when the service raised it, once', async () => {
+      const { id } = await allocated();
+      const before = [
+        step('received', '2026-07-10T09:00:00.000Z', manager.id),
+        step('allocated', '2026-07-10T09:00:00.000Z', manager.id, { amhpUserId: amhpUser.id }),
+      ];
+      expect((await as(manager).get(`/cto-extensions/${id}`).expect(200)).body.timeline).toEqual(before);
+      // Wed 15 Jul 04:07 BST: the CTO ended at midnight; the warnings job has not run since.
+      await moveTo('2026-07-15T03:07:00Z');
+      const lapse = step('lapsed', '2026-07-14T23:00:00.000Z', null);
+      expect((await as(manager).get(`/cto-extensions/${id}`).expect(200)).body.timeline).toEqual([...before, lapse]);
+      expect(await t.app.get(JobRunner).runDue()).toContain('cto-statement-due');
+      const raised = step('breach-raised', '2026-07-15T03:07:00.000Z', null);
+      expect((await as(amhpUser).get(`/cto-extensions/${id}`).expect(200)).body.timeline).toEqual([...before, lapse, raised]);
+      await moveTo('2026-07-15T04:08:00Z');
+      expect(await t.app.get(JobRunner).runDue()).toContain('cto-statement-due');
+      expect((await as(manager).get(`/cto-extensions/${id}`).expect(200)).body.timeline).toEqual([...before, lapse, raised]);
+    });
+  });
 });

@@ -15,3 +15,19 @@ export type CtoExtensionStatus = (typeof CTO_EXTENSION_STATUSES)[number];
 /** The AMHP's statement: agree or not (CTO-04, s.20A(8)), the statute's one list. */
 export const CTO_EXTENSION_DECISIONS = CTO_STATEMENT_DECISIONS;
 export type CtoExtensionDecision = CtoStatementDecision;
+
+/**
+ * The steps of a request's timeline (GET /cto-extensions/{id} `timeline`): each stored in `cto_extension_events` in the
+ * transaction of its change (migration 1796750000001-CtoExtensionEvents), but `lapsed`, which is the end of the day the
+ * CTO expired with no statement made and the request not withdrawn, as `lapsed` on the request says.
+ */
+export const CTO_EXTENSION_STEPS = [
+  'received',
+  'allocated',
+  'reallocated',
+  'statement-made',
+  'withdrawn',
+  'lapsed',
+  'breach-raised',
+] as const;
+export type CtoExtensionStep = (typeof CTO_EXTENSION_STEPS)[number];

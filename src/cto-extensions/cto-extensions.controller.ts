@@ -19,9 +19,9 @@ import {
   AllocateCtoExtensionDto,
   CreateCtoExtensionDto,
   CtoExtensionListDto,
+  CtoExtensionDetailDto,
   CtoExtensionQuery,
   CtoExtensionStatementDto,
-  CtoExtensionViewDto,
   WithdrawCtoExtensionDto,
 } from './dto/cto-extension.dto';
 
@@ -38,7 +38,7 @@ export class CtoExtensionsController {
       "Refer a responsible clinician's request for an AMHP's statement on extending a CTO (s.20A(4), (8)): the patient, the day the CTO was made, the last day of its current period, the day the clinician examined the patient (within the two months ending with that last day). Managers and AMHPs, for a patient whose record they may change; the responsible clinician's team through a referrer account, for a patient of its own referrals: the request is then its own to follow.",
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiCreatedResponse({ type: CtoExtensionViewDto })
+  @ApiCreatedResponse({ type: CtoExtensionDetailDto })
   @ApiUnprocessableEntityResponse({
     description:
       '`examination-too-early`, `examination-after-expiry`, `examination-before-cto`, `cto-expired`, `cto-expiry-not-a-period-end`, `cto-expiry-before-made`, `person-not-found`, `in-future` (each naming its field).',
@@ -47,7 +47,7 @@ export class CtoExtensionsController {
     @CurrentActor() actor: Actor,
     @Body() dto: CreateCtoExtensionDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<CtoExtensionViewDto> {
+  ): Promise<CtoExtensionDetailDto> {
     const c = await this.ctoExtensions.create(actor, dto);
     reply.header('etag', etagFor(c.version)).header('location', `/cto-extensions/${c.id}`);
     return c;
@@ -68,14 +68,14 @@ export class CtoExtensionsController {
   @Authorize('cto-extensions.read')
   @ApiOperation({
     summary:
-      "One CTO extension request, with the AMHP's statement and whether the CTO is extended, and to when. A referrer reads only the requests it made itself (another's, or an unknown id, is 403).",
+      "One CTO extension request, with the AMHP's statement and whether the CTO is extended, and to when, and its timeline: each step (received, allocated, reallocated, statement made, withdrawn with why, lapsed, breach raised), when and by whom, oldest first. A referrer reads only the requests it made itself (another's, or an unknown id, is 403).",
   })
-  @ApiOkResponse({ type: CtoExtensionViewDto })
+  @ApiOkResponse({ type: CtoExtensionDetailDto })
   async get(
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<CtoExtensionViewDto> {
+  ): Promise<CtoExtensionDetailDto> {
     const c = await this.ctoExtensions.get(actor, id);
     reply.header('etag', etagFor(c.version));
     return c;
@@ -86,7 +86,7 @@ export class CtoExtensionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Allocate (or reallocate) the request to an AMHP who may act as one now. If-Match: a stale version is 412.' })
   @ApiHeader({ name: 'If-Match', required: false })
-  @ApiOkResponse({ type: CtoExtensionViewDto })
+  @ApiOkResponse({ type: CtoExtensionDetailDto })
   @ApiConflictResponse({
     description:
       "`cto-extension-decided`: the AMHP's statement is made; `cto-extension-withdrawn`: the request was withdrawn; `cto-extension-lapsed`.",
@@ -98,7 +98,7 @@ export class CtoExtensionsController {
     @Body() dto: AllocateCtoExtensionDto,
     @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<CtoExtensionViewDto> {
+  ): Promise<CtoExtensionDetailDto> {
     const c = await this.ctoExtensions.allocate(actor, id, dto, version);
     reply.header('etag', etagFor(c.version));
     return c;
@@ -112,7 +112,7 @@ export class CtoExtensionsController {
       "The allocated AMHP's statement in writing (s.20A(8), form CTO7): agree or not, with reasons, signed under an approval current then, on or after the examination and by the end of the day the CTO expires. An agreement lets the responsible clinician's report extend the CTO for its next period (s.20A(3)); a disagreement means it cannot be extended on this examination. Final once made. If-Match: a stale version is 412.",
   })
   @ApiHeader({ name: 'If-Match', required: false })
-  @ApiOkResponse({ type: CtoExtensionViewDto })
+  @ApiOkResponse({ type: CtoExtensionDetailDto })
   @ApiConflictResponse({
     description:
       '`cto-extension-decided` (already made), `cto-extension-withdrawn` (the request was withdrawn), `cto-extension-not-allocated-to-you`.',
@@ -126,7 +126,7 @@ export class CtoExtensionsController {
     @Body() dto: CtoExtensionStatementDto,
     @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<CtoExtensionViewDto> {
+  ): Promise<CtoExtensionDetailDto> {
     const c = await this.ctoExtensions.state(actor, id, dto, version);
     reply.header('etag', etagFor(c.version));
     return c;
@@ -140,7 +140,7 @@ export class CtoExtensionsController {
       "Withdraw the request before the AMHP's statement is made (CTO-04): the responsible clinician is not extending the CTO, it was revoked or the patient discharged, the request was made in error, or another reason given in the note. By the referrer account that made it (its own: another's, or an unknown id, is 403) or a manager. Its deadline's warnings and pages are closed (request-withdrawn), the allocated AMHP is told, and the job warns of it no more: it does not lapse. Final. If-Match: a stale version is 412.",
   })
   @ApiHeader({ name: 'If-Match', required: false })
-  @ApiOkResponse({ type: CtoExtensionViewDto })
+  @ApiOkResponse({ type: CtoExtensionDetailDto })
   @ApiConflictResponse({
     description:
       "`cto-extension-decided` (the AMHP's statement is already made), `cto-extension-withdrawn` (already withdrawn), `cto-extension-lapsed` (the CTO expired without the statement).",
@@ -152,7 +152,7 @@ export class CtoExtensionsController {
     @Body() dto: WithdrawCtoExtensionDto,
     @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<CtoExtensionViewDto> {
+  ): Promise<CtoExtensionDetailDto> {
     const c = await this.ctoExtensions.withdraw(actor, id, dto, version);
     reply.header('etag', etagFor(c.version));
     return c;

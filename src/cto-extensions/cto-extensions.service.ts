@@ -32,14 +32,16 @@ import {
 import type { RuleId } from '../statute/rule-catalogue';
 import { addDays, localDate } from '../statute/time';
 import { EligibilityService } from '../workforce/eligibility.service';
-import type { CtoExtensionDecision, CtoExtensionStatus } from './cto-extension.entities';
+import type { CtoExtensionDecision, CtoExtensionStatus, CtoExtensionStep } from './cto-extension.entities';
 import {
   AllocateCtoExtensionDto,
   CreateCtoExtensionDto,
+  CtoExtensionDetailDto,
   CtoExtensionListDto,
   CtoExtensionPeriodDto,
   CtoExtensionQuery,
   CtoExtensionStatementDto,
+  CtoExtensionStepDto,
   CtoExtensionViewDto,
   WithdrawCtoExtensionDto,
 } from './dto/cto-extension.dto';
@@ -153,7 +155,7 @@ export class CtoExtensionsService {
   }
 
   /** POST /cto-extensions: the request referred to the hub, refused (422) when the order cannot be extended on it. */
-  async create(actor: Actor, dto: CreateCtoExtensionDto): Promise<CtoExtensionViewDto> {
+  async create(actor: Actor, dto: CreateCtoExtensionDto): Promise<CtoExtensionDetailDto> {
     const now = this.clock.now();
     const receivedAt = dto.receivedAt ? recordedInstant(dto.receivedAt, 'receivedAt', now, RECORDED_MAX_AGE_DAYS) : now;
     recordedDate(dto.rcExaminedOn, 'rcExaminedOn', localDate(now, this.zone));
@@ -191,6 +193,7 @@ export class CtoExtensionsService {
         if (pgCode(err) === '23503') throw unprocessableField('personId', `No person ${dto.personId} is recorded.`, 'person-not-found');
         throw err;
       }
+      await this.step(m, id, 'received', actor.userId, { at: receivedAt });
       await this.audit.record(m, {
         action: 'cto-extension.create',
         resourceType: 'cto-extension',
@@ -205,12 +208,12 @@ export class CtoExtensionsService {
         aggregateId: id,
         payload: { ctoExtensionId: id, personId: dto.personId, ctoExpiresOn: dto.ctoExpiresOn, rcExaminedOn: dto.rcExaminedOn },
       });
-      return this.view(await this.load(m, id));
+      return this.detail(m, await this.load(m, id));
     });
   }
 
   /** POST /cto-extensions/{id}/allocation: a manager allocates (or reallocates) the request to an AMHP who may act now. */
-  async allocate(actor: Actor, id: string, dto: AllocateCtoExtensionDto, expected: ExpectedVersion): Promise<CtoExtensionViewDto> {
+  async allocate(actor: Actor, id: string, dto: AllocateCtoExtensionDto, expected: ExpectedVersion): Promise<CtoExtensionDetailDto> {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id);
       const basis = await this.access.requirePerson(actor, 'person.write', r.person_id, m, { type: 'cto-extension', id });
@@ -244,6 +247,8 @@ export class CtoExtensionsService {
         sourceId: id,
         validFrom: now,
       });
+      const reallocated = !!r.allocated_user_id && r.allocated_user_id !== dto.amhpUserId;
+      await this.step(m, id, reallocated ? 'reallocated' : 'allocated', actor.userId, { amhpUserId: dto.amhpUserId });
       await this.audit.record(m, {
         action: 'cto-extension.allocate',
         resourceType: 'cto-extension',
@@ -263,7 +268,7 @@ export class CtoExtensionsService {
         aggregateId: id,
         payload: { ctoExtensionId: id, personId: r.person_id, userId: dto.amhpUserId },
       });
-      return this.view(await this.load(m, id));
+      return this.detail(m, await this.load(m, id));
     });
   }
 
@@ -272,7 +277,7 @@ export class CtoExtensionsService {
    * blocker (signed before the examination or after the order expired, an approval not current at signing); once
    * made it is final (409 `cto-extension-decided`), and a stale If-Match is 412.
    */
-  async state(actor: Actor, id: string, dto: CtoExtensionStatementDto, expected: ExpectedVersion): Promise<CtoExtensionViewDto> {
+  async state(actor: Actor, id: string, dto: CtoExtensionStatementDto, expected: ExpectedVersion): Promise<CtoExtensionDetailDto> {
     const now = this.clock.now();
     const signedAt = dto.signedAt ? recordedInstant(dto.signedAt, 'signedAt', now, RECORDED_MAX_AGE_DAYS) : now;
     return this.db.transaction(async (m) => {
@@ -333,6 +338,7 @@ export class CtoExtensionsService {
           JSON.stringify(outcome.findings),
         ],
       );
+      await this.step(m, id, 'statement-made', actor.userId);
       await this.audit.record(m, {
         action: 'cto-extension.statement',
         resourceType: 'cto-extension',
@@ -357,7 +363,7 @@ export class CtoExtensionsService {
           signedAt: signedAt.toISOString(),
         },
       });
-      return this.view(await this.load(m, id));
+      return this.detail(m, await this.load(m, id));
     });
   }
 
@@ -371,7 +377,7 @@ export class CtoExtensionsService {
    * closed (`request-withdrawn`), the AMHP it was allocated to told, and her access to the patient through it
    * ended. The warnings job never reads it again.
    */
-  async withdraw(actor: Actor, id: string, dto: WithdrawCtoExtensionDto, expected: ExpectedVersion): Promise<CtoExtensionViewDto> {
+  async withdraw(actor: Actor, id: string, dto: WithdrawCtoExtensionDto, expected: ExpectedVersion): Promise<CtoExtensionDetailDto> {
     const missing = ctoWithdrawalNoteMissing(dto.reason, dto.note);
     if (missing) throw unprocessableField('note', missing, 'requirement-missing');
     const note = dto.note ?? null;
@@ -387,6 +393,7 @@ export class CtoExtensionsService {
                 version = version + 1 WHERE id = $1`,
         [id, now, actor.userId, dto.reason, note],
       );
+      await this.step(m, id, 'withdrawn', actor.userId, { reason: dto.reason });
       await this.audit.record(m, {
         action: 'cto-extension.withdraw',
         resourceType: 'cto-extension',
@@ -429,7 +436,7 @@ export class CtoExtensionsService {
           withdrawnAt: now.toISOString(),
         },
       });
-      return this.view(await this.load(m, id));
+      return this.detail(m, await this.load(m, id));
     });
   }
 
@@ -455,7 +462,7 @@ export class CtoExtensionsService {
    * (the responsible clinician's team), its own request (`own:referrer`, audited the same). A referrer asking for
    * another's request, or an id the hub does not hold, is refused alike (403, audited).
    */
-  async get(actor: Actor, id: string): Promise<CtoExtensionViewDto> {
+  async get(actor: Actor, id: string): Promise<CtoExtensionDetailDto> {
     return this.db.transaction(async (m) => {
       const resource = { type: 'cto-extension', id };
       let r: Row;
@@ -485,7 +492,7 @@ export class CtoExtensionsService {
         subjectPersonId: r.person_id,
         accessBasis: basis,
       });
-      return this.view(r);
+      return this.detail(m, r);
     });
   }
 
@@ -613,8 +620,14 @@ export class CtoExtensionsService {
     let paged = 0;
     if (amhp) paged += (await this.pages.raise(m, { ...page, ...subject, recipientUserIds: [amhp], step: 0 })).length;
     paged += (await this.pages.raise(m, { ...page, ...subject, recipientUserIds: await whom.onCall(), step: LAST_STEP })).length;
-    // Raised: the job reads it no more (its index holds only the requests whose breach is still to raise).
-    if (breach) await m.query(`UPDATE cto_extensions SET breach_raised_at = $2 WHERE id = $1 AND breach_raised_at IS NULL`, [r.id, now]);
+    // Raised: the job reads it no more (its index holds only the requests whose breach is still to raise), and its
+    // timeline says so, once, by the service.
+    if (breach)
+      await m.query(
+        `WITH raised AS (UPDATE cto_extensions SET breach_raised_at = $2 WHERE id = $1 AND breach_raised_at IS NULL RETURNING id)
+         INSERT INTO cto_extension_events (cto_extension_id, type, at) SELECT id, 'breach-raised', $2 FROM raised`,
+        [r.id, now],
+      );
     return { raised, paged };
   }
 
@@ -701,6 +714,50 @@ export class CtoExtensionsService {
     const [r] = await m.query(`SELECT ${COLUMNS} FROM cto_extensions c WHERE c.id = $1 FOR UPDATE`, [id]);
     if (!r) throw new NotFoundProblem('CTO extension request', id);
     return r as Row;
+  }
+
+  /**
+   * A step of the request's timeline, in the transaction of its change: at the service's clock (a receipt: when the
+   * request reached the hub), by whom, to which AMHP (an allocation), and why (a withdrawal).
+   */
+  private async step(
+    m: EntityManager,
+    id: string,
+    type: Exclude<CtoExtensionStep, 'lapsed' | 'breach-raised'>,
+    by: string,
+    extra: { at?: Date; amhpUserId?: string; reason?: CtoExtensionWithdrawalReason } = {},
+  ): Promise<void> {
+    await this.db.preparedOn(
+      m,
+      `INSERT INTO cto_extension_events (cto_extension_id, type, at, actor_id, amhp_user_id, reason) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [id, type, extra.at ?? this.clock.now(), by, extra.amhpUserId ?? null, extra.reason ?? null],
+    );
+  }
+
+  /** The request as read on its own: its view, and its timeline (the steps stored, and its lapse once lapsed), oldest first. */
+  private async detail(m: EntityManager, r: Row): Promise<CtoExtensionDetailDto> {
+    const view = this.view(r);
+    const stored = await this.db.preparedOn<{
+      type: CtoExtensionStep;
+      at: Date;
+      actor_id: string | null;
+      amhp_user_id: string | null;
+      reason: string | null;
+    }>(m, `SELECT type, at, actor_id, amhp_user_id, reason FROM cto_extension_events WHERE cto_extension_id = $1 ORDER BY at, id`, [r.id]);
+    const timeline: CtoExtensionStepDto[] = stored.map((e) => ({
+      type: e.type,
+      at: new Date(e.at).toISOString(),
+      byUserId: e.actor_id,
+      amhpUserId: e.amhp_user_id,
+      reason: e.reason,
+    }));
+    // CTO-04: the lapse is the end of the day the CTO expired, not a change anyone made: after the steps before it.
+    if (view.lapsed) {
+      const lapse = { type: 'lapsed', at: view.statementDueBy, byUserId: null, amhpUserId: null, reason: null };
+      const after = timeline.findIndex((e) => e.at > lapse.at);
+      timeline.splice(after < 0 ? timeline.length : after, 0, lapse);
+    }
+    return { ...view, timeline };
   }
 
   private view(r: Row): CtoExtensionViewDto {

@@ -4,7 +4,7 @@ import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { IsInstant, IsLocalDate, MinLength, NotBlank, trim } from '../../common/validators';
 import { CTO_EXTENSION_WITHDRAWAL_REASONS, type CtoExtensionWithdrawalReason } from '../../statute/cto-extension.rules';
-import { CTO_EXTENSION_DECISIONS, CTO_EXTENSION_STATUSES } from '../cto-extension.entities';
+import { CTO_EXTENSION_DECISIONS, CTO_EXTENSION_STATUSES, CTO_EXTENSION_STEPS } from '../cto-extension.entities';
 
 /** CTO-04 (s.20A(4)): the responsible clinician's request, referred to the hub, for an AMHP's statement on extending a CTO. */
 export class CreateCtoExtensionDto {
@@ -191,6 +191,38 @@ export class CtoExtensionViewDto {
   @ApiProperty({ type: [CtoExtensionFindingDto], description: 'The CTO-04 findings on the statement (warnings; blockers refuse it).' })
   findings: CtoExtensionFindingDto[];
   @ApiProperty() version: number;
+}
+
+export class CtoExtensionStepDto {
+  @ApiProperty({
+    enum: CTO_EXTENSION_STEPS,
+    description:
+      "What happened: received by the hub, allocated to an AMHP, reallocated to another, the AMHP's statement made, withdrawn, lapsed (the end of the day the CTO expired with no statement made), its lapse raised as a breach.",
+  })
+  type: string;
+  @ApiProperty({
+    format: 'date-time',
+    description:
+      "When, by the service's clock; received: when the request reached the hub (receivedAt); lapsed: statementDueBy. For a request from before steps were kept, a statement's is when it was signed.",
+  })
+  at: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'Who did it; null for what the service did (lapsed, breach-raised), and for an allocation from before steps were kept.',
+  })
+  byUserId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'allocated, reallocated: the AMHP it was allocated to.' })
+  amhpUserId: string | null;
+  @ApiProperty({ enum: CTO_EXTENSION_WITHDRAWAL_REASONS, nullable: true, type: String, description: 'withdrawn: why.' })
+  reason: string | null;
+}
+
+/** One request as read on its own (and as each change answers): its view, and what happened to it. */
+export class CtoExtensionDetailDto extends CtoExtensionViewDto {
+  @ApiProperty({ type: [CtoExtensionStepDto], description: 'What happened to the request, oldest first.' })
+  timeline: CtoExtensionStepDto[];
 }
 
 export class CtoExtensionListDto {
