@@ -247,6 +247,30 @@ describe('statements and answers given on the duty phone after the fact', () => 
       await accessible(page, 'cto-6-taken');
       expect((await t.sql('SELECT decision FROM cto_extensions WHERE id = $1', [taken.body.id]))[0]).toEqual({ decision: null });
     });
+
+    it('a request withdrawn before her statement: opened after, it says in plain words that she can no longer see it, and why', async () => {
+      const person = await as(manager).post('/people').send({ givenName: 'Bea', familyName: 'Withdrawn' }).expect(201);
+      const created = await as(manager)
+        .post('/cto-extensions')
+        .send({
+          personId: person.body.id,
+          responsibleClinician: 'Dr A Khan',
+          ctoMadeOn: '2026-01-14',
+          ctoExpiresOn: '2026-07-13',
+          rcExaminedOn: '2026-07-01',
+        })
+        .expect(201);
+      await as(manager).post(`/cto-extensions/${created.body.id}/allocation`).send({ amhpUserId: ada.id }).expect(200);
+      await as(manager).post(`/cto-extensions/${created.body.id}/withdraw`).send({ reason: 'cto-revoked' }).expect(200);
+      await page.goto(`${t.url}/app/#/cto-extensions/${created.body.id}`);
+      const said = page.locator('#main .nhsuk-error-summary');
+      await said.waitFor();
+      await expect(said.textContent()).resolves.toContain(
+        "You can no longer see this request or the patient's record: it was withdrawn, or allocated to another AMHP, before you made your statement.",
+      );
+      await expect(page.getByRole('heading', { name: 'Bea Withdrawn' }).count()).resolves.toBe(0);
+      await accessible(page, 'cto-7-withdrawn');
+    });
   });
 
   describe('the police officer who sent a s.136 or s.135 referral', () => {

@@ -100,6 +100,13 @@ export function CtoStatementsScreen() {
 const NO_LONGER_YOURS =
   'This request is no longer allocated to you (a manager allocated it to another AMHP), so your statement was not made.';
 
+/**
+ * A request she can no longer read (403 no-relationship): withdrawn, or allocated to another AMHP, before she made her
+ * statement, her access to the patient through it ended with it. Her notifications say which.
+ */
+const NOT_YOURS_NOW =
+  "You can no longer see this request or the patient's record: it was withdrawn, or allocated to another AMHP, before you made your statement. Your notifications say which.";
+
 /** Plain words for what the service refuses, by the field it names. */
 const WORDS = {
   decision: 'Choose whether you agree.',
@@ -232,7 +239,7 @@ export function CtoStatementScreen({ me, params }) {
       setC(one);
       setError(null);
     } catch (err) {
-      setError(err instanceof TypeError ? unreachable : err.message);
+      setError(err instanceof TypeError ? unreachable : err.code === 'no-relationship' ? NOT_YOURS_NOW : err.message);
     }
   }
   useEffect(() => {
