@@ -78,8 +78,12 @@ export type Verdict =
 
 const DROP: Verdict = { send: false };
 
-/** Payload keys that name the user an event is addressed to or about. */
-const ADDRESSEE_KEYS = ['userId', 'leadAmhpUserId', 'authorUserId', 'ownerUserId', 'toUserId'] as const;
+/**
+ * Payload keys that name the user an event is addressed to or about. `allocatedUserId`: the AMHP a CTO extension request
+ * was allocated to, told that it was withdrawn (her access to the patient ended with it, so she is told as its
+ * addressee, not as a reader of the person).
+ */
+const ADDRESSEE_KEYS = ['userId', 'leadAmhpUserId', 'authorUserId', 'ownerUserId', 'toUserId', 'allocatedUserId'] as const;
 
 /** The referral events that are a status step of their own, with no `to` in their payload: the status each means. */
 const STATUS_BY_TYPE: Readonly<Record<string, string>> = { 'referral.received': 'received', 'referral.allocated': 'allocated' };
