@@ -79,6 +79,23 @@ describe('rota leave: request, impact, approve, decline, cancel', () => {
     });
   });
 
+  it("leave is requested at the service's time, as every other record: read back and listed with that time, not the database's", async () => {
+    const a = await amhp(t);
+    try {
+      t.clock.set('2026-11-20T08:15:42.123Z');
+      const created = (
+        await api(a).post('/rota/leave', { kind: 'training', startsAt: '2027-02-01T09:00:00Z', endsAt: '2027-02-01T17:00:00Z' }).expect(201)
+      ).body;
+      expect(created.createdAt).toBe('2026-11-20T08:15:42.123Z');
+      t.clock.set('2026-11-21T10:00:00Z');
+      expect((await api(manager).get(`/rota/leave/${created.id}`).expect(200)).body.createdAt).toBe('2026-11-20T08:15:42.123Z');
+      const listed = (await api(manager).get(`/rota/leave?practitionerId=${a.practitionerId}`).expect(200)).body.items;
+      expect(listed.map((x: { createdAt: string }) => x.createdAt)).toEqual(['2026-11-20T08:15:42.123Z']);
+    } finally {
+      t.clock.set('2026-11-21T10:00:00Z');
+    }
+  });
+
   it('approving leave over shifts the AMHP is on: the impact shows the gaps it opens; 409 listing them, or taken off in the same transaction with unassign', async () => {
     const a = await amhp(t, { skills: ['senior'] });
     const day = await shift('2027-05-03T08:00:00Z', '2027-05-03T16:00:00Z');

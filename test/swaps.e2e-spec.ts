@@ -488,6 +488,31 @@ describe('rota swaps: offer, accept, approve, decline, cancel', () => {
     ]);
   });
 
+  it("a swap is requested at the service's time, as every other record: read back and listed (newest first) by that time, not the database's", async () => {
+    const from = await amhp(t);
+    const mine = async () => {
+      const s = await shift();
+      return api(from)
+        .post('/rota/swaps', { assignmentId: await assign(s.id, from.practitionerId) })
+        .expect(201);
+    };
+    try {
+      t.clock.set('2026-11-20T08:15:42.123Z');
+      const later = (await mine()).body;
+      t.clock.set('2026-11-19T22:05:00.000Z');
+      const earlier = (await mine()).body;
+      expect([later.createdAt, earlier.createdAt]).toEqual(['2026-11-20T08:15:42.123Z', '2026-11-19T22:05:00.000Z']);
+      expect((await api(manager).get(`/rota/swaps/${later.id}`).expect(200)).body.createdAt).toBe('2026-11-20T08:15:42.123Z');
+      const listed = (await api(from).get('/rota/swaps?mine=true').expect(200)).body.items as Array<{ id: string; createdAt: string }>;
+      expect(listed.filter((x) => [later.id, earlier.id].includes(x.id)).map((x) => x.createdAt)).toEqual([
+        '2026-11-20T08:15:42.123Z',
+        '2026-11-19T22:05:00.000Z',
+      ]);
+    } finally {
+      t.clock.set('2026-11-21T10:00:00Z');
+    }
+  });
+
   it('taking the AMHP off the offered shift cancels the open swap, which stays on record', async () => {
     const { swap, assignmentId } = await offered();
     await t.http.delete(`/rota/assignments/${assignmentId}`).set('authorization', manager.auth).expect(204);

@@ -135,8 +135,9 @@ export class LeaveService {
         });
       }
       const [{ id }]: Array<{ id: string }> = await m.query(
-        `INSERT INTO leave_requests (practitioner_id, kind, starts_at, ends_at, status, note, requested_by) VALUES ($1, $2, $3, $4, 'requested', $5, $6) RETURNING id`,
-        [practitionerId, dto.kind, startsAt, endsAt, dto.note ?? null, actor.userId],
+        `INSERT INTO leave_requests (practitioner_id, kind, starts_at, ends_at, status, note, requested_by, created_at)
+         VALUES ($1, $2, $3, $4, 'requested', $5, $6, $7) RETURNING id`,
+        [practitionerId, dto.kind, startsAt, endsAt, dto.note ?? null, actor.userId, this.clock.now()],
       );
       await this.audit.record(m, {
         action: 'rota.leave.request',

@@ -135,9 +135,9 @@ export class SwapsService {
       if (to) await this.requireColleague(m, to, a.practitionerId, dto.takerPractitionerId ? 'takerPractitionerId' : 'toPractitionerId');
 
       const [{ id }]: Array<{ id: string }> = await m.query(
-        `INSERT INTO swap_requests (assignment_id, shift_id, from_practitioner_id, to_practitioner_id, status, note, created_by)
-         VALUES ($1, $2, $3, $4, 'offered', $5, $6) RETURNING id`,
-        [a.id, a.shiftId, a.practitionerId, to, dto.note ?? null, actor.userId],
+        `INSERT INTO swap_requests (assignment_id, shift_id, from_practitioner_id, to_practitioner_id, status, note, created_by, created_at)
+         VALUES ($1, $2, $3, $4, 'offered', $5, $6, $7) RETURNING id`,
+        [a.id, a.shiftId, a.practitionerId, to, dto.note ?? null, actor.userId, this.clock.now()],
       );
       await this.audit.record(m, {
         action: 'rota.swap.offer',
