@@ -208,6 +208,144 @@ describe('correcting the admission a s.4 runs from (APP-11)', () => {
     expect(await s4Pages(referral.id)).toEqual([expect.objectContaining({ id: page.id, closed_reason: 'deadline-moved' })]);
   });
 
+  /** What the referral and the assessment have recorded of the s.4 admission's corrections. */
+  const recorded = async (referralId: string, assessmentId: string) => ({
+    timeline: (
+      await t.sql<{ data: Record<string, unknown> }>(
+        `SELECT data FROM referral_events WHERE referral_id = $1 AND type = 'time-corrected' ORDER BY id`,
+        [referralId],
+      )
+    ).map((e) => e.data),
+    referralAudit: (
+      await t.sql<{ actor_id: string; details: Record<string, unknown> }>(
+        `SELECT actor_id, details FROM audit_events WHERE action = 'referral.time-corrected' AND resource_id = $1 ORDER BY id`,
+        [referralId],
+      )
+    ).map((r) => ({ actor: r.actor_id, details: r.details })),
+    published: (
+      await t.sql<{ type: string }>(
+        `SELECT type FROM outbox_events WHERE type IN ('referral.time-corrected', 'assessment.event-corrected') AND aggregate_id IN ($1, $2) ORDER BY id`,
+        [referralId, assessmentId],
+      )
+    ).map((e) => e.type),
+    assessmentAudit: (
+      await t.sql(`SELECT 1 FROM audit_events WHERE action = 'assessment.event-corrected' AND resource_id = $1`, [assessmentId])
+    ).length,
+  });
+
+  it("an admission moved on the assessment timeline leaves on the referral's timeline what the correction from the referral leaves: the s.4 admission corrected, from and to, with the reason (or that none was given), audited and published in the same change", async () => {
+    t.clock.set('2026-11-23T14:00:00Z');
+    const { worker, referral, a } = await admittedS4('2026-11-21T14:00:00Z');
+    const eventId = await admittedEventOf(worker, a.id);
+    const versionOf = async () => (await as(manager).get(`/referrals/${referral.id}`).expect(200)).body.version as number;
+    const before = await versionOf();
+
+    await as(worker)
+      .patch(`/assessments/${a.id}/events/${eventId}`, { at: '2026-11-21T11:30:00Z', reason: `  ${WARD}  ` })
+      .expect(200);
+    expect(await versionOf()).toBe(before + 1);
+    const entry = {
+      time: 's4AdmittedAt',
+      from: '2026-11-21T14:00:00.000Z',
+      to: '2026-11-21T11:30:00.000Z',
+      reason: WARD,
+      assessmentId: a.id,
+    };
+    expect(await recorded(referral.id, a.id)).toEqual({
+      timeline: [entry],
+      referralAudit: [{ actor: worker.id, details: { time: 's4AdmittedAt', from: entry.from, to: entry.to, reason: WARD } }],
+      published: ['referral.time-corrected', 'assessment.event-corrected'],
+      assessmentAudit: 1,
+    });
+    const events = (await as(manager).get(`/referrals/${referral.id}/events`).expect(200)).body.items as Array<{
+      type: string;
+      data: object;
+    }>;
+    expect(events.filter((e) => e.type === 'time-corrected').map((e) => e.data)).toEqual([entry]);
+    // The admission keeps the reason with the time it replaced, as from the referral.
+    const [row] = await t.sql<{ data: { corrections: Array<Record<string, unknown>> } }>(
+      `SELECT data FROM assessment_events WHERE id = $1`,
+      [eventId],
+    );
+    expect(row.data.corrections).toEqual([
+      { from: '2026-11-21T14:00:00.000Z', by: worker.id, at: '2026-11-23T14:00:00.000Z', reason: WARD },
+    ]);
+
+    // Moved back with no reason given: the referral's timeline says so rather than leaving it out.
+    await as(worker).patch(`/assessments/${a.id}/events/${eventId}`, { at: '2026-11-21T14:00:00Z' }).expect(200);
+    const after = await recorded(referral.id, a.id);
+    expect(after.timeline[1]).toEqual({
+      time: 's4AdmittedAt',
+      from: '2026-11-21T11:30:00.000Z',
+      to: '2026-11-21T14:00:00.000Z',
+      reason: "Corrected on the assessment's timeline; no reason was given.",
+      assessmentId: a.id,
+    });
+    expect(after.referralAudit).toHaveLength(2);
+    expect(await versionOf()).toBe(before + 2);
+
+    // The same correction from the referral leaves the same kind of entry (and keeps its reason on the admission too).
+    const other = "The ward's admission book, checked by the charge nurse, gives 12:15";
+    await correct(referral.id, { time: 's4AdmittedAt', at: '2026-11-21T12:15:00Z', reason: other }).expect(200);
+    const fromReferral = await recorded(referral.id, a.id);
+    expect(fromReferral.timeline[2]).toEqual({ ...entry, from: '2026-11-21T14:00:00.000Z', to: '2026-11-21T12:15:00.000Z', reason: other });
+    const [again] = await t.sql<{ data: { corrections: Array<Record<string, unknown>> } }>(
+      `SELECT data FROM assessment_events WHERE id = $1`,
+      [eventId],
+    );
+    expect(again.data.corrections.map((c) => c.reason)).toEqual([WARD, undefined, other]);
+  });
+
+  it("the duty phone's replay records nothing new: the admission's own time sent again, or the same PATCH resent with its Idempotency-Key, is 200 with no second timeline entry, audit or event and no version moved on; the referral's explicit correction to the time already recorded stays 422 time-unchanged", async () => {
+    t.clock.set('2026-11-23T14:00:00Z');
+    const { worker, referral, a } = await admittedS4('2026-11-21T14:00:00Z');
+    const view = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body;
+    const eventId = view.timeline.find((e: { type: string }) => e.type === 'admitted').id;
+    const headers = { 'idempotency-key': `s4-admission-${eventId}`, 'if-match': `"v${view.version}"` };
+    const body = { at: '2026-11-21T11:30:00Z', reason: WARD };
+    const sends = [];
+    for (let i = 0; i < 3; i++) sends.push(await as(worker).patch(`/assessments/${a.id}/events/${eventId}`, body, headers).expect(200));
+    expect(sends.map((r) => r.headers['idempotent-replayed'])).toEqual([undefined, 'true', 'true']);
+    expect(sends.map((r) => r.headers.etag)).toEqual(Array(3).fill(sends[0].headers.etag));
+    const once = await recorded(referral.id, a.id);
+    expect(once).toMatchObject({ published: ['referral.time-corrected', 'assessment.event-corrected'], assessmentAudit: 1 });
+    expect(once.timeline).toHaveLength(1);
+    expect(once.referralAudit).toHaveLength(1);
+    const referralVersion = (await as(manager).get(`/referrals/${referral.id}`).expect(200)).body.version;
+
+    // Sent again without its key (a new send of the same step, on the version it now has, or none): the time it already
+    // has is a read, answered 200 with the version unchanged.
+    const same = await as(worker).patch(`/assessments/${a.id}/events/${eventId}`, body, { 'if-match': sends[0].headers.etag }).expect(200);
+    expect(same.headers.etag).toBe(sends[0].headers.etag);
+    await as(worker).patch(`/assessments/${a.id}/events/${eventId}`, { at: '2026-11-21T11:30:00.000+00:00' }).expect(200);
+    expect(await recorded(referral.id, a.id)).toEqual(once);
+    expect((await as(manager).get(`/referrals/${referral.id}`).expect(200)).body.version).toBe(referralVersion);
+    expect(await admissionOf(a.id)).toEqual([{ at: '2026-11-21T11:30:00.000Z', corrections: ['2026-11-21T14:00:00.000Z'] }]);
+
+    // A manager's explicit correction from the referral to the time already recorded is refused: there is nothing to correct.
+    const res = await correct(referral.id, { time: 's4AdmittedAt', at: '2026-11-21T11:30:00Z', reason: WARD });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'time-unchanged', errors: [expect.objectContaining({ field: 'at' })] });
+    expect(await recorded(referral.id, a.id)).toEqual(once);
+  });
+
+  it("a reason given with a moved event is checked as the referral's correction checks it: too short, too long or not text is 400 naming reason, and nothing is recorded; ten characters are enough", async () => {
+    t.clock.set('2026-11-23T14:00:00Z');
+    const { worker, referral, a } = await admittedS4('2026-11-21T14:00:00Z');
+    const eventId = await admittedEventOf(worker, a.id);
+    for (const reason of ['too short', '   Ward     ', 'x'.repeat(1001), 42, null]) {
+      const res = await as(worker).patch(`/assessments/${a.id}/events/${eventId}`, { at: '2026-11-21T11:30:00Z', reason });
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['reason']);
+    }
+    expect(await admissionOf(a.id)).toEqual([{ at: '2026-11-21T14:00:00.000Z', corrections: [] }]);
+    expect(await recorded(referral.id, a.id)).toEqual({ timeline: [], referralAudit: [], published: [], assessmentAudit: 0 });
+    // Ten characters, the least the referral's correction takes, are enough.
+    await as(worker).patch(`/assessments/${a.id}/events/${eventId}`, { at: '2026-11-21T11:30:00Z', reason: 'Ward book.' }).expect(200);
+    expect((await recorded(referral.id, a.id)).timeline.map((e) => e.reason)).toEqual(['Ward book.']);
+  });
+
   it('an admission moved on the assessment timeline is refused as from the referral, changing nothing: before the s.4 application was made, in the future, and after the authority to convey unanswered', async () => {
     t.clock.set('2026-11-23T14:00:00Z');
     const { worker, referral, a } = await admittedS4('2026-11-21T14:00:00Z');
@@ -252,15 +390,14 @@ describe('correcting the admission a s.4 runs from (APP-11)', () => {
     }
     expect(answers.filter((r) => ![200, 409, 412].includes(r.status)).map((r) => [r.status, r.body.code])).toEqual([]);
     const moved = answers.filter((r) => r.status === 200).length;
-    // Each move answered 200 is on the admission's history, and audited, once; each from the referral on its timeline.
+    // Each move answered 200 is on the admission's history, and audited, once, and on the referral's timeline, by either route.
     const [admission] = await admissionOf(a.id);
     expect(admission.corrections).toHaveLength(moved);
     expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'assessment.event-corrected' AND resource_id = $1`, [a.id])).toHaveLength(
       moved,
     );
-    const fromReferral = answers.filter((r, i) => i % 2 === 0 && r.status === 200).length;
     expect(await t.sql(`SELECT 1 FROM referral_events WHERE referral_id = $1 AND type = 'time-corrected'`, [referral.id])).toHaveLength(
-      fromReferral,
+      moved,
     );
     // The referral's clock runs from the admission as it stands, and what is paged says that end and no other.
     const clock = s4Clock((await as(manager).get(`/referrals/${referral.id}`).expect(200)).body)!;

@@ -129,7 +129,7 @@ export class AssessmentsController {
   @Authorize('assessments.write')
   @ApiOperation({
     summary:
-      "Correct a timeline event: its time (tapped late, or the wrong time given), and a warrant executed's attendance (POL-02, s.135(4): who accompanied the constable, judged as at recording, warrant-executed-unaccompanied acknowledged with a reason); the event keeps every earlier time and attendance with who corrected it and when; what it already says changes nothing. Moving the admission a s.4 runs from moves its 72 hours (APP-11) as from its referral, its pages at once. The decision and the signing are corrected with the outcome, not here (409). If-Match: a stale version is 412.",
+      "Correct a timeline event: its time (tapped late, or the wrong time given), and a warrant executed's attendance (POL-02, s.135(4): who accompanied the constable, judged as at recording, warrant-executed-unaccompanied acknowledged with a reason); the event keeps every earlier time and attendance with who corrected it, when and the reason given; what it already says changes nothing (200, nothing recorded, the version kept: a phone's replay). Moving the admission a s.4 runs from moves its 72 hours (APP-11) as from its referral (POST /referrals/{id}/time-corrections, s4AdmittedAt), its pages at once, and leaves the same record: the correction on the referral's timeline with the reason (or that none was given), audited and published. The decision and the signing are corrected with the outcome, not here (409). If-Match: a stale version is 412.",
   })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: AssessmentViewDto })

@@ -202,6 +202,12 @@ const RECTIFICATION_TEXT: Record<RectificationKind, string> = {
 /** What a change's step returns when the request asks for what the record already holds: nothing is written. */
 const UNCHANGED = Symbol('unchanged');
 
+/**
+ * APP-11 (s.4(4)): the reason the referral's timeline gives for the s.4 admission moved on the assessment's timeline
+ * (PATCH /assessments/{id}/events/{eventId}) when none was given with it; POST /referrals/{id}/time-corrections needs one.
+ */
+export const EVENT_MOVED_WITHOUT_REASON = "Corrected on the assessment's timeline; no reason was given.";
+
 /** A change's last write: the version moves on, and the row comes back as it now is (one statement, not two). */
 const BUMP_VERSION = `UPDATE assessments a SET version = a.version + 1 WHERE a.id = $1 RETURNING ${COLUMNS}`;
 
@@ -418,8 +424,8 @@ export class AssessmentsService implements OnModuleInit {
       return { assessments: rows.map((r) => r.id) };
     });
     // APP-11 (s.4(4)): a s.4 admission corrected from its referral (POST /referrals/{id}/time-corrections).
-    this.s4Admissions.register((m, actor, referralId, at, acknowledgements) =>
-      this.correctS4Admission(m, actor, referralId, at, acknowledgements),
+    this.s4Admissions.register((m, actor, referralId, at, reason, acknowledgements) =>
+      this.correctS4Admission(m, actor, referralId, at, reason, acknowledgements),
     );
   }
 
@@ -823,14 +829,14 @@ export class AssessmentsService implements OnModuleInit {
         })),
       );
     const at = dto.at !== undefined ? this.notFuture(dto.at, 'at') : null;
-    let s4Moved = false;
+    let s4Moved: Date | null = null;
     return this.change(
       actor,
       id,
       expectedVersion,
       'assessment.event-corrected',
       async (m, a) => {
-        s4Moved = false;
+        s4Moved = null;
         this.requireNotClosed(a);
         const [e] = await m.query<Array<{ type: string; at: Date; data: Record<string, unknown> | null }>>(
           'SELECT type, at, data FROM assessment_events WHERE id = $1 AND assessment_id = $2 FOR UPDATE',
@@ -859,12 +865,24 @@ export class AssessmentsService implements OnModuleInit {
         const data = await this.correctedAttendance(m, actor, e, at ?? new Date(e.at).getTime(), dto);
         if (!moved && !data) return UNCHANGED;
         if (data) await m.query('UPDATE assessment_events SET data = $3 WHERE id = $1 AND assessment_id = $2', [eventId, id, data.data]);
-        if (moved) s4Moved = await this.moveEvent(m, actor, a, eventId, { ...e, data: data?.data ?? e.data }, at, dto.acknowledgements);
+        if (
+          moved &&
+          (await this.moveEvent(m, actor, a, eventId, { ...e, data: data?.data ?? e.data }, at, dto.reason, dto.acknowledgements))
+        )
+          s4Moved = new Date(e.at);
         return { eventId, type: e.type, ...(data ? { warrantKind: data.warrantKind, attendance: data.attendance } : {}) };
       },
-      // APP-11 (s.4(4)): the admission a s.4 runs from moved: its pages are put in line now, as from its referral.
-      async (m, a) => {
-        if (s4Moved) await this.referrals.clocksCorrected(m, [a.referralId], this.clock.now());
+      // APP-11 (s.4(4)): the admission a s.4 runs from moved: its pages are put in line now, and the referral keeps the
+      // correction on its timeline, audited, with the reason given (else one saying none was), as from its referral.
+      async (m, a, basis) => {
+        if (!s4Moved || at === null) return;
+        await this.referrals.clocksCorrected(m, [a.referralId], this.clock.now());
+        await this.referrals.s4AdmissionCorrected(m, actor, a.referralId, basis, {
+          assessmentId: id,
+          from: s4Moved,
+          to: new Date(at),
+          reason: dto.reason ?? EVENT_MOVED_WITHOUT_REASON,
+        });
       },
     );
   }
@@ -924,6 +942,7 @@ export class AssessmentsService implements OnModuleInit {
     eventId: string,
     e: { type: string; at: Date; data: Record<string, unknown> | null },
     at: number,
+    reason: string | undefined,
     acknowledgements: ReadonlyArray<{ code: string; reason: string }> | undefined,
   ): Promise<boolean> {
     const s4Admission = e.type === 'admitted' && (await this.isS4Admission(m, a, eventId));
@@ -939,7 +958,12 @@ export class AssessmentsService implements OnModuleInit {
     await this.requireNotTooEarly(m, at, a);
     const data = e.data ?? {};
     const corrections = Array.isArray(data.corrections) ? (data.corrections as unknown[]) : [];
-    const correction = { from: new Date(e.at).toISOString(), by: actor.userId, at: this.clock.now().toISOString() };
+    const correction = {
+      from: new Date(e.at).toISOString(),
+      by: actor.userId,
+      at: this.clock.now().toISOString(),
+      ...(reason !== undefined ? { reason } : {}),
+    };
     await m.query('UPDATE assessment_events SET at = $3, data = $4 WHERE id = $1 AND assessment_id = $2', [
       eventId,
       a.id,
@@ -984,6 +1008,7 @@ export class AssessmentsService implements OnModuleInit {
     actor: Actor,
     referralId: string,
     at: Date,
+    reason: string,
     acknowledgements: ReadonlyArray<{ code: string; reason: string }> | undefined,
   ): Promise<S4AdmissionCorrected> {
     const [found] = await m.query<
@@ -1039,7 +1064,7 @@ export class AssessmentsService implements OnModuleInit {
           'SELECT type, at, data FROM assessment_events WHERE id = $1 AND assessment_id = $2 FOR UPDATE',
           [eventId, a.id],
         );
-        await this.moveEvent(m2, actor, a, eventId, e, at.getTime(), acknowledgements);
+        await this.moveEvent(m2, actor, a, eventId, e, at.getTime(), reason, acknowledgements);
         return { eventId, type: e.type };
       },
       (m2, a) => this.referrals.clocksCorrected(m2, [a.referralId], this.clock.now()),
@@ -2737,7 +2762,7 @@ export class AssessmentsService implements OnModuleInit {
     expectedVersion: ExpectedVersion,
     action: A,
     fn: (m: EntityManager, a: AssessmentRow) => Promise<AssessmentChange<A> | typeof UNCHANGED>,
-    afterwards?: (m: EntityManager, a: AssessmentRow) => Promise<void>,
+    afterwards?: (m: EntityManager, a: AssessmentRow, basis: string) => Promise<void>,
   ): Promise<AssessmentViewDto> {
     return this.db.transaction(async (m) => {
       if (!(await this.lockForChange(m, id))) return this.unknown(id, actor);
@@ -2781,7 +2806,7 @@ export class AssessmentsService implements OnModuleInit {
       const [changed] = await this.db.preparedOn<AssessmentRow>(m, BUMP_VERSION, [id]);
       // A contact, an outcome or an admission may stop a referral clock (clockStop): the queue's deadline follows.
       await this.referrals.refreshNextDeadline(m, a.referralId);
-      if (afterwards) await afterwards(m, a);
+      if (afterwards) await afterwards(m, a, basis);
       await this.audit.record(m, {
         action,
         resourceType: 'assessment',

@@ -1551,23 +1551,10 @@ export class ReferralsService implements OnModuleInit {
         // APP-11 (s.4(4)): the admission the s.4's 72 hours run from is the assessment's record: corrected there, with its
         // refusals (unchanged, before the application, after the authority to convey unanswered: APP-12, APP-14), and
         // the conversion and the conveyance window judged again from it; the referral keeps the correction on its timeline.
-        const corrected = await this.s4Admissions.correct(m, actor, id, at, dto.acknowledgements);
-        const data = {
-          time: dto.time,
-          from: corrected.from.toISOString(),
-          to: at.toISOString(),
-          reason: dto.reason,
-          assessmentId: corrected.assessmentId,
-        };
-        await this.changeWithEvent(m, `UPDATE referrals SET version = version + 1 WHERE id = $1`, [id], {
-          actor,
-          type: 'time-corrected',
-          data,
-        });
-        await this.refreshNextDeadline(m, id);
+        const corrected = await this.s4Admissions.correct(m, actor, id, at, dto.reason, dto.acknowledgements);
         // The pages of the s.4's old end were put in line by the correction itself (clocksCorrected, from the
         // assessments module's one path for moving the admission, also taken by PATCH /assessments/{id}/events/{eventId}).
-        await this.timeCorrected(m, actor, r, basis, dto, corrected.from, at);
+        await this.s4AdmissionCorrected(m, actor, id, basis, { ...corrected, to: at, reason: dto.reason });
         return this.view(await this.row(m, id));
       }
       const raw = r.legalContext as Record<string, unknown>;
@@ -1638,13 +1625,45 @@ export class ReferralsService implements OnModuleInit {
     });
   }
 
-  /** The end of every time correction (correctTime): audited and published. */
+  /**
+   * APP-11 (s.4(4)): the admission a s.4's 72 hours run from was moved (by the assessments module's one path, whichever
+   * route moved it: POST /referrals/{id}/time-corrections `s4AdmittedAt`, or PATCH /assessments/{id}/events/{eventId}),
+   * in the caller's transaction: the referral keeps the correction on its timeline (`time-corrected`, with the reason
+   * and the assessment it was moved on), its version moves on, its queue's deadline follows, and it is audited
+   * (`referral.time-corrected`) and published, so both routes leave the same record. `basis` is the access basis the
+   * caller's change was allowed on; the referral row is already locked (lockForChange, lock).
+   */
+  async s4AdmissionCorrected(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+    basis: string,
+    move: { assessmentId: string; from: Date; to: Date; reason: string },
+  ): Promise<void> {
+    const r = await this.row(m, id);
+    const data = {
+      time: S4_ADMISSION_TIME,
+      from: move.from.toISOString(),
+      to: move.to.toISOString(),
+      reason: move.reason,
+      assessmentId: move.assessmentId,
+    };
+    await this.changeWithEvent(m, `UPDATE referrals SET version = version + 1 WHERE id = $1`, [r.id], {
+      actor,
+      type: 'time-corrected',
+      data,
+    });
+    await this.refreshNextDeadline(m, r.id);
+    await this.timeCorrected(m, actor, r, basis, { time: S4_ADMISSION_TIME, reason: move.reason }, move.from, move.to);
+  }
+
+  /** The end of every time correction (correctTime, s4AdmissionCorrected): audited and published. */
   private async timeCorrected(
     m: EntityManager,
     actor: Actor,
     r: Row,
     basis: string,
-    dto: TimeCorrectionDto,
+    dto: Pick<TimeCorrectionDto, 'time' | 'reason'>,
     from: Date,
     at: Date,
   ): Promise<void> {

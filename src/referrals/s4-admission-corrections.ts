@@ -15,6 +15,7 @@ export type S4AdmissionCorrector = (
   actor: Actor,
   referralId: string,
   at: Date,
+  reason: string,
   acknowledgements: ReadonlyArray<{ code: string; reason: string }> | undefined,
 ) => Promise<S4AdmissionCorrected>;
 

@@ -254,6 +254,18 @@ export class EventTimeDto {
   @Nested(() => WarrantAttendanceDto)
   executionAttendance?: WarrantAttendanceDto;
   @ApiPropertyOptional({
+    minLength: 10,
+    maxLength: 1000,
+    description:
+      "Why the time recorded was wrong and where the right one comes from (as POST /referrals/{id}/time-corrections' reason): kept with the event's earlier time. Moving the admission a s.4 runs from (APP-11) also puts the correction on the referral's timeline with it (left out, the entry says no reason was given). With the time the event already has, nothing is recorded.",
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(10)
+  @MaxLength(1000)
+  reason?: string;
+  @ApiPropertyOptional({
     type: [AcknowledgementDto],
     description:
       'An admission moved after the authority to convey under the application ended (APP-13, APP-14: admitted-after-conveyance-window), or a s.135(1) warrant executed corrected to without an AMHP and a doctor (POL-02: warrant-executed-unaccompanied), needs that warning acknowledged, with a reason.',
