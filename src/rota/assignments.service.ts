@@ -166,9 +166,19 @@ export class AssignmentsService implements OnModuleInit {
     let id: string;
     try {
       [{ id }] = await m.query(
-        `INSERT INTO shift_assignments (shift_id, practitioner_id, user_id, starts_at, ends_at, overrides, source, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [shift.id, a.practitionerId, checked.userId, period.startsAt, period.endsAt, JSON.stringify(overridden), a.source, actor.userId],
+        `INSERT INTO shift_assignments (shift_id, practitioner_id, user_id, starts_at, ends_at, overrides, source, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [
+          shift.id,
+          a.practitionerId,
+          checked.userId,
+          period.startsAt,
+          period.endsAt,
+          JSON.stringify(overridden),
+          a.source,
+          actor.userId,
+          now,
+        ],
       );
     } catch (err) {
       // The exclusion constraint: a concurrent request put this AMHP on an overlapping shift first (R8).
@@ -250,9 +260,9 @@ export class AssignmentsService implements OnModuleInit {
     const cut = keptUntil ?? now;
     // An open swap offer of this assignment has nothing left to offer: cancel it (its history stays).
     const [cancelled]: [Array<{ id: string }>] = await m.query(
-      `UPDATE swap_requests SET status = 'cancelled', decided_at = now(), decision_note = 'The assignment was removed', version = version + 1
+      `UPDATE swap_requests SET status = 'cancelled', decided_at = $2, decision_note = 'The assignment was removed', version = version + 1
         WHERE assignment_id = $1 AND status IN ('offered', 'accepted') RETURNING id`,
-      [assignmentId],
+      [assignmentId, now],
     );
     // ROTA-WORKED: a shift in progress ends now for her; the part she has worked stays on the record.
     // Her own event changes in place: versioned, so that calendar feeds show the new end (RFC 5545 §3.8.7.4).

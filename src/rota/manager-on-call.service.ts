@@ -82,8 +82,8 @@ export class ManagerOnCallService {
       let id: string;
       try {
         [{ id }] = await m.query(
-          `INSERT INTO manager_on_call (user_id, starts_at, ends_at, created_by) VALUES ($1, $2, $3, $4) RETURNING id`,
-          [dto.userId, startsAt, endsAt, actor.userId],
+          `INSERT INTO manager_on_call (user_id, starts_at, ends_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+          [dto.userId, startsAt, endsAt, actor.userId, this.clock.now()],
         );
       } catch (err) {
         if (pgCode(err) === '23P01')

@@ -91,6 +91,7 @@ export class PatternsService {
           requiredSkills: body.requiredSkills ?? [],
           validTo: body.validTo ?? null,
           active: true,
+          createdAt: this.clock.now(),
         }),
       );
       const rota = await this.onTheRota(m, actor, p.id);

@@ -139,7 +139,8 @@ export class PlannerService {
 
     return this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
-        `INSERT INTO rota_plans (starts_at, ends_at, status, assignments, fairness, unfilled, basis, created_by) VALUES ($1, $2, 'proposed', $3, $4, $5, $6, $7) RETURNING id`,
+        `INSERT INTO rota_plans (starts_at, ends_at, status, assignments, fairness, unfilled, basis, created_by, created_at)
+         VALUES ($1, $2, 'proposed', $3, $4, $5, $6, $7, $8) RETURNING id`,
         [
           from,
           to,
@@ -148,6 +149,7 @@ export class PlannerService {
           JSON.stringify(result.unfilled),
           basis,
           actor.userId,
+          this.clock.now(),
         ],
       );
       // Cancelled while the result was on its way: nothing is kept.
@@ -479,9 +481,17 @@ export class PlannerService {
       if (body.patternId && !(await m.query('SELECT 1 FROM shift_patterns WHERE id = $1', [body.patternId])).length)
         throw unknown('patternId', 'Pattern', body.patternId);
       const [row] = await m.query(
-        `INSERT INTO rota_preferences (practitioner_id, pattern_id, weekday, on_date, weight, note) VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO rota_preferences (practitioner_id, pattern_id, weekday, on_date, weight, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
          RETURNING ${PREFERENCE_COLUMNS}`,
-        [body.practitionerId, body.patternId ?? null, body.weekday ?? null, body.onDate ?? null, body.weight, body.note ?? null],
+        [
+          body.practitionerId,
+          body.patternId ?? null,
+          body.weekday ?? null,
+          body.onDate ?? null,
+          body.weight,
+          body.note ?? null,
+          this.clock.now(),
+        ],
       );
       await this.audit.record(m, {
         action: 'rota.preference.create',

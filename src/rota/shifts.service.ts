@@ -244,8 +244,8 @@ export class ShiftsService {
         const batch = ahead.slice(i, i + 500);
         // Skills travel as comma-joined text: unnest cannot take an array of arrays of different lengths.
         const rows: Array<{ id: string }> = await m.query(
-          `INSERT INTO shifts (pattern_id, local_date, label, starts_at, ends_at, required_count, required_skills, bank_holiday, updated_at)
-           SELECT t.pattern_id, t.local_date, t.label, t.starts_at, t.ends_at, t.required_count, string_to_array(t.skills, ','), t.bank_holiday, $9
+          `INSERT INTO shifts (pattern_id, local_date, label, starts_at, ends_at, required_count, required_skills, bank_holiday, updated_at, created_at)
+           SELECT t.pattern_id, t.local_date, t.label, t.starts_at, t.ends_at, t.required_count, string_to_array(t.skills, ','), t.bank_holiday, $9, $9
              FROM unnest($1::uuid[], $2::date[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[], $7::text[], $8::boolean[])
                   AS t(pattern_id, local_date, label, starts_at, ends_at, required_count, skills, bank_holiday)
            ON CONFLICT (pattern_id, local_date) WHERE pattern_id IS NOT NULL DO NOTHING RETURNING id`,
@@ -501,6 +501,7 @@ export class ShiftsService {
           bankHoliday: holiday,
           notes: body.notes ?? null,
           updatedAt: this.clock.now(),
+          createdAt: this.clock.now(),
         }),
       );
       await this.audit.record(m, { action: 'rota.shift.create', resourceType: 'shift', resourceId: s.id });
