@@ -56,6 +56,22 @@ describe('correcting the time of a timeline event', () => {
     ).toEqual([{ payload: { assessmentId: a.id, referralId: recorded.referralId, eventId: event.id, type: 'doctor-arrived' } }]);
   });
 
+  it("a step is recorded at the service's time, as every other record, not the database's: recordedAt is the service's now, beside the time it happened", async () => {
+    const { worker, assessment: a } = await opened();
+    try {
+      t.clock.set('2026-11-21T12:03:07.250Z');
+      const view = (
+        await as(worker).post(`/assessments/${a.id}/events`, { type: 'doctors-requested', at: '2026-11-21T11:30:00Z' }).expect(201)
+      ).body;
+      expect(view.timeline.find((e: { type: string }) => e.type === 'doctors-requested')).toMatchObject({
+        at: '2026-11-21T11:30:00.000Z',
+        recordedAt: '2026-11-21T12:03:07.250Z',
+      });
+    } finally {
+      t.clock.set('2026-11-21T12:00:00Z');
+    }
+  });
+
   it('a time in the future, a bad time, an unknown event and the outcome’s own events are refused, changing nothing', async () => {
     const { worker, assessment: a } = await opened();
     const view = (await as(worker).post(`/assessments/${a.id}/events`, { type: 'bed-requested', at: '2026-11-21T11:00:00Z' }).expect(201))

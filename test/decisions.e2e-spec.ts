@@ -289,6 +289,12 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
     },
   );
 
+  it("a decision is started at the service's time, as every other record, not the database's: createdAt read back is the service's now", async () => {
+    const d = await draft(worker, { type: 'other', personId });
+    expect((d as unknown as { createdAt: string }).createdAt).toBe(NOW);
+    expect((await as(worker).get(`/decisions/${d.id}`).expect(200)).body.createdAt).toBe(NOW);
+  });
+
   it('required fields: an empty draft lists every OOH-08 item it lacks; a structurally wrong one is refused with nothing stored', async () => {
     const empty = await draft(worker, { type: 'other', personDetails: { name: 'Sam Caller' } });
     const res = await as(worker).post(`/decisions/${empty.id}/sign`).expect(422);

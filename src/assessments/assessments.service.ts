@@ -710,8 +710,8 @@ export class AssessmentsService implements OnModuleInit {
           },
         );
       const [event] = await m.query<Array<{ id: string }>>(
-        'INSERT INTO assessment_events (assessment_id, type, at, delay_reason, note, data, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::text',
-        [id, dto.type, new Date(at), dto.delayReason ?? null, dto.note ?? null, data, actor.userId],
+        'INSERT INTO assessment_events (assessment_id, type, at, delay_reason, note, data, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id::text',
+        [id, dto.type, new Date(at), dto.delayReason ?? null, dto.note ?? null, data, actor.userId, this.clock.now()],
       );
       if (dto.type === 'admitted') await this.judgeAdmission(m, actor, a, event.id, dto.acknowledgements);
       return {
@@ -1102,8 +1102,8 @@ export class AssessmentsService implements OnModuleInit {
           field: 'byUserId',
         });
       await m.query(
-        'INSERT INTO assessment_contacts (assessment_id, at, mode, by_role, by_user_id, by_name, note, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [id, new Date(at), dto.mode, dto.byRole, byUserId, dto.byName ?? null, dto.note ?? null, actor.userId],
+        'INSERT INTO assessment_contacts (assessment_id, at, mode, by_role, by_user_id, by_name, note, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        [id, new Date(at), dto.mode, dto.byRole, byUserId, dto.byName ?? null, dto.note ?? null, actor.userId, this.clock.now()],
       );
       return { mode: dto.mode, byRole: dto.byRole, byUserId, recordedBy: actor.userId };
     });
@@ -1168,8 +1168,8 @@ export class AssessmentsService implements OnModuleInit {
         );
       const [{ id: recId }] = await m.query(
         `INSERT INTO medical_recommendations (assessment_id, doctor_id, doctor_name, stated_approval, previous_acquaintance, no_acquaintance_reason,
-           examined_at, exam_mode, signed_at, section, joint_group, received_by_managers_at, details, recorded_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+           examined_at, exam_mode, signed_at, section, joint_group, received_by_managers_at, details, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
         [
           id,
           dto.doctorId ?? null,
@@ -1185,6 +1185,7 @@ export class AssessmentsService implements OnModuleInit {
           receivedByManagersAt !== null ? new Date(receivedByManagersAt) : null,
           details,
           actor.userId,
+          this.clock.now(),
         ],
       );
       return { recommendationId: recId, section: dto.section };
@@ -1666,22 +1667,15 @@ export class AssessmentsService implements OnModuleInit {
         [id, dto.kind, section, section ? legalStatusCode(section) : null, outcome, decidedAt],
       );
       await this.keepApprovalsReliedOn(m, id, foundedOn);
-      await m.query('INSERT INTO assessment_events (assessment_id, type, at, note, data, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)', [
-        id,
-        'decision',
-        decidedAt,
-        null,
-        { kind: dto.kind, section },
-        actor.userId,
-      ]);
+      await m.query(
+        'INSERT INTO assessment_events (assessment_id, type, at, note, data, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [id, 'decision', decidedAt, null, { kind: dto.kind, section }, actor.userId, this.clock.now()],
+      );
       if (signedAt && dto.kind === 'application')
-        await m.query('INSERT INTO assessment_events (assessment_id, type, at, data, recorded_by) VALUES ($1, $2, $3, $4, $5)', [
-          id,
-          'application-signed',
-          signedAt,
-          { section },
-          actor.userId,
-        ]);
+        await m.query(
+          'INSERT INTO assessment_events (assessment_id, type, at, data, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)',
+          [id, 'application-signed', signedAt, { section }, actor.userId, this.clock.now()],
+        );
       await this.setReportDetails(m, id, dto, distribution);
       return { kind: dto.kind, section, warningsAcknowledged: acknowledged.size };
     });
@@ -1897,14 +1891,10 @@ export class AssessmentsService implements OnModuleInit {
         id,
         { ...a.outcome, application: { ...stored, detentionEnded } },
       ]);
-      await m.query('INSERT INTO assessment_events (assessment_id, type, at, note, data, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)', [
-        id,
-        'detention-ended',
-        judged.at,
-        judged.note,
-        { kind: dto.kind, by: detentionEnded.by },
-        actor.userId,
-      ]);
+      await m.query(
+        'INSERT INTO assessment_events (assessment_id, type, at, note, data, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [id, 'detention-ended', judged.at, judged.note, { kind: dto.kind, by: detentionEnded.by }, actor.userId, this.clock.now()],
+      );
       // APP-17 / APP-22: a referral of the person stating this s.2 (the same admission) takes its end: its s.2 clock
       // stops, and the queue's order follows.
       await this.referrals.refreshNextDeadlinesOf(m, a.personId);
@@ -1999,14 +1989,18 @@ export class AssessmentsService implements OnModuleInit {
           );
         await this.keepApprovalsReliedOn(m, id, [dto.replacementId!]);
       }
-      await m.query('INSERT INTO assessment_events (assessment_id, type, at, note, data, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)', [
-        id,
-        'rectified',
-        at,
-        RECTIFICATION_TEXT[dto.kind],
-        { kind: dto.kind, recommendationId: rectification.recommendationId, replacementId: rectification.replacementId },
-        actor.userId,
-      ]);
+      await m.query(
+        'INSERT INTO assessment_events (assessment_id, type, at, note, data, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [
+          id,
+          'rectified',
+          at,
+          RECTIFICATION_TEXT[dto.kind],
+          { kind: dto.kind, recommendationId: rectification.recommendationId, replacementId: rectification.replacementId },
+          actor.userId,
+          this.clock.now(),
+        ],
+      );
       return { kind: dto.kind, at: rectification.at };
     });
   }

@@ -176,8 +176,8 @@ export class CtoExtensionsService {
       try {
         [{ id }] = await m.query(
           `INSERT INTO cto_extensions (person_id, responsible_clinician, cto_made_on, cto_expires_on, rc_examined_on, received_at, created_by,
-                                       referrer_user_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+                                       referrer_user_id, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
           [
             dto.personId,
             dto.responsibleClinician,
@@ -187,6 +187,7 @@ export class CtoExtensionsService {
             receivedAt,
             actor.userId,
             refers ? actor.userId : null,
+            this.clock.now(),
           ],
         );
       } catch (err) {

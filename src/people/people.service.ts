@@ -484,10 +484,10 @@ export class PeopleService {
     const n = fields.length;
     const rows = await this.db.preparedOn<PersonRow>(
       m,
-      `INSERT INTO persons AS p (${[...fields.map((f) => COLUMN[f]), 'created_by'].join(', ')})
-       VALUES (${[...fields.map((_, i) => `$${i + 1}`), `(SELECT $${n + 1}::uuid WHERE ${personNumberLockSql(`$${n + 2}`)})`].join(', ')})
+      `INSERT INTO persons AS p (${[...fields.map((f) => COLUMN[f]), 'created_by', 'created_at', 'updated_at'].join(', ')})
+       VALUES (${[...fields.map((_, i) => `$${i + 1}`), `(SELECT $${n + 1}::uuid WHERE ${personNumberLockSql(`$${n + 2}`)})`, `$${n + 3}`, `$${n + 3}`].join(', ')})
        RETURNING ${COLUMNS}`,
-      [...values, actor.userId, dto.nhsNumber],
+      [...values, actor.userId, dto.nhsNumber, this.clock.now()],
     );
     return personDto(rows[0]);
   }
@@ -701,7 +701,10 @@ export class PeopleService {
     }
     const [full]: PersonMatchRow[] = await m.query(`${MATCH_SELECT} WHERE pm.id = $1`, [id]);
     const match = matchView(full);
-    await m.query('UPDATE persons SET version = version + 1, updated_at = now() WHERE id = ANY($1::uuid[])', [matchedPersonIds(match)]);
+    await m.query('UPDATE persons SET version = version + 1, updated_at = $2 WHERE id = ANY($1::uuid[])', [
+      matchedPersonIds(match),
+      this.clock.now(),
+    ]);
     // The pending person, then each intake folded into the match (the same caller's repeats of the number): each is
     // settled as the pending person is, each audited, in this transaction.
     for (const pendingPersonId of matchedPersonIds(match)) {
@@ -883,7 +886,7 @@ export class PeopleService {
         // not its pending person), by the one statement that raises them all (pendingMatchSql); and the person's part
         // withdrawn from any pending match for another number (withdrawnPartsSql).
         rows = await m.query(
-          `WITH changed AS (UPDATE persons SET ${sets.join('')}version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id),
+          `WITH changed AS (UPDATE persons SET ${sets.join('')}version = version + 1, updated_at = $${n + 6}::timestamptz WHERE id = $1 AND version = $2 RETURNING id),
                 ${pendingMatchSql({
                   person: '(SELECT id FROM changed)',
                   holder: `$${n + 3}::uuid`,
@@ -1094,10 +1097,10 @@ export class PeopleService {
     // Prepared (one statement for each set of fields given: intake sends the same few sets).
     const rows = await this.db.preparedOn<PersonRow>(
       m,
-      `INSERT INTO persons AS p (${[...fields.map((f) => COLUMN[f]), 'created_by'].join(', ')})
-       VALUES (${[...placeholders, `$${fields.length + 1}`].join(', ')})
+      `INSERT INTO persons AS p (${[...fields.map((f) => COLUMN[f]), 'created_by', 'created_at', 'updated_at'].join(', ')})
+       VALUES (${[...placeholders, `$${fields.length + 1}`, `$${fields.length + 2}`, `$${fields.length + 2}`].join(', ')})
        ON CONFLICT (nhs_number) WHERE nhs_number IS NOT NULL DO NOTHING RETURNING ${COLUMNS}`,
-      [...values, actor.userId],
+      [...values, actor.userId, this.clock.now()],
     );
     if (rows.length) {
       await this.audit.record(m, {

@@ -590,10 +590,10 @@ export class ReferralsService implements OnModuleInit {
         m,
         `WITH inserted AS (
            INSERT INTO referrals (reference, person_id, source, urgency, received_at, referrer, referrer_user_id, reason, risks, legal_context,
-                                  location, other_authority, nearest_relative_request, next_deadline, created_by)
+                                  location, other_authority, nearest_relative_request, next_deadline, created_by, created_at)
            VALUES ((SELECT 'REF-' || $1::text || '-' || CASE WHEN length(n) < 6 THEN lpad(n, 6, '0') ELSE n END
                       FROM (SELECT nextval('referral_reference_seq')::text AS n) seq),
-                   $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                   $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
            RETURNING *),
          received AS (${INSERT_EVENT} SELECT id, $16, $15, 'received', $17 FROM inserted)
          SELECT * FROM inserted`,
@@ -1322,7 +1322,7 @@ export class ReferralsService implements OnModuleInit {
       try {
         await m.query(
           `INSERT INTO referral_extensions (referral_id, authorised_at, minutes, authorised_by, reason, superintendent_approved_at, recorded_by,
-             authorising_doctor_id, authorising_doctor_name, authorising_doctor_gmc_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+             authorising_doctor_id, authorising_doctor_name, authorising_doctor_gmc_number, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
           [
             episode,
             ext.authorisedAt,
@@ -1334,6 +1334,7 @@ export class ReferralsService implements OnModuleInit {
             ext.authorisingDoctor?.doctorId ?? null,
             ext.authorisingDoctor?.name ?? null,
             ext.authorisingDoctor?.gmcNumber ?? null,
+            this.clock.now(),
           ],
         );
       } catch (err) {

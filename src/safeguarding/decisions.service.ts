@@ -234,8 +234,8 @@ export class DecisionsService implements OnModuleInit {
         'content.actions',
       );
       const [{ id }] = await m.query(
-        `INSERT INTO decisions (type, person_id, person_details, author_user_id, occurred_at, content, details, cost_pence, escalation, person_as_recorded)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, ${personAsRecordedSql('$2::uuid')}) RETURNING id`,
+        `INSERT INTO decisions (type, person_id, person_details, author_user_id, occurred_at, content, details, cost_pence, escalation, person_as_recorded, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, ${personAsRecordedSql('$2::uuid')}, $10) RETURNING id`,
         [
           dto.type,
           dto.personId ?? null,
@@ -246,6 +246,7 @@ export class DecisionsService implements OnModuleInit {
           details,
           dto.costPence ?? null,
           dto.escalation ? plain(dto.escalation) : null,
+          this.clock.now(),
         ],
       );
       await this.audit.record(m, {

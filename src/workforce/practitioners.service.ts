@@ -108,6 +108,8 @@ export class PractitionersService {
           supervisionIntervalDays: dto.supervisionIntervalDays ?? 30,
           lineManagerUserId: dto.lineManagerUserId ?? null,
           active: true,
+          createdAt: this.clock.now(),
+          updatedAt: this.clock.now(),
         }),
       );
       await this.audit.record(m, {
@@ -214,10 +216,10 @@ export class PractitionersService {
       };
       const fields = (Object.keys(columns) as Array<keyof UpdatePractitionerDto>).filter((k) => dto[k] !== undefined);
       if (!fields.length) return this.load(m, id);
-      const params: unknown[] = [id, current.version, ...fields.map((f) => dto[f])];
-      const sets = fields.map((f, i) => `${columns[f]} = $${i + 3}`);
+      const params: unknown[] = [id, current.version, this.clock.now(), ...fields.map((f) => dto[f])];
+      const sets = fields.map((f, i) => `${columns[f]} = $${i + 4}`);
       const [rows] = await m.query(
-        `UPDATE practitioners SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`,
+        `UPDATE practitioners SET ${sets.join(', ')}, version = version + 1, updated_at = $3 WHERE id = $1 AND version = $2 RETURNING id`,
         params,
       );
       if (!rows.length)
