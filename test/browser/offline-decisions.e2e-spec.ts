@@ -4,6 +4,13 @@ import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
 import { clocksTogether, consoleErrors, launchBrowser, phoneContext, signalOf, tapSendNow, until } from './browser';
 
+// The page's globals, as the functions passed to page.evaluate() see them (this file is compiled without the DOM lib).
+declare const navigator: { serviceWorker: { ready: Promise<unknown> } };
+declare const caches: {
+  keys(): Promise<string[]>;
+  open(key: string): Promise<{ keys(): Promise<Array<{ url: string }>>; delete(request: unknown): Promise<boolean> }>;
+};
+
 /**
  * What she decides and corrects without a signal, and what the phone does with it when the signal is back: the
  * outcome dated when she recorded it (not when it was sent), a second outcome replacing the first she changed her
@@ -289,6 +296,26 @@ describe('decisions and corrections made on the duty phone without a signal', ()
     await expect(alert.textContent()).resolves.toContain('This phone’s storage is full');
     await expect(alert.textContent()).resolves.toContain('nothing was recorded');
     await expect(page.locator('body').textContent()).resolves.not.toContain('quota');
+    await signal.restore();
+  });
+
+  it('opened again without a signal, her job shows from the phone even when it kept no copy of who is on duty', async () => {
+    await openJob('Plover');
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    // The service worker keeps who is on duty (person-free) only once it controls the page: a phone whose first
+    // answer came before that has none.
+    await page.evaluate(async () => {
+      for (const name of await caches.keys()) {
+        if (!name.startsWith('amhp-data-')) continue;
+        const cache = await caches.open(name);
+        for (const request of await cache.keys()) if (request.url.includes('/rota/on-duty')) await cache.delete(request);
+      }
+    });
+    await signal.cut();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Robin Plover', level: 1 }).waitFor({ timeout: 15_000 });
+    await page.locator('.app-device__signal', { hasText: /^No signal/ }).waitFor();
+    await page.locator('#step-doctors-requested-times', { hasText: /Recorded 02:0\d GMT/ }).waitFor({ timeout: 5_000 });
     await signal.restore();
   });
 

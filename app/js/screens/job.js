@@ -369,9 +369,13 @@ export function JobScreen({ me, params }) {
     const again = showing.current;
     const orKept = !again;
     try {
-      // The service's time (for "now" on every tap), even when no clock of this referral is running.
-      const [r, duty] = await Promise.all([api(`/referrals/${encodeURIComponent(id)}`, { orKept }), api('/rota/on-duty', { orKept })]);
-      learnServerTime(duty.at);
+      // The service's time (for "now" on every tap), even when no clock of this referral is running. Without a signal
+      // the job still opens from the pack when the phone has no copy of who is on duty (the time is then the pack's).
+      const [r, duty] = await Promise.all([
+        api(`/referrals/${encodeURIComponent(id)}`, { orKept }),
+        api('/rota/on-duty', { orKept }).catch((err) => (isNoSignal(err) ? null : Promise.reject(err))),
+      ]);
+      if (duty) learnServerTime(duty.at);
       // Not hers: an open assessment of it she attends as a co-AMHP is what she has of it (whatever else the duty
       // relationship would let her read), shown as such, read-only.
       if (r.allocatedUserId !== me.id) {
