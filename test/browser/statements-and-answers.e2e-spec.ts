@@ -43,6 +43,24 @@ describe('statements and answers given on the duty phone after the fact', () => 
     post: (p: string) => t.http.post(p).set('authorization', u.auth),
   });
 
+  /**
+   * A CTO extension request the manager made for a new patient (`givenName` `family`, the RC's examination on 1 July)
+   * and allocated to `amhpUserId`: its id.
+   */
+  async function allocatedRequest(
+    family: string,
+    amhpUserId: string,
+    { ctoMadeOn = '2026-01-14', ctoExpiresOn = '2026-07-13', givenName = 'Bea' } = {},
+  ): Promise<string> {
+    const person = await as(manager).post('/people').send({ givenName, familyName: family }).expect(201);
+    const created = await as(manager)
+      .post('/cto-extensions')
+      .send({ personId: person.body.id, responsibleClinician: 'Dr A Khan', ctoMadeOn, ctoExpiresOn, rcExaminedOn: '2026-07-01' })
+      .expect(201);
+    await as(manager).post(`/cto-extensions/${created.body.id}/allocation`).send({ amhpUserId }).expect(200);
+    return created.body.id;
+  }
+
   /** The service's clock moved to `iso`, with the test's own tokens issued then. */
   async function moveTo(iso: string): Promise<void> {
     t.clock.set(iso);
@@ -88,27 +106,13 @@ describe('statements and answers given on the duty phone after the fact', () => 
       // Made on the day (s.20A(1)): each first period ends six months later, the day before (CTO-04).
       const made = { Community: '2026-01-15', Bramble: '2026-01-12', Lapse: '2026-01-11', Elsewhere: '2026-01-14' };
       const other = await amhp(t, { displayName: 'Oli Other' });
-      for (const [family, madeOn] of Object.entries(made)) {
-        const person = await as(manager)
-          .post('/people')
-          .send({ givenName: family === 'Community' ? 'Cara' : 'Bea', familyName: family })
-          .expect(201);
-        const expires = { Community: '2026-07-14', Bramble: '2026-07-11', Lapse: '2026-07-10', Elsewhere: '2026-07-13' }[family]!;
-        const created = await as(manager)
-          .post('/cto-extensions')
-          .send({
-            personId: person.body.id,
-            responsibleClinician: 'Dr A Khan',
-            ctoMadeOn: madeOn,
-            ctoExpiresOn: expires,
-            rcExaminedOn: '2026-07-01',
-          })
-          .expect(201);
-        await as(manager)
-          .post(`/cto-extensions/${created.body.id}/allocation`)
-          .send({ amhpUserId: family === 'Elsewhere' ? other.id : ada.id })
-          .expect(200);
-        requests[family] = created.body.id;
+      for (const [family, ctoMadeOn] of Object.entries(made)) {
+        const ctoExpiresOn = { Community: '2026-07-14', Bramble: '2026-07-11', Lapse: '2026-07-10', Elsewhere: '2026-07-13' }[family]!;
+        requests[family] = await allocatedRequest(family, family === 'Elsewhere' ? other.id : ada.id, {
+          ctoMadeOn,
+          ctoExpiresOn,
+          givenName: family === 'Community' ? 'Cara' : 'Bea',
+        });
       }
       // Overnight the day of the CTO made on 11 Jan ends (Fri 10 Jul): that request lapses without a statement.
       await moveTo('2026-07-11T08:00:00Z');
@@ -221,22 +225,11 @@ describe('statements and answers given on the duty phone after the fact', () => 
       expect(await statementOf('Bramble')).toEqual({ status: 'not-agreed', decision: 'disagree' });
 
       // Another request of hers, taken from her meanwhile: the service refuses hers, and the form says why.
-      const person = await as(manager).post('/people').send({ givenName: 'Bea', familyName: 'Taken' }).expect(201);
-      const taken = await as(manager)
-        .post('/cto-extensions')
-        .send({
-          personId: person.body.id,
-          responsibleClinician: 'Dr A Khan',
-          ctoMadeOn: '2026-01-14',
-          ctoExpiresOn: '2026-07-13',
-          rcExaminedOn: '2026-07-01',
-        })
-        .expect(201);
-      await as(manager).post(`/cto-extensions/${taken.body.id}/allocation`).send({ amhpUserId: ada.id }).expect(200);
-      await page.goto(`${t.url}/app/#/cto-extensions/${taken.body.id}`);
+      const taken = await allocatedRequest('Taken', ada.id);
+      await page.goto(`${t.url}/app/#/cto-extensions/${taken}`);
       await page.locator('#decision').waitFor();
       const other = await amhp(t, { displayName: 'Pat Other' });
-      await as(manager).post(`/cto-extensions/${taken.body.id}/allocation`).send({ amhpUserId: other.id }).expect(200);
+      await as(manager).post(`/cto-extensions/${taken}/allocation`).send({ amhpUserId: other.id }).expect(200);
       await page.check('#decision');
       await page.fill('#reasons', reasons);
       await page.getByRole('button', { name: 'Make the statement' }).click();
@@ -245,24 +238,13 @@ describe('statements and answers given on the duty phone after the fact', () => 
         'This request is no longer allocated to you (a manager allocated it to another AMHP), so your statement was not made.',
       );
       await accessible(page, 'cto-6-taken');
-      expect((await t.sql('SELECT decision FROM cto_extensions WHERE id = $1', [taken.body.id]))[0]).toEqual({ decision: null });
+      expect((await t.sql('SELECT decision FROM cto_extensions WHERE id = $1', [taken]))[0]).toEqual({ decision: null });
     });
 
     it('a request withdrawn before her statement: opened after, it says in plain words that she can no longer see it, and why', async () => {
-      const person = await as(manager).post('/people').send({ givenName: 'Bea', familyName: 'Withdrawn' }).expect(201);
-      const created = await as(manager)
-        .post('/cto-extensions')
-        .send({
-          personId: person.body.id,
-          responsibleClinician: 'Dr A Khan',
-          ctoMadeOn: '2026-01-14',
-          ctoExpiresOn: '2026-07-13',
-          rcExaminedOn: '2026-07-01',
-        })
-        .expect(201);
-      await as(manager).post(`/cto-extensions/${created.body.id}/allocation`).send({ amhpUserId: ada.id }).expect(200);
-      await as(manager).post(`/cto-extensions/${created.body.id}/withdraw`).send({ reason: 'cto-revoked' }).expect(200);
-      await page.goto(`${t.url}/app/#/cto-extensions/${created.body.id}`);
+      const created = await allocatedRequest('Withdrawn', ada.id);
+      await as(manager).post(`/cto-extensions/${created}/withdraw`).send({ reason: 'cto-revoked' }).expect(200);
+      await page.goto(`${t.url}/app/#/cto-extensions/${created}`);
       const said = page.locator('#main .nhsuk-error-summary');
       await said.waitFor();
       await expect(said.textContent()).resolves.toContain(
