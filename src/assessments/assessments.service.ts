@@ -1669,12 +1669,12 @@ export class AssessmentsService implements OnModuleInit {
       await this.keepApprovalsReliedOn(m, id, foundedOn);
       await m.query(
         'INSERT INTO assessment_events (assessment_id, type, at, note, data, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-        [id, 'decision', decidedAt, null, { kind: dto.kind, section }, actor.userId, this.clock.now()],
+        [id, 'decision', decidedAt, null, { kind: dto.kind, section }, actor.userId, now],
       );
       if (signedAt && dto.kind === 'application')
         await m.query(
           'INSERT INTO assessment_events (assessment_id, type, at, data, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)',
-          [id, 'application-signed', signedAt, { section }, actor.userId, this.clock.now()],
+          [id, 'application-signed', signedAt, { section }, actor.userId, now],
         );
       await this.setReportDetails(m, id, dto, distribution);
       return { kind: dto.kind, section, warningsAcknowledged: acknowledged.size };

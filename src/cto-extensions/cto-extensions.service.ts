@@ -187,14 +187,14 @@ export class CtoExtensionsService {
             receivedAt,
             actor.userId,
             refers ? actor.userId : null,
-            this.clock.now(),
+            now,
           ],
         );
       } catch (err) {
         if (pgCode(err) === '23503') throw unprocessableField('personId', `No person ${dto.personId} is recorded.`, 'person-not-found');
         throw err;
       }
-      await this.step(m, id, 'received', actor.userId, { at: receivedAt });
+      await this.step(m, id, 'received', actor.userId, receivedAt);
       await this.audit.record(m, {
         action: 'cto-extension.create',
         resourceType: 'cto-extension',
@@ -249,7 +249,7 @@ export class CtoExtensionsService {
         validFrom: now,
       });
       const reallocated = !!r.allocated_user_id && r.allocated_user_id !== dto.amhpUserId;
-      await this.step(m, id, reallocated ? 'reallocated' : 'allocated', actor.userId, { amhpUserId: dto.amhpUserId });
+      await this.step(m, id, reallocated ? 'reallocated' : 'allocated', actor.userId, now, { amhpUserId: dto.amhpUserId });
       await this.audit.record(m, {
         action: 'cto-extension.allocate',
         resourceType: 'cto-extension',
@@ -339,7 +339,7 @@ export class CtoExtensionsService {
           JSON.stringify(outcome.findings),
         ],
       );
-      await this.step(m, id, 'statement-made', actor.userId);
+      await this.step(m, id, 'statement-made', actor.userId, now);
       await this.audit.record(m, {
         action: 'cto-extension.statement',
         resourceType: 'cto-extension',
@@ -394,7 +394,7 @@ export class CtoExtensionsService {
                 version = version + 1 WHERE id = $1`,
         [id, now, actor.userId, dto.reason, note],
       );
-      await this.step(m, id, 'withdrawn', actor.userId, { reason: dto.reason });
+      await this.step(m, id, 'withdrawn', actor.userId, now, { reason: dto.reason });
       await this.audit.record(m, {
         action: 'cto-extension.withdraw',
         resourceType: 'cto-extension',
@@ -718,20 +718,22 @@ export class CtoExtensionsService {
   }
 
   /**
-   * A step of the request's timeline, in the transaction of its change: at the service's clock (a receipt: when the
-   * request reached the hub), by whom, to which AMHP (an allocation), and why (a withdrawal).
+   * A step of the request's timeline, in the transaction of its change: `at` the instant the change itself records (the
+   * service's clock; a receipt: when the request reached the hub), by whom, to which AMHP (an allocation), and why (a
+   * withdrawal).
    */
   private async step(
     m: EntityManager,
     id: string,
     type: Exclude<CtoExtensionStep, 'lapsed' | 'breach-raised'>,
     by: string,
-    extra: { at?: Date; amhpUserId?: string; reason?: CtoExtensionWithdrawalReason } = {},
+    at: Date,
+    extra: { amhpUserId?: string; reason?: CtoExtensionWithdrawalReason } = {},
   ): Promise<void> {
     await this.db.preparedOn(
       m,
       `INSERT INTO cto_extension_events (cto_extension_id, type, at, actor_id, amhp_user_id, reason) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, type, extra.at ?? this.clock.now(), by, extra.amhpUserId ?? null, extra.reason ?? null],
+      [id, type, at, by, extra.amhpUserId ?? null, extra.reason ?? null],
     );
   }
 

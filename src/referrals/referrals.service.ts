@@ -1334,7 +1334,7 @@ export class ReferralsService implements OnModuleInit {
             ext.authorisingDoctor?.doctorId ?? null,
             ext.authorisingDoctor?.name ?? null,
             ext.authorisingDoctor?.gmcNumber ?? null,
-            this.clock.now(),
+            now,
           ],
         );
       } catch (err) {
