@@ -533,7 +533,7 @@ describe('CTO-04: the AMHP’s statement on extending a community treatment orde
       });
     });
 
-    it('a manager withdraws it near its deadline (the CTO revoked): every warning and page of it is closed, the AMHP is told, and no breach is raised after', async () => {
+    it('a manager withdraws it near its deadline (the CTO revoked): every warning and page of it is closed, the AMHP is told in a notification that links to nothing she can no longer open, and no breach is raised after', async () => {
       const { id, etag } = await allocated();
       // Tue 14 Jul 12:40 BST: 11 h 20 min left; the AMHP and the managers are warned and paged.
       await moveTo('2026-07-14T11:40:00Z');
@@ -590,7 +590,9 @@ describe('CTO-04: the AMHP’s statement on extending a community treatment orde
       const note = inbox.body.items.find(
         (n: { kind: string; subjectId: string }) => n.kind === 'cto-extension.withdrawn' && n.subjectId === id,
       );
-      expect(note).toMatchObject({ link: `/cto-extensions/${id}`, closedAt: null });
+      // It links to nothing: she can no longer open the request (her read is refused, audited), and it says what happened.
+      expect(note).toMatchObject({ link: null, closedAt: null });
+      await as(amhpUser).get(`/cto-extensions/${id}`).expect(403);
       expect(note.title).toContain('withdrawn');
       expect(note.body).toContain('the CTO was revoked: Recalled on Sunday');
       expect(note.body).toContain('Do not go on with it.');

@@ -418,7 +418,9 @@ export class CtoExtensionsService {
           severity: 'urgent',
           title: "CTO extension: the request was withdrawn; the AMHP's statement is no longer needed",
           body: `Withdrawn at ${formatLocal(now, this.zone)}: ${why}${note ? `: ${note}` : ''}. Do not go on with it. If you had already seen the patient or done anything on it, tell the hub what, so that it is recorded.`,
-          link: `/cto-extensions/${id}`,
+          // No link: her access to the request and the patient ended with it (a read would be 403), and this says all
+          // there is to know.
+          link: null,
           subjectType: 'cto-extension',
           subjectId: id,
           dedupKey: `cto-extension-withdrawn:${id}`,
