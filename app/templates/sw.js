@@ -86,10 +86,23 @@ let signedOutAt = -Infinity;
 
 const dataCaches = () => caches.keys().then((keys) => keys.filter((key) => key.startsWith(DATA_PREFIX)));
 
+/**
+ * The address a read is kept under: its own, but a period's assignments under one address (the period left out), so
+ * that without a signal a screen asking from another instant (My shifts asks from the service's time) is answered
+ * with the latest period kept. The screen keeps only the shifts not yet ended.
+ */
+function keptAddress(url) {
+  if (url.pathname !== '/rota/assignments') return new Request(url.href);
+  const kept = new URL(url.href);
+  kept.searchParams.delete('from');
+  kept.searchParams.delete('to');
+  return new Request(kept.href);
+}
+
 /** A person-free read: the network's answer (a copy kept), or without a signal the kept copy, marked with its age. */
 async function personFree(request, user) {
   const cacheName = DATA_PREFIX + user;
-  const key = new Request(request.url);
+  const key = keptAddress(new URL(request.url));
   const setOut = Date.now();
   try {
     const res = await answeredWithin(fetch(request), PERSON_FREE_WAIT_MS);

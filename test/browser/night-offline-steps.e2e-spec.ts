@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { amhp } from '../support/workforce-fixtures';
+import { amhp, rosteredFromStart, shiftWorked } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
 import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot, signalOf, tapSendNow } from './browser';
@@ -20,7 +20,7 @@ describe('the duty phone at night with no signal', () => {
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
-  let grace: TestUser;
+  let grace: TestUser & { practitionerId: string };
   let signal: ReturnType<typeof signalOf>;
   let referralId: string;
   const dialogs: string[] = [];
@@ -214,5 +214,30 @@ describe('the duty phone at night with no signal', () => {
       ),
     );
     await expect(card.locator('.app-clock__label').textContent()).resolves.not.toMatch(/^Section 136/);
+  });
+
+  it('with no signal, My shifts opens from what the phone kept: her next shift, not “The service cannot be reached”', async () => {
+    const shift = await shiftWorked(t, '2026-11-23T21:00:00Z', '2026-11-24T09:00:00Z', 'Monday night');
+    await rosteredFromStart(t, shift.id, grace);
+    const menu = page.getByRole('navigation', { name: 'Menu' });
+    await menu.getByRole('link', { name: 'My shifts', exact: true }).click();
+    const card = page.locator('.app-shift', { hasText: 'Monday night' });
+    await card.waitFor();
+    // Minutes later Now reads who is on duty again (the service's time has moved on); then the signal goes.
+    t.clock.advance(5 * 60_000);
+    const onDuty = page.waitForResponse((res) => new URL(res.url()).pathname === '/rota/on-duty' && res.status() === 200);
+    await menu.getByRole('link', { name: 'Now', exact: true }).click();
+    await page.getByRole('heading', { name: 'Now', level: 1 }).waitFor();
+    await onDuty;
+    await signal.cut();
+    try {
+      await menu.getByRole('link', { name: 'My shifts', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: /shifts/i }).waitFor();
+      await card.waitFor({ timeout: 15_000 });
+      await expect(card.textContent()).resolves.toContain('Monday night');
+      expect(await page.getByText('The service cannot be reached').count()).toBe(0);
+    } finally {
+      await signal.restore();
+    }
   });
 });

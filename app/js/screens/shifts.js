@@ -2,7 +2,7 @@
 // a manager approves the swap); taking or declining a shift a colleague offers; withdrawing my own request.
 import { html, unreachable, useTitle } from '../ui.js';
 import { useEffect, useState } from '../deps.js';
-import { api, serverNow } from '../session.js';
+import { api, isNoSignal, serverNow } from '../session.js';
 import { recordOrKeep, SAVED_NOT_SENT } from '../outbox.js';
 import { localClock, localTime } from '../time.js';
 
@@ -55,11 +55,13 @@ export function ShiftsScreen({ me: user }) {
       const [assignments, page, self] = await Promise.all([
         api(`/rota/assignments?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
         api('/rota/swaps?limit=100'),
-        api('/practitioners?limit=200'),
+        // Read only to know which practitioner she is. Staff records are never kept on the phone, so without a signal
+        // her own shifts say it: her shifts and swaps open in a dead spot from what the phone kept of them.
+        api('/practitioners?limit=200').catch((err) => (isNoSignal(err) ? null : Promise.reject(err))),
       ]);
       // An AMHP sees only their own practitioner record; a manager who is also an AMHP sees everyone's.
-      const own = self.items.find((p) => p.userId === user.id);
-      setMe(own ? own.id : null);
+      const own = self ? self.items.find((p) => p.userId === user.id) : null;
+      setMe(own ? own.id : (assignments.items.find((a) => a.userId === user.id)?.practitionerId ?? null));
       setMine(
         assignments.items
           .filter((a) => Date.parse(a.endsAt) > Date.parse(from))
