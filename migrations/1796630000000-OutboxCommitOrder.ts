@@ -18,7 +18,9 @@ export class OutboxCommitOrder1796630000000 implements MigrationInterface {
     // A constant default first (no rewrite of the table), then the writer's id for every row written from now on.
     await q.query(`ALTER TABLE "outbox_events" ADD "xact_id" bigint NOT NULL DEFAULT 0`);
     await q.query(`ALTER TABLE "outbox_events" ALTER COLUMN "xact_id" SET DEFAULT (pg_current_xact_id()::text)::bigint`);
-    await q.query(`CREATE INDEX "outbox_events_commit_order_idx" ON "outbox_events" ("xact_id", "id")`);
+    // The index of the commit order is built by OutboxCommitOrderIndex (CONCURRENTLY, outside a transaction), so a hub
+    // upgrading with years of events keeps writing while it builds. (A database that ran this migration before has it
+    // already, built here; that migration then finds it and leaves it.)
     await q.query(
       `CREATE OR REPLACE VIEW published_events AS SELECT id, type, aggregate_type, aggregate_id, occurred_at, payload, xact_id FROM outbox_events`,
     );
@@ -32,7 +34,7 @@ export class OutboxCommitOrder1796630000000 implements MigrationInterface {
     await q.query(
       `COMMENT ON VIEW published_events IS 'Owned by events. The committed domain events of the outbox, read-only, for the consumers that deliver them (the SSE stream, webhooks).'`,
     );
-    await q.query(`DROP INDEX "public"."outbox_events_commit_order_idx"`);
+    await q.query(`DROP INDEX IF EXISTS "public"."outbox_events_commit_order_idx"`);
     await q.query(`ALTER TABLE "outbox_events" DROP COLUMN "xact_id"`);
   }
 }

@@ -91,6 +91,7 @@ import * as m87 from './1796740000000-OrderOfMakingRemaining';
 import * as m88 from './1796740000001-OnDutyOrderOfMaking';
 import * as m89 from './1796750000000-CtoExtensionsWithdrawnAccessEnded';
 import * as m90 from './1796750000001-CtoExtensionEvents';
+import * as m91 from './1796800000000-OutboxCommitOrderIndex';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -184,4 +185,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m88),
   ...Object.values(m89),
   ...Object.values(m90),
+  ...Object.values(m91),
 ];
