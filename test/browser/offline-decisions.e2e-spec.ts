@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { TokenService } from '../../src/auth/token.service';
 import { amhp } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
@@ -317,6 +318,35 @@ describe('decisions and corrections made on the duty phone without a signal', ()
     await page.locator('.app-device__signal', { hasText: /^No signal/ }).waitFor();
     await page.locator('#step-doctors-requested-times', { hasText: /Recorded 02:0\d GMT/ }).waitFor({ timeout: 5_000 });
     await signal.restore();
+  });
+
+  it('on Now, her jobs once shown stay when she refreshes without a signal, though the copy kept on the phone is older', async () => {
+    await page.goto(`${t.url}/app/#/`);
+    await page.getByRole('heading', { name: 'Now', level: 1 }).waitFor();
+    // The phone's kept copy of her jobs is not read again from here on (the reads fail at the network).
+    const pack = '**/me/job-pack*';
+    await page.route(pack, (route) => route.abort('internetdisconnected'));
+    try {
+      // A job allocated to her now: the live stream tells the phone, and Now shows it.
+      // (Tokens issued now: the file's clock has moved on past the first ones' expiry.)
+      const [police, boss] = [await t.user(['referrer']), await t.user(['manager'])];
+      const her = `Bearer ${(await t.app.get(TokenService).issueAccessToken(grace.id, grace.roles)).token}`;
+      const r = await sent(t, police.auth, s136Referral('Dunlin', t.clock.now().toISOString()));
+      await accepted(t, boss.auth, r.id, [grace.id]);
+      await t.http.post(`/referrals/${r.id}/offers/accept`).set('authorization', her).send({}).expect(201);
+      const dunlin = page.getByRole('link', { name: /Robin Dunlin/ });
+      await dunlin.first().waitFor();
+      await signal.cut();
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.locator('.app-device__signal', { hasText: /^No signal/ }).waitFor();
+      await page.waitForTimeout(500);
+      // Still on the screen: not replaced by the older copy on the phone, which does not have it.
+      await expect(dunlin.count()).resolves.toBeGreaterThan(0);
+      await expect(page.getByRole('link', { name: /Robin Wren/ }).count()).resolves.toBeGreaterThan(0);
+    } finally {
+      await page.unroute(pack);
+      await signal.restore();
+    }
   });
 
   it('nothing the page did broke its content security policy', () => {
