@@ -232,6 +232,39 @@ describe('MED-02 (s.12(1), C3): no more than 5 clear days between the examinatio
     ['the order does not matter: 8 Mar then 1 Mar is still too far apart', '2026-03-08T09:00:00Z', '2026-03-01T10:00:00Z', false],
     ['local days count: 23:30 UTC on 7 Jul is 8 Jul in BST, 6 days after 2 Jul', '2026-07-02T09:00:00Z', '2026-07-07T23:30:00Z', true],
     ['local days count: 23:30 UTC on 8 Jul is 9 Jul in BST, 7 days after 2 Jul', '2026-07-02T09:00:00Z', '2026-07-08T23:30:00Z', false],
+    // Held-out cases: a leap day is a clear day like any other; calendar days, not working days (C7); local dates (C5).
+    [
+      'leap year: Sat 26 Feb and Fri 3 Mar 2028 are valid (27, 28, 29 Feb, 1, 2 Mar: 5 clear days)',
+      '2028-02-26T10:00:00Z',
+      '2028-03-03T16:00:00Z',
+      true,
+    ],
+    ['leap year: Sat 26 Feb and Sat 4 Mar 2028 are not (29 Feb makes 6 clear days)', '2028-02-26T10:00:00Z', '2028-03-04T08:00:00Z', false],
+    [
+      'common year: Fri 26 Feb and Fri 4 Mar 2027 are valid (27, 28 Feb, 1, 2, 3 Mar)',
+      '2027-02-26T10:00:00Z',
+      '2027-03-04T16:00:00Z',
+      true,
+    ],
+    [
+      'clocks go back on Sun 25 Oct 2026: Tue 20 Oct 23:30 BST and Mon 26 Oct are valid',
+      '2026-10-20T22:30:00Z',
+      '2026-10-26T20:00:00Z',
+      true,
+    ],
+    [
+      'clocks go back: Tue 20 Oct 00:30 BST (19 Oct 23:30Z) is 20 Oct; Tue 27 Oct is 7 days on',
+      '2026-10-19T23:30:00Z',
+      '2026-10-27T09:00:00Z',
+      false,
+    ],
+    [
+      'over Christmas and New Year: Mon 28 Dec 2026 and Sun 3 Jan 2027 are valid (bank holidays count)',
+      '2026-12-28T10:00:00Z',
+      '2027-01-03T10:00:00Z',
+      true,
+    ],
+    ['a first examination at 23:59 and the second at 00:00 six days later are valid', '2026-01-10T23:59:00Z', '2026-01-16T00:00:00Z', true],
   ])('%s', (_name, e1, e2, ok) => {
     const last = Math.max(at(e1).getTime(), at(e2).getTime());
     const f = facts('s2', new Date(last + HOUR).toISOString());
@@ -405,6 +438,44 @@ describe('APP-04 (s.11(5), C2): seen in person within the 14 days ending with th
     ['seen late on 28 Feb (23:30 GMT) is still 28 Feb: does not count', '2026-02-28T23:30:00Z', '2026-03-14T12:00:00Z', false],
     ['seen on the application day counts', '2026-03-14T08:00:00Z', '2026-03-14T12:00:00Z', true],
     ['summer: 23:30 UTC on 30 Jun is 1 Jul in BST, within 14 days ending 14 Jul', '2026-06-30T23:30:00Z', '2026-07-14T12:00:00Z', true],
+    // Held-out cases (C2): the window is the 14 local dates ending with the application date.
+    [
+      'leap year: application Mon 13 Mar 2028, seen Tue 29 Feb counts (29 Feb is day 1 of 14)',
+      '2028-02-29T12:00:00Z',
+      '2028-03-13T12:00:00Z',
+      true,
+    ],
+    ['leap year: application Mon 13 Mar 2028, seen Mon 28 Feb does not', '2028-02-28T12:00:00Z', '2028-03-13T12:00:00Z', false],
+    [
+      'common year: application Sat 13 Mar 2027, seen Sun 28 Feb counts (day 1 of 14)',
+      '2027-02-28T12:00:00Z',
+      '2027-03-13T12:00:00Z',
+      true,
+    ],
+    [
+      'clocks go back: application Tue 3 Nov 2026, seen 00:30 BST on Wed 21 Oct (20 Oct 23:30Z) counts',
+      '2026-10-20T23:30:00Z',
+      '2026-11-03T12:00:00Z',
+      true,
+    ],
+    [
+      'clocks go back: application Tue 3 Nov 2026, seen 23:30 BST on Tue 20 Oct does not',
+      '2026-10-20T22:30:00Z',
+      '2026-11-03T12:00:00Z',
+      false,
+    ],
+    [
+      'clocks go forward: application Mon 6 Apr 2026 (BST), seen Tue 24 Mar 23:59 GMT counts (day 1)',
+      '2026-03-24T23:59:00Z',
+      '2026-04-06T12:00:00Z',
+      true,
+    ],
+    [
+      'clocks go forward: application Mon 6 Apr 2026 (BST), seen Mon 23 Mar 23:59 GMT does not',
+      '2026-03-23T23:59:00Z',
+      '2026-04-06T12:00:00Z',
+      false,
+    ],
   ])('%s', (_name, contact, t0, ok) => {
     expect(blockers(seenOn(contact, t0)).includes('APP-04:applicant-not-seen-within-14-days')).toBe(!ok);
   });
@@ -484,6 +555,24 @@ describe('APP-13 (s.6(1)(a), C1): conveyance within 14 days beginning with the l
       expect(conveyanceWindow(withApp(f, { admittedAt: at('2026-03-14T23:59:00Z') }))?.admittedTooLate).toBe(false);
     },
   );
+
+  // Held-out cases (C1): the last examination's local date is day 1 of 14; the window closes at local midnight after day 14.
+  it.each([
+    ['last examination Tue 29 Feb 2028: conveyance by the end of Mon 13 Mar 2028', '2028-02-29T11:00:00Z', '2028-03-14T00:00:00.000Z'],
+    ['last examination Tue 16 Feb 2027: the end of Mon 1 Mar 2027 (no 29 Feb)', '2027-02-16T11:00:00Z', '2027-03-02T00:00:00.000Z'],
+    ['last examination Tue 16 Feb 2028: the end of Tue 29 Feb 2028', '2028-02-16T11:00:00Z', '2028-03-01T00:00:00.000Z'],
+    ['last examination Tue 20 Oct 2026 (BST): the end of Mon 2 Nov 2026 (GMT)', '2026-10-20T11:00:00Z', '2026-11-03T00:00:00.000Z'],
+    [
+      'last examination 00:15 BST on Sun 19 Jul 2026 (18 Jul 23:15Z) is 19 Jul: the end of Sat 1 Aug',
+      '2026-07-18T23:15:00Z',
+      '2026-08-01T23:00:00.000Z',
+    ],
+    ['last examination Mon 23 Mar 2026 (GMT): the end of Sun 5 Apr 2026 (BST)', '2026-03-23T11:00:00Z', '2026-04-05T23:00:00.000Z'],
+  ])('held-out: %s', (_name, lastExam, closes) => {
+    const f = facts('s2', plusH(at(lastExam), 2).toISOString());
+    const exams = [examined(plusH(at(lastExam), -20), f.recommendations[0]), examined(at(lastExam), f.recommendations[1])];
+    expect(deadline(checked(live(withRecs(f, exams)), plusH(at(lastExam), 1)), 'conveyance').at.toISOString()).toBe(closes);
+  });
 
   it('with no admission, the window closing is a blocker from then on', () => {
     const f = withApp(facts('s2', '2026-03-01T18:00:00Z'), { admittedAt: null });
@@ -779,6 +868,35 @@ describe('APP-17 (s.2(4), C4): a s.2 lapses at the end of the 28th day beginning
     expect(finding(ordered, 's2-extended-by-displacement').message).toContain('the time allowed for an appeal');
   });
 
+  // Held-out cases (C4): the admission's local date is day 1 whatever the hour; the 28th day ends at local midnight.
+  it.each([
+    ['admitted Tue 29 Feb 2028 09:00 GMT: day 28 is Mon 27 Mar 2028 (BST from 26 Mar)', '2028-02-29T09:00:00Z', '2028-03-27T23:00:00.000Z'],
+    ['admitted Sun 1 Feb 2026 (a common February): day 28 is Sat 28 Feb', '2026-02-01T12:00:00Z', '2026-03-01T00:00:00.000Z'],
+    [
+      'admitted 00:30 BST on Thu 1 Oct 2026 (30 Sep 23:30Z): 1 Oct is day 1, and day 28 ends in GMT',
+      '2026-09-30T23:30:00Z',
+      '2026-10-29T00:00:00.000Z',
+    ],
+    [
+      'admitted 23:59 BST on Wed 30 Sep 2026: 30 Sep is day 1, so it lapses a day earlier',
+      '2026-09-30T22:59:00Z',
+      '2026-10-28T00:00:00.000Z',
+    ],
+    [
+      'admitted Sun 29 Mar 2026 03:00 BST, the day the clocks go forward: day 28 is Sat 25 Apr',
+      '2026-03-29T02:00:00Z',
+      '2026-04-25T23:00:00.000Z',
+    ],
+    [
+      'admitted 01:30 on Sun 25 Oct 2026, the second time that hour comes round (GMT): day 28 is Sat 21 Nov',
+      '2026-10-25T01:30:00Z',
+      '2026-11-22T00:00:00.000Z',
+    ],
+  ])('held-out: %s', (_name, admitted, lapses) => {
+    const d = deadline(checked(withApp(facts('s2', plusH(at(admitted), -1).toISOString()), { admittedAt: at(admitted) })), 's2-expiry');
+    expect(d.at.toISOString()).toBe(lapses);
+  });
+
   it('property: the s.2 expiry is always the end of the local day 27 days after the admission date', () => {
     const instant = fc.date({ min: at('2025-01-01T00:00:00Z'), max: at('2035-12-31T00:00:00Z'), noInvalidDate: true });
     fc.assert(
@@ -798,6 +916,21 @@ describe('APP-16 (s.15): rectification within 14 days beginning with admission',
     const d = deadline(checked(facts('s2', '2026-03-03T18:00:00Z')), 'rectification');
     expect(d.at.toISOString()).toBe('2026-03-17T00:00:00.000Z');
     expect(d.basis).toContain('the end of Mon 16 Mar 2026');
+  });
+
+  // Held-out cases (C1): the admission's local date is day 1 of 14.
+  it.each([
+    ['admitted Tue 29 Feb 2028 → until the end of Mon 13 Mar 2028', '2028-02-29T15:00:00Z', '2028-03-14T00:00:00.000Z'],
+    ['admitted Mon 16 Feb 2026 → until the end of Sun 1 Mar 2026 (a common year)', '2026-02-16T15:00:00Z', '2026-03-02T00:00:00.000Z'],
+    [
+      'admitted 00:10 BST on Tue 20 Oct 2026 (19 Oct 23:10Z) → until the end of Mon 2 Nov 2026 (GMT)',
+      '2026-10-19T23:10:00Z',
+      '2026-11-03T00:00:00.000Z',
+    ],
+    ['admitted Mon 23 Mar 2026 (GMT) → until the end of Sun 5 Apr 2026 (BST)', '2026-03-23T15:00:00Z', '2026-04-05T23:00:00.000Z'],
+  ])('held-out: %s', (_name, admitted, until) => {
+    const f = withApp(facts('s2', plusH(at(admitted), -2).toISOString()), { admittedAt: at(admitted) });
+    expect(deadline(checked(f), 'rectification').at.toISOString()).toBe(until);
   });
 });
 
@@ -842,6 +975,15 @@ describe('APP-18 (s.20(1), C6): the s.3 first period in calendar months', () => 
     ['2026-02-28', 6, '2026-08-27', true], // the last day of February
     ['2026-07-31', 6, '2027-01-30', true], // 31 Jan exists, but the start is a month end
     ['2026-01-29', 6, '2026-07-28', false],
+    // Held-out cases (C6): leap days, and the clamp before the day is taken off.
+    ['2028-02-29', 6, '2028-08-28', true], // 29 Feb (a month end) + 6 months is 29 Aug: ends 28 Aug
+    ['2027-08-31', 6, '2028-02-28', true], // + 6 months is 29 Feb 2028 (clamped from 31): ends 28 Feb
+    ['2027-08-29', 6, '2028-02-28', false], // 29 Feb 2028 exists: ends 28 Feb, no clamp
+    ['2027-08-30', 6, '2028-02-28', true], // clamped to 29 Feb 2028: ends 28 Feb
+    ['2026-03-30', 6, '2026-09-29', false], // 30 Sep exists
+    ['2026-12-31', 6, '2027-06-29', true], // 31 Jun does not: 30 Jun, ends 29 Jun
+    ['2026-10-25', 6, '2027-04-24', false], // the day the clocks go back: calendar months, not hours
+    ['2028-02-29', 12, '2029-02-27', true], // a year from 29 Feb: 28 Feb 2029 (clamped), ends 27 Feb
   ])('calendarMonthPeriod(%s, %i) ends %s, month-end review %s', (start, months, lastDay, monthEnd) => {
     expect(calendarMonthPeriod(start, months)).toEqual({ lastDay, monthEnd });
   });
@@ -1217,6 +1359,53 @@ describe('s.4 (APP-05, APP-10, APP-11, APP-14, COP-08)', () => {
       blockers(checked({ ...f, contacts: [{ at: at(iso), mode: 'in-person', byApplicant: true }] }, '2026-03-28T12:00:00Z'));
     expect(seenAt('2026-03-27T10:00:00Z')).toEqual([]); // 23 hours before
     expect(seenAt('2026-03-27T08:00:00Z')).toEqual(['APP-05:applicant-not-seen-within-24-hours']); // 25 hours before
+  });
+
+  // Held-out cases over the autumn clock change (C5: hours are elapsed time; the clocks go back at 02:00 BST on Sun 25 Oct
+  // 2026). The application is signed Sat 24 Oct 2026 22:00 BST (21:00Z), the s.4 examination an hour before it.
+  const autumn = (over: Partial<ApplicationFacts> = {}, contactAt?: string) => {
+    const f = withApp(facts('s4', '2026-10-24T21:00:00Z'), over);
+    return contactAt ? { ...f, contacts: [{ at: at(contactAt), mode: 'in-person' as const, byApplicant: true }] } : f;
+  };
+  it.each([
+    ['seen Fri 23 Oct 22:00 BST, exactly 24 hours before: counts', '2026-10-23T21:00:00Z', true],
+    ['seen Fri 23 Oct 21:59 BST, 24 hours and a minute before: does not count', '2026-10-23T20:59:00Z', false],
+  ])('APP-05, held-out: %s', (_name, contact, ok) => {
+    const c = checked(autumn({}, contact), '2026-10-24T21:30:00Z');
+    expect(blockers(c).includes('APP-05:applicant-not-seen-within-24-hours')).toBe(!ok);
+  });
+
+  it('APP-14, held-out: examined Sat 24 Oct 21:00 BST → conveyance by Sun 25 Oct 20:00 GMT, 24 elapsed hours across the clocks going back', () => {
+    const d = deadline(checked(autumn({ admittedAt: null }), '2026-10-24T21:30:00Z'), 'conveyance');
+    expect(d.at.toISOString()).toBe('2026-10-25T20:00:00.000Z');
+    expect(local(d.at)).toBe('Sun 25 Oct 2026 20:00 GMT');
+    expect(blockers(checked(autumn({ admittedAt: at('2026-10-25T19:59:00Z') }), '2026-10-25T20:30:00Z'))).not.toContain(
+      'APP-14:admitted-after-conveyance-window',
+    );
+    expect(blockers(checked(autumn({ admittedAt: at('2026-10-25T20:00:00Z') }), '2026-10-25T20:30:00Z'))).toContain(
+      'APP-14:admitted-after-conveyance-window',
+    );
+  });
+
+  it.each([
+    ['received Tue 27 Oct 23:00 GMT, the 72nd elapsed hour: converts', '2026-10-27T23:00:00Z', true],
+    ['received Tue 27 Oct 23:01 GMT: lapsed', '2026-10-27T23:01:00Z', false],
+    ['received Wed 28 Oct 00:00 GMT, 72 wall-clock hours after 00:00 BST but 73 elapsed: lapsed', '2026-10-28T00:00:00Z', false],
+  ])('APP-11, held-out: admitted Sun 25 Oct 2026 00:00 BST (24 Oct 23:00Z), second recommendation %s', (_name, received, valid) => {
+    const f = autumn({ admittedAt: at('2026-10-24T23:00:00Z') });
+    const second = examined(at('2026-10-26T10:00:00Z'), {
+      id: 'rB',
+      doctorName: 'Dr Brown',
+      section: 's2',
+      s12ApprovedOnExamDate: false,
+      previousAcquaintance: true,
+      receivedByManagersAt: at(received),
+    });
+    const declared = assessor('rB', 'doctor', 'Dr Brown', ['Riverside GP practice'], at('2026-10-26T09:00:00Z'));
+    const result = s4Conversion({ ...withRecs(f, [...f.recommendations, second]), assessors: [...f.assessors, declared] });
+    expect(result.valid).toBe(valid);
+    // Converted, the s.2 runs from the s.4 admission: day 1 is Sun 25 Oct, day 28 Sat 21 Nov (GMT).
+    expect(result.s2Expiry?.toISOString() ?? null).toBe(valid ? '2026-11-22T00:00:00.000Z' : null);
   });
 
   it('APP-10: the undesirable-delay statement is required, and s.4 is always flagged as for genuine emergencies only (COP-08)', () => {
@@ -2067,6 +2256,28 @@ describe('guardianship (GDN-01, GDN-04, GDN-06, GDN-07)', () => {
     ['no date of birth and no belief recorded', null, false, ['GDN-01:patient-age-not-recorded']],
   ])('GDN-01: %s', (_name, dob, believed, expected) => {
     expect(blockers(checked({ ...facts('s7'), patientDateOfBirth: dob, believedSixteenOrOver: believed }))).toEqual(expected);
+  });
+
+  // Held-out cases: the age is taken on the local date of the application (s.7(1)); a birthday counts from its start.
+  it.each<[string, string, string, string[]]>([
+    ['signed 00:30 BST on Wed 15 Jul 2026 (14 Jul 23:30Z), 16th birthday 15 Jul: 16', '2026-07-14T23:30:00Z', '2010-07-15', []],
+    [
+      'signed 23:30 BST on Tue 14 Jul 2026, 16th birthday the next day: under 16',
+      '2026-07-14T22:30:00Z',
+      '2010-07-15',
+      ['GDN-01:patient-under-16'],
+    ],
+    ['born 29 Feb 2012, signed Tue 29 Feb 2028 (a leap year): 16 that day', '2028-02-29T12:00:00Z', '2012-02-29', []],
+    ['born 29 Feb 2012, signed Mon 28 Feb 2028: under 16', '2028-02-28T12:00:00Z', '2012-02-29', ['GDN-01:patient-under-16']],
+    [
+      'born 1 Mar 2010, signed Sat 28 Feb 2026: under 16 (no 29 Feb that year)',
+      '2026-02-28T12:00:00Z',
+      '2010-03-01',
+      ['GDN-01:patient-under-16'],
+    ],
+    ['born 31 Dec 2009, signed at 00:00 GMT on Thu 31 Dec 2025: 16', '2025-12-31T00:00:00Z', '2009-12-31', []],
+  ])('GDN-01, held-out: %s', (_name, signed, dob, expected) => {
+    expect(blockers(checked({ ...facts('s7', signed), patientDateOfBirth: dob }))).toEqual(expected);
   });
 
   it('GDN-01: born 29 Feb 2084, the patient is 16 on 1 Mar 2100 (2100 is not a leap year), not on 28 Feb', () => {

@@ -261,6 +261,144 @@ describe('nearest relative (MHA 1983 s.26): who is proposed', () => {
       'Northshire County Council',
       { patient: { dateOfBirth: null, married: false, under18: true } },
     ],
+    // Held-out cases (asked on Sat 21 Nov 2026 unless the options say otherwise).
+    [
+      'NR-04, twins of the whole blood born the same day: the one recorded first, with the trace asking who is the elder',
+      [rel('TwinB', 'sibling', { dateOfBirth: '1985-04-02' }), rel('TwinA', 'sibling', { dateOfBirth: '1985-04-02' })],
+      'TwinB',
+    ],
+    [
+      'NR-04, a half-blood twin against a whole-blood sibling born a day later: whole blood first',
+      [
+        rel('HalfTwin', 'sibling', { wholeBlood: false, dateOfBirth: '1985-04-01' }),
+        rel('Whole', 'sibling', { dateOfBirth: '1985-04-02' }),
+      ],
+      'Whole',
+    ],
+    [
+      'NR-04, two half-blood sisters and no whole-blood sibling: the elder half-blood sister',
+      [
+        rel('YoungerHalf', 'sibling', { wholeBlood: false, dateOfBirth: '1990-01-01' }),
+        rel('ElderHalf', 'sibling', { wholeBlood: false, dateOfBirth: '1989-12-31' }),
+      ],
+      'ElderHalf',
+    ],
+    [
+      'NR-04, a father and a mother born the same year: the elder by a day, regardless of sex',
+      [rel('Dad', 'parent', { dateOfBirth: '1960-06-02' }), rel('Mum', 'parent', { dateOfBirth: '1960-06-01' })],
+      'Mum',
+    ],
+    [
+      'NR-04, a half-blood sibling still comes before a whole-blood grandparent (class before blood)',
+      [rel('Gran', 'grandparent', { dateOfBirth: '1940-01-01' }), rel('HalfBrother', 'sibling', { wholeBlood: false })],
+      'HalfBrother',
+    ],
+    [
+      'NR-05, a younger daughter who cares for the patient comes before an elder daughter who does not',
+      [rel('Elder', 'child', { dateOfBirth: '1980-01-01' }), rel('Carer', 'child', { dateOfBirth: '1985-01-01', caresForPatient: true })],
+      'Carer',
+    ],
+    [
+      'NR-05, a grandchild the patient lives with comes before a son who lives elsewhere',
+      [
+        rel('Son', 'child', { dateOfBirth: '1970-01-01' }),
+        rel('Grandson', 'grandchild', { dateOfBirth: '1998-01-01', livesWithPatient: true }),
+      ],
+      'Grandson',
+    ],
+    [
+      'NR-05, two relatives care for the patient: s.26(3) ranks them, so the parent before the sibling who does more',
+      [
+        rel('Sister', 'sibling', { caresForPatient: true, livesWithPatient: true }),
+        rel('Mum', 'parent', { caresForPatient: true, dateOfBirth: '1950-01-01' }),
+      ],
+      'Mum',
+    ],
+    [
+      'NR-06, a son who turns 18 on the day asked (Sat 21 Nov 2026) counts, before an uncle',
+      [rel('Uncle', 'uncle-aunt', { dateOfBirth: '1950-01-01' }), rel('Son', 'child', { dateOfBirth: '2008-11-21' })],
+      'Son',
+    ],
+    [
+      'NR-06, a daughter born 29 Feb 2008 is still 17 on Sat 28 Feb 2026 (a common year): disregarded',
+      [rel('Leap', 'child', { dateOfBirth: '2008-02-29' }), rel('Mum', 'parent')],
+      'Mum',
+      { asAt: '2026-02-28' },
+    ],
+    [
+      'NR-06, a daughter born 29 Feb 2008 is 18 on Sun 1 Mar 2026: the nearest relative',
+      [rel('Leap', 'child', { dateOfBirth: '2008-02-29' }), rel('Mum', 'parent')],
+      'Leap',
+      { asAt: '2026-03-01' },
+    ],
+    [
+      'NR-06, a 17-year-old cohabitee of a year is treated as a spouse, and a spouse is not disregarded for age',
+      [rel('Mum', 'parent'), rel('Partner', 'cohabitee', { livesWithPatient: true, yearsLivingWith: 1, dateOfBirth: '2009-06-01' })],
+      'Partner',
+    ],
+    [
+      'NR-06, a 17-year-old non-relative the patient has lived with all her life is disregarded (not a spouse or parent)',
+      [
+        rel('Lodger', 'non-relative-resident', { livesWithPatient: true, yearsLivingWith: 17, dateOfBirth: '2009-06-01' }),
+        rel('Aunt', 'uncle-aunt'),
+      ],
+      'Aunt',
+    ],
+    [
+      'NR-06, the only child lives abroad and the patient lives in England: the sister in England',
+      [rel('Abroad', 'child', { ukResident: false, dateOfBirth: '1980-01-01' }), rel('Sister', 'sibling')],
+      'Sister',
+      { patient: { ...adult, ukResident: true } },
+    ],
+    [
+      'NR-06, a spouse the patient lives with abroad, both ordinarily resident there: the spouse',
+      [rel('Wife', 'spouse', { ukResident: false, livesWithPatient: true }), rel('Brother', 'sibling')],
+      'Wife',
+      { patient: { ...adult, ukResident: false } },
+    ],
+    [
+      'NR-07, a civil partner living apart but not separated is the nearest relative, not the cohabitee of ten years the patient lives with',
+      [
+        rel('CivilPartner', 'civil-partner', { livesWithPatient: false }),
+        rel('Cohabitee', 'cohabitee', { livesWithPatient: true, yearsLivingWith: 10 }),
+        rel('Mum', 'parent'),
+      ],
+      'CivilPartner',
+    ],
+    [
+      'NR-07, a civil partner permanently separated: the cohabitee of six months is treated as the spouse',
+      [
+        rel('CivilPartner', 'civil-partner', { separatedOrDeserted: true }),
+        rel('Cohabitee', 'cohabitee', { livesWithPatient: true, yearsLivingWith: 0.5 }),
+        rel('Dad', 'parent', { livesWithPatient: true }),
+      ],
+      'Cohabitee',
+    ],
+    [
+      'NR-07, a cohabitee of just under six months is not a spouse: the parent the patient also lives with',
+      [rel('Cohabitee', 'cohabitee', { livesWithPatient: true, yearsLivingWith: 0.49 }), rel('Dad', 'parent', { livesWithPatient: true })],
+      'Dad',
+    ],
+    [
+      'NR-07, a friend of exactly five years living with the patient comes after a nephew the patient also lives with',
+      [
+        rel('Friend', 'non-relative-resident', { livesWithPatient: true, yearsLivingWith: 5 }),
+        rel('Niece', 'nephew-niece', { livesWithPatient: true, dateOfBirth: '2000-01-01' }),
+      ],
+      'Niece',
+    ],
+    [
+      'NR-08, a 17-year-old patient with a residence order to an aunt: the aunt, before the parents the child lives with',
+      [rel('Mum', 'parent', { livesWithPatient: true }), rel('Aunt', 'guardian-or-residence-order')],
+      'Aunt',
+      { patient: { dateOfBirth: '2009-11-22', married: false } },
+    ],
+    [
+      'NR-08, the same patient on the 18th birthday: s.28 no longer applies, the mother the patient lives with',
+      [rel('Mum', 'parent', { livesWithPatient: true }), rel('Aunt', 'guardian-or-residence-order')],
+      'Mum',
+      { patient: { dateOfBirth: '2008-11-21', married: false } },
+    ],
     // nobody
     ['with no relatives there is no nearest relative', [], null],
   ];
