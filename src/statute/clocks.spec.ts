@@ -315,6 +315,101 @@ describe('statutory clocks by legal context', () => {
   });
 });
 
+// Held-out cases (C5: hours are elapsed time, rendered in local time; C4 for the s.2 clock). The clocks go forward at
+// 01:00 GMT on Sun 29 Mar 2026 and back at 02:00 BST on Sun 25 Oct 2026.
+describe('held-out: statutory clocks across the clock changes', () => {
+  it.each<[string, LegalContext, string, string]>([
+    [
+      'POL-07: arrived Sat 24 Oct 2026 15:30 BST → 24 elapsed hours end Sun 25 Oct 14:30 GMT (not 15:30)',
+      s136({ arrivedAt: at('2026-10-24T14:30:00Z') }),
+      '2026-10-25T14:30:00.000Z',
+      'Sun 25 Oct 2026 14:30 GMT',
+    ],
+    [
+      'POL-07: arrived Sat 28 Mar 2026 23:00 GMT → 24 elapsed hours end Mon 30 Mar 00:00 BST (23:00 by the wall clock of the arrival)',
+      s136({ arrivedAt: at('2026-03-28T23:00:00Z') }),
+      '2026-03-29T23:00:00.000Z',
+      'Mon 30 Mar 2026 00:00 BST',
+    ],
+    [
+      'POL-07: kept at 01:30 BST on Sun 25 Oct 2026 (the first 01:30) → Mon 26 Oct 00:30 GMT',
+      s136({ arrivedAt: undefined, keptAt: at('2026-10-25T00:30:00Z') }),
+      '2026-10-26T00:30:00.000Z',
+      'Mon 26 Oct 2026 00:30 GMT',
+    ],
+    [
+      'POL-04: kept at the premises, the constable first entered at 23:59 GMT on Tue 29 Feb 2028 → Wed 1 Mar 23:59 GMT',
+      { kind: 's135-1', warrantExecutedAt: at('2028-02-29T23:59:00Z'), keptAtPremises: true, firstEnteredAt: at('2028-02-29T23:59:00Z') },
+      '2028-03-01T23:59:00.000Z',
+      'Wed 1 Mar 2028 23:59 GMT',
+    ],
+    [
+      'POL-04: removed, arriving at the place of safety 00:30 GMT Sun 29 Mar 2026 → Mon 30 Mar 01:30 BST',
+      { kind: 's135-1', warrantExecutedAt: at('2026-03-29T00:00:00Z'), arrivedAt: at('2026-03-29T00:30:00Z') },
+      '2026-03-30T00:30:00.000Z',
+      'Mon 30 Mar 2026 01:30 BST',
+    ],
+    [
+      'HOLD-01: H1 furnished Fri 23 Oct 2026 22:00 BST → 72 elapsed hours end Mon 26 Oct 21:00 GMT',
+      { kind: 's5-2', h1FurnishedAt: at('2026-10-23T21:00:00Z') },
+      '2026-10-26T21:00:00.000Z',
+      'Mon 26 Oct 2026 21:00 GMT',
+    ],
+    [
+      'HOLD-02: s.5(4) recorded Sun 29 Mar 2026 00:30 GMT → 6 elapsed hours end 07:30 BST',
+      { kind: 's5-4', recordMadeAt: at('2026-03-29T00:30:00Z') },
+      '2026-03-29T06:30:00.000Z',
+      'Sun 29 Mar 2026 07:30 BST',
+    ],
+    [
+      'HOLD-02 (s.5(5)): s.5(4) at 01:30 BST on Sun 25 Oct, H1 at 01:10 GMT (within the 6 hours) → 72 h from the record',
+      { kind: 's5-2', h1FurnishedAt: at('2026-10-25T01:10:00Z'), precededBy5_4At: at('2026-10-25T00:30:00Z') },
+      '2026-10-28T00:30:00.000Z',
+      'Wed 28 Oct 2026 00:30 GMT',
+    ],
+    [
+      'CTO-03: recalled and arrived Sat 24 Oct 2026 12:00 BST → 72 elapsed hours end Tue 27 Oct 11:00 GMT',
+      { kind: 'cto-recall', recalledAt: at('2026-10-24T09:00:00Z'), arrivedAt: at('2026-10-24T11:00:00Z') },
+      '2026-10-27T11:00:00.000Z',
+      'Tue 27 Oct 2026 11:00 GMT',
+    ],
+    [
+      'APP-17: already under s.2, admitted 01:30 GMT on Sun 25 Oct 2026 (the second 01:30): day 28 is Sat 21 Nov',
+      { kind: 'already-s2', admittedAt: at('2026-10-25T01:30:00Z') },
+      '2026-11-22T00:00:00.000Z',
+      'Sun 22 Nov 2026 00:00 GMT',
+    ],
+    [
+      'APP-17: already under s.2, admitted Tue 29 Feb 2028: day 28 is Mon 27 Mar 2028, in BST',
+      { kind: 'already-s2', admittedAt: at('2028-02-29T10:00:00Z') },
+      '2028-03-27T23:00:00.000Z',
+      'Tue 28 Mar 2028 00:00 BST',
+    ],
+  ])('%s', (_name, context, deadline, wall) => {
+    const clock = only(statutory(context, [], at('2028-12-31T00:00:00Z')));
+    expect(clock.deadline.toISOString()).toBe(deadline);
+    expect(local(clock.deadline)).toBe(wall);
+  });
+
+  // POL-08 (s.136B(1)): authorised before the 24 hours expire; arrived Sat 24 Oct 2026 15:30 BST, so they expire Sun 25
+  // Oct 14:30 GMT, and 12 hours more end at 02:30 GMT on Mon 26 Oct.
+  const autumn = s136({ arrivedAt: at('2026-10-24T14:30:00Z') });
+  const expiry = at('2026-10-25T14:30:00Z');
+  it.each<[string, string, string[], string]>([
+    ['authorised a minute before the 24 hours end (14:29 GMT): 12 hours more', '2026-10-25T14:29:00Z', [], '2026-10-26T02:30:00.000Z'],
+    [
+      'authorised at 15:29 GMT, before 15:30 by the wall clock of the arrival, but after the 24 elapsed hours',
+      '2026-10-25T15:29:00Z',
+      ['extension-after-expiry'],
+      '2026-10-25T14:30:00.000Z',
+    ],
+  ])('POL-08, held-out: %s', (_name, authorisedAt, codes, deadline) => {
+    const e = ext({ authorisedAt: at(authorisedAt) });
+    expect(validateExtension(autumn, expiry, e).map((f) => f.code)).toEqual(codes);
+    expect(only(statutory(autumn, [e])).deadline.toISOString()).toBe(deadline);
+  });
+});
+
 describe('local clocks (✱ policy)', () => {
   const receivedAt = at('2026-03-27T12:00:00Z');
 

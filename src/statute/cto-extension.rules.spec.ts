@@ -40,6 +40,12 @@ describe('CTO-04 (s.20A(4), C2): the examination is within the two months ending
     ['expires Thu 30 Apr 2026: from 1 Mar (28 Feb + 1 day)', '2026-04-30', '2026-03-01'],
     ['expires Thu 14 Jan 2027: from 15 Nov 2026, across the year end', '2027-01-14', '2026-11-15'],
     ['expires Tue 31 Mar 2026: from 1 Feb (31 Jan + 1 day)', '2026-03-31', '2026-02-01'],
+    // Held-out cases: a leap day inside the window, and at its start.
+    ['expires Sat 29 Apr 2028: from 1 Mar (29 Feb + 1 day)', '2028-04-29', '2028-03-01'],
+    ['expires Thu 29 Apr 2027: from 1 Mar (29 Feb clamped to 28 Feb, + 1 day)', '2027-04-29', '2027-03-01'],
+    ['expires Thu 27 Apr 2028: from Tue 28 Feb 2028, so 29 Feb is inside the window', '2028-04-27', '2028-02-28'],
+    ['expires Mon 1 May 2028: from 2 Mar', '2028-05-01', '2028-03-02'],
+    ['expires Sun 25 Oct 2026, the day the clocks go back: from 26 Aug', '2026-10-25', '2026-08-26'],
   ])('%s', (_case, expiresOn, from) => {
     expect(ctoExtensionExaminationWindow(expiresOn)).toEqual({ from, to: expiresOn });
   });
@@ -56,6 +62,28 @@ describe('CTO-08 / CTO-04 (s.20A(1), (3), C6): the period an extension gives fol
       '2027-02-27',
       1,
       ['2027-02-28', '2027-08-27', 6, true],
+    ],
+    // Held-out cases: made on a leap day, and a first period reaching a leap day.
+    [
+      'made on Tue 29 Feb 2028: the first period ends 28 Aug 2028; the extension from 29 Aug reaches no 29 Feb 2029 (clamped to 28 Feb), so ends 27 Feb, for review',
+      '2028-02-29',
+      '2028-08-28',
+      1,
+      ['2028-08-29', '2029-02-27', 6, true],
+    ],
+    [
+      'made on Tue 31 Aug 2027: the first period ends 28 Feb 2028 (29 Feb, clamped), the extension from 29 Feb 2028',
+      '2027-08-31',
+      '2028-02-28',
+      1,
+      ['2028-02-29', '2028-08-28', 6, true],
+    ],
+    [
+      'made on 31 Aug 2027, second extension: a year from 29 Aug 2028 to 28 Aug 2029',
+      '2027-08-31',
+      '2028-08-28',
+      2,
+      ['2028-08-29', '2029-08-28', 12, false],
     ],
   ])('%s', (_case, madeOn, expiresOn, current, [from, lastDay, months, monthEnd]) => {
     const periods = ctoExtensionPeriods(madeOn, expiresOn)!;

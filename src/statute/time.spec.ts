@@ -2,6 +2,9 @@ import { DateTime } from 'luxon';
 import {
   addDays,
   addYears,
+  ageOn,
+  anniversary,
+  isUnder,
   addMonths,
   daysBetween,
   endOfLocalDay,
@@ -125,6 +128,40 @@ describe('calendar arithmetic (the conventions C1-C8 of time.ts)', () => {
     ['2028-02-29', true],
   ])('isIsoDate(%s) = %s', (d, ok) => {
     expect(isIsoDate(d)).toBe(ok);
+  });
+});
+
+// Held-out cases: ages on the birthday and the day before (GDN-01 at 16, NR-06 and POL-09 at 18). A birthday counts from
+// the start of its local day; 29 February is taken as 1 March in a common year ✱.
+describe('ages (ageOn, isUnder, anniversary)', () => {
+  it.each<[string, string, string, number, number, boolean]>([
+    ['the day before the 18th birthday', '2008-06-15', '2026-06-14', 18, 17, true],
+    ['the 18th birthday', '2008-06-15', '2026-06-15', 18, 18, false],
+    ['born 29 Feb 2008: 28 Feb 2026 (a common year) is still 17', '2008-02-29', '2026-02-28', 18, 17, true],
+    ['born 29 Feb 2008: 1 Mar 2026 is the 18th birthday', '2008-02-29', '2026-03-01', 18, 18, false],
+    ['born 29 Feb 2012: 29 Feb 2028 (a leap year) is the 16th birthday', '2012-02-29', '2028-02-29', 16, 16, false],
+    ['born 29 Feb 2012: 28 Feb 2028 is still 15', '2012-02-29', '2028-02-28', 16, 15, true],
+    ['born 28 Feb 2010: 28 Feb 2026 is the 16th birthday', '2010-02-28', '2026-02-28', 16, 16, false],
+    ['born 1 Mar 2010: 28 Feb 2026 is still 15 (no 29 Feb that year)', '2010-03-01', '2026-02-28', 16, 15, true],
+    ['born 31 Dec 2007: 31 Dec 2025 is the 18th birthday', '2007-12-31', '2025-12-31', 18, 18, false],
+    ['born 1 Jan 2008: 31 Dec 2025 is still 17', '2008-01-01', '2025-12-31', 18, 17, true],
+  ])('%s', (_name, dob, on, years, age, under) => {
+    expect(ageOn(dob, on)).toBe(age);
+    expect(isUnder(dob, years, on)).toBe(under);
+  });
+
+  it.each([
+    ['2008-02-29', 18, '2026-03-01'],
+    ['2008-02-29', 20, '2028-02-29'],
+    ['2084-02-29', 16, '2100-03-01'], // 2100 is not a leap year
+    ['2010-03-01', 16, '2026-03-01'],
+  ])('anniversary(%s, %i) is %s', (dob, years, day) => {
+    expect(anniversary(dob, years)).toBe(day);
+  });
+
+  it('the local date decides: 00:30 BST on the birthday is the birthday, 23:59 BST the day before is not', () => {
+    expect(isUnder('2008-06-15', 18, localDate(new Date('2026-06-14T23:30:00Z'), LONDON))).toBe(false);
+    expect(isUnder('2008-06-15', 18, localDate(new Date('2026-06-14T22:59:00Z'), LONDON))).toBe(true);
   });
 });
 
