@@ -181,6 +181,52 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       expect(await t.sql('SELECT 1 FROM approvals WHERE practitioner_id = $1', [p.id])).toEqual([]);
     });
 
+    // AMHP-05 ✱: the longest approval is a setting (AMHP_APPROVAL_MAX_YEARS), for the legal team to confirm the regulation.
+    it('with AMHP_APPROVAL_MAX_YEARS=3, refuses a four-year approval and a change to one, saying the three years, storing nothing', async () => {
+      const short = await createTestApp({ now: '2026-11-21T10:00:00Z', env: { AMHP_APPROVAL_MAX_YEARS: '3' } });
+      try {
+        const boss = await short.user(['manager']);
+        const amhp = await short.user(['amhp']);
+        const post = (path: string, body: object) => short.http.post(path).set('authorization', boss.auth).send(body);
+        const p = await post('/practitioners', {
+          userId: amhp.id,
+          profession: 'social-worker',
+          registrationBody: 'Social Work England',
+          registrationNumber: 'SW300003',
+          registrationCheckedOn: '2026-10-01',
+        }).expect(201);
+        const res = await post(`/practitioners/${p.body.id}/approvals`, {
+          approvingAuthority: 'Northshire County Council',
+          startsOn: '2028-02-29',
+          endsOn: '2031-02-28',
+        }).expect(422);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.body).toMatchObject({ code: 'approval-longer-than-five-years', findings: [{ rule: 'AMHP-05', severity: 'hard' }] });
+        // Three years beginning with 29 Feb 2028 reach 28 Feb 2031 (no 29 Feb), so end the day before (C6).
+        expect(res.body.detail).toBe(
+          'An approval lasts at most three years: one starting 2028-02-29 must end by 2031-02-27, not 2031-02-28 (SI 2008/1206 reg 4).',
+        );
+        expect(await short.sql('SELECT 1 FROM approvals WHERE practitioner_id = $1', [p.body.id])).toEqual([]);
+        const ok = await post(`/practitioners/${p.body.id}/approvals`, {
+          approvingAuthority: 'Northshire County Council',
+          startsOn: '2028-02-29',
+          endsOn: '2031-02-27',
+        }).expect(201);
+        const longer = await short.http
+          .patch(`/approvals/${ok.body.id}`)
+          .set('authorization', boss.auth)
+          .set('if-match', ok.headers.etag)
+          .send({ endsOn: '2032-02-28' })
+          .expect(422);
+        expect(longer.body).toMatchObject({ code: 'approval-longer-than-five-years' });
+        expect(await short.sql('SELECT ends_on::text AS "endsOn" FROM approvals WHERE id = $1', [ok.body.id])).toEqual([
+          { endsOn: '2031-02-27' },
+        ]);
+      } finally {
+        await short.close();
+      }
+    });
+
     it('refuses overlapping approvals with 409, even when sent at once', async () => {
       const { p } = await practitioner();
       const results = await Promise.all(

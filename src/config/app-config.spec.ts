@@ -36,6 +36,10 @@ describe('loadConfig', () => {
     // GDN-06 ✱: likewise the days to forward a guardianship application.
     expect(loadConfig(base).guardianshipForwardDays).toBe(14);
     expect(loadConfig({ ...base, GUARDIANSHIP_FORWARD_DAYS: '7' }).guardianshipForwardDays).toBe(7);
+    // AMHP-05 ✱: and the longest AMHP approval, never more than the regulations' five years.
+    expect(loadConfig(base).approvalMaxYears).toBe(5);
+    expect(loadConfig({ ...base, AMHP_APPROVAL_MAX_YEARS: '3' }).approvalMaxYears).toBe(3);
+    expect(() => loadConfig({ ...base, AMHP_APPROVAL_MAX_YEARS: '6' })).toThrow(/AMHP_APPROVAL_MAX_YEARS/);
     // OOH-04/05 ✱: and how the days of a DoLS urgent authorisation are counted (default N x 24 hours from the grant).
     expect(loadConfig(base).dolsDayCounting).toBe('elapsed-hours');
     expect(loadConfig({ ...base, DOLS_DAY_COUNTING: 'local-days' }).dolsDayCounting).toBe('local-days');

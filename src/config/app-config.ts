@@ -2,6 +2,7 @@ import type { RegimeConfig } from '../statute/assessment.types';
 import { DEFAULT_NR_DELAY_WARNING_HOURS, DEFAULT_S14_REPORT_DAYS, FORWARD_TO_LSSA_DAYS } from '../statute/assessment-rules';
 import { DEFAULT_2025_S3_RENEWAL_MONTHS, renewalMonthsProblem } from '../statute/legal-regime';
 import { DEFAULT_DOLS_DAY_COUNTING, DOLS_DAY_COUNTINGS, type DolsDayCounting } from '../statute/dols';
+import { DEFAULT_APPROVAL_MAX_YEARS } from '../workforce/workforce.rules';
 import { createECDH, createHmac, ECDH, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -102,6 +103,11 @@ export class AppConfig {
    * forwarded to the council (14, read as s.6(1)(a) reads; the text is unconfirmed, so a setting).
    */
   readonly guardianshipForwardDays: number;
+  /**
+   * AMHP-05 ✱ (SI 2008/1206 reg 4): the longest an AMHP approval may last, in years (5, read as "five years"; whether
+   * the regulation fixes the period or sets a maximum is unconfirmed, so a setting). 1-5.
+   */
+  readonly approvalMaxYears: number;
   /** OOH-04/05 ✱: local calendar days beginning with the day of the grant (default), or N × 24 elapsed hours. */
   readonly dolsDayCounting: DolsDayCounting;
   /** Of those, hours that must be mental-health specific (local policy, e.g. Devon: 18 of 30). */
@@ -492,6 +498,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trainingShortfallSeverity: oneOf(env, 'TRAINING_SHORTFALL_SEVERITY', ['hard', 'warning'] as const, 'hard'),
     trainingWarnAfterMonths: int(env, 'TRAINING_WARN_AFTER_MONTHS', 9, 0, 12),
     approvalReminderDays: intList(env, 'APPROVAL_REMINDER_DAYS', [180, 90, 30], 1, 730),
+    // AMHP-05 ✱: the longest approval, in years; the regulations' five at most.
+    approvalMaxYears: int(env, 'AMHP_APPROVAL_MAX_YEARS', DEFAULT_APPROVAL_MAX_YEARS, 1, DEFAULT_APPROVAL_MAX_YEARS),
     registrationCheckMaxAgeDays: int(env, 'REGISTRATION_CHECK_MAX_AGE_DAYS', 365, 1, 3650),
     rotaMinRestHours: int(env, 'ROTA_MIN_REST_HOURS', 11, 0, 24),
     rotaMaxWeeklyHours: int(env, 'ROTA_MAX_WEEKLY_HOURS', 48, 1, 168),

@@ -68,7 +68,8 @@ export const RULES = {
   },
   'AMHP-05': {
     citation: 'SI 2008/1206 reg 4',
-    summary: 'An approval lasts at most five years, so it must be renewed (reapproval reminders fall due before it ends).',
+    summary:
+      'An approval lasts at most five years, so it must be renewed (reapproval reminders fall due before it ends) (✱ whether the regulation fixes the period or sets a maximum is unconfirmed, so the years are a setting, AMHP_APPROVAL_MAX_YEARS).',
     severity: 'blocker',
     regime: 'mha-1983',
     commencement: null,

@@ -59,7 +59,7 @@ export class ApprovalsService {
   }
 
   async create(actor: Actor, practitionerId: string, dto: CreateApprovalDto): Promise<ApprovalDto> {
-    rejectFindings(approvalPeriodFindings(dto.startsOn, dto.endsOn));
+    rejectFindings(approvalPeriodFindings(dto.startsOn, dto.endsOn, this.config.approvalMaxYears));
     return this.db.transaction(async (m) => {
       await this.practitioners.refuseOwn(m, actor, practitionerId, 'record an approval');
       const [row] = await m
@@ -92,7 +92,7 @@ export class ApprovalsService {
       await this.practitioners.refuseOwn(m, actor, a.practitionerId, 'change an approval');
       assertVersion(expectedVersion, a.version);
       if (a.endedOn) throw new ConflictProblem('An approval that has been ended cannot be changed.', 'approval-ended');
-      if (dto.endsOn) rejectFindings(approvalPeriodFindings(a.startsOn, dto.endsOn));
+      if (dto.endsOn) rejectFindings(approvalPeriodFindings(a.startsOn, dto.endsOn, this.config.approvalMaxYears));
       const [rows] = await m
         .query(
           `UPDATE approvals SET ends_on = coalesce($3, ends_on), conditions = CASE WHEN $5 THEN $4 ELSE conditions END, version = version + 1

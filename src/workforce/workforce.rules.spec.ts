@@ -70,6 +70,28 @@ describe('AMHP-05: an approval lasts at most five years', () => {
   it('the longest approval is five years less a day, beginning with its first day (C1)', () => {
     expect(maxApprovalEnd('2026-01-01')).toBe('2030-12-31');
   });
+
+  // AMHP-05 ✱: the years are a setting (AMHP_APPROVAL_MAX_YEARS), five by default. Held-out cases: a leap day, a year end.
+  it.each<[string, string, number, string[], string]>([
+    ['three years, ending on the last day allowed', '2026-04-01', 3, [], '2029-03-31'],
+    ['three years, a day more', '2026-04-01', 3, ['approval-longer-than-five-years'], '2029-03-31'],
+    ['one year from 29 Feb 2028 ends 27 Feb 2029 (28 Feb, clamped, less a day)', '2028-02-29', 1, [], '2029-02-27'],
+    ['five years beginning with 31 Dec 2026 end 30 Dec 2031', '2026-12-31', 5, [], '2031-12-30'],
+  ])('%s', (name, startsOn, years, expected, latest) => {
+    expect(maxApprovalEnd(startsOn, years)).toBe(latest);
+    const endsOn = name.endsWith('a day more') ? '2029-04-01' : latest;
+    const findings = approvalPeriodFindings(startsOn, endsOn, years);
+    expect(findings.map((f) => f.code)).toEqual(expected);
+    if (expected.length)
+      expect(findings[0].message).toBe(
+        `An approval lasts at most three years: one starting ${startsOn} must end by ${latest}, not ${endsOn} (SI 2008/1206 reg 4).`,
+      );
+  });
+
+  it('an approval of no years, or part of one, is not a setting', () => {
+    expect(() => maxApprovalEnd('2026-01-01', 0)).toThrow(RangeError);
+    expect(() => maxApprovalEnd('2026-01-01', 2.5)).toThrow(RangeError);
+  });
 });
 
 describe('eligibility for a period', () => {

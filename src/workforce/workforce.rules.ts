@@ -69,13 +69,24 @@ export interface WorkforcePolicy {
   approvingCouncils: readonly string[] | null;
 }
 
-/** AMHP-05 (reg 4, ✱ "five years"): the latest last day of an approval beginning on `startsOn`. */
-export function maxApprovalEnd(startsOn: IsoDate): IsoDate {
-  return lastDayOfPeriod(startsOn, { years: 5 });
+/**
+ * AMHP-05 (reg 4) ✱: the longest an approval may last, in years. Read as "five years", but whether the regulation says
+ * "for a period of five years" or "not exceeding five years" is unconfirmed, so it is the default of a setting
+ * (AMHP_APPROVAL_MAX_YEARS, 1-5) for the legal team to confirm without a code change.
+ */
+export const DEFAULT_APPROVAL_MAX_YEARS = 5;
+
+const YEAR_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five'];
+const yearsText = (years: number) => `${YEAR_WORDS[years] ?? years} year${years === 1 ? '' : 's'}`;
+
+/** AMHP-05 (reg 4) ✱: the latest last day of an approval beginning on `startsOn` that lasts at most `maxYears` (C1). */
+export function maxApprovalEnd(startsOn: IsoDate, maxYears: number = DEFAULT_APPROVAL_MAX_YEARS): IsoDate {
+  if (!Number.isInteger(maxYears) || maxYears < 1) throw new RangeError(`an approval lasts a whole number of years, not ${maxYears}`);
+  return lastDayOfPeriod(startsOn, { years: maxYears });
 }
 
-/** AMHP-05: problems with an approval's dates, empty when valid. */
-export function approvalPeriodFindings(startsOn: IsoDate, endsOn: IsoDate): Finding[] {
+/** AMHP-05: problems with an approval's dates (it lasts at most `maxYears`, the setting), empty when valid. */
+export function approvalPeriodFindings(startsOn: IsoDate, endsOn: IsoDate, maxYears: number = DEFAULT_APPROVAL_MAX_YEARS): Finding[] {
   if (endsOn < startsOn)
     return [
       {
@@ -85,14 +96,15 @@ export function approvalPeriodFindings(startsOn: IsoDate, endsOn: IsoDate): Find
         message: `The approval cannot end (${endsOn}) before it starts (${startsOn}).`,
       },
     ];
-  const latest = maxApprovalEnd(startsOn);
+  const latest = maxApprovalEnd(startsOn, maxYears);
   if (endsOn > latest) {
     return [
       {
+        // The code keeps its name whatever the setting: clients match on it.
         code: 'approval-longer-than-five-years',
         rule: 'AMHP-05',
         severity: 'hard',
-        message: `An approval lasts at most five years: one starting ${startsOn} must end by ${latest}, not ${endsOn} (SI 2008/1206 reg 4).`,
+        message: `An approval lasts at most ${yearsText(maxYears)}: one starting ${startsOn} must end by ${latest}, not ${endsOn} (SI 2008/1206 reg 4).`,
       },
     ];
   }
