@@ -521,6 +521,31 @@ describe('a made application stays as it was made', () => {
     expect([view.section, view.recommendations.map((r: Rec) => r.withdrawnAt)]).toEqual(['s2', [null, null]]);
   });
 
+  // Held-out case (MED-03, s.12(2): approved on the day of the examination): the day is the London date. The clocks go
+  // back at 02:00 BST on Sun 25 Oct 2026, so 23:30 UTC on Sat 24 Oct is 00:30 BST on Sun 25 Oct.
+  it.each([
+    ['at 23:30 BST on Sat 24 Oct, the last day of her s.12 approval: approved', '2026-10-24T22:30:00Z', true],
+    ['at 00:30 BST on Sun 25 Oct (23:30 UTC on the 24th), the day after it ended: not approved', '2026-10-24T23:30:00Z', false],
+  ])('MED-03: a doctor whose s.12 approval ended on Sat 24 Oct 2026 examined %s', async (_name, examinedAt, approved) => {
+    const saved = s12Doctor;
+    s12Doctor = await insertDoctor(t, 'Dr Oona Octavia', `70100${approved ? '41' : '42'}`);
+    await t.sql(`INSERT INTO doctor_approvals (doctor_id, kind, starts_on, ends_on) VALUES ($1, 's12', '2021-10-25', '2026-10-24')`, [
+      s12Doctor,
+    ]);
+    try {
+      const { worker, assessment: a } = await opened({ receivedAt: '2026-10-24T12:00:00Z', openedAt: '2026-10-24T13:00:00Z' });
+      await prepared(a, worker, 's2', [examinedAt, '2026-10-26T10:00:00Z']);
+      const view = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body;
+      expect(view.recommendations.find((r: { doctorName: string }) => r.doctorName === 'Dr Oona Octavia')).toMatchObject({
+        approvalOnExamDate: { s12: approved, approvedClinician: false },
+      });
+      const checks = (await as(worker).get(`/assessments/${a.id}/checks?section=s2`).expect(200)).body;
+      expect(ruleCodes(checks.findings).includes('MED-03:no-s12-approved-doctor')).toBe(!approved);
+    } finally {
+      s12Doctor = saved;
+    }
+  });
+
   it("removing a doctor's s.12 approval from the register leaves a made application judged on the approval it rested on; an application not yet made sees the register as it is; the audit keeps the period removed", async () => {
     const saved = s12Doctor;
     s12Doctor = await insertDoctor(t, 'Dr Ivy Ending', '7000003', 's12');
