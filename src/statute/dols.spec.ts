@@ -3,6 +3,7 @@ import { formatLocal } from './clocks';
 import {
   DEFAULT_DOLS_DAY_COUNTING,
   DOLS_DAY_COUNTINGS,
+  dolsAuthorisedUntil,
   dolsClocks,
   DolsExtensionFacts,
   EXTENSION_MAX_DAYS,
@@ -111,6 +112,47 @@ describe('OOH-04: the urgent authorisation lasts up to 7 days, counted in local 
     const end = urgentAuthorisationEnd(at(granted), days, LONDON, 'elapsed-hours');
     expect(end.toISOString()).toBe(utc);
     expect(local(end)).toBe(wall);
+  });
+
+  // Held-out cases (OOH-04, OOH-05): a leap day, the last minute of an urgent authorisation, both settings.
+  it.each<[string, string, number, number, 'local-days' | 'elapsed-hours', string]>([
+    [
+      '7 days from Sat 26 Feb 2028 09:00 GMT, local days: 29 Feb is one of them, to the end of Fri 3 Mar',
+      '2028-02-26T09:00:00Z',
+      7,
+      0,
+      'local-days',
+      'Sat 4 Mar 2028 00:00 GMT',
+    ],
+    ['the same, elapsed: 168 hours, to Sat 4 Mar 09:00 GMT', '2028-02-26T09:00:00Z', 7, 0, 'elapsed-hours', 'Sat 4 Mar 2028 09:00 GMT'],
+    [
+      '7 days and 7 more from Sun 18 Oct 2026 10:00 BST, local days: to the end of Sat 31 Oct (GMT)',
+      '2026-10-18T09:00:00Z',
+      7,
+      7,
+      'local-days',
+      'Sun 1 Nov 2026 00:00 GMT',
+    ],
+    [
+      'the same, elapsed: 336 hours, to Sun 1 Nov 09:00 GMT (10:00 BST a fortnight on, less the hour)',
+      '2026-10-18T09:00:00Z',
+      7,
+      7,
+      'elapsed-hours',
+      'Sun 1 Nov 2026 09:00 GMT',
+    ],
+  ])('held-out: %s', (_name, granted, days, more, counting, wall) => {
+    expect(local(dolsAuthorisedUntil(at(granted), days, more, LONDON, counting))).toBe(wall);
+  });
+
+  it('held-out: an extension decided a minute before the urgent authorisation ends is in time; one decided as it ends is not', () => {
+    // Granted Sat 21 Nov 2026 02:00 GMT for 7 days (elapsed): it ends Sat 28 Nov 02:00 GMT.
+    const last = ua({
+      extension: ext({ requestedAt: plusH(GRANTED, 7 * 24 - 1), decidedAt: new Date(GRANTED.getTime() + 7 * DAY - 60_000) }),
+    });
+    expect(validateExtension(last, LONDON, 'elapsed-hours')).toEqual([]);
+    const late = ua({ extension: ext({ requestedAt: plusH(GRANTED, 7 * 24 - 1), decidedAt: new Date(GRANTED.getTime() + 7 * DAY) }) });
+    expect(validateExtension(late, LONDON, 'elapsed-hours').map((f) => f.code)).toEqual(['extension-after-expiry']);
   });
 
   it('the default is N x 24 hours from the grant (the time given plus the days), as the hub counted before the setting', () => {

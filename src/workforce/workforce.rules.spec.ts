@@ -229,6 +229,56 @@ describe('eligibility for a period', () => {
     },
   );
 
+  // Held-out cases (AMHP-01, AMHP-05): an approval's dates are whole London days, both inclusive, so a shift is covered
+  // to local midnight after the last day (23:00 UTC in BST), and from local midnight on the first.
+  it.each<[string, Partial<ApprovalFacts>, string, string, string[]]>([
+    [
+      'a late shift ending at midnight BST after the last day (Sat 24 Oct 2026)',
+      { endsOn: '2026-10-24' },
+      '2026-10-24T14:00:00Z',
+      '2026-10-24T23:00:00Z',
+      [],
+    ],
+    [
+      'a night shift from 20:00 BST on the last day to 08:00 GMT the next',
+      { endsOn: '2026-10-24' },
+      '2026-10-24T19:00:00Z',
+      '2026-10-25T08:00:00Z',
+      ['hard:approval-ends-during-period'],
+    ],
+    [
+      'a shift running a minute past midnight BST after the last day',
+      { endsOn: '2026-10-24' },
+      '2026-10-24T14:00:00Z',
+      '2026-10-24T23:01:00Z',
+      ['hard:approval-ends-during-period'],
+    ],
+    [
+      'a shift from midnight GMT on the first day, Tue 29 Feb 2028',
+      { startsOn: '2028-02-29', endsOn: '2033-02-27' },
+      '2028-02-29T00:00:00Z',
+      '2028-02-29T09:00:00Z',
+      [],
+    ],
+    [
+      'a night shift into the first day, from 20:00 on Mon 28 Feb 2028',
+      { startsOn: '2028-02-29', endsOn: '2033-02-27' },
+      '2028-02-28T20:00:00Z',
+      '2028-02-29T08:00:00Z',
+      ['hard:approval-starts-during-period'],
+    ],
+    [
+      'a shift from midnight on the first day, Sun 29 Mar 2026 (still GMT: the clocks go forward at 01:00)',
+      { startsOn: '2026-03-29', endsOn: '2031-03-28' },
+      '2026-03-29T00:00:00Z',
+      '2026-03-29T08:00:00Z',
+      [],
+    ],
+  ])('held-out: %s', (_name, over, from, to, expected) => {
+    const f = facts({ approvals: [approval(over)], from: new Date(from), to: new Date(to), now: new Date(from), training: [] });
+    expect(codes(f).filter((c) => c.startsWith('hard:approval'))).toEqual(expected);
+  });
+
   it('a second approval continuing the first covers a shift across the join', () => {
     const first = approval({ id: 'a1', startsOn: '2021-11-22', endsOn: '2026-11-21' });
     const second = approval({ id: 'a2', startsOn: '2026-11-22', endsOn: '2031-11-21' });
