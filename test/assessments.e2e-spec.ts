@@ -1294,14 +1294,17 @@ describe('assessments: record, checks against the Act, outcomes', () => {
         expect(checks.findings).toContainEqual(expect.objectContaining({ rule: 'NR-11', code: 's2-extended-pending-displacement' }));
         expect(expiry(checks).label).toContain('extended while a displacement application is pending');
 
-        // Refused on Sun 22 Nov: the s.2 runs to the end of that day at the earliest (later by the time for an appeal).
+        // Refused on Sun 22 Nov: final only when the 21 days allowed for an appeal have passed (s.29(5)), so the s.2
+        // runs to the end of Sun 13 Dec (later if an appeal is brought), not the end of 22 Nov.
         await as(worker).patch(`/people/${a.person.id}/displacements/${d.id}`, { status: 'refused', disposedOn: '2026-11-22' }).expect(200);
         const decided = await s2Clock();
-        expect(decided).toMatchObject({ state: 'warning', deadline: '2026-11-23T00:00:00.000Z', stopRule: null });
-        expect(decided.basis).toContain('at the earliest');
+        expect(decided).toMatchObject({ state: 'running', deadline: '2026-12-14T00:00:00.000Z', stopRule: null });
+        expect(decided.basis).toContain(
+          'refused on 2026-11-22, and finally disposed of when the 21 days allowed for an appeal (s.29(5)) have passed',
+        );
         const after = (await as(worker).get(`/assessments/${a.id}/checks?section=s3`).expect(200)).body;
         expect(expiry(after)).toMatchObject({
-          at: '2026-11-23T00:00:00.000Z',
+          at: '2026-12-14T00:00:00.000Z',
           label: expect.stringContaining('extended by a displacement application'),
         });
       } finally {
@@ -1653,9 +1656,13 @@ describe('assessments: record, checks against the Act, outcomes', () => {
       ).body;
       expect(again.findings.map((f: { code: string }) => f.code)).not.toContain('expired-at-receipt');
       expect(again.findings.map((f: { code: string }) => f.code)).toContain('open-referral-exists');
-      // Refused the same day, Fri 20 Nov: not extended beyond it, so the s.2's clock orders the queue again at once.
+      // Refused the same day, Fri 20 Nov: the s.2's clock runs again at once, to the end of Fri 11 Dec, when the 21 days
+      // allowed for an appeal have passed and the refusal is final (s.29(5)), not the end of 20 Nov; so the referral's
+      // response target (Sat 21 Nov 14:00) is what orders the queue.
       await as(worker).patch(`/people/${a.person.id}/displacements/${d.id}`, { status: 'refused', disposedOn: '2026-11-20' }).expect(200);
-      expect(await queued()).toBe('2026-11-21T00:00:00.000Z');
+      expect(await queued()).toBe('2026-11-21T14:00:00.000Z');
+      const clocks = (await as(worker).get(`/referrals/${referral.id}`).expect(200)).body.clocks as Array<{ id: string; deadline: string }>;
+      expect(clocks.find((c) => c.id === 'APP-17')!.deadline).toBe('2026-12-12T00:00:00.000Z');
     });
 
     it('the court’s decision is dated (disposedOn): an order’s day by default, never in the future, never while pending', async () => {
@@ -1682,8 +1689,12 @@ describe('assessments: record, checks against the Act, outcomes', () => {
           .expect(200)
       ).body;
       expect(ordered.disposedOn).toBe('2026-11-21');
-      // Decided on its first day: seven days more end long before the 28 days do, so the s.2 lapses as before.
-      expect(expiry(await s2Checks(worker, a.id))).toMatchObject({ at: '2026-12-19T00:00:00.000Z', label: 'Section 2 lapses' });
+      // Decided on its first day: final when the 21 days allowed for an appeal have passed (the end of Sat 12 Dec,
+      // s.29(5)), and seven days more (s.29(4)(b)), to the end of Sat 19 Dec: a day past the 28 days (the end of Fri 18 Dec).
+      expect(expiry(await s2Checks(worker, a.id))).toMatchObject({
+        at: '2026-12-20T00:00:00.000Z',
+        label: expect.stringContaining('extended by a displacement application (s.29(4))'),
+      });
     });
   });
   it('fifteen closes of one assessment at once: one closes it, the rest are told it is closed (409), none waits for the pool or is refused her own case', async () => {

@@ -609,8 +609,9 @@ describe('APP-17 (s.2(4), C4): a s.2 lapses at the end of the 28th day beginning
   });
 
   // Admitted 1 Mar 2026 at 15:00 GMT: the s.2 lapses at the end of Sat 28 Mar (midnight GMT, 2026-03-29T00:00Z).
-  // A (c) or (d) application made while it is in force extends it until disposed of, and 7 days more after an order;
-  // one made before the admission, or after it lapsed, does not (s.29(4)). Clocks go forward on 29 Mar (BST after).
+  // A (c) or (d) application made while it is in force extends it until finally disposed of, which a decision is only
+  // when the 21 days allowed for an appeal have passed (s.29(5)), and 7 days more after an order (s.29(4)(b)); one made
+  // before the admission, or after it lapsed, does not (s.29(4)). Clocks go forward on 29 Mar (BST after).
   it.each([
     [
       'pending, filed during the s.2',
@@ -641,24 +642,45 @@ describe('APP-17 (s.2(4), C4): a s.2 lapses at the end of the 28th day beginning
       'Section 2 lapses',
     ],
     [
-      'an order on 25 Mar: seven days more, to the end of 1 Apr (BST)',
+      'an order on 25 Mar: final when the 21 days for an appeal have passed (15 Apr), then seven days more, to the end of 22 Apr (BST)',
       [{ filedAt: '2026-03-20T10:00:00Z', status: 'order', disposedOn: '2026-03-25' }],
       ['NR-11:warning:s2-extended-by-displacement'],
-      '2026-04-01T23:00:00.000Z',
+      '2026-04-22T23:00:00.000Z',
       'extended by a displacement application',
     ],
     [
-      'an order on 10 Mar: its seven days end before the 28 days do',
-      [{ filedAt: '2026-03-05T10:00:00Z', status: 'order', disposedOn: '2026-03-10' }],
+      'an order on 3 Mar: final on 24 Mar, and its seven days more end on 31 Mar, after the 28 days',
+      [{ filedAt: '2026-03-02T10:00:00Z', status: 'order', disposedOn: '2026-03-03' }],
+      ['NR-11:warning:s2-extended-by-displacement'],
+      '2026-03-31T23:00:00.000Z',
+      'extended by a displacement application',
+    ],
+    [
+      'refused on 5 Mar: final on 26 Mar, before the 28 days end, so not extended',
+      [{ filedAt: '2026-03-04T10:00:00Z', status: 'refused', disposedOn: '2026-03-05' }],
       [],
       '2026-03-29T00:00:00.000Z',
       'Section 2 lapses',
     ],
     [
-      'refused on 10 Apr: to its end at the earliest',
+      'refused on 7 Mar: final at the end of 28 Mar, the same day the 28 days end: not extended',
+      [{ filedAt: '2026-03-04T10:00:00Z', status: 'refused', disposedOn: '2026-03-07' }],
+      [],
+      '2026-03-29T00:00:00.000Z',
+      'Section 2 lapses',
+    ],
+    [
+      'refused on 8 Mar: final at the end of 29 Mar, a day after the 28 days',
+      [{ filedAt: '2026-03-04T10:00:00Z', status: 'refused', disposedOn: '2026-03-08' }],
+      ['NR-11:warning:s2-extended-by-displacement'],
+      '2026-03-29T23:00:00.000Z',
+      'extended by a displacement application',
+    ],
+    [
+      'refused on 10 Apr: until the 21 days allowed for an appeal have passed, the end of 1 May',
       [{ filedAt: '2026-03-20T10:00:00Z', status: 'refused', disposedOn: '2026-04-10' }],
       ['NR-11:warning:s2-extended-by-displacement'],
-      '2026-04-10T23:00:00.000Z',
+      '2026-05-01T23:00:00.000Z',
       'extended by a displacement application',
     ],
     [
@@ -865,7 +887,9 @@ describe('APP-17 (s.2(4), C4): a s.2 lapses at the end of the 28th day beginning
         displacementApplications: [{ filedAt: at('2026-03-20T10:00:00Z'), status: 'order', disposedOn: '2026-03-25' }],
       }),
     );
-    expect(finding(ordered, 's2-extended-by-displacement').message).toContain('the time allowed for an appeal');
+    expect(finding(ordered, 's2-extended-by-displacement').message).toBe(
+      'The s.2 was extended by the displacement application filed at Fri 20 Mar 2026 10:00 GMT (s.29(4)): it was decided with an order on Wed 25 Mar 2026 and is finally disposed of when the 21 days allowed for an appeal have passed (s.29(5)), and the s.2 runs 7 days more (s.29(4)(b)), so the s.2 runs to the end of Wed 22 Apr 2026, or later if an appeal is brought in that time, not Sat 28 Mar 2026.',
+    );
   });
 
   // Held-out cases (C4): the admission's local date is day 1 whatever the hour; the 28th day ends at local midnight.

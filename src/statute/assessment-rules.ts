@@ -22,6 +22,7 @@ import {
   endNotKnown,
   s2End,
   s2InForce,
+  S29_APPEAL_DAYS,
   S29_ORDER_FURTHER_DAYS,
   type Finding,
   type Instant,
@@ -2343,15 +2344,20 @@ function s2Expiry(ctx: Ctx, app: ApplicationFacts, admittedAt: Instant, from: st
     );
   } else if (extension.kind === 'decided') {
     const d = extension.by;
-    const appeal = d.status === 'withdrawn' ? '' : ', later by the time allowed for an appeal from the decision (s.29(5))';
+    const appeal = d.status === 'withdrawn' ? '' : ', or later if an appeal is brought in that time';
+    // s.29(5): a decision is final only once the time allowed for an appeal has passed; after an order, 7 days more.
+    const counted =
+      d.status === 'withdrawn'
+        ? `was withdrawn on ${formatDay(d.disposedOn!)}, so disposed of that day`
+        : `was ${d.status === 'order' ? 'decided with an order' : 'refused'} on ${formatDay(d.disposedOn!)} and is finally disposed of when the ${S29_APPEAL_DAYS} days allowed for an appeal have passed (s.29(5))${d.status === 'order' ? `, and the s.2 runs ${S29_ORDER_FURTHER_DAYS} days more (s.29(4)(b))` : ''}`;
     label = `${label.replace(' lapses', '')} lapses: extended by a displacement application (s.29(4))`;
-    basis += ` EXTENDED (NR-11, s.29(4)): a displacement application filed at ${local(ctx, d.filedAt)}, while the s.2 was in force, was ${d.status === 'order' ? 'decided with an order' : d.status} on ${formatDay(d.disposedOn!)}${d.status === 'order' ? `, and the s.2 runs ${S29_ORDER_FURTHER_DAYS} days more (s.29(4)(b))` : ''}: it lapses at ${endOfDayText(extension.lastDay)} at the earliest${appeal}.`;
+    basis += ` EXTENDED (NR-11, s.29(4)): a displacement application filed at ${local(ctx, d.filedAt)}, while the s.2 was in force, ${counted}: it lapses at ${endOfDayText(extension.lastDay)}${appeal}.`;
     add(
       ctx,
       'NR-11',
       'warning',
       's2-extended-by-displacement',
-      `The s.2 was extended by the displacement application filed at ${local(ctx, d.filedAt)} (s.29(4)): it ${d.status === 'order' ? `ended in an order on ${formatDay(d.disposedOn!)}, so the s.2 runs ${S29_ORDER_FURTHER_DAYS} days more` : `was ${d.status} on ${formatDay(d.disposedOn!)}`}, to the end of ${formatDay(extension.lastDay)} at the earliest${appeal}, not ${formatDay(lastDay)}.`,
+      `The s.2 was extended by the displacement application filed at ${local(ctx, d.filedAt)} (s.29(4)): it ${counted}, so the s.2 runs to the end of ${formatDay(extension.lastDay)}${appeal}, not ${formatDay(lastDay)}.`,
       C.nr11,
     );
   }

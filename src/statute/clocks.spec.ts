@@ -958,16 +958,34 @@ describe('s2End (APP-17, NR-11, s.29(4)): one judgement of when a s.2 ends, for 
     ['filed before the admission: not extended', [app('2026-11-06T10:00:00Z')], 'none', '2026-12-05T00:00:00.000Z'],
     ['filed after the lapse (Sat 5 Dec 00:00): not extended', [app('2026-12-05T00:00:00Z')], 'none', '2026-12-05T00:00:00.000Z'],
     [
-      'refused Wed 9 Dec: to the end of 9 Dec at the earliest',
+      'refused Wed 9 Dec: until the 21 days allowed for an appeal have passed, the end of Wed 30 Dec (s.29(5))',
       [app('2026-12-03T10:00:00Z', 'refused', '2026-12-09')],
+      'decided',
+      '2026-12-31T00:00:00.000Z',
+    ],
+    [
+      'order Wed 9 Dec: final at the end of Wed 30 Dec, and 7 days more, to the end of Wed 6 Jan 2027',
+      [app('2026-12-03T10:00:00Z', 'order', '2026-12-09')],
+      'decided',
+      '2027-01-07T00:00:00.000Z',
+    ],
+    [
+      'withdrawn Wed 9 Dec: disposed of that day (no decision to appeal), to the end of 9 Dec',
+      [app('2026-12-03T10:00:00Z', 'withdrawn', '2026-12-09')],
       'decided',
       '2026-12-10T00:00:00.000Z',
     ],
     [
-      'order Wed 9 Dec: 7 days more, to the end of Wed 16 Dec',
-      [app('2026-12-03T10:00:00Z', 'order', '2026-12-09')],
+      'refused Fri 13 Nov: final at the end of Fri 4 Dec, the day it would lapse anyway: not extended',
+      [app('2026-11-12T10:00:00Z', 'refused', '2026-11-13')],
+      'none',
+      '2026-12-05T00:00:00.000Z',
+    ],
+    [
+      'refused Sat 14 Nov: final at the end of Sat 5 Dec, a day after it would have lapsed',
+      [app('2026-11-12T10:00:00Z', 'refused', '2026-11-14')],
       'decided',
-      '2026-12-17T00:00:00.000Z',
+      '2026-12-06T00:00:00.000Z',
     ],
     ['decided, day not recorded: end unknown', [app('2026-12-03T10:00:00Z', 'withdrawn')], 'end-unknown', '2026-12-05T00:00:00.000Z'],
   ] as const)('%s', (_name, apps, kind, end) => {
@@ -983,7 +1001,20 @@ describe('s2End (APP-17, NR-11, s.29(4)): one judgement of when a s.2 ends, for 
     ['pending: in force however late', [app('2026-12-03T10:00:00Z')], '2027-03-01T00:00:00Z', true],
     ['decided, day not recorded: in force (its end unknown)', [app('2026-12-03T10:00:00Z', 'withdrawn')], '2027-03-01T00:00:00Z', true],
     ['refused Wed 9 Dec: in force on 9 Dec', [app('2026-12-03T10:00:00Z', 'refused', '2026-12-09')], '2026-12-09T20:00:00Z', true],
-    ['refused Wed 9 Dec: ended on 10 Dec', [app('2026-12-03T10:00:00Z', 'refused', '2026-12-09')], '2026-12-10T00:00:00Z', false],
+    [
+      'refused Wed 9 Dec: still in force on 10 Dec, while an appeal may be brought (s.29(5))',
+      [app('2026-12-03T10:00:00Z', 'refused', '2026-12-09')],
+      '2026-12-10T00:00:00Z',
+      true,
+    ],
+    [
+      'refused Wed 9 Dec: the last minute of the 21 days for an appeal, Wed 30 Dec',
+      [app('2026-12-03T10:00:00Z', 'refused', '2026-12-09')],
+      '2026-12-30T23:59:00Z',
+      true,
+    ],
+    ['refused Wed 9 Dec: ended on Thu 31 Dec', [app('2026-12-03T10:00:00Z', 'refused', '2026-12-09')], '2026-12-31T00:00:00Z', false],
+    ['withdrawn Wed 9 Dec: ended on 10 Dec', [app('2026-12-03T10:00:00Z', 'withdrawn', '2026-12-09')], '2026-12-10T00:00:00Z', false],
   ] as const)('in force (s2InForce): %s', (_name, apps, at, inForce) => {
     const judged = s2End(admitted, apps, 'Europe/London');
     expect(s2InForce(judged, new Date(at))).toBe(inForce);
@@ -1015,8 +1046,11 @@ describe('s2End (APP-17, NR-11, s.29(4)): one judgement of when a s.2 ends, for 
     const stop = clockStop(at(pending), { displacementApplications: pending });
     expect(stop).toMatchObject({ stoppedAt: new Date('2026-12-03T10:00:00Z'), stopRule: 'NR-11', result: 'met' });
     const decided = [app('2026-12-03T10:00:00Z', 'order', '2026-12-09')];
-    expect(at(decided).deadline.toISOString()).toBe('2026-12-17T00:00:00.000Z');
-    expect(at(decided).basis).toContain('at the earliest');
+    expect(at(decided).deadline.toISOString()).toBe('2027-01-07T00:00:00.000Z');
+    expect(at(decided).basis).toContain(
+      'decided with an order on 2026-12-09, finally disposed of when the 21 days allowed for an appeal (s.29(5)) have passed, and 7 days more (s.29(4)(b)): it lapses at the end of 2027-01-06',
+    );
+    expect(at(decided).basis).toContain('later if an appeal is brought in that time');
     expect(clockStop(at(decided), { displacementApplications: decided })).toBeNull();
   });
 
@@ -1031,8 +1065,13 @@ describe('s2End (APP-17, NR-11, s.29(4)): one judgement of when a s.2 ends, for 
     ],
     ['filed Thu 3 Dec, order Fri 4 Dec: 7 days more, to the end of Fri 11 Dec', [app('2026-12-03T10:00:00Z', 'order', '2026-12-04')], []],
     [
-      'filed Thu 3 Dec, refused Fri 4 Dec: not extended beyond that day, so it had ended',
+      'filed Thu 3 Dec, refused Fri 4 Dec: in force while an appeal may be brought (to the end of Fri 25 Dec, s.29(5))',
       [app('2026-12-03T10:00:00Z', 'refused', '2026-12-04')],
+      [],
+    ],
+    [
+      'filed Thu 3 Dec, withdrawn Fri 4 Dec: disposed of that day, so it had ended',
+      [app('2026-12-03T10:00:00Z', 'withdrawn', '2026-12-04')],
       ['APP-17:warning:expired-at-receipt'],
     ],
     [

@@ -902,7 +902,7 @@ function statutoryClocks(
       const unextended = `${S2_DAYS} days beginning with the day of admission (${admissionDay}, day 1), so it would lapse at the end of ${lastDay} (${formatLocal(judged.unextendedEnd, zone)}). Not renewable`;
       const basis =
         extension.kind === 'decided'
-          ? `${unextended}; EXTENDED (NR-11, s.29(4)) by the displacement application filed at ${formatLocal(extension.by.filedAt, zone)}, while the s.2 was in force, ${extension.by.status === 'order' ? `decided with an order on ${extension.by.disposedOn}, and ${S29_ORDER_FURTHER_DAYS} days more (s.29(4)(b))` : `${extension.by.status} on ${extension.by.disposedOn}`}: it lapses at the end of ${extension.lastDay} (${formatLocal(extension.end, zone)}) at the earliest${extension.by.status === 'withdrawn' ? '' : ', later by the time allowed for an appeal from the decision (s.29(5))'}.`
+          ? `${unextended}; EXTENDED (NR-11, s.29(4)) by the displacement application filed at ${formatLocal(extension.by.filedAt, zone)}, while the s.2 was in force, ${s29ExtensionWords(extension.by.status as 'order' | 'refused' | 'withdrawn', extension.by.disposedOn!)}: it lapses at the end of ${extension.lastDay} (${formatLocal(extension.end, zone)})${extension.by.status === 'withdrawn' ? '' : ', later if an appeal is brought in that time'}.`
           : extension.kind === 'none'
             ? `${unextended}; extended only by a s.29 displacement application on ground (c) or (d) made while it is in force (NR-11, s.29(4)), and none is recorded.`
             : `${unextended}; EXTENDED (NR-11, s.29(4)) by the displacement application filed at ${formatLocal(extension.by.filedAt, zone)}, while the s.2 was in force: it continues until the court finally disposes of the application (including the time allowed for an appeal), and ${S29_ORDER_FURTHER_DAYS} days more if an order is made.`;
@@ -951,6 +951,33 @@ export function displacementsKnownAt(
 /** s.29(4)(b): the further days a s.2 runs after the court makes an order on a (c) or (d) application. */
 export const S29_ORDER_FURTHER_DAYS = 7;
 
+/**
+ * NR-11 (s.29(4), (5)) ✱: the days after the court's decision on a s.29 application allowed for appealing from it. The
+ * application is not finally disposed of (so a s.2 it extends stays in force) until they have passed, or until an appeal
+ * brought in them is heard or withdrawn. 21 days after the date of the decision (CPR 52.12(2)(b)), unless the court
+ * directs otherwise: court rules, not the Act, so a named constant for the legal team to confirm.
+ */
+export const S29_APPEAL_DAYS = 21;
+
+/**
+ * NR-11 (s.29(4), (5)): the last day of a s.2 extended by a s.29 application decided on `disposedOn`: a refusal is
+ * finally disposed of when the time for appealing has passed (S29_APPEAL_DAYS after the decision), an order then too
+ * and the s.2 runs a further S29_ORDER_FURTHER_DAYS (s.29(4)(b)); a withdrawn application is disposed of the day it was
+ * withdrawn (there is no decision to appeal).
+ */
+export function s29ExtendedLastDay(status: 'order' | 'refused' | 'withdrawn', disposedOn: IsoDate): IsoDate {
+  if (status === 'withdrawn') return disposedOn;
+  return addDaysIso(disposedOn, S29_APPEAL_DAYS + (status === 'order' ? S29_ORDER_FURTHER_DAYS : 0));
+}
+
+/** How a decided s.29 application's extension of a s.2 is counted, in words (NR-11, s.29(4), (5)). */
+export function s29ExtensionWords(status: 'order' | 'refused' | 'withdrawn', disposedOn: IsoDate): string {
+  const appeal = `the ${S29_APPEAL_DAYS} days allowed for an appeal (s.29(5))`;
+  if (status === 'withdrawn') return `withdrawn on ${disposedOn}, so disposed of that day`;
+  if (status === 'refused') return `refused on ${disposedOn}, and finally disposed of when ${appeal} have passed`;
+  return `decided with an order on ${disposedOn}, finally disposed of when ${appeal} have passed, and ${S29_ORDER_FURTHER_DAYS} days more (s.29(4)(b))`;
+}
+
 /** How a s.29 application extends a s.2 (NR-11), as s2End judges it. */
 export type S2Extension =
   /** Not extended: no application was made while the s.2 was in force. */
@@ -959,7 +986,10 @@ export type S2Extension =
   | { kind: 'pending'; by: DisplacementApplicationFacts }
   /** Decided, but the day it was decided is not recorded: the end cannot be known. */
   | { kind: 'end-unknown'; by: DisplacementApplicationFacts }
-  /** Decided: the s.2 runs to the end of `lastDay` at the earliest (later by the time for an appeal, s.29(5), unless withdrawn). */
+  /**
+   * Decided: the s.2 runs to the end of `lastDay`: the decision, the time allowed for an appeal (s.29(5)) and, after an
+   * order, seven days more (s29ExtendedLastDay); later still if an appeal is brought in that time.
+   */
   | { kind: 'decided'; by: DisplacementApplicationFacts; lastDay: IsoDate; end: Instant };
 
 /** APP-17 with NR-11: when a s.2 ends, from its admission and the s.29 applications on ground (c) or (d). */
@@ -1012,8 +1042,8 @@ export interface S2End {
  * patient on a s.2). A displacement application on ground (c) or (d) extends the s.2 only when it was made while the
  * patient was liable to be detained under it: on or after the admission and before the s.2 would have lapsed. It
  * then runs until the application is finally disposed of and, when an order is made, seven days more
- * (s.29(4)(b)). "Finally disposed of" includes the time allowed for an appeal (s.29(5)), which the record does not
- * hold: the end after a decision is the earliest it can be.
+ * (s.29(4)(b)). "Finally disposed of" includes the time allowed for an appeal (s.29(5)): a decision is final only when
+ * S29_APPEAL_DAYS have passed without one (an appeal brought in them keeps it pending, which the record does not hold).
  */
 export function s2End(admittedAt: Instant, applications: readonly DisplacementApplicationFacts[], zone: string): S2End {
   const admissionDay = localDate(admittedAt, zone);
@@ -1038,7 +1068,7 @@ export function s2End(admittedAt: Instant, applications: readonly DisplacementAp
   // Every application made during the s.2 is decided: the one that keeps it longest decides its end.
   let latest: { end: Instant; lastDay: IsoDate; by: DisplacementApplicationFacts } | null = null;
   for (const d of during) {
-    const endDay = d.status === 'order' ? addDaysIso(d.disposedOn!, S29_ORDER_FURTHER_DAYS) : d.disposedOn!;
+    const endDay = s29ExtendedLastDay(d.status as 'order' | 'refused' | 'withdrawn', d.disposedOn!);
     const end = endOfLocalDay(endDay, zone);
     if (!latest || end.getTime() > latest.end.getTime()) latest = { end, lastDay: endDay, by: d };
   }
