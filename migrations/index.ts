@@ -91,7 +91,8 @@ import * as m87 from './1796740000000-OrderOfMakingRemaining';
 import * as m88 from './1796740000001-OnDutyOrderOfMaking';
 import * as m89 from './1796750000000-CtoExtensionsWithdrawnAccessEnded';
 import * as m90 from './1796750000001-CtoExtensionEvents';
-import * as m91 from './1796800000000-OutboxCommitOrderIndex';
+import * as m91 from './1796760000000-OrderOfMakingNames';
+import * as m92 from './1796800000000-OutboxCommitOrderIndex';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -186,4 +187,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m89),
   ...Object.values(m90),
   ...Object.values(m91),
+  ...Object.values(m92),
 ];

@@ -17,6 +17,13 @@ export class DoctorEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the doctors were recorded in: what orders two of the same name (the register's list and its cursor),
+   * never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @Column('text')
   name: string;
 
@@ -69,6 +76,13 @@ export type DoctorApprovalKind = (typeof DOCTOR_APPROVAL_KINDS)[number];
 export class DoctorApprovalEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
+
+  /**
+   * The order the approvals were recorded in: what orders a doctor's two approvals of one kind from one day, never
+   * their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
 
   @ForeignKey(() => DoctorEntity, { onDelete: 'CASCADE' })
   @Column('uuid')

@@ -28,6 +28,13 @@ export class PersonEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the people were recorded in: what orders two of the same name found by one search (the list, its cursor),
+   * never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @Column('text', { nullable: true })
   nhsNumber: string | null;
 

@@ -24,6 +24,12 @@ export class RelativeEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the relatives were recorded in: what orders those recorded at the same instant, never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
   @Column('uuid')
   personId: string;
@@ -98,6 +104,13 @@ export class RelativeEntity {
 export class NearestRelativeObjectionEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
+
+  /**
+   * The order the objections were recorded in: what orders those notified at the same instant (the reverse of it,
+   * newest first), never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
 
   @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
   @Column('uuid')
@@ -218,6 +231,13 @@ export class DisplacementEntity {
 export class NominatedPersonEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
+
+  /**
+   * The order the nominated persons were recorded in: what orders those appointed on one day and recorded at the
+   * same instant (the reverse of it, newest first).
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
 
   @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
   @Column('uuid')

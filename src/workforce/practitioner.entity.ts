@@ -26,6 +26,13 @@ export class PractitionerEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /**
+   * The order the practitioners were recorded in: what orders two of the same name (the workforce list and its cursor,
+   * the supervision overview, the planner), never their random ids.
+   */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
+
   @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Index('practitioners_user_key', { unique: true })
   @Column('uuid')
