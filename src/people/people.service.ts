@@ -1012,11 +1012,13 @@ export class PeopleService {
       );
     }
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    // The cursor carries the sort key of the last person of the page given (their names and id), sealed for this
-    // caller and this search (no name travels readable in URLs, and no other's key can be made up): the next page is
-    // found from those values, never by looking up a person the caller names, whom they may not be allowed to read.
+    // The cursor carries the sort key of the last person of the page given (their names, and the order recorded in,
+    // seq, which breaks a tie of names: two people of one name come in the order recorded, never by their random ids),
+    // sealed for this caller and this search (no name travels readable in URLs, and no other's key can be made up):
+    // the next page is found from those values, never by looking up a person the caller names, whom they may not be
+    // allowed to read. A cursor given before seq broke the tie (it carried the id) is a 400 naming cursor.
     const cursorContext = `person-search:${actor.userId}:${JSON.stringify(criteria.map((k) => q[k]))}`;
-    const after = q.cursor ? openCursor(this.config.cursorKey, cursorContext, q.cursor, ['string', 'string', 'uuid']) : undefined;
+    const after = q.cursor ? openCursor(this.config.cursorKey, cursorContext, q.cursor, ['string', 'string', 'bigint']) : undefined;
     // Built inside the transaction, which Db may run again after a deadlock.
     return this.db.transaction(async (m) => {
       const where = new SqlWhere();
@@ -1030,21 +1032,21 @@ export class PeopleService {
       where.raw(`${sameAsSql('p.id')} IS NULL`);
       if (after)
         where.raw(
-          `(lower(p.family_name), lower(p.given_name), p.id) > (lower(${where.param(after[0])}::text), lower(${where.param(after[1])}::text), ${where.param(after[2])}::uuid)`,
+          `(lower(p.family_name), lower(p.given_name), p.seq) > (lower(${where.param(after[0])}::text), lower(${where.param(after[1])}::text), ${where.param(after[2])}::bigint)`,
         );
       const scope = this.access.scope(actor, 'person.read', 'p.id', where.params.length + 1);
       where.params.push(...scope.params);
       where.raw(scope.sql);
       const limitParam = where.param(limit + 1);
-      const rows: PersonSummaryDto[] = await m.query(
-        `SELECT ${SUMMARY_COLUMNS} FROM persons p ${where} ORDER BY lower(p.family_name), lower(p.given_name), p.id LIMIT ${limitParam}`,
+      const rows: Array<PersonSummaryDto & { seq: string }> = await m.query(
+        `SELECT ${SUMMARY_COLUMNS}, p.seq FROM persons p ${where} ORDER BY lower(p.family_name), lower(p.given_name), p.seq LIMIT ${limitParam}`,
         where.params,
       );
       const page = pageOf(
         rows,
         limit,
-        (r) => [r.familyName, r.givenName, r.id],
-        (r) => r,
+        (r) => [r.familyName, r.givenName, String(r.seq)],
+        ({ seq: _seq, ...r }) => r,
         (key) => sealCursor(this.config.cursorKey, cursorContext, key),
       );
       // The scope said who is visible; the policy says on what basis, which each audit record carries. Roles that
