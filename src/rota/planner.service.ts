@@ -20,6 +20,7 @@ import { EventsService } from '../events/events.service';
 import { loadApprovals } from '../workforce/approval.facts';
 import { facts as trainingFacts, TrainingService } from '../workforce/training.service';
 import { workforcePolicy } from '../workforce/workforce.policy';
+import { practitionerSeqSql } from '../workforce/workforce.tables';
 import { accountBarSql } from '../workforce/eligibility.service';
 import type { Override } from './assignment-checks.service';
 import { AssignmentsService } from './assignments.service';
@@ -350,7 +351,7 @@ export class PlannerService {
               json_build_object('intervalDays', p.supervision_interval_days, 'recordCreatedOn', to_char(p.created_at AT TIME ZONE $1, 'YYYY-MM-DD'),
                                 'professionalOn', ${professionalSupervisionDatesSql('p.id')}) AS supervision,
               ${accountBarSql('u')} AS "accountBar"
-         FROM practitioner_directory p JOIN user_directory u ON u.id = p.user_id WHERE p.active ORDER BY u.display_name, p.id`,
+         FROM practitioner_directory p JOIN user_directory u ON u.id = p.user_id WHERE p.active ORDER BY u.display_name, ${practitionerSeqSql('p.id')}`,
       [policy.timeZone],
     );
     const ids = people.map((p) => p.id);
@@ -551,7 +552,7 @@ export class PlannerService {
       ds.query(
         `SELECT p.id, p.user_id AS "userId", p.fte::float8 AS fte, u.display_name AS "displayName" FROM practitioner_directory p JOIN user_directory u ON u.id = p.user_id
           WHERE p.active OR EXISTS (SELECT 1 FROM shift_assignments a WHERE a.practitioner_id = p.id AND a.starts_at >= $1 AND a.starts_at < $2)
-          ORDER BY u.display_name, p.id`,
+          ORDER BY u.display_name, ${practitionerSeqSql('p.id')}`,
         [from, to],
       ),
       ds.query(

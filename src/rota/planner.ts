@@ -135,8 +135,12 @@ export interface Preference {
 export interface PlanFacts {
   from: Date;
   to: Date;
-  /** Shifts starting in [from, to); others are ignored. */
+  /**
+   * Shifts starting in [from, to); others are ignored. Those with the same start are taken in the order given here
+   * (the order they were made in, as the planner service reads them), never by their random ids.
+   */
   shifts: PlanShift[];
+  /** In the order given (by name, then the order recorded in), which is each one's place in the model. */
   practitioners: PlanPractitioner[];
   existing: ExistingAssignment[];
   leave: LeavePeriod[];
@@ -324,10 +328,11 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
   const to = facts.to.getTime();
   const periodDays = (to - from) / DAY;
 
-  // Shifts in the period, in time order, with what the rules need to know about each.
+  // Shifts in the period, in time order (a stable sort: those with one start in the order given), with what the rules
+  // need to know about each.
   const shifts: Shift[] = facts.shifts
     .filter((s) => s.startsAt.getTime() >= from && s.startsAt.getTime() < to)
-    .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id.localeCompare(b.id))
+    .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())
     .map((s, index) => ({
       ...s,
       index,

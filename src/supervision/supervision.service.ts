@@ -15,6 +15,7 @@ import { Db } from '../database/db';
 import { IsoDate, localDate } from '../statute/time';
 import { PractitionersService, refuseOwnRecord } from '../workforce/practitioners.service';
 import type { ApprovalComplianceDto } from '../workforce/dto/training.dto';
+import { practitionerSeqSql } from '../workforce/workforce.tables';
 import type { PortfolioSupervisionDto } from './dto/portfolio.dto';
 import {
   CreateSupervisionActionDto,
@@ -382,7 +383,7 @@ export class SupervisionService {
                 WHERE s.supervisee_id = p.id AND s.type = ANY($1::text[]) AND s.held_on <= $2::date) AS "lastProfessionalOn"
          FROM practitioner_directory p JOIN user_directory u ON u.id = p.user_id
         ${where}
-        ORDER BY lower(u.display_name), p.id`,
+        ORDER BY lower(u.display_name), ${practitionerSeqSql('p.id')}`,
       where.params,
     );
     const items = rows

@@ -130,20 +130,21 @@ export class PractitionersService {
     if (q.skill) where.add('? = ANY(p.skills)', q.skill);
     if (q.active !== undefined) where.add('p.active = ?', q.active);
     if (q.cursor) {
-      const [name, id] = decodeCursor(q.cursor, ['string', 'uuid']);
-      where.raw(`(lower(u.display_name), p.id) > (${where.param(name)}, ${where.param(id)}::uuid)`);
+      // Two of one name come in the order they were recorded (seq), never by their random ids: the cursor carries it.
+      const [name, seq] = decodeCursor(q.cursor, ['string', 'bigint']);
+      where.raw(`(lower(u.display_name), p.seq) > (${where.param(name)}, ${where.param(seq)}::bigint)`);
     }
     const limitParam = where.param(limit + 1);
     const rows: PractitionerRow[] = await this.db.manager.query(
-      `SELECT ${COLUMNS} FROM practitioners p JOIN user_directory u ON u.id = p.user_id
-        ${where} ORDER BY lower(u.display_name), p.id LIMIT ${limitParam}`,
+      `SELECT ${COLUMNS}, p.seq FROM practitioners p JOIN user_directory u ON u.id = p.user_id
+        ${where} ORDER BY lower(u.display_name), p.seq LIMIT ${limitParam}`,
       where.params,
     );
     const statuses = await this.approvalSummaries(rows.map((r) => r.id));
     return pageOf(
       rows,
       limit,
-      (r) => [r.displayName.toLowerCase(), r.id],
+      (r) => [r.displayName.toLowerCase(), String(r.seq)],
       (r) => this.dto(r, statuses.get(r.id)),
     );
   }

@@ -111,7 +111,7 @@ export class TrainingService {
     const m = this.db.manager;
     const today = localDate(this.clock.now(), this.config.timeZone);
     const people: Array<{ id: string; displayName: string; team: string | null }> = await m.query(
-      `SELECT p.id, u.display_name AS "displayName", p.team FROM practitioners p JOIN user_directory u ON u.id = p.user_id WHERE p.active ORDER BY lower(u.display_name)`,
+      `SELECT p.id, u.display_name AS "displayName", p.team FROM practitioners p JOIN user_directory u ON u.id = p.user_id WHERE p.active ORDER BY lower(u.display_name), p.seq`,
     );
     const approvals = await loadApprovals(
       m,
