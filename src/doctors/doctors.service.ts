@@ -49,14 +49,15 @@ interface DoctorRow {
   updated_at: Date;
   /** lower(name) as Postgres computes it: the list's keyset after the rank. */
   sort_name: string;
+  /** The order recorded in (bigint, as text): what breaks a tie of names in the list and its cursor, never the id. */
+  seq: string;
   /** With a name search: 0 every word is a whole word of the name, 1 word prefixes of the name, 2 the organisation too. */
   rank: number;
 }
 
-const DOCTOR_COLUMNS = `d.id, d.name, d.gmc_number, d.organisation, d.email, d.contact_numbers, d.notes, d.active, d.version, d.created_at, d.updated_at, lower(d.name) AS sort_name`;
+const DOCTOR_COLUMNS = `d.id, d.name, d.gmc_number, d.organisation, d.email, d.contact_numbers, d.notes, d.active, d.version, d.created_at, d.updated_at, lower(d.name) AS sort_name, d.seq`;
 // Dates as text: node-pg would turn a `date` into a JS Date at local midnight, which is not a calendar date.
 const APPROVAL_COLUMNS = `a.id, a.doctor_id AS "doctorId", a.kind, to_char(a.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(a.ends_on, 'YYYY-MM-DD') AS "endsOn", a.approving_body AS "approvingBody", a.created_at AS "createdAt"`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One period of approval on the register, as other modules are told of it (and may keep it). */
 export interface RegisterPeriod {
@@ -180,9 +181,9 @@ export class DoctorsService {
     return new Map(rows.map((r) => [r.id, r.gmc_number]));
   }
 
-  /** Every doctor's id and name, by name. */
+  /** Every doctor's id and name, by name (two of one name in the order recorded). */
   async names(m: EntityManager): Promise<Array<{ id: string; name: string }>> {
-    return m.query('SELECT id, name FROM doctors ORDER BY name');
+    return m.query('SELECT id, name FROM doctors ORDER BY name, seq');
   }
 
   async list(q: DoctorQuery): Promise<Page<DoctorDto>> {
@@ -220,17 +221,19 @@ export class DoctorsService {
         `EXISTS (SELECT 1 FROM doctor_approvals a WHERE a.doctor_id = d.id AND a.starts_on <= ${on}::date AND a.ends_on >= ${on}::date${kind})`,
       );
     }
-    // Keyset: (rank, lower(name), id); the rank is 0 for every row when there is no name search.
+    // Keyset: (rank, lower(name), seq); the rank is 0 for every row when there is no name search. Two doctors of one
+    // name come in the order they were recorded (seq), never by their random ids; a cursor that carries an id (given
+    // before seq broke the tie) is a 400 naming cursor.
     const ranked = `SELECT ${DOCTOR_COLUMNS}, ${rank} AS rank FROM doctors d ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
     const after: string[] = [];
     if (q.cursor) {
-      const [cursorRank, name, id] = decodeCursor(q.cursor, ['number', 'string', 'uuid']) as [number, string, string];
-      if (!UUID.test(id) || ![0, 1, 2].includes(cursorRank)) throw badCursor();
-      after.push(`(r.rank, r.sort_name, r.id) > (${param(cursorRank)}, ${param(name)}, ${param(id)}::uuid)`);
+      const [cursorRank, name, seq] = decodeCursor(q.cursor, ['number', 'string', 'bigint']) as [number, string, string];
+      if (![0, 1, 2].includes(cursorRank)) throw badCursor();
+      after.push(`(r.rank, r.sort_name, r.seq) > (${param(cursorRank)}, ${param(name)}, ${param(seq)}::bigint)`);
     }
     const m = this.db.manager;
     const rows: DoctorRow[] = await m.query(
-      `SELECT * FROM (${ranked}) r ${after.length ? `WHERE ${after.join(' AND ')}` : ''} ORDER BY r.rank, r.sort_name, r.id LIMIT ${param(limit + 1)}`,
+      `SELECT * FROM (${ranked}) r ${after.length ? `WHERE ${after.join(' AND ')}` : ''} ORDER BY r.rank, r.sort_name, r.seq LIMIT ${param(limit + 1)}`,
       params,
     );
     const approvals = await this.approvalsOf(
@@ -241,7 +244,7 @@ export class DoctorsService {
     return pageOf(
       rows,
       limit,
-      (r) => [r.rank, r.sort_name, r.id],
+      (r) => [r.rank, r.sort_name, String(r.seq)],
       (r) => doctorDto(r, approvals.get(r.id) ?? [], today),
     );
   }
@@ -472,7 +475,7 @@ export class DoctorsService {
     const byDoctor = new Map<string, ApprovalRow[]>();
     if (!doctorIds.length) return byDoctor;
     const rows: ApprovalRow[] = await m.query(
-      `SELECT ${APPROVAL_COLUMNS} FROM doctor_approvals a WHERE a.doctor_id = ANY($1::uuid[]) ORDER BY a.kind, a.starts_on, a.id`,
+      `SELECT ${APPROVAL_COLUMNS} FROM doctor_approvals a WHERE a.doctor_id = ANY($1::uuid[]) ORDER BY a.kind, a.starts_on, a.seq`,
       [doctorIds],
     );
     for (const r of rows) {
