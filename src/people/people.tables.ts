@@ -107,22 +107,30 @@ export const NOMINATED_COLUMNS = `n.id, n.person_id AS "personId", n.name, n.rel
 /** The lists of a person's nearest-relative facts that the relatives service reads with the person. */
 export type FactPart = 'relatives' | 'displacements' | 'nominated' | 'objections';
 
-/** Each list as a JSON array of its rows (the columns' names its keys), in the order its reads have always had. */
+/**
+ * Each list's rows (the columns' names their keys, with `seq`, the order each was recorded in) and their order: what
+ * was recorded at one instant (or on one day, for nominated persons) in the order it was recorded, and newest first
+ * the reverse of it, never by random id.
+ */
 export const FACT_LISTS: Record<FactPart, { rows: string; order: string }> = {
-  relatives: { rows: `SELECT ${RELATIVE_COLUMNS} FROM relatives r WHERE r.person_id = p.id`, order: 'x."createdAt", x.id' },
+  relatives: { rows: `SELECT ${RELATIVE_COLUMNS}, r.seq FROM relatives r WHERE r.person_id = p.id`, order: 'x."createdAt", x.seq' },
   displacements: {
-    rows: `SELECT ${DISPLACEMENT_COLUMNS} FROM nearest_relative_displacements d WHERE d.person_id = p.id`,
-    order: 'x."filedAt" DESC, x.id',
+    rows: `SELECT ${DISPLACEMENT_COLUMNS}, d.seq FROM nearest_relative_displacements d WHERE d.person_id = p.id`,
+    order: 'x."filedAt" DESC, x.seq DESC',
   },
   nominated: {
-    rows: `SELECT ${NOMINATED_COLUMNS}, n.appointed_on AS "appointedOnDate" FROM nominated_persons n WHERE n.person_id = p.id`,
-    order: 'x."appointedOnDate" DESC, x."createdAt" DESC',
+    rows: `SELECT ${NOMINATED_COLUMNS}, n.appointed_on AS "appointedOnDate", n.seq FROM nominated_persons n WHERE n.person_id = p.id`,
+    order: 'x."appointedOnDate" DESC, x."createdAt" DESC, x.seq DESC',
   },
   objections: {
-    rows: `SELECT ${OBJECTION_COLUMNS} FROM nearest_relative_objections o WHERE o.person_id = p.id`,
-    order: 'x."notifiedAt" DESC, x.id',
+    rows: `SELECT ${OBJECTION_COLUMNS}, o.seq FROM nearest_relative_objections o WHERE o.person_id = p.id`,
+    order: 'x."notifiedAt" DESC, x.seq DESC',
   },
 };
+
+/** One of FACT_LISTS as a JSON array (`agg`: json_agg or jsonb_agg) of its rows in its order, without their seq. */
+export const factListSql = (part: FactPart, agg: 'json_agg' | 'jsonb_agg'): string =>
+  `coalesce((SELECT ${agg}(to_jsonb(x) - 'seq' ORDER BY ${FACT_LISTS[part].order}) FROM (${FACT_LISTS[part].rows}) x), '[]')`;
 
 /**
  * SQL fragment for another module's query: the person's (`personId`, an SQL expression) nearest-relative facts as a
@@ -135,10 +143,7 @@ export const relativesAsRecordedSql = (personId: string): string =>
   `(SELECT jsonb_build_object('dateOfBirth', to_char(p.date_of_birth, 'YYYY-MM-DD'), 'ukResident', p.uk_resident${(
     Object.keys(FACT_LISTS) as FactPart[]
   )
-    .map(
-      (part) =>
-        `, '${part}', coalesce((SELECT jsonb_agg(x ORDER BY ${FACT_LISTS[part].order}) FROM (${FACT_LISTS[part].rows}) x), '[]'::jsonb)`,
-    )
+    .map((part) => `, '${part}', ${factListSql(part, 'jsonb_agg')}`)
     .join('')})
       FROM persons p WHERE p.id = ${personId})`;
 

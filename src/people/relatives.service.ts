@@ -22,7 +22,7 @@ import { addYears, endOfLocalDay, localDate, type IsoDate } from '../statute/tim
 import { DisplacementChanges } from './displacement-changes';
 import {
   DISPLACEMENT_COLUMNS,
-  FACT_LISTS,
+  factListSql,
   type FactPart,
   NOMINATED_COLUMNS,
   OBJECTION_COLUMNS,
@@ -135,9 +135,7 @@ const ALL_PARTS: FactPart[] = [...STANDING_PARTS, 'objections'];
  * their id; with `settled`, the person the record was confirmed to be (`sameAs`: PERSON-MATCH), for a change.
  */
 function factsStatement(parts: readonly FactPart[], each = false, settled = false): string {
-  const lists = parts.map(
-    (part) => `, coalesce((SELECT json_agg(x ORDER BY ${FACT_LISTS[part].order}) FROM (${FACT_LISTS[part].rows}) x), '[]') AS "${part}"`,
-  );
+  const lists = parts.map((part) => `, ${factListSql(part, 'json_agg')} AS "${part}"`);
   const who = each ? `p.id::text AS "personId", ` : '';
   const sameAs = settled ? `, ${sameAsSql('p.id')} AS "sameAs"` : '';
   return `SELECT ${who}to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.uk_resident AS "ukResident"${lists.join('')}${sameAs} FROM persons p WHERE p.id = ${each ? 'ANY($1::uuid[])' : '$1'}`;
