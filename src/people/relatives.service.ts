@@ -233,14 +233,17 @@ export class RelativesService {
   /** POST /people/:id/relatives. */
   async create(actor: Actor, personId: string, dto: CreateRelativeDto, decision: Decision): Promise<RelativeDto> {
     this.checkDateOfBirth(dto.dateOfBirth);
+    // Dated by the service's clock, as the person's record is; relatives recorded at one instant keep the order they
+    // were recorded in (seq).
+    const now = this.clock.now();
     return this.db.transaction(async (m) => {
       await this.requirePerson(m, personId);
       const fields = FIELDS.filter((f) => dto[f] !== undefined && dto[f] !== null);
       const values = fields.map((f) => (f === 'contact' ? JSON.stringify(dto.contact) : dto[f]));
       const [{ id }] = await m.query(
-        `INSERT INTO relatives (person_id, created_by${fields.map((f) => `, ${COLUMN[f]}`).join('')})
-         VALUES ($1, $2${fields.map((_, i) => `, $${i + 3}`).join('')}) RETURNING id`,
-        [personId, actor.userId, ...values],
+        `INSERT INTO relatives (person_id, created_by, created_at${fields.map((f) => `, ${COLUMN[f]}`).join('')})
+         VALUES ($1, $2, $3${fields.map((_, i) => `, $${i + 4}`).join('')}) RETURNING id`,
+        [personId, actor.userId, now, ...values],
       );
       await this.audit.record(m, {
         action: 'relative.create',
@@ -494,8 +497,8 @@ export class RelativesService {
       if (dto.displacementId) await this.displacementRow(m, personId, dto.displacementId).catch(() => this.unknown('displacementId'));
       if (dto.nominatedPersonId) await this.nominatedRow(m, personId, dto.nominatedPersonId).catch(() => this.unknown('nominatedPersonId'));
       const [{ id }] = await m.query(
-        `INSERT INTO nearest_relative_objections (person_id, objector_kind, relative_id, delegate_name, displacement_id, nominated_person_id, notified_at, notified_to, details, recorded_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        `INSERT INTO nearest_relative_objections (person_id, objector_kind, relative_id, delegate_name, displacement_id, nominated_person_id, notified_at, notified_to, details, recorded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
         [
           personId,
           kind,
@@ -507,6 +510,7 @@ export class RelativesService {
           dto.notifiedTo,
           dto.details,
           actor.userId,
+          now,
         ],
       );
       await this.audit.record(m, {
@@ -595,8 +599,8 @@ export class RelativesService {
       this.bornBy('filedAt', filedAt, await this.requirePerson(m, personId));
       if (dto.relativeId) await this.requireRelativeOf(m, personId, dto.relativeId);
       const [{ id }] = await m.query(
-        `INSERT INTO nearest_relative_displacements (person_id, relative_id, ground, filed_at, court, recorded_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [personId, dto.relativeId ?? null, dto.ground, filedAt, dto.court ?? null, actor.userId],
+        `INSERT INTO nearest_relative_displacements (person_id, relative_id, ground, filed_at, court, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [personId, dto.relativeId ?? null, dto.ground, filedAt, dto.court ?? null, actor.userId, now],
       );
       await this.audit.record(m, {
         action: 'displacement.create',
@@ -711,7 +715,8 @@ export class RelativesService {
    * appointment ends the day the new one begins (the change is recorded on both).
    */
   async appointNominated(actor: Actor, personId: string, dto: CreateNominatedPersonDto, decision: Decision): Promise<NominatedPersonDto> {
-    const today = localDate(this.clock.now(), this.config.timeZone);
+    const now = this.clock.now();
+    const today = localDate(now, this.config.timeZone);
     recordedDate(dto.appointedOn, 'appointedOn', today, NR_RECORD_MAX_AGE_YEARS);
     return this.db.transaction(async (m) => {
       this.bornBy('appointedOn', dto.appointedOn, await this.requirePerson(m, personId));
@@ -744,9 +749,9 @@ export class RelativesService {
         );
       }
       const [{ id }] = await m.query(
-        `INSERT INTO nominated_persons (person_id, name, relative_id, appointed_on, appointed_by, method, recorded_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [personId, dto.name, dto.relativeId ?? null, dto.appointedOn, dto.appointedBy, dto.method, actor.userId],
+        `INSERT INTO nominated_persons (person_id, name, relative_id, appointed_on, appointed_by, method, recorded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [personId, dto.name, dto.relativeId ?? null, dto.appointedOn, dto.appointedBy, dto.method, actor.userId, now],
       );
       await this.audit.record(m, {
         action: 'nominated-person.appoint',
