@@ -304,7 +304,10 @@ export class ApprovalsService {
     });
   }
 
-  /** Approvals ending within `withinDays`, not yet ended, with the reminder stage reached (AMHP-05 reminders). */
+  /**
+   * Approvals ending within `withinDays`, not yet ended, with the reminder stage reached (AMHP-05 reminders): by the
+   * day they end, then name, then the order the practitioners were recorded in (two of one name, never in no order).
+   */
   async reapprovalDue(withinDays?: number): Promise<ReapprovalDueDto[]> {
     const leadTimes = this.config.approvalReminderDays;
     const within = withinDays ?? Math.max(...leadTimes);
@@ -315,7 +318,7 @@ export class ApprovalsService {
               EXISTS (SELECT 1 FROM approvals n WHERE n.practitioner_id = a.practitioner_id AND n.starts_on = a.ends_on + 1 AND n.ended_on IS NULL) AS renewed
          FROM approvals a JOIN practitioners p ON p.id = a.practitioner_id JOIN user_directory u ON u.id = p.user_id
         WHERE a.ended_on IS NULL AND p.active AND a.ends_on >= $1::date AND a.ends_on <= $2::date
-        ORDER BY a.ends_on, u.display_name`,
+        ORDER BY a.ends_on, u.display_name, p.seq`,
         [today, addDays(today, within)],
       );
     return rows.map((r) => {
