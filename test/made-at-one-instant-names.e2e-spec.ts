@@ -44,6 +44,14 @@ describe('what shares a name or an instant is listed in the order it was recorde
   async function everyRead(read: () => Promise<string[]>, expected: string[]) {
     for (const _ of [1, 2]) expect(await read()).toEqual(expected);
   }
+  /** Stores the rows of `table` in the order of their random ids (rewritten in the order of its primary key). */
+  async function storedInIdOrder(table: string) {
+    const [{ pk }] = await t.sql<{ pk: string }>(
+      `SELECT indexrelid::regclass::text AS pk FROM pg_index WHERE indrelid = $1::regclass AND indisprimary`,
+      [table],
+    );
+    await t.sql(`CLUSTER ${table} USING ${pk}`);
+  }
   /** A cursor of the form `path` gave before (its tie broken by a random id) is a 400 naming `cursor`. */
   async function oldCursorRefused(path: string, oldCursor: unknown[]) {
     const old = Buffer.from(JSON.stringify(oldCursor)).toString('base64url');
@@ -89,7 +97,9 @@ describe('what shares a name or an instant is listed in the order it was recorde
   describe('eight practitioners named Sam Jones', () => {
     const recorded: Array<{ id: string; practitionerId: string }> = [];
     beforeAll(async () => {
-      for (const _ of EIGHT) recorded.push(await amhp(t, { displayName: 'Sam Jones' }));
+      // Each with an approval ending on one day, within the reapproval reminders' reach.
+      for (const _ of EIGHT)
+        recorded.push(await amhp(t, { displayName: 'Sam Jones', approval: { startsOn: '2024-01-15', endsOn: '2027-01-14' } }));
     });
     const ours = (ids: string[]) => ids.filter((id) => recorded.some((r) => r.practitionerId === id));
 
@@ -108,6 +118,35 @@ describe('what shares a name or an instant is listed in the order it was recorde
             ((await as(mo).get('/supervision/overdue').expect(200)).body.items as Array<{ practitionerId: string }>).map(
               (x) => x.practitionerId,
             ),
+          ),
+        recorded.map((r) => r.practitionerId),
+      );
+    });
+
+    it('GET /approvals/reapproval-due (approvals ending on one day, then by name) lists them in the order they were recorded, every time', async () => {
+      // That list broke no tie after the name: the rows came in the order stored. Stored in the order of their random
+      // ids, as a table rewritten or restored may keep them.
+      for (const table of ['practitioners', 'approvals']) await storedInIdOrder(table);
+      await everyRead(
+        async () =>
+          ours(
+            ((await as(mo).get('/approvals/reapproval-due?withinDays=60').expect(200)).body.items as Array<{ practitionerId: string }>).map(
+              (x) => x.practitionerId,
+            ),
+          ),
+        recorded.map((r) => r.practitionerId),
+      );
+    });
+
+    it('GET /training/shortfalls (by name) lists them, each short of the hours of the approval year just ended, in the order they were recorded, every time', async () => {
+      // That list broke no tie of names: the rows came in the order stored. Stored in the order of their random ids.
+      for (const table of ['practitioners', 'users', 'approvals', 'training_records']) await storedInIdOrder(table);
+      await everyRead(
+        async () =>
+          ours(
+            ((await as(mo).get('/training/shortfalls').expect(200)).body.items as Array<{ practitionerId: string; dueBy: string }>)
+              .filter((x) => x.dueBy === '2026-01-14')
+              .map((x) => x.practitionerId),
           ),
         recorded.map((r) => r.practitionerId),
       );
