@@ -212,6 +212,81 @@ describe('the job pack on the duty AMHP’s phone', () => {
     expect((await as(second).get('/me/job-pack').expect(200)).body.assisting).toEqual([]);
   });
 
+  it('holds her requests for a CTO extension statement still to make, with the patient, each an audited read; one stated or withdrawn leaves it', async () => {
+    const worker = await amhp(t);
+    const colleague = await amhp(t);
+    /** A request for a statement on a new patient's CTO (expiring Mon 30 Nov 2026), allocated to `to`. */
+    const requested = async (to: TestUser, familyName: string) => {
+      const person = await as(manager).post('/people', { givenName: 'Cara', familyName, dateOfBirth: '1980-02-02' }).expect(201);
+      const made = await as(manager)
+        .post('/cto-extensions', {
+          personId: person.body.id,
+          responsibleClinician: 'Dr A Khan',
+          ctoMadeOn: '2026-06-01',
+          ctoExpiresOn: '2026-11-30',
+          rcExaminedOn: '2026-11-16',
+        })
+        .expect(201);
+      const alloc = await t.http
+        .post(`/cto-extensions/${made.body.id}/allocation`)
+        .set('authorization', manager.auth)
+        .set('if-match', made.headers.etag)
+        .send({ amhpUserId: to.id })
+        .expect(200);
+      return { id: made.body.id as string, personId: person.body.id as string, etag: alloc.headers.etag };
+    };
+    const stated = await requested(worker, 'Stated');
+    const withdrawn = await requested(worker, 'Withdrawn');
+    const open = await requested(worker, 'Open');
+    const theirs = await requested(colleague, 'Theirs');
+    const held = async () =>
+      (
+        (await as(worker).get('/me/job-pack').expect(200)).body.ctoRequests as Array<{
+          request: { id: string };
+          person: { familyName: string };
+        }>
+      ).map(
+        (c) =>
+          `${c.request.id === open.id ? 'open' : c.request.id === stated.id ? 'stated' : c.request.id === withdrawn.id ? 'withdrawn' : c.request.id}:${c.person.familyName}`,
+      );
+    expect((await held()).sort()).toEqual(['open:Open', 'stated:Stated', 'withdrawn:Withdrawn']);
+    // Each part as the CTO screens read it: the request as GET /cto-extensions/{id} answers, its patient as GET /people/{id}.
+    const pack = (await as(worker).get('/me/job-pack').expect(200)).body;
+    const one = pack.ctoRequests.find((c: { request: { id: string } }) => c.request.id === open.id);
+    expect(one.request).toEqual((await as(worker).get(`/cto-extensions/${open.id}`).expect(200)).body);
+    expect(one.person).toEqual((await as(worker).get(`/people/${open.personId}`).expect(200)).body);
+    // Every request and patient in it is an audited read of that patient, in the one request.
+    const before = await t.sql<{ max: string }>('SELECT coalesce(max(id), 0)::text AS max FROM audit_events');
+    await as(worker).get('/me/job-pack').expect(200);
+    const rows = await t.sql<{ action: string; subject_person_id: string; request_id: string }>(
+      `SELECT action, subject_person_id, request_id FROM audit_events WHERE id > $1 AND actor_id = $2 AND action IN ('cto-extension.read', 'person.read') ORDER BY id`,
+      [before[0].max, worker.id],
+    );
+    for (const r of [stated, withdrawn, open])
+      expect(
+        rows
+          .filter((x) => x.subject_person_id === r.personId)
+          .map((x) => x.action)
+          .sort(),
+      ).toEqual(['cto-extension.read', 'person.read']);
+    expect(rows.some((x) => x.subject_person_id === theirs.personId)).toBe(false);
+    expect(new Set(rows.map((r) => r.request_id)).size).toBe(1);
+    // She makes one statement, and the hub withdraws another: neither is hers to act on any more.
+    await t.http
+      .post(`/cto-extensions/${stated.id}/statement`)
+      .set('authorization', worker.auth)
+      .set('if-match', stated.etag)
+      .send({ decision: 'agree', reasons: 'Seen on the ward today; the conditions are still needed.' })
+      .expect(200);
+    await t.http
+      .post(`/cto-extensions/${withdrawn.id}/withdraw`)
+      .set('authorization', manager.auth)
+      .set('if-match', withdrawn.etag)
+      .send({ reason: 'not-extending' })
+      .expect(200);
+    expect(await held()).toEqual(['open:Open']);
+  });
+
   it('only an AMHP has a job pack', async () => {
     await as(police).get('/me/job-pack').expect(403);
     await as(manager).get('/me/job-pack').expect(403);

@@ -160,18 +160,23 @@ export function nowConcerns(events, userId, held) {
 }
 
 /**
- * Whether a batch of events changes what the job pack holds (`pack`: her jobs' referrals, assessments and people, and
- * the assessments she attends as a co-AMHP), or gives her a job or an assessment to attend: the pack is then read
+ * Whether a batch of events changes what the job pack holds (`pack`: her jobs' referrals, assessments and people, the
+ * assessments she attends as a co-AMHP, and her requests for a CTO extension statement), or gives her a job, an
+ * assessment to attend or a request for a statement: the pack is then read
  * again, so that a job opened without a signal shows what she last saw with one (a step someone else recorded, a
  * clock stopped), not what the pack held when it was last read on its timer.
  */
 export function packConcerns(events, pack, userId) {
   const referrals = new Set([...pack.jobs.map((j) => j.referral.id), ...(pack.assisting || []).map((x) => x.assessment.referralId)]);
   const people = new Set(pack.jobs.map((j) => j.person.id));
+  const ctoRequests = new Set((pack.ctoRequests || []).map((c) => c.request.id));
   return events.some((e) => {
     const p = e.payload || {};
     if (/^(referral|assessment)\./.test(e.type) && referrals.has(referralOf(e))) return true;
     if (e.type === 'referral.allocated' && addressedTo(e, userId)) return true;
+    // A request for her CTO extension statement: allocated to her, or one the pack holds moved on (stated, withdrawn, taken).
+    if (e.type.startsWith('cto-extension.') && (addressedTo(e, userId) || p.allocatedUserId === userId || ctoRequests.has(e.aggregateId)))
+      return true;
     if (e.type === 'assessment.update' && (p.fields || []).includes('otherAmhpUserIds')) return true;
     return typeof p.personId === 'string' && people.has(p.personId) && /^(relative|nearest-relative|nominated-person)\./.test(e.type);
   });

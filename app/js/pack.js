@@ -202,7 +202,11 @@ const ID = '([0-9a-fA-F-]{36})';
 const heldAssessments = (p) => [...p.jobs.filter((j) => j.assessment), ...(p.assisting || [])];
 const READS = [
   [new RegExp(`^/referrals/${ID}$`), (p, [id]) => p.jobs.find((j) => j.referral.id === id)?.referral],
-  [new RegExp(`^/people/${ID}$`), (p, [id]) => p.jobs.find((j) => j.person.id === id)?.person],
+  [
+    new RegExp(`^/people/${ID}$`),
+    (p, [id]) => p.jobs.find((j) => j.person.id === id)?.person ?? (p.ctoRequests || []).find((c) => c.person.id === id)?.person,
+  ],
+  [new RegExp(`^/cto-extensions/${ID}$`), (p, [id]) => (p.ctoRequests || []).find((c) => c.request.id === id)?.request],
   [
     new RegExp(`^/people/${ID}/relatives$`),
     (p, [id]) => {
@@ -236,6 +240,16 @@ export function answerFromPack(pack, path) {
         .filter((a) => a.status === 'open'),
       nextCursor: null,
     };
+  }
+  // Her requests for a CTO extension statement still to make (the CTO screens' list): all the pack holds.
+  if (
+    bare === '/cto-extensions' &&
+    q.get('assigned') === 'me' &&
+    q.get('status') === 'allocated' &&
+    !q.get('cursor') &&
+    !q.get('personId')
+  ) {
+    return { items: (pack.ctoRequests || []).map((c) => c.request), nextCursor: null };
   }
   const checks = /^\/assessments\/([0-9a-fA-F-]{36})\/checks$/.exec(bare);
   if (checks && [...q.keys()].every((k) => k === 'section')) {

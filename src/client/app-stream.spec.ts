@@ -15,6 +15,7 @@ interface LiveEvent {
 interface KeptPack {
   jobs: Array<{ referral: { id: string }; person: { id: string } }>;
   assisting?: Array<{ assessment: { referralId: string } }>;
+  ctoRequests?: Array<{ request: { id: string } }>;
 }
 /** The duty app's live stream's pure parts (browser ES modules, app/js/stream.js and app/js/live.js), run here. */
 interface AppStream {
@@ -203,10 +204,18 @@ describe('each screen reads again just what an event is about', () => {
   });
 
   const ATTENDED = '88888888-8888-4888-8888-888888888888';
+  const CTO = '99999999-9999-4999-8999-999999999999';
   const pack: KeptPack = {
     jobs: [{ referral: { id: JOB }, person: { id: PERSON } }],
     assisting: [{ assessment: { referralId: ATTENDED } }],
+    ctoRequests: [{ request: { id: CTO } }],
   };
+  const ctoEvent = (type: string, id: string, payload: Record<string, unknown>): LiveEvent => ({
+    type,
+    aggregateType: 'cto-extension',
+    aggregateId: id,
+    payload: { ctoExtensionId: id, personId: PERSON, ...payload },
+  });
   it.each<[string, LiveEvent[], boolean]>([
     ['a step someone else recorded on her job', [assessmentEvent('assessment.event', JOB)], true],
     ['her job’s referral moved (a clock stopped, withdrawn)', [referralEvent('referral.clock-stopped', JOB)], true],
@@ -228,6 +237,14 @@ describe('each screen reads again just what an event is about', () => {
       false,
     ],
     ['her notifications and pages: nothing the pack holds', [notificationEvent('notification.created', ME, JOB), pageEvent(ME)], false],
+    ['a request for her CTO extension statement allocated to her', [ctoEvent('cto-extension.allocated', ELSEWHERE, { userId: ME })], true],
+    ['a request it holds taken to a colleague', [ctoEvent('cto-extension.allocated', CTO, { userId: OTHER })], true],
+    [
+      'a request it holds withdrawn',
+      [ctoEvent('cto-extension.withdrawn', CTO, { userId: OTHER, allocatedUserId: ME, reason: 'not-extending' })],
+      true,
+    ],
+    ['a request allocated to a colleague, not hers before', [ctoEvent('cto-extension.allocated', ELSEWHERE, { userId: OTHER })], false],
   ])('the job pack is read again for %s: %s', (_case, events, again) => {
     expect(concerns.packConcerns(events, pack, ME)).toBe(again);
   });

@@ -1,16 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { AssessmentsService } from '../assessments/assessments.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { CtoExtensionsService } from '../cto-extensions/cto-extensions.service';
 import { Db } from '../database/db';
 import { PeopleService } from '../people/people.service';
 import { RelativesService } from '../people/relatives.service';
 import type { ReferralDto } from '../referrals/dto/referral.dto';
 import { ReferralsService } from '../referrals/referrals.service';
 import { formatLocal } from '../statute/clocks';
-import type { JobPackAssistingDto, JobPackDto, JobPackJobDto } from './dto/job-pack.dto';
+import type { JobPackAssistingDto, JobPackCtoRequestDto, JobPackDto, JobPackJobDto } from './dto/job-pack.dto';
 
 /** An AMHP holds a handful of jobs at once; the pack is capped so a phone never carries a caseload. */
 export const JOB_PACK_MAX_JOBS = 20;
@@ -35,6 +37,7 @@ export class JobPackService {
     private readonly people: PeopleService,
     private readonly relatives: RelativesService,
     private readonly assessments: AssessmentsService,
+    private readonly ctoExtensions: CtoExtensionsService,
   ) {}
 
   async pack(actor: Actor): Promise<JobPackDto> {
@@ -78,6 +81,9 @@ export class JobPackService {
         if (assessment.leadAmhpUserId === actor.userId || held.has(assessment.referralId)) continue;
         assisting.push({ assessment, checks: await this.assessments.checks(actor, assessment.id) });
       }
+      // Her requests for a CTO extension statement (CTO-04), still to make: each request and its patient, as she reads
+      // them on the CTO screens (each an audited read), so that the statement can be written without a signal.
+      const ctoRequests = await this.ctoRequests(actor, m);
       const expiresAt = new Date(now.getTime() + this.config.clientOfflineHours * 3_600_000);
       return {
         generatedAt: now.toISOString(),
@@ -85,7 +91,23 @@ export class JobPackService {
         expiresAtLocal: formatLocal(expiresAt, this.config.timeZone),
         jobs,
         assisting,
+        ctoRequests,
       };
     });
+  }
+
+  private async ctoRequests(actor: Actor, m: EntityManager): Promise<JobPackCtoRequestDto[]> {
+    const requests = await this.ctoExtensions.stillToState(actor, JOB_PACK_MAX_JOBS);
+    if (!requests.length) return [];
+    // Read again for each patient (its decision, the basis its read is audited on): an access lost meanwhile leaves it out.
+    const decisions = await this.access.decideEach(
+      actor,
+      'person.read',
+      requests.map((c) => c.personId),
+      m,
+    );
+    const readable = requests.filter((_, i) => decisions[i].allowed);
+    const people = await this.people.readEach(readable.map((c) => ({ id: c.personId, decision: decisions[requests.indexOf(c)] })));
+    return readable.map((request, i) => ({ request, person: people[i] }));
   }
 }

@@ -499,6 +499,43 @@ export class CtoExtensionsService {
     });
   }
 
+  /**
+   * The requests allocated to the caller whose statement she has still to make (CTO-04, s.20A(8)): allocated, not
+   * lapsed, of patients she may read, the soonest to expire first, at most `limit`; each as GET /cto-extensions/{id}
+   * answers it and each an audited read of its patient, once (the duty phone's job pack, for use without a signal).
+   */
+  async stillToState(actor: Actor, limit: number): Promise<CtoExtensionDetailDto[]> {
+    return this.db.transaction(async (m) => {
+      const now = this.clock.now();
+      const rows: Row[] = await m.query(
+        `SELECT ${COLUMNS} FROM cto_extensions c WHERE c.status = 'allocated' AND c.allocated_user_id = $1
+          ORDER BY c.cto_expires_on, c.received_at, c.seq LIMIT $2`,
+        [actor.userId, limit],
+      );
+      const open = rows.filter((r) => !this.lapsed(r, now));
+      const decisions = await this.access.decideEach(
+        actor,
+        'person.read',
+        open.map((r) => r.person_id),
+        m,
+      );
+      const requests: CtoExtensionDetailDto[] = [];
+      for (const [i, r] of open.entries()) {
+        if (!decisions[i].allowed) continue;
+        await this.audit.record(m, {
+          action: 'cto-extension.read',
+          resourceType: 'cto-extension',
+          resourceId: r.id,
+          subjectPersonId: r.person_id,
+          accessBasis: decisions[i].basis,
+          details: { via: 'job-pack' },
+        });
+        requests.push(await this.detail(m, r));
+      }
+      return requests;
+    });
+  }
+
   /** GET /cto-extensions: those of people the caller may read, the soonest to expire first; each one shown an audited read. */
   async list(actor: Actor, q: CtoExtensionQuery): Promise<CtoExtensionListDto> {
     return this.db.transaction(async (m) => {

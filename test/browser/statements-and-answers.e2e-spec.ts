@@ -211,6 +211,42 @@ describe('statements and answers given on the duty phone after the fact', () => 
       await expect(page.getByRole('button', { name: 'Make the statement' }).count()).resolves.toBe(0);
     });
 
+    it('opened without a signal, her requests and the patient show from the phone, and the statement made there is sent when the signal is back', async () => {
+      const id = await allocatedRequest('Fieldfare', ada.id, { ctoMadeOn: '2026-01-16', ctoExpiresOn: '2026-07-15', givenName: 'Dee' });
+      requests.Fieldfare = id;
+      // The live stream tells her phone of it, which reads its job pack again: the request and its patient are kept.
+      const kept = () =>
+        page.evaluate<boolean>(
+          `import(document.querySelector('script[type=module]').src.replace(/main\\.js$/, 'pack.js')).then((m) => {
+            const pack = m.keptPack();
+            return Boolean(pack && (pack.ctoRequests || []).some((c) => c.request.id === '${id}' && c.person.familyName === 'Fieldfare'));
+          })`,
+        );
+      await until(kept, 15_000);
+      await signal.cut();
+      try {
+        await page.goto(`${t.url}/app/#/cto-extensions`);
+        const card = page.locator(`[data-cto="${id}"]`);
+        await card.waitFor({ timeout: 15_000 });
+        await expect(card.getByRole('link').textContent()).resolves.toBe('Dee Fieldfare');
+        await card.getByRole('link').click();
+        await page.getByRole('heading', { name: 'Dee Fieldfare', level: 1 }).waitFor();
+        await expect(page.locator('#main').textContent()).resolves.toContain('Statement due by the end of Wed 15 Jul');
+        await page.check('#decision');
+        await page.fill('#reasons', reasons);
+        await page.getByRole('button', { name: 'Make the statement' }).click();
+        const notice = page.locator('#statement-notice');
+        await notice.waitFor({ timeout: 15_000 });
+        await expect(notice.textContent()).resolves.toContain('Your statement: saved on this phone, not sent yet.');
+        expect(await statementOf('Fieldfare')).toEqual({ status: 'allocated', decision: null });
+      } finally {
+        await signal.restore();
+      }
+      await tapSendNow(page);
+      await until(async () => (await statementOf('Fieldfare')).decision !== null, 15_000);
+      expect(await statementOf('Fieldfare')).toEqual({ status: 'agreed', decision: 'agree' });
+    });
+
     it('a request reallocated to her again meanwhile still takes her statement; one reallocated to another AMHP says so against the form', async () => {
       await page.goto(`${t.url}/app/#/cto-extensions/${requests.Bramble}`);
       await page.getByRole('heading', { name: 'Bea Bramble', level: 1 }).waitFor();

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AssessmentViewDto, ChecksDto } from '../../assessments/dto/assessment.dto';
+import { CtoExtensionDetailDto } from '../../cto-extensions/dto/cto-extension.dto';
 import { PersonDto } from '../../people/dto/person.dto';
 import { NearestRelativeDto, RelativeDto } from '../../people/dto/relative.dto';
 import { ReferralDto } from '../../referrals/dto/referral.dto';
@@ -35,6 +36,15 @@ export class JobPackAssistingDto {
   @ApiProperty({ type: ChecksDto, description: 'As GET /assessments/{id}/checks answers.' }) checks: ChecksDto;
 }
 
+/**
+ * A request allocated to the caller for her statement on extending a CTO (CTO-04, s.20A(8)), not yet made: the request
+ * and its patient, so that she can read it and write the statement where there is no signal (sent when there is one).
+ */
+export class JobPackCtoRequestDto {
+  @ApiProperty({ type: CtoExtensionDetailDto, description: 'As GET /cto-extensions/{id} answers.' }) request: CtoExtensionDetailDto;
+  @ApiProperty({ type: PersonDto, description: 'As GET /people/{personId} answers.' }) person: PersonDto;
+}
+
 export class JobPackDto {
   @ApiProperty({ format: 'date-time', description: 'The service’s time when the pack was read: what the phone shows "as of".' })
   generatedAt: string;
@@ -55,4 +65,10 @@ export class JobPackDto {
     description: 'The open assessments the caller attends as a co-AMHP (named by the lead in otherAmhpUserIds), newest first.',
   })
   assisting: JobPackAssistingDto[];
+  @ApiProperty({
+    type: [JobPackCtoRequestDto],
+    description:
+      'The requests allocated to the caller for her CTO extension statement (CTO-04), not yet made, not withdrawn and not lapsed, soonest to expire first.',
+  })
+  ctoRequests: JobPackCtoRequestDto[];
 }
