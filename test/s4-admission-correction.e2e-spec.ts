@@ -370,6 +370,69 @@ describe('correcting the admission a s.4 runs from (APP-11)', () => {
     expect(await s4Pages(referral.id)).toEqual([]);
   });
 
+  it('on a referral the hub has closed, the s.4 admission moved on the assessment timeline is refused as from the referral (409 referral-not-open, the same answer), nothing changed and the refusal kept; the time it already has is still 200 and a move made before the close replays as it was answered', async () => {
+    t.clock.set('2026-11-23T14:00:00Z');
+    const { worker, referral, a } = await admittedS4('2026-11-21T14:00:00Z');
+    const eventId = await admittedEventOf(worker, a.id);
+    // Moved once while the referral is open, sent with the duty phone's Idempotency-Key.
+    const key = { 'idempotency-key': `s4-closed-${eventId}` };
+    const first = await as(worker)
+      .patch(`/assessments/${a.id}/events/${eventId}`, { at: '2026-11-21T12:00:00Z', reason: WARD }, key)
+      .expect(200);
+    await t.http
+      .post(`/referrals/${referral.id}/status`)
+      .set('authorization', manager.auth)
+      .send({ status: 'closed', reason: 'Closed by the hub: the ward holds the patient now' })
+      .expect(200);
+    const before = await recorded(referral.id, a.id);
+    const admissionBefore = await admissionOf(a.id);
+    const referralVersion = (await as(manager).get(`/referrals/${referral.id}`).expect(200)).body.version;
+    const assessmentVersion = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body.version;
+
+    const answer = (res: { status: number; headers: Record<string, string>; body: Record<string, unknown> }) => {
+      const { requestId: _r, instance: _i, ...rest } = res.body;
+      return { status: res.status, contentType: res.headers['content-type'], body: rest };
+    };
+    const fromReferral = await correct(referral.id, { time: 's4AdmittedAt', at: '2026-11-21T11:30:00Z', reason: WARD });
+    const onTimeline = await as(worker).patch(`/assessments/${a.id}/events/${eventId}`, { at: '2026-11-21T11:30:00Z', reason: WARD });
+    expect(answer(fromReferral)).toMatchObject({ status: 409, contentType: expect.stringMatching(/application\/problem\+json/) });
+    expect(answer(fromReferral).body).toMatchObject({
+      code: 'referral-not-open',
+      detail: expect.stringContaining('a time cannot be corrected'),
+    });
+    expect(answer(onTimeline)).toEqual(answer(fromReferral));
+    // Sent again with a key of its own, the refusal is answered again, as the first time.
+    const refusedKey = { 'idempotency-key': `s4-closed-refused-${eventId}` };
+    for (let i = 0; i < 2; i++)
+      expect(answer(await as(worker).patch(`/assessments/${a.id}/events/${eventId}`, { at: '2026-11-21T11:30:00Z' }, refusedKey))).toEqual(
+        answer(fromReferral),
+      );
+
+    // Nothing changed: the admission, the referral's timeline, audit and events, the versions, the s.4's pages.
+    expect(await admissionOf(a.id)).toEqual(admissionBefore);
+    expect(await recorded(referral.id, a.id)).toEqual(before);
+    expect((await as(manager).get(`/referrals/${referral.id}`).expect(200)).body.version).toBe(referralVersion);
+    expect((await as(worker).get(`/assessments/${a.id}`).expect(200)).body.version).toBe(assessmentVersion);
+    // Each refusal kept as a refused attempt on the referral, by either route.
+    const denied = await t.sql<{ actor_id: string; outcome: string; details: Record<string, unknown> }>(
+      `SELECT actor_id, outcome, details FROM audit_events WHERE action = 'access.denied' AND resource_type = 'referral' AND resource_id = $1 ORDER BY id`,
+      [referral.id],
+    );
+    expect(denied.map((d) => d.actor_id)).toEqual([manager.id, worker.id, worker.id, worker.id]);
+    expect(denied.map((d) => d.outcome)).toEqual(Array(4).fill('denied'));
+    expect(denied[0].details).toEqual({ policy: 'person.write', reason: 'The referral is closed.' });
+
+    // The time it already has is a read (200, nothing recorded), and the move made before the close replays its answer.
+    await as(worker).patch(`/assessments/${a.id}/events/${eventId}`, { at: '2026-11-21T12:00:00Z' }).expect(200);
+    const replay = await as(worker)
+      .patch(`/assessments/${a.id}/events/${eventId}`, { at: '2026-11-21T12:00:00Z', reason: WARD }, key)
+      .expect(200);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.headers.etag).toBe(first.headers.etag);
+    expect(await recorded(referral.id, a.id)).toEqual(before);
+    expect(await admissionOf(a.id)).toEqual(admissionBefore);
+  });
+
   it('the s.4 correction from the referral and the admission moved on its assessment, sent at the same moment twenty times over, are each answered 200, 409 or 412 (never 500) one after the other, with no deadlock, and leave the record consistent', async () => {
     t.clock.set('2026-11-24T09:00:00Z');
     const { worker, referral, a } = await admittedS4('2026-11-21T14:00:00Z');

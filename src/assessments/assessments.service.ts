@@ -930,7 +930,8 @@ export class AssessmentsService implements OnModuleInit {
    *
    * APP-11 (s.4(4)): the admission a s.4's 72 hours run from (the first `admitted` under a s.4 application made for a
    * patient not already in hospital) is moved here by either route (PATCH /assessments/{id}/events/{eventId}, POST
-   * /referrals/{id}/time-corrections `s4AdmittedAt`), with the same refusals: not before the application was made
+   * /referrals/{id}/time-corrections `s4AdmittedAt`), with the same refusals: not on a referral that has ended (409
+   * referral-not-open: its clocks have stopped), not before the application was made
    * (APP-12, s.6(1): 422 admitted-before-application naming `at`), and, after the authority to convey ended, only with
    * that warning answered (judgeAdmission). Returns whether it was that admission: the caller then puts the
    * referral's pages in line with the s.4's new ends in the same transaction (change's `afterwards`: clocksCorrected).
@@ -947,6 +948,8 @@ export class AssessmentsService implements OnModuleInit {
   ): Promise<boolean> {
     const s4Admission = e.type === 'admitted' && (await this.isS4Admission(m, a, eventId));
     if (s4Admission) {
+      // Its referral's clocks stopped when it ended: refused as its correction from the referral is (409 referral-not-open).
+      await this.referrals.s4AdmissionMovable(m, actor, a.referralId);
       const stored = storedApplication(a)!;
       const made = new Date(typeof stored.signedAt === 'string' ? stored.signedAt : a.decidedAt!);
       if (at < made.getTime()) {

@@ -1536,10 +1536,7 @@ export class ReferralsService implements OnModuleInit {
       const r = await this.lock(m, id, actor);
       const basis = await this.requirePerson(actor, r, this.actionFor(r), m);
       assertVersion(expectedVersion, r.version);
-      if (!isOpen(r.status))
-        throw new ConflictProblem(`A ${r.status} referral's clocks have stopped: a time cannot be corrected on it.`, 'referral-not-open', {
-          allowed: TRANSITIONS[r.status],
-        });
+      await this.refuseTimeCorrectionWhenEnded(actor, r);
       if (dto.acknowledgements !== undefined && dto.time !== S4_ADMISSION_TIME)
         throw unprocessableField(
           'acknowledgements',
@@ -1624,6 +1621,30 @@ export class ReferralsService implements OnModuleInit {
       await this.clocksCorrected(m, [id, ...others.map((o) => o.id)], now);
       return this.view(await this.row(m, id));
     });
+  }
+
+  /**
+   * A time a statutory clock runs from is corrected only on an open referral: an ended one's clocks have stopped. The
+   * one refusal of every route that moves such a time, so that they answer alike: POST /referrals/{id}/time-corrections,
+   * and the s.4's admission (APP-11, s.4(4)) moved on its assessment's timeline (PATCH /assessments/{id}/events/{eventId},
+   * through s4AdmissionMovable). 409 `referral-not-open`, nothing changed, and kept as a refused attempt (as a closed
+   * record's 409 is: AccessService.recordDenied, in a transaction of its own).
+   */
+  private async refuseTimeCorrectionWhenEnded(actor: Actor, r: Pick<Row, 'id' | 'status' | 'personId'>): Promise<void> {
+    if (isOpen(r.status)) return;
+    await this.access.recordDenied(actor, 'person.write', { type: 'referral', id: r.id }, `The referral is ${r.status}.`, r.personId);
+    throw new ConflictProblem(`A ${r.status} referral's clocks have stopped: a time cannot be corrected on it.`, 'referral-not-open', {
+      allowed: TRANSITIONS[r.status],
+    });
+  }
+
+  /**
+   * For the assessments module, before it moves the admission a s.4's 72 hours run from (APP-11) on the assessment's
+   * timeline, in the caller's transaction (the referral already locked: lockForAssessment): refused on an ended referral
+   * as POST /referrals/{id}/time-corrections refuses it (refuseTimeCorrectionWhenEnded).
+   */
+  async s4AdmissionMovable(m: EntityManager, actor: Actor, id: string): Promise<void> {
+    await this.refuseTimeCorrectionWhenEnded(actor, await this.row(m, id));
   }
 
   /**
