@@ -18,6 +18,8 @@ export interface NewRelationship {
   sourceId: string;
   validFrom: Date;
   validTo?: Date | null;
+  /** When the relationship is recorded (created_at): the now of the change that grants it; the service's clock by default. */
+  recordedAt?: Date;
 }
 
 /**
@@ -333,13 +335,25 @@ export class AccessService {
     };
   }
 
-  /** Records a relationship, in the caller's transaction (one prepared INSERT, not the ORM's save). */
+  /**
+   * Records a relationship, in the caller's transaction (one prepared INSERT, not the ORM's save), dated (created_at)
+   * by `recordedAt`, the now of the caller's change, else the service's clock.
+   */
   async grant(m: EntityManager, rel: NewRelationship): Promise<void> {
     await this.db.preparedOn(
       m,
-      `INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from, valid_to)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [rel.userId, rel.personId, rel.kind, rel.sourceType, rel.sourceId, rel.validFrom, rel.validTo ?? null],
+      `INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from, valid_to, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        rel.userId,
+        rel.personId,
+        rel.kind,
+        rel.sourceType,
+        rel.sourceId,
+        rel.validFrom,
+        rel.validTo ?? null,
+        rel.recordedAt ?? this.clock.now(),
+      ],
     );
   }
 
@@ -354,7 +368,8 @@ export class AccessService {
       [sourceType, sourceId, at],
     );
     await this.end(m, sourceType, sourceId, at);
-    for (const r of current) await this.grant(m, { ...r, personId: toPersonId, sourceType, sourceId, validFrom: at });
+    const recordedAt = this.clock.now();
+    for (const r of current) await this.grant(m, { ...r, personId: toPersonId, sourceType, sourceId, validFrom: at, recordedAt });
   }
 
   /**

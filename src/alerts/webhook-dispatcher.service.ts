@@ -107,6 +107,8 @@ export class WebhookDispatcher {
       if (!cursor) return 0;
       let last: { xact: string; id: string } = { xact: cursor.xact, id: cursor.id };
       let created = 0;
+      // One instant for the pass: each delivery is made (created_at) and first due (next_attempt_at) at it.
+      const now = this.clock.now();
       for (;;) {
         // The next batch in the commit order: events of transactions below the horizon, after the cursor.
         const batch: Array<{ xact: string; id: string }> = await m.query(
@@ -117,14 +119,14 @@ export class WebhookDispatcher {
         if (!batch.length) break;
         const upto = batch[batch.length - 1];
         const inserted: unknown[] = await m.query(
-          `INSERT INTO webhook_deliveries (subscription_id, event_id, next_attempt_at)
-           SELECT s.id, e.id, $5
+          `INSERT INTO webhook_deliveries (subscription_id, event_id, next_attempt_at, created_at)
+           SELECT s.id, e.id, $5::timestamptz, $5::timestamptz
              FROM published_events e
              JOIN webhook_subscriptions s ON s.active AND e.occurred_at >= s.created_at AND ('*' = ANY(s.event_types) OR e.type = ANY(s.event_types))
             WHERE (e.xact_id, e.id) > ($1::bigint, $2::bigint) AND (e.xact_id, e.id) <= ($3::bigint, $4::bigint)
            ON CONFLICT (subscription_id, event_id) DO NOTHING
            RETURNING id`,
-          [last.xact, last.id, upto.xact, upto.id, this.clock.now()],
+          [last.xact, last.id, upto.xact, upto.id, now],
         );
         created += inserted.length;
         last = upto;

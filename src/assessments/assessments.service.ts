@@ -482,6 +482,7 @@ export class AssessmentsService implements OnModuleInit {
         sourceType: 'assessment',
         sourceId: id,
         validFrom: now,
+        recordedAt: now,
       });
       await this.grantOthers(m, id, referral.person.id, others, [], now);
       await this.audit.record(m, {
@@ -662,7 +663,15 @@ export class AssessmentsService implements OnModuleInit {
    */
   private async grantOthers(m: EntityManager, id: string, personId: string, others: string[], before: string[], at: Date): Promise<void> {
     for (const userId of others.filter((u) => !before.includes(u)))
-      await this.access.grant(m, { userId, personId, kind: 'conducted', sourceType: 'assessment', sourceId: id, validFrom: at });
+      await this.access.grant(m, {
+        userId,
+        personId,
+        kind: 'conducted',
+        sourceType: 'assessment',
+        sourceId: id,
+        validFrom: at,
+        recordedAt: at,
+      });
     for (const userId of before.filter((u) => !others.includes(u))) await this.access.end(m, 'assessment', id, at, userId);
   }
 

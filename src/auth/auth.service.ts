@@ -172,12 +172,13 @@ export class AuthService {
     const changed = await this.db.transaction(async (m) => {
       // The current password was right: not a failed guess, whichever way the change goes.
       await m.query('DELETE FROM login_attempts WHERE id = $1', [attempt]);
+      const now = this.clock.now();
       const [rows]: [Array<{ id: string }>, number] = await m.query(
-        'UPDATE users SET password_hash = $2, version = version + 1, updated_at = now() WHERE id = $1 AND password_hash = $3 RETURNING id',
-        [user.id, hash, user.passwordHash],
+        'UPDATE users SET password_hash = $2, version = version + 1, updated_at = $4 WHERE id = $1 AND password_hash = $3 RETURNING id',
+        [user.id, hash, user.passwordHash, now],
       );
       if (!rows.length) return false;
-      await endSessions(m, user.id, 'password-change', this.clock.now());
+      await endSessions(m, user.id, 'password-change', now);
       await this.audit.record(m, { action: 'auth.password-change', resourceType: 'user', resourceId: user.id });
       return true;
     });
@@ -240,6 +241,7 @@ export class AuthService {
       user = await this.db.transaction(async (m) => {
         const email = claims.email ?? `${claims.subject}@${new URL(this.config.oidcIssuer!).hostname}`;
         const actor = { userId: '', roles: claims.roles };
+        const now = this.clock.now();
         // A new account's address goes through the one look-alike check (claimAccountEmail): held by another account,
         // or one a reader cannot tell from it, is 409 email-taken (one reading as a registered doctor's, 409
         // email-look-alike) and no account is made. The subject's own account,
@@ -247,9 +249,9 @@ export class AuthService {
         if (!user) await claimAccountEmail(m, email, { field: 'email', exceptExternalSubject: claims.subject, disclose: false });
         const [inserted]: Row[] = await m
           .query(
-            `INSERT INTO users (email, display_name, roles, external_subject) VALUES ($1, $2, $3, $4)
+            `INSERT INTO users (email, display_name, roles, external_subject, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)
              ON CONFLICT (external_subject) DO NOTHING RETURNING id, email, display_name, roles, active`,
-            [email, claims.name ?? email, claims.roles, claims.subject],
+            [email, claims.name ?? email, claims.roles, claims.subject, now],
           )
           .catch((err) => {
             if ((err as { driverError?: { code?: string } }).driverError?.code === '23505')
@@ -273,9 +275,9 @@ export class AuthService {
         ];
         if (!fields.length) return current;
         const [[updated]]: Row[][] = await m.query(
-          `UPDATE users SET roles = $2, display_name = coalesce($3, display_name), version = version + 1, updated_at = now()
+          `UPDATE users SET roles = $2, display_name = coalesce($3, display_name), version = version + 1, updated_at = $4
             WHERE id = $1 RETURNING id, email, display_name, roles, active`,
-          [current.id, claims.roles, claims.name ?? null],
+          [current.id, claims.roles, claims.name ?? null, now],
         );
         await this.audit.record(m, {
           action: 'user.update',

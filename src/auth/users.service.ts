@@ -61,7 +61,8 @@ export class UsersService {
   ): Promise<string> {
     await claimAccountEmail(m, u.email);
     const repo = m.getRepository(UserEntity);
-    const user = await repo.save(repo.create({ ...u, passwordHash, active: true, externalSubject: null }));
+    const now = this.clock.now();
+    const user = await repo.save(repo.create({ ...u, passwordHash, active: true, externalSubject: null, createdAt: now, updatedAt: now }));
     return user.id;
   }
 
@@ -162,6 +163,7 @@ export class UsersService {
       // The same address, or one a reader cannot tell from it, held by any account: 409 email-taken; one that reads as a
       // registered doctor's but is not it: 409 email-look-alike.
       await claimAccountEmail(m, dto.email);
+      const now = this.clock.now();
       const user = await repo.save(
         repo.create({
           email: dto.email,
@@ -171,6 +173,8 @@ export class UsersService {
           phone: dto.phone ?? null,
           active: true,
           externalSubject: null,
+          createdAt: now,
+          updatedAt: now,
         }),
       );
       await this.audit.record(m, { action: 'user.create', resourceType: 'user', resourceId: user.id, details: { roles: user.roles } });
@@ -246,12 +250,14 @@ export class UsersService {
       if (dto.active !== undefined) set('active', 'active', dto.active);
       if (dto.phone !== undefined) set('phone', 'phone', dto.phone);
       if (!sets.length) return userDto(current);
+      const now = this.clock.now();
+      params.push(now);
       const [rows] = await m.query(
-        `UPDATE users SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`,
+        `UPDATE users SET ${sets.join(', ')}, version = version + 1, updated_at = $${params.length} WHERE id = $1 AND version = $2 RETURNING id`,
         params,
       );
       if (!rows.length) throw new PreconditionFailedProblem('The user was changed by someone else meanwhile; fetch it again and retry.');
-      if (dto.active === false) await endSessions(m, id, 'deactivated', this.clock.now());
+      if (dto.active === false) await endSessions(m, id, 'deactivated', now);
       await this.audit.record(m, {
         action: 'user.update',
         resourceType: 'user',
@@ -279,8 +285,9 @@ export class UsersService {
     await this.db.transaction(async (m) => {
       const current = await this.find(m, id, true);
       assertVersion(expectedVersion, current.version);
-      await m.query('UPDATE users SET password_hash = $2, version = version + 1, updated_at = now() WHERE id = $1', [id, hash]);
-      await endSessions(m, id, 'password-change', this.clock.now());
+      const now = this.clock.now();
+      await m.query('UPDATE users SET password_hash = $2, version = version + 1, updated_at = $3 WHERE id = $1', [id, hash, now]);
+      await endSessions(m, id, 'password-change', now);
       await this.audit.record(m, { action: 'user.set-password', resourceType: 'user', resourceId: id });
     });
     // Every session of the user ended: their live event streams too.

@@ -247,6 +247,7 @@ export class CtoExtensionsService {
         sourceType: 'cto-extension',
         sourceId: id,
         validFrom: now,
+        recordedAt: now,
       });
       const reallocated = !!r.allocated_user_id && r.allocated_user_id !== dto.amhpUserId;
       await this.step(m, id, reallocated ? 'reallocated' : 'allocated', actor.userId, now, { amhpUserId: dto.amhpUserId });

@@ -261,11 +261,12 @@ export class DoctorsService {
     const search = searchColumns(dto.name, dto.organisation ?? null);
     return this.db.transaction(async (m) => {
       await this.refuseLookAlikeEmail(m, dto.email, null);
+      const now = this.clock.now();
       // ON CONFLICT rather than a unique violation: the transaction stays usable, so a racing duplicate also gets
       // the 409 naming the doctor who won, not a bare constraint error.
       const inserted: Array<{ id: string }> = await m.query(
-        `INSERT INTO doctors (name, gmc_number, organisation, email, contact_numbers, notes, search_name, search_organisation)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO doctors (name, gmc_number, organisation, email, contact_numbers, notes, search_name, search_organisation, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
          ON CONFLICT (gmc_number) DO NOTHING RETURNING id`,
         [
           dto.name,
@@ -276,6 +277,7 @@ export class DoctorsService {
           dto.notes ?? null,
           search.searchName,
           search.searchOrganisation,
+          now,
         ],
       );
       if (!inserted.length) {
@@ -287,8 +289,8 @@ export class DoctorsService {
       const id = inserted[0].id;
       const approvals: Array<{ id: string; kind: string }> = periods.length
         ? await m.query(
-            `INSERT INTO doctor_approvals (doctor_id, kind, starts_on, ends_on, approving_body)
-             SELECT $1, x.kind, x.starts_on, x.ends_on, x.approving_body
+            `INSERT INTO doctor_approvals (doctor_id, kind, starts_on, ends_on, approving_body, created_at)
+             SELECT $1, x.kind, x.starts_on, x.ends_on, x.approving_body, $6::timestamptz
                FROM unnest($2::text[], $3::date[], $4::date[], $5::text[]) AS x(kind, starts_on, ends_on, approving_body)
              RETURNING id, kind`,
             [
@@ -297,6 +299,7 @@ export class DoctorsService {
               periods.map((p) => p.startsOn),
               periods.map((p) => p.endsOn),
               periods.map((p) => p.approvingBody ?? null),
+              now,
             ],
           )
         : [];
@@ -339,8 +342,9 @@ export class DoctorsService {
         params.push(search.searchName, search.searchOrganisation);
         sets.push(`search_name = $${params.length - 1}`, `search_organisation = $${params.length}`);
       }
+      params.push(this.clock.now());
       const [rows] = await m.query(
-        `UPDATE doctors SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`,
+        `UPDATE doctors SET ${sets.join(', ')}, version = version + 1, updated_at = $${params.length} WHERE id = $1 AND version = $2 RETURNING id`,
         params,
       );
       if (!rows.length) throw new PreconditionFailedProblem('The doctor was changed by someone else meanwhile; fetch it again and retry.');
@@ -353,11 +357,12 @@ export class DoctorsService {
     assertPeriods([dto], () => 'endsOn');
     return this.db.transaction(async (m) => {
       await this.lockForChange(m, doctorId, expectedVersion);
+      const now = this.clock.now();
       const [approval]: Array<{ id: string }> = await m.query(
-        'INSERT INTO doctor_approvals (doctor_id, kind, starts_on, ends_on, approving_body) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-        [doctorId, dto.kind, dto.startsOn, dto.endsOn, dto.approvingBody ?? null],
+        'INSERT INTO doctor_approvals (doctor_id, kind, starts_on, ends_on, approving_body, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+        [doctorId, dto.kind, dto.startsOn, dto.endsOn, dto.approvingBody ?? null, now],
       );
-      await m.query('UPDATE doctors SET version = version + 1, updated_at = now() WHERE id = $1', [doctorId]);
+      await m.query('UPDATE doctors SET version = version + 1, updated_at = $2 WHERE id = $1', [doctorId, now]);
       await this.audit.record(m, {
         action: 'doctor-approval.add',
         resourceType: 'doctor',
@@ -378,7 +383,7 @@ export class DoctorsService {
         [approvalId, doctorId],
       );
       if (!rows.length) throw new NotFoundProblem('Approval', approvalId);
-      await m.query('UPDATE doctors SET version = version + 1, updated_at = now() WHERE id = $1', [doctorId]);
+      await m.query('UPDATE doctors SET version = version + 1, updated_at = $2 WHERE id = $1', [doctorId, this.clock.now()]);
       // The period removed is kept in the audit whole: what the register said, and so what was relied on, can be told.
       // A made application keeps the approval it rested on with its recommendations (approvalsOn, MED-03).
       const { kind, startsOn, endsOn, approvingBody } = rows[0];

@@ -642,6 +642,7 @@ export class ReferralsService implements OnModuleInit {
           sourceType: 'referral',
           sourceId: id,
           validFrom: now,
+          recordedAt: now,
         });
       }
       if (open) {
@@ -1218,6 +1219,7 @@ export class ReferralsService implements OnModuleInit {
         sourceType: 'assessment-completion',
         sourceId: a.id,
         validFrom: now,
+        recordedAt: now,
       });
     const told = [...new Set([r.allocatedUserId, ...unfinished.map((a) => a.leadUserId)])].filter(
       (u): u is string => Boolean(u) && u !== actor.userId,
@@ -2180,6 +2182,7 @@ export class ReferralsService implements OnModuleInit {
       sourceType: 'referral-offer',
       sourceId: id,
       validFrom: now,
+      recordedAt: now,
     });
     await this.events.emit(m, {
       type: 'referral.offered',
@@ -2814,6 +2817,7 @@ export class ReferralsService implements OnModuleInit {
           sourceType: 'referral-escalation',
           sourceId: r.id,
           validFrom: now,
+          recordedAt: now,
           validTo: new Date(endsAt),
         });
   }
@@ -2892,6 +2896,7 @@ export class ReferralsService implements OnModuleInit {
       sourceType: 'referral-allocation',
       sourceId: r.id,
       validFrom: now,
+      recordedAt: now,
     });
     // DUTY-03 (and DUTY-01's response target among the clocks): the job's clocks at a warning or breach stage now are
     // hers to answer from this moment (MHA 1983 s.13(1): the case is hers to consider), so she is warned and paged

@@ -231,12 +231,23 @@ export class ActionsService {
       actions.map((a) => a.ownerUserId ?? null),
     );
     const ids: string[] = [];
+    // Made at the one instant of the change, by the service's clock: the actions of one decision keep the order they
+    // were written in by seq, which every list orders by after created_at.
+    const now = this.clock.now();
     for (const a of actions) {
       const [{ id }] = await m.query(
-        // clock_timestamp(), not now(): the actions of one decision keep the order they were written in.
         `INSERT INTO follow_up_actions (source_type, source_id, description, owner_user_id, owner_team, due_at, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, clock_timestamp()) RETURNING id`,
-        [sourceType, sourceId, a.description, a.ownerUserId ?? null, a.ownerTeam ?? null, a.dueAt ? new Date(a.dueAt) : null, actor.userId],
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [
+          sourceType,
+          sourceId,
+          a.description,
+          a.ownerUserId ?? null,
+          a.ownerTeam ?? null,
+          a.dueAt ? new Date(a.dueAt) : null,
+          actor.userId,
+          now,
+        ],
       );
       await this.audit.record(m, {
         action: 'action.create',

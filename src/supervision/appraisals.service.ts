@@ -38,7 +38,8 @@ export class AppraisalsService {
   ) {}
 
   async create(actor: Actor, practitionerId: string, body: CreateAppraisalDto): Promise<AppraisalDto> {
-    const today = localDate(this.clock.now(), this.config.timeZone);
+    const now = this.clock.now();
+    const today = localDate(now, this.config.timeZone);
     if (body.heldOn > today)
       throw new UnprocessableProblem(
         `An appraisal is recorded once held: heldOn ${body.heldOn} is after today (${today}).`,
@@ -71,6 +72,7 @@ export class AppraisalsService {
           summary: body.summary ?? null,
           objectives: body.objectives ?? null,
           nextDueOn,
+          createdAt: now,
         }),
       );
       await this.audit.record(m, {

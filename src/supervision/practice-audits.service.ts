@@ -35,7 +35,8 @@ export class PracticeAuditsService {
   ) {}
 
   async create(actor: Actor, practitionerId: string, body: CreatePracticeAuditDto): Promise<PracticeAuditDto> {
-    const today = localDate(this.clock.now(), this.config.timeZone);
+    const now = this.clock.now();
+    const today = localDate(now, this.config.timeZone);
     const auditedOn = body.auditedOn ?? today;
     if (auditedOn > today)
       throw new UnprocessableProblem(`auditedOn ${auditedOn} is after today (${today}).`, 'audit-date-in-future', {
@@ -57,6 +58,7 @@ export class PracticeAuditsService {
           rating: body.rating,
           score: body.score ?? null,
           actions: body.actions ?? null,
+          createdAt: now,
         }),
       );
       await this.audit.record(m, {

@@ -155,6 +155,7 @@ export class SupervisionService {
           durationMinutes: dto.durationMinutes,
           notes: dto.notes ?? null,
           recordedBy: actor.userId,
+          createdAt: this.clock.now(),
         }),
       );
       const actionIds: string[] = [];

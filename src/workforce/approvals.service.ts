@@ -64,8 +64,8 @@ export class ApprovalsService {
       await this.practitioners.refuseOwn(m, actor, practitionerId, 'record an approval');
       const [row] = await m
         .query(
-          `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on, conditions) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-          [practitionerId, dto.approvingAuthority, dto.startsOn, dto.endsOn, dto.conditions ?? null],
+          `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on, conditions, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+          [practitionerId, dto.approvingAuthority, dto.startsOn, dto.endsOn, dto.conditions ?? null, this.clock.now()],
         )
         .catch((err) => {
           if ((err as { driverError?: { code?: string } }).driverError?.code === '23P01') {
@@ -120,7 +120,8 @@ export class ApprovalsService {
     return this.db.transaction(async (m) => {
       const a = await this.lockApproval(m, id);
       await this.practitioners.refuseOwn(m, actor, a.practitionerId, 'suspend an approval');
-      const startsAt = dto.startsAt ? new Date(dto.startsAt) : this.clock.now();
+      const now = this.clock.now();
+      const startsAt = dto.startsAt ? new Date(dto.startsAt) : now;
       if (a.suspensions.some((s) => s.endsAt === null || s.endsAt > startsAt)) {
         throw new ConflictProblem('The approval is already suspended at that time; lift that suspension first.', 'already-suspended');
       }
@@ -129,7 +130,15 @@ export class ApprovalsService {
         .save(
           m
             .getRepository(ApprovalSuspensionEntity)
-            .create({ approvalId: id, startsAt, endsAt: null, reason: dto.reason, liftReason: null, createdBy: actor.userId }),
+            .create({
+              approvalId: id,
+              startsAt,
+              endsAt: null,
+              reason: dto.reason,
+              liftReason: null,
+              createdBy: actor.userId,
+              createdAt: now,
+            }),
         );
       await m.query('UPDATE approvals SET version = version + 1 WHERE id = $1', [id]);
       await this.audit.record(m, {
@@ -191,9 +200,9 @@ export class ApprovalsService {
       if (dto.decidedOn <= y.to) throw refuse('decidedOn', `must be after the year ended on ${y.to}`, 'decision-before-year-ended');
       if (dto.decidedOn > today) throw refuse('decidedOn', `must not be in the future (today is ${today})`, 'decision-in-future');
       const [added]: Array<{ id: string }> = await m.query(
-        `INSERT INTO training_year_decisions (approval_id, year, decided_on, reason, created_by) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO training_year_decisions (approval_id, year, decided_on, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (approval_id, year) DO NOTHING RETURNING id`,
-        [id, dto.year, dto.decidedOn, dto.reason, actor.userId],
+        [id, dto.year, dto.decidedOn, dto.reason, actor.userId, this.clock.now()],
       );
       if (!added) throw new ConflictProblem(`A decision on approval year ${dto.year} is already recorded.`, 'training-decision-exists');
       await m.query('UPDATE approvals SET version = version + 1 WHERE id = $1', [id]);

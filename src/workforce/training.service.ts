@@ -40,7 +40,8 @@ export class TrainingService {
 
   async add(actor: Actor, practitionerId: string, body: CreateTrainingDto): Promise<TrainingRecordDto> {
     // AMHP-06 counts training completed: a course booked (a date to come) would meet the year's hours before it is held.
-    recordedDate(body.completedOn, 'completedOn', localDate(this.clock.now(), this.config.timeZone));
+    const now = this.clock.now();
+    recordedDate(body.completedOn, 'completedOn', localDate(now, this.config.timeZone));
     return this.db.transaction(async (m) => {
       await this.practitioners.refuseOwn(m, actor, practitionerId, 'record training');
       const repo = m.getRepository(TrainingRecordEntity);
@@ -54,6 +55,7 @@ export class TrainingService {
           mentalHealthSpecific: body.mentalHealthSpecific ?? true,
           notes: body.notes ?? null,
           recordedBy: actor.userId,
+          createdAt: now,
         }),
       );
       await this.audit.record(m, {
