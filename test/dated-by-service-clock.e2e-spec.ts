@@ -223,4 +223,51 @@ describe("records are dated by the service's clock, not the database's", () => {
     const listed = (await as(manager).get('/actions').expect(200)).body.items as Array<{ id: string; createdAt: string }>;
     expect(listed.find((a) => a.id === action.id)?.createdAt).toBe('2026-03-04T08:00:00.123Z');
   });
+
+  it('one instant a change: with a clock that moves at every reading, the record and its audit row still carry the same time', async () => {
+    let ms = Date.parse('2026-03-04T06:00:00.000Z');
+    const ticking = jest.spyOn(t.clock, 'now').mockImplementation(() => new Date(ms++));
+    try {
+      const audited = async (action: string, resourceId: string) =>
+        (
+          await t.sql<{ occurred_at: Date }>('SELECT occurred_at FROM audit_events WHERE action = $1 AND resource_id = $2', [
+            action,
+            resourceId,
+          ])
+        ).map((r) => r.occurred_at.toISOString());
+      const user = (
+        await as(admin)
+          .post('/users', { email: 'one.instant@council.test', displayName: 'One Instant', roles: ['amhp'] })
+          .expect(201)
+      ).body;
+      expect(user.updatedAt).toBe(user.createdAt);
+      expect(await audited('user.create', user.id)).toEqual([user.createdAt]);
+      const doctor = (
+        await as(manager)
+          .post('/doctors', {
+            name: 'Dr One Instant',
+            gmcNumber: '7123999',
+            approvals: [{ kind: 's12', startsOn: '2025-01-01', endsOn: '2029-12-31' }],
+          })
+          .expect(201)
+      ).body;
+      expect([doctor.updatedAt, doctor.approvals[0].createdAt]).toEqual([doctor.createdAt, doctor.createdAt]);
+      expect(await audited('doctor.create', doctor.id)).toEqual([doctor.createdAt]);
+      // The handover compiled by the test before.
+      const handover = (await as(manager).get('/handovers/2026-03-04').expect(200)).body;
+      const action = (
+        await as(manager)
+          .post('/actions', { sourceType: 'handover', sourceId: handover.id, description: 'Ring the ward', ownerUserId: manager.id })
+          .expect(201)
+      ).body;
+      expect(await audited('action.create', action.id)).toEqual([action.createdAt]);
+      const [published] = await t.sql<{ occurred_at: Date }>(
+        `SELECT occurred_at FROM outbox_events WHERE type = 'action.created' AND aggregate_id = $1`,
+        [action.id],
+      );
+      expect(published.occurred_at.toISOString()).toBe(action.createdAt);
+    } finally {
+      ticking.mockRestore();
+    }
+  });
 });

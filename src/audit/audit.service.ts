@@ -43,6 +43,8 @@ export interface AuditRecord {
   actor?: Pick<Actor, 'userId' | 'roles'> | null;
   /** Defaults to the current request's context (set by the request-context interceptor). */
   context?: RequestContext;
+  /** When it happened: the now the change already read for its own rows (one instant a change); else the clock's now. */
+  at?: Date;
 }
 
 /**
@@ -142,7 +144,7 @@ export class AuditService {
     const ctx = event.context ?? requestContext.current();
     const actor = event.actor === undefined ? ctx?.actor : event.actor;
     const row: AuditRow = [
-      this.clock.now(),
+      event.at ?? this.clock.now(),
       actor?.userId ?? null,
       actor ? actor.roles.join(',') : null,
       event.action,

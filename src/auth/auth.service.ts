@@ -179,7 +179,7 @@ export class AuthService {
       );
       if (!rows.length) return false;
       await endSessions(m, user.id, 'password-change', now);
-      await this.audit.record(m, { action: 'auth.password-change', resourceType: 'user', resourceId: user.id });
+      await this.audit.record(m, { action: 'auth.password-change', resourceType: 'user', resourceId: user.id, at: now });
       return true;
     });
     if (changed) {
@@ -260,6 +260,7 @@ export class AuthService {
           });
         if (inserted) {
           await this.audit.record(m, {
+            at: now,
             action: 'user.create',
             resourceType: 'user',
             resourceId: inserted.id,
@@ -280,6 +281,7 @@ export class AuthService {
           [current.id, claims.roles, claims.name ?? null, now],
         );
         await this.audit.record(m, {
+          at: now,
           action: 'user.update',
           resourceType: 'user',
           resourceId: current.id,

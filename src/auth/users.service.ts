@@ -177,7 +177,13 @@ export class UsersService {
           updatedAt: now,
         }),
       );
-      await this.audit.record(m, { action: 'user.create', resourceType: 'user', resourceId: user.id, details: { roles: user.roles } });
+      await this.audit.record(m, {
+        action: 'user.create',
+        resourceType: 'user',
+        resourceId: user.id,
+        details: { roles: user.roles },
+        at: now,
+      });
       return userDto(user);
     });
   }
@@ -259,6 +265,7 @@ export class UsersService {
       if (!rows.length) throw new PreconditionFailedProblem('The user was changed by someone else meanwhile; fetch it again and retry.');
       if (dto.active === false) await endSessions(m, id, 'deactivated', now);
       await this.audit.record(m, {
+        at: now,
         action: 'user.update',
         resourceType: 'user',
         resourceId: id,
@@ -288,7 +295,7 @@ export class UsersService {
       const now = this.clock.now();
       await m.query('UPDATE users SET password_hash = $2, version = version + 1, updated_at = $3 WHERE id = $1', [id, hash, now]);
       await endSessions(m, id, 'password-change', now);
-      await this.audit.record(m, { action: 'user.set-password', resourceType: 'user', resourceId: id });
+      await this.audit.record(m, { action: 'user.set-password', resourceType: 'user', resourceId: id, at: now });
     });
     // Every session of the user ended: their live event streams too.
     this.accounts.forget(id, 'sessions-ended');

@@ -304,6 +304,7 @@ export class DoctorsService {
           )
         : [];
       await this.audit.record(m, {
+        at: now,
         action: 'doctor.create',
         resourceType: 'doctor',
         resourceId: id,
@@ -342,13 +343,20 @@ export class DoctorsService {
         params.push(search.searchName, search.searchOrganisation);
         sets.push(`search_name = $${params.length - 1}`, `search_organisation = $${params.length}`);
       }
-      params.push(this.clock.now());
+      const now = this.clock.now();
+      params.push(now);
       const [rows] = await m.query(
         `UPDATE doctors SET ${sets.join(', ')}, version = version + 1, updated_at = $${params.length} WHERE id = $1 AND version = $2 RETURNING id`,
         params,
       );
       if (!rows.length) throw new PreconditionFailedProblem('The doctor was changed by someone else meanwhile; fetch it again and retry.');
-      await this.audit.record(m, { action: 'doctor.update', resourceType: 'doctor', resourceId: id, details: { fields: changed } });
+      await this.audit.record(m, {
+        action: 'doctor.update',
+        resourceType: 'doctor',
+        resourceId: id,
+        details: { fields: changed },
+        at: now,
+      });
       return this.load(m, id);
     });
   }
@@ -364,6 +372,7 @@ export class DoctorsService {
       );
       await m.query('UPDATE doctors SET version = version + 1, updated_at = $2 WHERE id = $1', [doctorId, now]);
       await this.audit.record(m, {
+        at: now,
         action: 'doctor-approval.add',
         resourceType: 'doctor',
         resourceId: doctorId,
@@ -383,11 +392,13 @@ export class DoctorsService {
         [approvalId, doctorId],
       );
       if (!rows.length) throw new NotFoundProblem('Approval', approvalId);
-      await m.query('UPDATE doctors SET version = version + 1, updated_at = $2 WHERE id = $1', [doctorId, this.clock.now()]);
+      const now = this.clock.now();
+      await m.query('UPDATE doctors SET version = version + 1, updated_at = $2 WHERE id = $1', [doctorId, now]);
       // The period removed is kept in the audit whole: what the register said, and so what was relied on, can be told.
       // A made application keeps the approval it rested on with its recommendations (approvalsOn, MED-03).
       const { kind, startsOn, endsOn, approvingBody } = rows[0];
       await this.audit.record(m, {
+        at: now,
         action: 'doctor-approval.remove',
         resourceType: 'doctor',
         resourceId: doctorId,

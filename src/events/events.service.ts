@@ -26,11 +26,12 @@ export class EventsService {
 
   /**
    * In a transaction Db opened (every request's and job's), the event is written as the transaction commits (most
-   * changes raise one; nothing reads the outbox before its commit); elsewhere, one prepared INSERT at once.
+   * changes raise one; nothing reads the outbox before its commit); elsewhere, one prepared INSERT at once. It occurred
+   * `at`, the now the change already read for its own rows (one instant a change), else the clock's now.
    */
-  async emit<T extends EventType>(m: EntityManager, event: DomainEvent<T>): Promise<void> {
+  async emit<T extends EventType>(m: EntityManager, event: DomainEvent<T>, at?: Date): Promise<void> {
     const actorId = requestContext.current()?.actor?.userId ?? null;
-    const now = this.clock.now();
+    const now = at ?? this.clock.now();
     if (
       this.db.atCommit(m, this.atCommit, [event.type, event.aggregateType, event.aggregateId, JSON.stringify(event.payload), actorId, now])
     )

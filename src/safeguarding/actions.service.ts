@@ -250,24 +250,29 @@ export class ActionsService {
         ],
       );
       await this.audit.record(m, {
+        at: now,
         action: 'action.create',
         resourceType: 'follow-up-action',
         resourceId: id,
         subjectPersonId,
         details: { sourceType, sourceId, ownerUserId: a.ownerUserId ?? null },
       });
-      await this.events.emit(m, {
-        type: 'action.created',
-        aggregateType: 'follow-up-action',
-        aggregateId: id,
-        payload: {
-          actionId: id,
-          sourceType,
-          sourceId,
-          ownerUserId: a.ownerUserId ?? null,
-          dueAt: a.dueAt ? new Date(a.dueAt).toISOString() : null,
+      await this.events.emit(
+        m,
+        {
+          type: 'action.created',
+          aggregateType: 'follow-up-action',
+          aggregateId: id,
+          payload: {
+            actionId: id,
+            sourceType,
+            sourceId,
+            ownerUserId: a.ownerUserId ?? null,
+            dueAt: a.dueAt ? new Date(a.dueAt).toISOString() : null,
+          },
         },
-      });
+        now,
+      );
       ids.push(id);
     }
     return ids;

@@ -76,6 +76,7 @@ export class AppraisalsService {
         }),
       );
       await this.audit.record(m, {
+        at: now,
         action: 'appraisal.create',
         resourceType: 'appraisal',
         resourceId: a.id,

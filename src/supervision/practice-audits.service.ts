@@ -62,6 +62,7 @@ export class PracticeAuditsService {
         }),
       );
       await this.audit.record(m, {
+        at: now,
         action: 'practice-audit.create',
         resourceType: 'practice-audit',
         resourceId: a.id,

@@ -146,6 +146,7 @@ export class SupervisionService {
       await this.users.requireActiveWithRole(m, [dto.supervisorUserId], ['manager', 'amhp'], 'supervisorUserId', 'supervisor-not-staff');
       for (const [i, a] of (dto.actions ?? []).entries()) await this.requireActionOwner(m, a.ownerUserId, `actions.${i}.ownerUserId`);
       const repo = m.getRepository(SupervisionSessionEntity);
+      const now = this.clock.now();
       const s = await repo.save(
         repo.create({
           superviseeId: dto.superviseeId,
@@ -155,13 +156,14 @@ export class SupervisionService {
           durationMinutes: dto.durationMinutes,
           notes: dto.notes ?? null,
           recordedBy: actor.userId,
-          createdAt: this.clock.now(),
+          createdAt: now,
         }),
       );
       const actionIds: string[] = [];
       for (const a of dto.actions ?? []) actionIds.push(await this.insertAction(m, s.id, a));
       // Identifiers and field names only: never what the notes say.
       await this.audit.record(m, {
+        at: now,
         action: 'supervision.create',
         resourceType: 'supervision-session',
         resourceId: s.id,

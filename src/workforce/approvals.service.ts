@@ -62,10 +62,11 @@ export class ApprovalsService {
     rejectFindings(approvalPeriodFindings(dto.startsOn, dto.endsOn, this.config.approvalMaxYears));
     return this.db.transaction(async (m) => {
       await this.practitioners.refuseOwn(m, actor, practitionerId, 'record an approval');
+      const now = this.clock.now();
       const [row] = await m
         .query(
           `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on, conditions, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-          [practitionerId, dto.approvingAuthority, dto.startsOn, dto.endsOn, dto.conditions ?? null, this.clock.now()],
+          [practitionerId, dto.approvingAuthority, dto.startsOn, dto.endsOn, dto.conditions ?? null, now],
         )
         .catch((err) => {
           if ((err as { driverError?: { code?: string } }).driverError?.code === '23P01') {
@@ -77,6 +78,7 @@ export class ApprovalsService {
           throw err;
         });
       await this.audit.record(m, {
+        at: now,
         action: 'approval.create',
         resourceType: 'approval',
         resourceId: row.id,
@@ -125,23 +127,20 @@ export class ApprovalsService {
       if (a.suspensions.some((s) => s.endsAt === null || s.endsAt > startsAt)) {
         throw new ConflictProblem('The approval is already suspended at that time; lift that suspension first.', 'already-suspended');
       }
-      const s = await m
-        .getRepository(ApprovalSuspensionEntity)
-        .save(
-          m
-            .getRepository(ApprovalSuspensionEntity)
-            .create({
-              approvalId: id,
-              startsAt,
-              endsAt: null,
-              reason: dto.reason,
-              liftReason: null,
-              createdBy: actor.userId,
-              createdAt: now,
-            }),
-        );
+      const s = await m.getRepository(ApprovalSuspensionEntity).save(
+        m.getRepository(ApprovalSuspensionEntity).create({
+          approvalId: id,
+          startsAt,
+          endsAt: null,
+          reason: dto.reason,
+          liftReason: null,
+          createdBy: actor.userId,
+          createdAt: now,
+        }),
+      );
       await m.query('UPDATE approvals SET version = version + 1 WHERE id = $1', [id]);
       await this.audit.record(m, {
+        at: now,
         action: 'approval.suspend',
         resourceType: 'approval',
         resourceId: id,
@@ -183,7 +182,8 @@ export class ApprovalsService {
       const a = await this.lockApproval(m, id);
       // The authority's decision that she may go on acting despite a shortfall: never recorded by her (AMHP-12).
       await this.practitioners.refuseOwn(m, actor, a.practitionerId, 'record a training decision');
-      const today = localDate(this.clock.now(), this.config.timeZone);
+      const now = this.clock.now();
+      const today = localDate(now, this.config.timeZone);
       const records = (await this.training.records(m, [a.practitionerId])).map(trainingFacts);
       const y = trainingByApprovalYear(a, records, workforcePolicy(this.config), today).find((x) => x.year === dto.year);
       const refuse = (field: 'year' | 'decidedOn', message: string, code: string) =>
@@ -202,11 +202,12 @@ export class ApprovalsService {
       const [added]: Array<{ id: string }> = await m.query(
         `INSERT INTO training_year_decisions (approval_id, year, decided_on, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (approval_id, year) DO NOTHING RETURNING id`,
-        [id, dto.year, dto.decidedOn, dto.reason, actor.userId, this.clock.now()],
+        [id, dto.year, dto.decidedOn, dto.reason, actor.userId, now],
       );
       if (!added) throw new ConflictProblem(`A decision on approval year ${dto.year} is already recorded.`, 'training-decision-exists');
       await m.query('UPDATE approvals SET version = version + 1 WHERE id = $1', [id]);
       await this.audit.record(m, {
+        at: now,
         action: 'approval.training-decision',
         resourceType: 'approval',
         resourceId: id,

@@ -59,6 +59,7 @@ export class TrainingService {
         }),
       );
       await this.audit.record(m, {
+        at: now,
         action: 'training.add',
         resourceType: 'training-record',
         resourceId: r.id,
