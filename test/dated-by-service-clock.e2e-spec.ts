@@ -209,6 +209,58 @@ describe("records are dated by the service's clock, not the database's", () => {
     expect((log.items ?? log).map((d: { createdAt: string }) => d.createdAt)).toEqual([LATER]);
   });
 
+  it("a person's relatives, nominated persons, objections and s.29 applications are recorded at the service's time, and those recorded at one instant listed in the order recorded", async () => {
+    const person = (await as(manager).post('/people', { givenName: 'Robin', familyName: 'Dated', dateOfBirth: '1985-03-03' }).expect(201))
+      .body;
+    const names = ['Zara Dated', 'Amir Dated', 'Mo Dated', 'Bea Dated', 'Kit Dated'];
+    const made: string[] = [];
+    for (const name of names)
+      made.push(
+        (await as(manager).post(`/people/${person.id}/relatives`, { name, relationship: 'sibling', wholeBlood: true }).expect(201)).body.id,
+      );
+    const relatives = (await as(manager).get(`/people/${person.id}/relatives`).expect(200)).body;
+    const listed = (relatives.items ?? relatives) as Array<{ id: string; name: string; createdAt: string }>;
+    expect(listed.map((r) => [r.name, r.createdAt])).toEqual(names.map((n) => [n, NOW]));
+    expect(listed.map((r) => r.id)).toEqual(made);
+
+    const appoint = (name: string, appointedOn: string) =>
+      as(manager)
+        .post(`/people/${person.id}/nominated-persons`, {
+          name,
+          appointedOn,
+          appointedBy: 'patient',
+          method: 'In writing, signed by the patient, witnessed by the care coordinator.',
+        })
+        .expect(201);
+    await appoint('Nia Nominee', '2026-03-01');
+    await appoint('Omar Nominee', '2026-03-03');
+    const nominated = (await as(manager).get(`/people/${person.id}/nominated-persons`).expect(200)).body;
+    // Newest first.
+    expect(((nominated.items ?? nominated) as Array<{ name: string; createdAt: string }>).map((n) => [n.name, n.createdAt])).toEqual([
+      ['Omar Nominee', NOW],
+      ['Nia Nominee', NOW],
+    ]);
+
+    const objection = (
+      await as(manager)
+        .post(`/people/${person.id}/nearest-relative-objections`, {
+          objectorKind: 'relative',
+          relativeId: made[0],
+          notifiedAt: '2026-03-04T04:00:00Z',
+          notifiedTo: 'amhp',
+          details: 'Objects to admission',
+        })
+        .expect(201)
+    ).body;
+    expect(await createdAt('nearest_relative_objections', objection.id)).toBe(NOW);
+    const displacement = (
+      await as(manager)
+        .post(`/people/${person.id}/displacements`, { ground: 'c', filedAt: '2026-03-04T04:30:00Z', relativeId: made[1] })
+        .expect(201)
+    ).body;
+    expect(await createdAt('nearest_relative_displacements', displacement.id)).toBe(NOW);
+  });
+
   it("a handover compiled and an action added to it read back at the service's time", async () => {
     t.clock.set('2026-03-04T08:00:00.123Z');
     const handover = (await as(manager).post('/handovers/2026-03-04/compile').expect(201)).body;
