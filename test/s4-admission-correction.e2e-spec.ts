@@ -21,7 +21,7 @@ describe('correcting the admission a s.4 runs from (APP-11)', () => {
   });
   afterAll(() => t.close());
 
-  const { as, opened, s4Made } = assessmentFixtures(() => ({ t, manager, s12Doctor, gpDoctor }));
+  const { as, opened, prepared, application, decide, s4Made } = assessmentFixtures(() => ({ t, manager, s12Doctor, gpDoctor }));
   const WARD = 'The ward admission record gives the time the patient arrived on Beech Ward';
   type Clock = { id: string; anchor: string; deadline: string; stoppedAt?: string | null; result?: string | null };
   const s4Clock = (r: { clocks: Clock[] }) => r.clocks.find((c) => c.id === 'APP-11');
@@ -296,6 +296,35 @@ describe('correcting the admission a s.4 runs from (APP-11)', () => {
     expect(again.data.corrections.map((c) => c.reason)).toEqual([WARD, undefined, other]);
   });
 
+  it('with two admissions on the timeline, moving the later one before the first moves the s.4 start as moving the first does: paged at once by the new end, on the referral’s timeline from the first admission to the new time', async () => {
+    t.clock.set('2026-11-24T09:00:00Z');
+    const { worker, referral, a } = await admittedS4('2026-11-21T14:00:00Z');
+    // A second admission recorded after the first (the ward's own entry, later in the day).
+    await as(worker).post(`/assessments/${a.id}/events`, { type: 'admitted', at: '2026-11-21T16:00:00Z' }).expect(201);
+    const timeline = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body.timeline as Array<{
+      id: string;
+      type: string;
+      at: string;
+    }>;
+    const second = timeline.find((e) => e.type === 'admitted' && e.at === '2026-11-21T16:00:00.000Z')!.id;
+    expect(s4Clock((await as(manager).get(`/referrals/${referral.id}`).expect(200)).body)).toMatchObject({
+      anchor: '2026-11-21T14:00:00.000Z',
+    });
+    // Moving the later one, still after the first, leaves the s.4's start where it was: nothing on the referral.
+    await as(worker).patch(`/assessments/${a.id}/events/${second}`, { at: '2026-11-21T15:00:00Z', reason: WARD }).expect(200);
+    expect((await recorded(referral.id, a.id)).timeline).toEqual([]);
+    // Moved before the first, it is the admission the 72 hours run from: Tuesday 11:30, 2 h 30 min from now.
+    await as(worker).patch(`/assessments/${a.id}/events/${second}`, { at: '2026-11-21T11:30:00Z', reason: WARD }).expect(200);
+    const after = (await as(manager).get(`/referrals/${referral.id}`).expect(200)).body;
+    expect(s4Clock(after)).toMatchObject({ anchor: '2026-11-21T11:30:00.000Z', deadline: '2026-11-24T11:30:00.000Z' });
+    expect((await recorded(referral.id, a.id)).timeline).toEqual([
+      { time: 's4AdmittedAt', from: '2026-11-21T14:00:00.000Z', to: '2026-11-21T11:30:00.000Z', reason: WARD, assessmentId: a.id },
+    ]);
+    const [page] = await s4Pages(referral.id);
+    expect(page).toMatchObject({ kind: 'clock-warning', closed_reason: null, recipient_user_id: worker.id });
+    expect(page.ends_at!.toISOString()).toBe('2026-11-24T11:30:00.000Z');
+  });
+
   it("the duty phone's replay records nothing new: the admission's own time sent again, or the same PATCH resent with its Idempotency-Key, is 200 with no second timeline entry, audit or event and no version moved on; the referral's explicit correction to the time already recorded stays 422 time-unchanged", async () => {
     t.clock.set('2026-11-23T14:00:00Z');
     const { worker, referral, a } = await admittedS4('2026-11-21T14:00:00Z');
@@ -368,6 +397,64 @@ describe('correcting the admission a s.4 runs from (APP-11)', () => {
     expect(await admissionOf(a.id)).toEqual([{ at: '2026-11-21T14:00:00.000Z', corrections: [] }]);
     expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'assessment.event-corrected' AND resource_id = $1`, [a.id])).toEqual([]);
     expect(await s4Pages(referral.id)).toEqual([]);
+  });
+
+  it("for a patient already in hospital the s.4's admission is the managers' receipt: corrected on the application, it moves the 72 hours as a moved admission does (the AMHP paged at once by the new end, the correction on the referral's timeline), and is refused once the referral is closed", async () => {
+    t.clock.set('2026-11-24T09:00:00Z');
+    // Held on the ward under s.5(2) since Fri 20 Nov 13:00; the s.4 is signed on Sat 21 Nov at 11:00 and took effect
+    // when the managers received it, recorded as 14:00.
+    const { worker, referral, assessment } = await opened({
+      source: 'ward',
+      legalContext: { kind: 's5-2', h1FurnishedAt: '2026-11-20T13:00:00Z' },
+    });
+    const relative = await prepared(assessment, worker, 's4', ['2026-11-21T09:30:00Z', '2026-11-21T09:30:00Z']);
+    await as(worker)
+      .put(`/assessments/${assessment.id}/nearest-relative`, {
+        relativeId: relative.id,
+        informedAt: '2026-11-21T10:30:00Z',
+        informedMethod: 'phone',
+      })
+      .expect(200);
+    const decided = await decide(
+      worker,
+      assessment.id,
+      application('s4', { undesirableDelayStatement: true, managersReceivedAt: '2026-11-21T14:00:00Z' }),
+    );
+    expect(decided.status).toBe(200);
+    expect(decided.body.outcome.application).toMatchObject({ inPatient: true, managersReceivedAt: '2026-11-21T14:00:00.000Z' });
+    const before = (await as(manager).get(`/referrals/${referral.id}`).expect(200)).body;
+    expect(s4Clock(before)).toMatchObject({ anchor: '2026-11-21T14:00:00.000Z', deadline: '2026-11-24T14:00:00.000Z' });
+    expect(await s4Pages(referral.id)).toEqual([]);
+
+    // The managers in fact received it at 11:30: the s.4 lapses at 11:30 on Tuesday, 2 h 30 min from now.
+    await as(manager).patch(`/assessments/${assessment.id}/application`, { managersReceivedAt: '2026-11-21T11:30:00Z' }).expect(200);
+    const after = (await as(manager).get(`/referrals/${referral.id}`).expect(200)).body;
+    expect(s4Clock(after)).toMatchObject({ anchor: '2026-11-21T11:30:00.000Z', deadline: '2026-11-24T11:30:00.000Z' });
+    const [page] = await s4Pages(referral.id);
+    expect(page).toMatchObject({ kind: 'clock-warning', closed_reason: null, recipient_user_id: worker.id });
+    expect(page.ends_at!.toISOString()).toBe('2026-11-24T11:30:00.000Z');
+    const events = (await as(manager).get(`/referrals/${referral.id}/events`).expect(200)).body.items as Array<{
+      type: string;
+      data: Record<string, unknown>;
+    }>;
+    expect(events.filter((e) => e.type === 'time-corrected').map((e) => e.data)).toEqual([
+      {
+        time: 's4AdmittedAt',
+        from: '2026-11-21T14:00:00.000Z',
+        to: '2026-11-21T11:30:00.000Z',
+        reason: "Corrected as the hospital managers' receipt of the application on the assessment; no reason was given.",
+        assessmentId: assessment.id,
+      },
+    ]);
+
+    // Closed by the hub: its clocks have stopped, and the receipt is no longer moved (as the admission is not).
+    await as(manager)
+      .post(`/referrals/${referral.id}/status`, { status: 'closed', reason: 'Closed by the hub: the ward holds the patient now' })
+      .expect(200);
+    const refused = await as(manager).patch(`/assessments/${assessment.id}/application`, { managersReceivedAt: '2026-11-21T11:00:00Z' });
+    expect([refused.status, refused.body.code]).toEqual([409, 'referral-not-open']);
+    const kept = (await as(manager).get(`/assessments/${assessment.id}`).expect(200)).body;
+    expect(kept.outcome.application.managersReceivedAt).toBe('2026-11-21T11:30:00.000Z');
   });
 
   it('on a referral the hub has closed, the s.4 admission moved on the assessment timeline is refused as from the referral (409 referral-not-open, the same answer), nothing changed and the refusal kept; the time it already has is still 200 and a move made before the close replays as it was answered', async () => {

@@ -207,6 +207,9 @@ const UNCHANGED = Symbol('unchanged');
  * (PATCH /assessments/{id}/events/{eventId}) when none was given with it; POST /referrals/{id}/time-corrections needs one.
  */
 export const EVENT_MOVED_WITHOUT_REASON = "Corrected on the assessment's timeline; no reason was given.";
+/** The referral timeline's words for a s.4 in-patient's admission moved by correcting the managers' receipt (APP-12). */
+export const RECEIPT_MOVED_WITHOUT_REASON =
+  "Corrected as the hospital managers' receipt of the application on the assessment; no reason was given.";
 
 /** A change's last write: the version moves on, and the row comes back as it now is (one statement, not two). */
 const BUMP_VERSION = `UPDATE assessments a SET version = a.version + 1 WHERE a.id = $1 RETURNING ${COLUMNS}`;
@@ -838,7 +841,7 @@ export class AssessmentsService implements OnModuleInit {
         })),
       );
     const at = dto.at !== undefined ? this.notFuture(dto.at, 'at') : null;
-    let s4Moved: Date | null = null;
+    let s4Moved: { from: Date; to: Date } | null = null;
     return this.change(
       actor,
       id,
@@ -874,22 +877,20 @@ export class AssessmentsService implements OnModuleInit {
         const data = await this.correctedAttendance(m, actor, e, at ?? new Date(e.at).getTime(), dto);
         if (!moved && !data) return UNCHANGED;
         if (data) await m.query('UPDATE assessment_events SET data = $3 WHERE id = $1 AND assessment_id = $2', [eventId, id, data.data]);
-        if (
-          moved &&
-          (await this.moveEvent(m, actor, a, eventId, { ...e, data: data?.data ?? e.data }, at, dto.reason, dto.acknowledgements))
-        )
-          s4Moved = new Date(e.at);
+        if (moved)
+          s4Moved = await this.moveEvent(m, actor, a, eventId, { ...e, data: data?.data ?? e.data }, at, dto.reason, dto.acknowledgements);
         return { eventId, type: e.type, ...(data ? { warrantKind: data.warrantKind, attendance: data.attendance } : {}) };
       },
       // APP-11 (s.4(4)): the admission a s.4 runs from moved: its pages are put in line now, and the referral keeps the
       // correction on its timeline, audited, with the reason given (else one saying none was), as from its referral.
       async (m, a, basis) => {
-        if (!s4Moved || at === null) return;
+        const start = s4Moved;
+        if (!start) return;
         await this.referrals.clocksCorrected(m, [a.referralId], this.clock.now());
         await this.referrals.s4AdmissionCorrected(m, actor, a.referralId, basis, {
           assessmentId: id,
-          from: s4Moved,
-          to: new Date(at),
+          from: start.from,
+          to: start.to,
           reason: dto.reason ?? EVENT_MOVED_WITHOUT_REASON,
         });
       },
@@ -942,8 +943,9 @@ export class AssessmentsService implements OnModuleInit {
    * /referrals/{id}/time-corrections `s4AdmittedAt`), with the same refusals: not on a referral that has ended (409
    * referral-not-open: its clocks have stopped), not before the application was made
    * (APP-12, s.6(1): 422 admitted-before-application naming `at`), and, after the authority to convey ended, only with
-   * that warning answered (judgeAdmission). Returns whether it was that admission: the caller then puts the
-   * referral's pages in line with the s.4's new ends in the same transaction (change's `afterwards`: clocksCorrected).
+   * that warning answered (judgeAdmission). Returns where the s.4's start moved from and to, when it moved
+   * (s4AdmissionMove): the caller then puts the referral's pages in line with the s.4's new ends in the same
+   * transaction (change's `afterwards`: clocksCorrected), and keeps the correction on the referral's timeline.
    */
   private async moveEvent(
     m: EntityManager,
@@ -954,8 +956,8 @@ export class AssessmentsService implements OnModuleInit {
     at: number,
     reason: string | undefined,
     acknowledgements: ReadonlyArray<{ code: string; reason: string }> | undefined,
-  ): Promise<boolean> {
-    const s4Admission = e.type === 'admitted' && (await this.isS4Admission(m, a, eventId));
+  ): Promise<{ from: Date; to: Date } | null> {
+    const s4Admission = e.type === 'admitted' ? await this.s4AdmissionMove(m, a, eventId, at) : null;
     if (s4Admission) {
       // Its referral's clocks stopped when it ended: refused as its correction from the referral is (409 referral-not-open).
       await this.referrals.s4AdmissionMovable(m, actor, a.referralId);
@@ -987,17 +989,22 @@ export class AssessmentsService implements OnModuleInit {
   }
 
   /**
-   * APP-11 (s.4(4)): whether timeline event `eventId` of `a` is the admission a s.4's 72 hours run from: the first
-   * `admitted` (as the referral's clock takes it) under a s.4 application (converted into a s.2 or not) made for a
-   * patient not already in hospital (whose admission is the managers' receipt, APP-12, s.5(1)).
+   * APP-11 (s.4(4)): what moving timeline event `eventId` of `a` to `at` does to the admission a s.4's 72 hours run
+   * from: the first `admitted` (as the referral's clock takes it) under a s.4 application (converted into a s.2 or not)
+   * made for a patient not already in hospital (whose admission is the managers' receipt, APP-12, s.5(1)). The start
+   * moves `from` the first admission now `to` the first once moved: the first moved, a later one moved before it, or
+   * the first moved past a later one. Null when the start does not move (another admission moved, still after it).
    */
-  private async isS4Admission(m: EntityManager, a: AssessmentRow, eventId: string): Promise<boolean> {
-    if (!isS4Application(a) || storedApplication(a)?.inPatient === true) return false;
-    const [first] = await m.query<Array<{ id: string }>>(
-      `SELECT id::text FROM assessment_events WHERE assessment_id = $1 AND type = 'admitted' ORDER BY at, id LIMIT 1`,
+  private async s4AdmissionMove(m: EntityManager, a: AssessmentRow, eventId: string, at: number): Promise<{ from: Date; to: Date } | null> {
+    if (!isS4Application(a) || storedApplication(a)?.inPatient === true) return null;
+    const admitted = await m.query<Array<{ id: string; at: Date }>>(
+      `SELECT id::text, at FROM assessment_events WHERE assessment_id = $1 AND type = 'admitted' ORDER BY at, id`,
       [a.id],
     );
-    return first?.id === eventId;
+    if (!admitted.length) return null;
+    const from = new Date(admitted[0].at);
+    const to = new Date(Math.min(at, ...admitted.filter((x) => x.id !== eventId).map((x) => new Date(x.at).getTime())));
+    return from.getTime() === to.getTime() ? null : { from, to };
   }
 
   /**
@@ -1709,39 +1716,69 @@ export class AssessmentsService implements OnModuleInit {
       throw new UnprocessableProblem('Give managersReceivedAt, forwardedToLssaAt or acceptedByLssaAt.', 'nothing-to-record', {
         field: 'managersReceivedAt',
       });
-    return this.change(actor, id, expectedVersion, 'assessment.application-record', async (m, a) => {
-      if (a.outcomeKind !== 'application') throw new ConflictProblem('No application is recorded on this assessment.', 'no-application');
-      const stored = (a.outcome as { application: Record<string, unknown> }).application;
-      const recorded = this.applicationFromStored(stored);
-      const guardian = stored.guardian as Record<string, unknown> | null;
-      this.checkApplicationRecord(recorded.section!, recorded.signedAt!, kept, {
-        forwardedToLssaAt: recorded.forwardedToLssaAt ?? null,
-        acceptedByLssaAt: recorded.guardian?.acceptedByLssaAt ?? null,
-      });
-      const previous = {
-        managersReceivedAt: stored.managersReceivedAt ?? null,
-        forwardedToLssaAt: stored.forwardedToLssaAt ?? null,
-        ...(recorded.section === 's7' ? { acceptedByLssaAt: guardian?.acceptedByLssaAt ?? null } : {}),
-      };
-      const application = {
-        ...stored,
-        ...(kept.managersReceivedAt ? { managersReceivedAt: kept.managersReceivedAt.toISOString() } : {}),
-        ...(kept.forwardedToLssaAt ? { forwardedToLssaAt: kept.forwardedToLssaAt.toISOString() } : {}),
-        // GDN-08: the acceptance is the guardian's (kept with it, as on the outcome); GDN-07's first period runs from it.
-        ...(kept.acceptedByLssaAt && guardian ? { guardian: { ...guardian, acceptedByLssaAt: kept.acceptedByLssaAt.toISOString() } } : {}),
-      };
-      await m.query('UPDATE assessments SET outcome = $2 WHERE id = $1', [id, { ...a.outcome, application }]);
-      const fields = (['managersReceivedAt', 'forwardedToLssaAt', 'acceptedByLssaAt'] as const).filter((f) => kept[f]);
-      // The audit keeps what a correction replaced.
-      await this.audit.record(m, {
-        action: 'assessment.application-record.previous',
-        resourceType: 'assessment',
-        resourceId: id,
-        subjectPersonId: a.personId,
-        details: previous,
-      });
-      return { fields };
-    });
+    // For a patient already in hospital the managers' receipt is the admission (APP-12, s.5(1)): the detention's clocks run
+    // from it. Moved, it is corrected as a moved admission is (moveEvent): refused on an ended referral when it starts a
+    // s.4's 72 hours, the referral's pages put in line with the new ends, and, for a s.4, on the referral's timeline.
+    let receiptMoved: { from: Date; to: Date; s4: boolean } | null = null;
+    return this.change(
+      actor,
+      id,
+      expectedVersion,
+      'assessment.application-record',
+      async (m, a) => {
+        if (a.outcomeKind !== 'application') throw new ConflictProblem('No application is recorded on this assessment.', 'no-application');
+        const stored = (a.outcome as { application: Record<string, unknown> }).application;
+        const received = typeof stored.managersReceivedAt === 'string' ? new Date(stored.managersReceivedAt) : null;
+        if (stored.inPatient === true && received && kept.managersReceivedAt && received.getTime() !== kept.managersReceivedAt.getTime()) {
+          const s4 = isS4Application(a);
+          if (s4) await this.referrals.s4AdmissionMovable(m, actor, a.referralId);
+          receiptMoved = { from: received, to: kept.managersReceivedAt, s4 };
+        }
+        const recorded = this.applicationFromStored(stored);
+        const guardian = stored.guardian as Record<string, unknown> | null;
+        this.checkApplicationRecord(recorded.section!, recorded.signedAt!, kept, {
+          forwardedToLssaAt: recorded.forwardedToLssaAt ?? null,
+          acceptedByLssaAt: recorded.guardian?.acceptedByLssaAt ?? null,
+        });
+        const previous = {
+          managersReceivedAt: stored.managersReceivedAt ?? null,
+          forwardedToLssaAt: stored.forwardedToLssaAt ?? null,
+          ...(recorded.section === 's7' ? { acceptedByLssaAt: guardian?.acceptedByLssaAt ?? null } : {}),
+        };
+        const application = {
+          ...stored,
+          ...(kept.managersReceivedAt ? { managersReceivedAt: kept.managersReceivedAt.toISOString() } : {}),
+          ...(kept.forwardedToLssaAt ? { forwardedToLssaAt: kept.forwardedToLssaAt.toISOString() } : {}),
+          // GDN-08: the acceptance is the guardian's (kept with it, as on the outcome); GDN-07's first period runs from it.
+          ...(kept.acceptedByLssaAt && guardian
+            ? { guardian: { ...guardian, acceptedByLssaAt: kept.acceptedByLssaAt.toISOString() } }
+            : {}),
+        };
+        await m.query('UPDATE assessments SET outcome = $2 WHERE id = $1', [id, { ...a.outcome, application }]);
+        const fields = (['managersReceivedAt', 'forwardedToLssaAt', 'acceptedByLssaAt'] as const).filter((f) => kept[f]);
+        // The audit keeps what a correction replaced.
+        await this.audit.record(m, {
+          action: 'assessment.application-record.previous',
+          resourceType: 'assessment',
+          resourceId: id,
+          subjectPersonId: a.personId,
+          details: previous,
+        });
+        return { fields };
+      },
+      async (m, a, basis) => {
+        const moved = receiptMoved;
+        if (!moved) return;
+        await this.referrals.clocksCorrected(m, [a.referralId], this.clock.now());
+        if (moved.s4)
+          await this.referrals.s4AdmissionCorrected(m, actor, a.referralId, basis, {
+            assessmentId: id,
+            from: moved.from,
+            to: moved.to,
+            reason: RECEIPT_MOVED_WITHOUT_REASON,
+          });
+      },
+    );
   }
 
   /**
