@@ -1,11 +1,11 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { MIGRATIONS } from '../migrations';
+import type { QueryRunner } from 'typeorm';
 import { CtoExtensionsWithdrawn1796700000000 } from '../migrations/1796700000000-CtoExtensionsWithdrawn';
 import { CtoExtensionsWithdrawnAccessEnded1796750000000 } from '../migrations/1796750000000-CtoExtensionsWithdrawnAccessEnded';
 import { CtoExtensionEvents1796750000001 } from '../migrations/1796750000001-CtoExtensionEvents';
 import { Db } from '../src/database/db';
 import { amhp } from './support/workforce-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
+import { revertTo, rolledBack as inTransactionRolledBack } from './support/migration-rollback';
 
 /**
  * The CTO extension requests' migrations run down and up on a database with requests in it (CTO-04, s.20A(4), (8)),
@@ -50,30 +50,7 @@ describe('CTO extension requests: rolling their migrations back and forth', () =
     const res = await post(`/cto-extensions/${created.body.id}/allocation`, created.headers.etag).send({ amhpUserId: ada.id }).expect(200);
     return { id: created.body.id, etag: res.headers.etag };
   }
-  /** `run` in a transaction of its own, rolled back whatever happens: the schema and rows stay as they were. */
-  async function rolledBack<T>(run: (q: QueryRunner) => Promise<T>): Promise<T> {
-    const q = t.app.get(Db).dataSource.createQueryRunner();
-    try {
-      await q.startTransaction();
-      return await run(q);
-    } finally {
-      await q.rollbackTransaction();
-      await q.release();
-    }
-  }
-  /** Every migration from `name` to the last, newest first, rolled back as `npm run migration:revert` would. */
-  async function revertTo(q: QueryRunner, name: string): Promise<MigrationInterface[]> {
-    const from = MIGRATIONS.findIndex((M) => new M().name === name);
-    expect(from).toBeGreaterThan(0);
-    // (A migration that runs outside a transaction, building an index CONCURRENTLY, cannot run in this one; none
-    // touches these tables.)
-    const reverted = MIGRATIONS.slice(from)
-      .reverse()
-      .map((M) => new M())
-      .filter((m) => (m as { transaction?: boolean }).transaction !== false);
-    for (const m of reverted) await m.down(q);
-    return reverted;
-  }
+  const rolledBack = <T>(run: (q: QueryRunner) => Promise<T>) => inTransactionRolledBack(t, run);
   const statusCheck = async (q: QueryRunner) =>
     (
       (await q.query(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'cto_extensions_status'`)) as Array<{

@@ -1,9 +1,8 @@
 import type { QueryRunner } from 'typeorm';
-import { MIGRATIONS } from '../migrations';
 import { OrderOfMakingNames1796760000000 } from '../migrations/1796760000000-OrderOfMakingNames';
-import { Db } from '../src/database/db';
 import { amhp, insertDoctor } from './support/workforce-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
+import { revertTo, rolledBack } from './support/migration-rollback';
 
 /**
  * Migration 1796760000000 rolled back and run again on a database with rows in it (in a transaction rolled back
@@ -19,16 +18,6 @@ describe('migration 1796760000000: the order of making of names and nearest-rela
   });
   afterAll(() => t.close());
 
-  async function rolledBack(run: (q: QueryRunner) => Promise<void>): Promise<void> {
-    const q = t.app.get(Db).dataSource.createQueryRunner();
-    try {
-      await q.startTransaction();
-      await run(q);
-    } finally {
-      await q.rollbackTransaction();
-      await q.release();
-    }
-  }
   const migration = new OrderOfMakingNames1796760000000();
   const ids = async (q: QueryRunner, sql: string) => ((await q.query(sql)) as Array<{ id: string }>).map((r) => r.id);
 
@@ -60,16 +49,8 @@ describe('migration 1796760000000: the order of making of names and nearest-rela
         'SELECT id FROM nearest_relative_objections ORDER BY notified_at DESC, seq DESC',
       ],
     };
-    await rolledBack(async (q) => {
-      const from = MIGRATIONS.findIndex((M) => new M().name === migration.name);
-      expect(from).toBeGreaterThan(0);
-      // (A migration that runs outside a transaction, building an index CONCURRENTLY, cannot run in this one; none
-      // touches these tables.)
-      const reverted = MIGRATIONS.slice(from)
-        .reverse()
-        .map((M) => new M())
-        .filter((m) => (m as { transaction?: boolean }).transaction !== false);
-      for (const m of reverted) await m.down(q);
+    await rolledBack(t, async (q) => {
+      const reverted = await revertTo(q, migration.name);
       for (const table of Object.keys(lists))
         expect(await q.query(`SELECT 1 FROM information_schema.columns WHERE table_name = $1 AND column_name = 'seq'`, [table])).toEqual(
           [],

@@ -21,7 +21,7 @@ describe('correcting the admission a s.4 runs from (APP-11)', () => {
   });
   afterAll(() => t.close());
 
-  const { as, opened, prepared, application, decide, s4Made } = assessmentFixtures(() => ({ t, manager, s12Doctor, gpDoctor }));
+  const { as, opened, s4Made } = assessmentFixtures(() => ({ t, manager, s12Doctor, gpDoctor }));
   const WARD = 'The ward admission record gives the time the patient arrived on Beech Ward';
   type Clock = { id: string; anchor: string; deadline: string; stoppedAt?: string | null; result?: string | null };
   const s4Clock = (r: { clocks: Clock[] }) => r.clocks.find((c) => c.id === 'APP-11');
@@ -403,25 +403,11 @@ describe('correcting the admission a s.4 runs from (APP-11)', () => {
     t.clock.set('2026-11-24T09:00:00Z');
     // Held on the ward under s.5(2) since Fri 20 Nov 13:00; the s.4 is signed on Sat 21 Nov at 11:00 and took effect
     // when the managers received it, recorded as 14:00.
-    const { worker, referral, assessment } = await opened({
-      source: 'ward',
-      legalContext: { kind: 's5-2', h1FurnishedAt: '2026-11-20T13:00:00Z' },
+    const { worker, referral, assessment, decided } = await s4Made({
+      opened: { source: 'ward', legalContext: { kind: 's5-2', h1FurnishedAt: '2026-11-20T13:00:00Z' } },
+      application: { managersReceivedAt: '2026-11-21T14:00:00Z' },
     });
-    const relative = await prepared(assessment, worker, 's4', ['2026-11-21T09:30:00Z', '2026-11-21T09:30:00Z']);
-    await as(worker)
-      .put(`/assessments/${assessment.id}/nearest-relative`, {
-        relativeId: relative.id,
-        informedAt: '2026-11-21T10:30:00Z',
-        informedMethod: 'phone',
-      })
-      .expect(200);
-    const decided = await decide(
-      worker,
-      assessment.id,
-      application('s4', { undesirableDelayStatement: true, managersReceivedAt: '2026-11-21T14:00:00Z' }),
-    );
-    expect(decided.status).toBe(200);
-    expect(decided.body.outcome.application).toMatchObject({ inPatient: true, managersReceivedAt: '2026-11-21T14:00:00.000Z' });
+    expect(decided.outcome.application).toMatchObject({ inPatient: true, managersReceivedAt: '2026-11-21T14:00:00.000Z' });
     const before = (await as(manager).get(`/referrals/${referral.id}`).expect(200)).body;
     expect(s4Clock(before)).toMatchObject({ anchor: '2026-11-21T14:00:00.000Z', deadline: '2026-11-24T14:00:00.000Z' });
     expect(await s4Pages(referral.id)).toEqual([]);

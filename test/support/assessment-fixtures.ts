@@ -217,11 +217,12 @@ export function assessmentFixtures(world: () => AssessmentWorld) {
     return as(worker).post(`/assessments/${id}/outcome`, { ...body, acknowledgements });
   }
   /**
-   * A s.4 made (APP-11) on a freshly opened assessment: both examinations at 09:30 on Sat 21 Nov, the nearest relative
-   * told by phone at 10:30, the undesirable-delay statement made; the patient not yet admitted. Its outcome's answer.
+   * A s.4 made (APP-11) on a freshly opened assessment (`over.opened`: the referral's source and legal context): both
+   * examinations at 09:30 on Sat 21 Nov, the nearest relative told by phone at 10:30, the undesirable-delay statement
+   * made, with `over.application`'s fields; the patient not yet admitted. Its outcome's answer.
    */
-  async function s4Made() {
-    const { worker, referral, assessment } = await opened();
+  async function s4Made(over: { opened?: Parameters<typeof opened>[0]; application?: object } = {}) {
+    const { worker, referral, assessment } = await opened(over.opened);
     const relative = await prepared(assessment, worker, 's4', ['2026-11-21T09:30:00Z', '2026-11-21T09:30:00Z']);
     await as(worker)
       .put(`/assessments/${assessment.id}/nearest-relative`, {
@@ -230,9 +231,14 @@ export function assessmentFixtures(world: () => AssessmentWorld) {
         informedMethod: 'phone',
       })
       .expect(200);
-    const decided = await decide(worker, assessment.id, application('s4', { undesirableDelayStatement: true }));
+    const decided = await decide(worker, assessment.id, application('s4', { undesirableDelayStatement: true, ...over.application }));
     expect(decided.status).toBe(200);
-    return { worker, referral, assessment, decided: decided.body as { section: string; legalStatusCode: string } };
+    return {
+      worker,
+      referral,
+      assessment,
+      decided: decided.body as { section: string; legalStatusCode: string; outcome: { application: Record<string, unknown> } },
+    };
   }
   return { as, opened, prepared, application, notDetained, decide, s4Made };
 }
