@@ -127,7 +127,7 @@ describe('an arrival recorded after the referral: the clock runs from it, no lon
     });
   });
 
-  it('the referrer (police) may not record it, a closed referral takes none (409), and a time that is not one is 400 naming at: nothing changes', async () => {
+  it('the referrer (police) may not record it, a closed referral takes none (409, the refusal kept), and a time that is not one is 400 naming at: nothing changes', async () => {
     const r = await referral({ kind: 'cto-recall', recalledAt: '2026-12-06T09:00:00Z' });
     const stored = () => t.sql(`SELECT legal_context, version FROM referrals WHERE id = $1`, [r.id]);
     const before = await stored();
@@ -142,5 +142,12 @@ describe('an arrival recorded after the referral: the clock runs from it, no lon
     expect(closed.body.code).toBe('referral-not-open');
     expect((await stored())[0]).not.toHaveProperty('legal_context.arrivedAt');
     expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'referral.arrival-recorded' AND resource_id = $1`, [r.id])).toEqual([]);
+    // The refusal is kept as a refused attempt, as other refusals of a change are.
+    expect(
+      await t.sql(
+        `SELECT outcome, details FROM audit_events WHERE action = 'access.denied' AND resource_type = 'referral' AND resource_id = $1`,
+        [r.id],
+      ),
+    ).toEqual([{ outcome: 'denied', details: { policy: 'person.write', reason: 'The referral is withdrawn.' } }]);
   });
 });

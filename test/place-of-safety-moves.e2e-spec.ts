@@ -235,6 +235,26 @@ describe('places of safety: a person moved on keeps the period of the first arri
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'placeOfSafetyType' })]);
   });
 
+  it('a move on a referral the hub has withdrawn is 409 referral-not-open: nothing recorded, and the refusal kept', async () => {
+    const first = await atAandE('2026-12-05T20:00:00Z');
+    await post(`/referrals/${first.id}/status`, { status: 'withdrawn', reason: 'Released by the police: no assessment needed' }).expect(
+      200,
+    );
+    const stored = () => t.sql(`SELECT legal_context, version FROM referrals WHERE id = $1`, [first.id]);
+    const before = await stored();
+    const res = await post(`/referrals/${first.id}/transfers`, { at: '2026-12-06T01:00:00Z', placeOfSafetyType: 'health-based' }).expect(
+      409,
+    );
+    expect(res.body.code).toBe('referral-not-open');
+    expect(await stored()).toEqual(before);
+    expect(
+      await t.sql(
+        `SELECT outcome, details FROM audit_events WHERE action = 'access.denied' AND resource_type = 'referral' AND resource_id = $1`,
+        [first.id],
+      ),
+    ).toEqual([{ outcome: 'denied', details: { policy: 'person.write', reason: 'The referral is withdrawn.' } }]);
+  });
+
   it('a move cannot be recorded on an informal referral (422)', async () => {
     const first = await atAandE('2026-12-05T20:00:00Z');
     const { person: _p, ...rest } = s136Referral('x', '2026-12-05T20:00:00Z', {

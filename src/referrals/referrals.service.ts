@@ -1400,10 +1400,7 @@ export class ReferralsService implements OnModuleInit {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id, actor);
       const basis = await this.requirePerson(actor, r, this.actionFor(r), m);
-      if (!isOpen(r.status))
-        throw new ConflictProblem(`A ${r.status} referral's detention is over: a move cannot be recorded on it.`, 'referral-not-open', {
-          allowed: TRANSITIONS[r.status],
-        });
+      await this.refuseWhenEnded(actor, r, `A ${r.status} referral's detention is over: a move cannot be recorded on it.`);
       const now = this.clock.now();
       const at = recordedInstant(dto.at, 'at', now, CONTEXT_LEAD_DAYS);
       const move: PlaceOfSafetyTransfer = { at, placeOfSafetyType: dto.placeOfSafetyType, place: dto.place ?? null };
@@ -1469,10 +1466,7 @@ export class ReferralsService implements OnModuleInit {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id, actor);
       const basis = await this.requirePerson(actor, r, this.actionFor(r), m);
-      if (!isOpen(r.status))
-        throw new ConflictProblem(`A ${r.status} referral's detention is over: an arrival cannot be recorded on it.`, 'referral-not-open', {
-          allowed: TRANSITIONS[r.status],
-        });
+      await this.refuseWhenEnded(actor, r, `A ${r.status} referral's detention is over: an arrival cannot be recorded on it.`);
       const raw = r.legalContext as Record<string, unknown>;
       const kind = raw.kind as 'cto-recall' | 's135-1';
       const recordable = arrivalRecordable(toLegalContext(raw));
@@ -1633,11 +1627,18 @@ export class ReferralsService implements OnModuleInit {
    * record's 409 is: AccessService.recordDenied, in a transaction of its own).
    */
   private async refuseTimeCorrectionWhenEnded(actor: Actor, r: Pick<Row, 'id' | 'status' | 'personId'>): Promise<void> {
+    await this.refuseWhenEnded(actor, r, `A ${r.status} referral's clocks have stopped: a time cannot be corrected on it.`);
+  }
+
+  /**
+   * A referral that has ended (closed, withdrawn, transferred...) takes no more of what its detention's clocks run from
+   * (an arrival, a move, a time corrected): 409 `referral-not-open` with `detail`, nothing changed, and the refusal kept
+   * as a refused attempt (`access.denied`, written in a transaction of its own), as a closed assessment's is.
+   */
+  private async refuseWhenEnded(actor: Actor, r: Pick<Row, 'id' | 'status' | 'personId'>, detail: string): Promise<void> {
     if (isOpen(r.status)) return;
     await this.access.recordDenied(actor, 'person.write', { type: 'referral', id: r.id }, `The referral is ${r.status}.`, r.personId);
-    throw new ConflictProblem(`A ${r.status} referral's clocks have stopped: a time cannot be corrected on it.`, 'referral-not-open', {
-      allowed: TRANSITIONS[r.status],
-    });
+    throw new ConflictProblem(detail, 'referral-not-open', { allowed: TRANSITIONS[r.status] });
   }
 
   /**
