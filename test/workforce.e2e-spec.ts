@@ -752,6 +752,31 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
         expect(byId.get(none.p.id)).toMatchObject({ eligible: false, approvalId: null });
       });
 
+      it('lists them in the order GET /practitioners does: by name, two of one name in the order they were recorded', async () => {
+        const named = async (displayName: string) => {
+          const user = await t.user(['amhp'], { displayName });
+          const res = await as(manager)
+            .post('/practitioners', {
+              userId: user.id,
+              profession: 'social-worker',
+              registrationBody: 'Social Work England',
+              registrationNumber: `SW${Math.floor(Math.random() * 1e6)}`,
+              registrationCheckedOn: '2026-10-01',
+            })
+            .expect(201);
+          return res.body.id as string;
+        };
+        const made = [await named('Zoe Able'), await named('Aaron Able'), await named('Aaron Able'), await named('mia Able')];
+        const listed = (await as(manager).get('/practitioners?limit=200').expect(200)).body.items.map(
+          (p: { id: string }) => p.id,
+        ) as string[];
+        const checked = (await as(manager).get(`/practitioners/eligibility?${night}`).expect(200)).body.items.map(
+          (e: { practitionerId: string }) => e.practitionerId,
+        ) as string[];
+        expect(checked).toEqual(listed);
+        expect(checked.filter((id) => made.includes(id))).toEqual([made[1], made[2], made[3], made[0]]);
+      });
+
       it('leaves out inactive records when asked for active ones, and an AMHP sees only their own', async () => {
         const gone = await practitioner();
         await as(manager).patch(`/practitioners/${gone.p.id}`, { active: false }).expect(200);

@@ -183,15 +183,10 @@ export class EligibilityService {
   async checkAll(actor: Actor, q: EligibilityListQuery): Promise<EligibilityListDto> {
     const { from, to } = period(q.from, q.to);
     const m = this.db.manager;
-    const ps = await this.practitioners.readable(actor, m, { active: q.active });
-    const results = await this.forEach(
-      ps.map((p) => p.id),
-      from,
-      to,
-      m,
-    );
+    const ids = await this.practitioners.readableIds(actor, m, { active: q.active });
+    const results = await this.forEach(ids, from, to, m);
     const at = { from: from.toISOString(), to: to.toISOString() };
-    return { ...at, items: ps.map((p, i) => ({ practitionerId: p.id, ...at, ...results[i] })) };
+    return { ...at, items: ids.map((id, i) => ({ practitionerId: id, ...at, ...results[i] })) };
   }
 }
 

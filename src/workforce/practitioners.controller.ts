@@ -50,7 +50,7 @@ export class PractitionersController {
   @Authorize('practitioners.read')
   @ApiOperation({
     summary:
-      'May each practitioner act as an AMHP for the whole period? One answer for every practitioner the caller may read (an AMHP: their own), as GET /practitioners/{id}/eligibility gives it for one.',
+      'May each practitioner act as an AMHP for the whole period? One answer for every practitioner the caller may read (an AMHP: their own), as GET /practitioners/{id}/eligibility gives it for one, in the order GET /practitioners lists them (by name).',
   })
   @ApiOkResponse({ type: EligibilityListDto })
   checkAll(@CurrentActor() actor: Actor, @Query() q: EligibilityListQuery): Promise<EligibilityListDto> {
