@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { AssessmentsService } from '../assessments/assessments.service';
 import type { Actor } from '../auth/actor';
@@ -83,7 +82,7 @@ export class JobPackService {
       }
       // Her requests for a CTO extension statement (CTO-04), still to make: each request and its patient, as she reads
       // them on the CTO screens (each an audited read), so that the statement can be written without a signal.
-      const ctoRequests = await this.ctoRequests(actor, m);
+      const ctoRequests = await this.ctoRequests(actor);
       const expiresAt = new Date(now.getTime() + this.config.clientOfflineHours * 3_600_000);
       return {
         generatedAt: now.toISOString(),
@@ -96,18 +95,10 @@ export class JobPackService {
     });
   }
 
-  private async ctoRequests(actor: Actor, m: EntityManager): Promise<JobPackCtoRequestDto[]> {
+  private async ctoRequests(actor: Actor): Promise<JobPackCtoRequestDto[]> {
     const requests = await this.ctoExtensions.stillToState(actor, JOB_PACK_MAX_JOBS);
-    if (!requests.length) return [];
-    // Read again for each patient (its decision, the basis its read is audited on): an access lost meanwhile leaves it out.
-    const decisions = await this.access.decideEach(
-      actor,
-      'person.read',
-      requests.map((c) => c.personId),
-      m,
-    );
-    const readable = requests.filter((_, i) => decisions[i].allowed);
-    const people = await this.people.readEach(readable.map((c) => ({ id: c.personId, decision: decisions[requests.indexOf(c)] })));
-    return readable.map((request, i) => ({ request, person: people[i] }));
+    // Each patient's record read on the decision its request was read on (the same transaction), audited as its own read.
+    const people = await this.people.readEach(requests.map(({ request, decision }) => ({ id: request.personId, decision })));
+    return requests.map(({ request }, i) => ({ request, person: people[i] }));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
-import { refersOwnReferrals, seesReferralStatusOnly } from '../access/policy';
+import { type Decision, refersOwnReferrals, seesReferralStatusOnly } from '../access/policy';
 import { clockStage, LAST_STEP } from '../alerts/escalation.rules';
 import { NotificationsService } from '../alerts/notifications.service';
 import { AuditService } from '../audit/audit.service';
@@ -503,9 +503,10 @@ export class CtoExtensionsService {
   /**
    * The requests allocated to the caller whose statement she has still to make (CTO-04, s.20A(8)): allocated, not
    * lapsed, of patients she may read, the soonest to expire first, at most `limit`; each as GET /cto-extensions/{id}
-   * answers it and each an audited read of its patient, once (the duty phone's job pack, for use without a signal).
+   * answers it and each an audited read of its patient, once (the duty phone's job pack, for use without a signal),
+   * with the access decision it was read on (for the patient's record read beside it).
    */
-  async stillToState(actor: Actor, limit: number): Promise<CtoExtensionDetailDto[]> {
+  async stillToState(actor: Actor, limit: number): Promise<Array<{ request: CtoExtensionDetailDto; decision: Decision }>> {
     return this.db.transaction(async (m) => {
       const now = this.clock.now();
       const rows: Row[] = await m.query(
@@ -520,7 +521,7 @@ export class CtoExtensionsService {
         open.map((r) => r.person_id),
         m,
       );
-      const requests: CtoExtensionDetailDto[] = [];
+      const requests: Array<{ request: CtoExtensionDetailDto; decision: Decision }> = [];
       for (const [i, r] of open.entries()) {
         if (!decisions[i].allowed) continue;
         await this.audit.record(m, {
@@ -531,7 +532,7 @@ export class CtoExtensionsService {
           accessBasis: decisions[i].basis,
           details: { via: 'job-pack' },
         });
-        requests.push(await this.detail(m, r));
+        requests.push({ request: await this.detail(m, r), decision: decisions[i] });
       }
       return requests;
     });
