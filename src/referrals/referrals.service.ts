@@ -1400,7 +1400,7 @@ export class ReferralsService implements OnModuleInit {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id, actor);
       const basis = await this.requirePerson(actor, r, this.actionFor(r), m);
-      await this.refuseWhenEnded(actor, r, `A ${r.status} referral's detention is over: a move cannot be recorded on it.`);
+      await this.refuseWhenEnded(actor, r, 'move');
       const now = this.clock.now();
       const at = recordedInstant(dto.at, 'at', now, CONTEXT_LEAD_DAYS);
       const move: PlaceOfSafetyTransfer = { at, placeOfSafetyType: dto.placeOfSafetyType, place: dto.place ?? null };
@@ -1466,7 +1466,7 @@ export class ReferralsService implements OnModuleInit {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id, actor);
       const basis = await this.requirePerson(actor, r, this.actionFor(r), m);
-      await this.refuseWhenEnded(actor, r, `A ${r.status} referral's detention is over: an arrival cannot be recorded on it.`);
+      await this.refuseWhenEnded(actor, r, 'arrival');
       const raw = r.legalContext as Record<string, unknown>;
       const kind = raw.kind as 'cto-recall' | 's135-1';
       const recordable = arrivalRecordable(toLegalContext(raw));
@@ -1532,7 +1532,7 @@ export class ReferralsService implements OnModuleInit {
       const r = await this.lock(m, id, actor);
       const basis = await this.requirePerson(actor, r, this.actionFor(r), m);
       assertVersion(expectedVersion, r.version);
-      await this.refuseTimeCorrectionWhenEnded(actor, r);
+      await this.refuseWhenEnded(actor, r, 'time');
       if (dto.acknowledgements !== undefined && dto.time !== S4_ADMISSION_TIME)
         throw unprocessableField(
           'acknowledgements',
@@ -1620,34 +1620,34 @@ export class ReferralsService implements OnModuleInit {
   }
 
   /**
-   * A time a statutory clock runs from is corrected only on an open referral: an ended one's clocks have stopped. The
-   * one refusal of every route that moves such a time, so that they answer alike: POST /referrals/{id}/time-corrections,
-   * and the s.4's admission (APP-11, s.4(4)) moved on its assessment's timeline (PATCH /assessments/{id}/events/{eventId},
-   * through s4AdmissionMovable). 409 `referral-not-open`, nothing changed, and kept as a refused attempt (as a closed
-   * record's 409 is: AccessService.recordDenied, in a transaction of its own).
-   */
-  private async refuseTimeCorrectionWhenEnded(actor: Actor, r: Pick<Row, 'id' | 'status' | 'personId'>): Promise<void> {
-    await this.refuseWhenEnded(actor, r, `A ${r.status} referral's clocks have stopped: a time cannot be corrected on it.`);
-  }
-
-  /**
-   * A referral that has ended (closed, withdrawn, transferred...) takes no more of what its detention's clocks run from
-   * (an arrival, a move, a time corrected): 409 `referral-not-open` with `detail`, nothing changed, and the refusal kept
+   * A referral that has ended (closed, withdrawn, transferred...) takes no more of what its detention's clocks run from:
+   * the one refusal of every route that records or moves such a time, so that they answer alike (an arrival, a move to
+   * another place of safety, POST /referrals/{id}/time-corrections, and the s.4's admission, APP-11, moved on its
+   * assessment's timeline through s4AdmissionMovable). 409 `referral-not-open`, nothing changed, and the refusal kept
    * as a refused attempt (`access.denied`, written in a transaction of its own), as a closed assessment's is.
    */
-  private async refuseWhenEnded(actor: Actor, r: Pick<Row, 'id' | 'status' | 'personId'>, detail: string): Promise<void> {
+  private async refuseWhenEnded(
+    actor: Actor,
+    r: Pick<Row, 'id' | 'status' | 'personId'>,
+    what: 'arrival' | 'move' | 'time',
+  ): Promise<void> {
     if (isOpen(r.status)) return;
     await this.access.recordDenied(actor, 'person.write', { type: 'referral', id: r.id }, `The referral is ${r.status}.`, r.personId);
+    const detail = {
+      arrival: `A ${r.status} referral's detention is over: an arrival cannot be recorded on it.`,
+      move: `A ${r.status} referral's detention is over: a move cannot be recorded on it.`,
+      time: `A ${r.status} referral's clocks have stopped: a time cannot be corrected on it.`,
+    }[what];
     throw new ConflictProblem(detail, 'referral-not-open', { allowed: TRANSITIONS[r.status] });
   }
 
   /**
    * For the assessments module, before it moves the admission a s.4's 72 hours run from (APP-11) on the assessment's
    * timeline, in the caller's transaction (the referral already locked: lockForAssessment): refused on an ended referral
-   * as POST /referrals/{id}/time-corrections refuses it (refuseTimeCorrectionWhenEnded).
+   * as POST /referrals/{id}/time-corrections refuses it (refuseWhenEnded).
    */
   async s4AdmissionMovable(m: EntityManager, actor: Actor, id: string): Promise<void> {
-    await this.refuseTimeCorrectionWhenEnded(actor, await this.row(m, id));
+    await this.refuseWhenEnded(actor, await this.row(m, id), 'time');
   }
 
   /**
