@@ -368,8 +368,7 @@ export class AccessService {
       [sourceType, sourceId, at],
     );
     await this.end(m, sourceType, sourceId, at);
-    const recordedAt = this.clock.now();
-    for (const r of current) await this.grant(m, { ...r, personId: toPersonId, sourceType, sourceId, validFrom: at, recordedAt });
+    for (const r of current) await this.grant(m, { ...r, personId: toPersonId, sourceType, sourceId, validFrom: at, recordedAt: at });
   }
 
   /**
