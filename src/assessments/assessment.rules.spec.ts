@@ -2,6 +2,7 @@ import type { Finding } from '../statute/clocks';
 import type { RuleId } from '../statute/rule-catalogue';
 import { TIMELINE_EVENTS } from './assessment.entities';
 import {
+  admissionStartMove,
   amhpApplied,
   closesReferral,
   ctoFindings,
@@ -196,5 +197,23 @@ describe('what a made application rests on (MED-01, APP-11, APP-16)', () => {
   ])('%s', (_name, app, rec, becameS2, judged, founds) => {
     expect(judgedWithApplication(app, rec)).toBe(judged);
     expect(foundsApplication(app, rec, becameS2)).toBe(founds);
+  });
+});
+
+describe('APP-11 (s.4(4)): where moving an admission moves the s.4 start (the first admission)', () => {
+  const h = (hh: number, mm = 0) => Date.UTC(2026, 10, 21, hh, mm); // Sat 21 Nov 2026, GMT
+  const first = { id: 'first', at: h(14) };
+  const later = { id: 'later', at: h(16) };
+  it.each<[string, Array<{ id: string; at: number }>, string, number, { from: number; to: number } | null]>([
+    ['the only admission moved earlier: from it to the new time', [first], 'first', h(11, 30), { from: h(14), to: h(11, 30) }],
+    ['the only admission moved later', [first], 'first', h(15), { from: h(14), to: h(15) }],
+    ['the first moved, still before the later one', [first, later], 'first', h(15), { from: h(14), to: h(15) }],
+    ['the first moved past the later one: the later one is the start now', [first, later], 'first', h(17), { from: h(14), to: h(16) }],
+    ['the later one moved before the first: it is the start now', [later, first], 'later', h(11, 30), { from: h(14), to: h(11, 30) }],
+    ['the later one moved, still after the first: the start stays', [first, later], 'later', h(15), null],
+    ['the later one moved to the first one’s very time: the start stays', [first, later], 'later', h(14), null],
+    ['no admission recorded', [], 'first', h(12), null],
+  ])('%s', (_case, admitted, eventId, at, want) => {
+    expect(admissionStartMove(admitted, eventId, at)).toEqual(want);
   });
 });

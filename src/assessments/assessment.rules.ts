@@ -230,3 +230,20 @@ export function foundsApplication(app: MadeApplication, r: { id: string; section
   if (app.section === 's4' && r.section === 's2') return becameS2;
   return judgedWithApplication(app, r);
 }
+
+/**
+ * APP-11 (s.4(4)): a s.4's 72 hours run from the first admission under it. Moving admission `eventId` of `admitted`
+ * (the assessment's `admitted` events, in any order) to `at` moves that start `from` the first admission now `to` the
+ * first once moved: the first moved, a later one moved before it, or the first moved past a later one. Null when the
+ * start does not move (none recorded, or another admission moved and still after the first). Times in epoch ms.
+ */
+export function admissionStartMove(
+  admitted: ReadonlyArray<{ id: string; at: number }>,
+  eventId: string,
+  at: number,
+): { from: number; to: number } | null {
+  if (!admitted.length) return null;
+  const from = Math.min(...admitted.map((e) => e.at));
+  const to = Math.min(at, ...admitted.filter((e) => e.id !== eventId).map((e) => e.at));
+  return from === to ? null : { from, to };
+}

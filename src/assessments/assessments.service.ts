@@ -93,6 +93,7 @@ import {
   outcomeGate,
   RECORDED_LEAD_DAYS,
   type EvaluationBasis,
+  admissionStartMove,
 } from './assessment.rules';
 import { citationOf, type RuleId } from '../statute/rule-catalogue';
 import {
@@ -998,13 +999,15 @@ export class AssessmentsService implements OnModuleInit {
   private async s4AdmissionMove(m: EntityManager, a: AssessmentRow, eventId: string, at: number): Promise<{ from: Date; to: Date } | null> {
     if (!isS4Application(a) || storedApplication(a)?.inPatient === true) return null;
     const admitted = await m.query<Array<{ id: string; at: Date }>>(
-      `SELECT id::text, at FROM assessment_events WHERE assessment_id = $1 AND type = 'admitted' ORDER BY at, id`,
+      `SELECT id::text, at FROM assessment_events WHERE assessment_id = $1 AND type = 'admitted'`,
       [a.id],
     );
-    if (!admitted.length) return null;
-    const from = new Date(admitted[0].at);
-    const to = new Date(Math.min(at, ...admitted.filter((x) => x.id !== eventId).map((x) => new Date(x.at).getTime())));
-    return from.getTime() === to.getTime() ? null : { from, to };
+    const moved = admissionStartMove(
+      admitted.map((e) => ({ id: e.id, at: new Date(e.at).getTime() })),
+      eventId,
+      at,
+    );
+    return moved && { from: new Date(moved.from), to: new Date(moved.to) };
   }
 
   /**
