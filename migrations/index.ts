@@ -93,6 +93,7 @@ import * as m89 from './1796750000000-CtoExtensionsWithdrawnAccessEnded';
 import * as m90 from './1796750000001-CtoExtensionEvents';
 import * as m91 from './1796760000000-OrderOfMakingNames';
 import * as m92 from './1796800000000-OutboxCommitOrderIndex';
+import * as m93 from './1796840000000-SafeguardingDecisionsOrderOfMaking';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -188,4 +189,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m90),
   ...Object.values(m91),
   ...Object.values(m92),
+  ...Object.values(m93),
 ];

@@ -378,6 +378,27 @@ describe('statutory returns (SAC, DoLS) and data quality, on a known financial y
       ).toEqual([[ids.ann, 'Probe Lodge Care Home', ids.v2]]);
     });
 
+    it('an urgent authorisation and its extension signed at the same instant are one row, from the one recorded last', async () => {
+      const ua = { grantedAt: '2022-11-20T20:00:00Z', days: 7 };
+      const at = '2022-11-26T19:00:00Z';
+      await decision('w1', {
+        type: 'dols-urgent-authorisation',
+        personId: ids.bob,
+        at,
+        details: { ...ua, managingAuthority: 'Elm House', standardRequestedAt: ua.grantedAt },
+      });
+      await decision('w2', {
+        type: 'dols-extension',
+        personId: ids.bob,
+        at,
+        details: { ...ua, managingAuthority: 'Elm House', standardRequestedAt: ua.grantedAt },
+      });
+      for (let i = 0; i < 3; i += 1) {
+        const rows = (await get(manager, '/reports/returns/dols?period=FY2022').expect(200)).body.rows;
+        expect(rows.map((r: { decisionId: string; urgentAuthorisationIncluded: boolean }) => r.decisionId)).toEqual([ids.w2]);
+      }
+    });
+
     it('a request outside the year is not in it; only managers may read the return', async () => {
       expect((await get(manager, '/reports/returns/dols?period=FY2024').expect(200)).body.rows).toEqual([]);
       for (const u of [auditor, admin, amhp]) await get(u, '/reports/returns/dols?period=FY2025').expect(403);

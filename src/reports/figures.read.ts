@@ -150,7 +150,7 @@ const OPS_ASSESSMENT_ROWS = `SELECT assessment_id AS "assessmentId", referral_id
 
 const DECISION_ROWS = `SELECT decision_id AS "decisionId", type, person_id AS "personId", occurred_at AS "occurredAt", sac, s42_duty AS "s42Duty",
        enquiry_delegated AS "enquiryDelegated", dols, managing_authority AS "managingAuthority", sex, to_char(date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth",
-       approximate_age AS "approximateAge", ethnic_category AS "ethnicCategory"
+       approximate_age AS "approximateAge", ethnic_category AS "ethnicCategory", seq::float8 AS seq
   FROM report_safeguarding_decisions`;
 const PERSON_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", ${epochMs('received_at', 'receivedAt')}, sex,
        to_char(date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", ethnic_category AS "ethnicCategory"

@@ -38,6 +38,7 @@ const decision = (over: Partial<SafeguardingRow>): SafeguardingRow => {
     dateOfBirth: null,
     approximateAge: null,
     ethnicCategory: null,
+    seq: n,
     ...over,
   };
 };
@@ -504,6 +505,17 @@ describe('DoLS return: one application however the form wrote the home or the re
       ],
       ['dora|Elm House', 'dora|Probe Lodge'],
     ],
+    ...(['as made', 'the other way round'] as const).map((read): [string, Array<ReturnType<typeof dols>>, string[]] => {
+      const made = [
+        { ...dols('dora', 'Probe Lodge', '2025-11-20T20:00:00Z', '2025-11-20T21:00:00Z'), seq: 1 },
+        { ...dols('dora', 'Probe Lodge Care Home', '2025-11-20T20:01:00Z', '2025-11-20T21:00:00Z', 'dols-extension'), seq: 2 },
+      ];
+      return [
+        `an urgent authorisation and its extension made at the same instant, read ${read}: one row, from the one made last`,
+        read === 'as made' ? made : made.reverse(),
+        ['dora|Probe Lodge Care Home'],
+      ];
+    }),
     [
       'a new request a month later: two rows',
       [

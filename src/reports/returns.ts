@@ -37,6 +37,8 @@ export interface SafeguardingRow {
   dateOfBirth: string | null;
   approximateAge: number | null;
   ethnicCategory: string | null;
+  /** The order the decision was made in: of two made at the same instant, the later-made is the later. */
+  seq: number;
 }
 
 /** A referral's person's codes (view report_referral_people). */
@@ -313,7 +315,8 @@ const SAME_REQUEST_MS = 24 * 3_600_000;
  * the DoLS decisions (dolsReturnRow). An urgent authorisation and its extension for the same request are one
  * application, however the form wrote the home or the request's time: the same person, the same managing authority
  * compared as the DoLS rules compare it (sameManagingAuthority: "Probe Lodge" is "Probe Lodge Care Home"), and
- * requests less than a day apart. The latest signed decision about it gives the row.
+ * requests less than a day apart. The latest signed decision about it gives the row: the last made, of two made at the
+ * same instant.
  */
 export function dolsReturnCases(
   period: { from: string; to: string },
@@ -322,7 +325,8 @@ export function dolsReturnCases(
 ): DolsReturnCase[] {
   type Case = DolsReturnCase & { at: number; requestedAt: number };
   const byPerson = new Map<string, Case[]>();
-  for (const r of [...rows].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())) {
+  // In the order the decisions were made: by their instant, then (two at the same instant) the order they were recorded.
+  for (const r of [...rows].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.seq - b.seq)) {
     if (!r.row || r.row.dateReceived < period.from || r.row.dateReceived > period.to) continue;
     const personReference = r.personId ?? `decision:${r.decisionId}`;
     const requestedAt = Date.parse(String(r.dols?.standardRequestedAt));
@@ -336,7 +340,6 @@ export function dolsReturnCases(
             r.managingAuthority !== null &&
             sameManagingAuthority(c.managingAuthority, r.managingAuthority))),
     );
-    if (application >= 0 && cases[application].at >= r.occurredAt.getTime()) continue;
     const latest: Case = {
       personReference,
       council,
