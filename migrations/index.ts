@@ -94,6 +94,7 @@ import * as m90 from './1796750000001-CtoExtensionEvents';
 import * as m91 from './1796760000000-OrderOfMakingNames';
 import * as m92 from './1796800000000-OutboxCommitOrderIndex';
 import * as m93 from './1796840000000-SafeguardingDecisionsOrderOfMaking';
+import * as m94 from './1796840000001-TrainingRecordsRemovedKept';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -190,4 +191,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m91),
   ...Object.values(m92),
   ...Object.values(m93),
+  ...Object.values(m94),
 ];

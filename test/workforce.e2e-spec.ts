@@ -500,6 +500,33 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'training.remove' AND resource_id = $1`, [r.id])).toHaveLength(1);
     });
 
+    it('a record removed as entered in error stays on her record as removed, by whom and when, and counts in no year', async () => {
+      const { p } = await practitioner();
+      await as(manager)
+        .post(`/practitioners/${p.id}/approvals`, {
+          approvingAuthority: 'Northshire County Council',
+          startsOn: '2026-06-01',
+          endsOn: '2031-05-31',
+        })
+        .expect(201);
+      const add = (hours: number, topic: string) =>
+        as(manager).post(`/practitioners/${p.id}/training`, { completedOn: '2026-07-01', hours, provider: 'Council', topic }).expect(201);
+      await add(6, 'Case law');
+      const wrong = (await add(12, 'Entered twice')).body;
+      expect((await as(manager).get(`/practitioners/${p.id}/training`).expect(200)).body.compliance[0].years[0].hours).toBe(18);
+      await as(manager).delete(`/training-records/${wrong.id}`).expect(204);
+      const summary = (await as(manager).get(`/practitioners/${p.id}/training`).expect(200)).body;
+      expect(summary.records.map((r: { topic: string }) => r.topic)).toEqual(['Case law']);
+      expect(summary.compliance[0].years[0].hours).toBe(6);
+      expect(summary.removed).toEqual([{ ...wrong, removedAt: t.clock.now().toISOString(), removedBy: manager.id }]);
+      // The reports count only what counts.
+      expect(await t.sql('SELECT hours FROM report_training WHERE practitioner_id = $1', [p.id])).toEqual([{ hours: 6 }]);
+      // The LSSA's record of her (AMHP-09) still shows what was recorded, apart.
+      const portfolio = (await as(manager).get(`/practitioners/${p.id}/portfolio?format=html`).expect(200)).text;
+      expect(portfolio).toContain('Removed as entered in error');
+      expect(portfolio).toContain('Entered twice');
+    });
+
     it('a record removed by ten requests at once is removed once: one 204, nine 404, one training.remove audited', async () => {
       const { p } = await practitioner();
       const r = (

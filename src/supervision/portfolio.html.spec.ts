@@ -117,6 +117,7 @@ describe('renderPortfolioHtml', () => {
           ],
         },
       ],
+      removed: [],
     },
     supervision: {
       status: {
@@ -197,6 +198,21 @@ describe('renderPortfolioHtml', () => {
     expect(page).toContain('Overdue by 508 days');
     expect(page).toContain('10 Jan 2026 to now');
     expect(page).toContain('Session notes are never part of a portfolio');
+  });
+
+  it('lists training removed as entered in error apart, escaped, with when it was removed; and says nothing of it when there is none', () => {
+    const removed = {
+      ...portfolio.training.records[0],
+      id: 't2',
+      topic: `Law ${evil}`,
+      removedAt: '2026-07-01T09:30:00.000Z',
+      removedBy: 'u1',
+    };
+    const page = renderPortfolioHtml({ ...portfolio, training: { ...portfolio.training, removed: [removed] } }, 'Europe/London');
+    expect(page).toContain('<h3>Removed as entered in error</h3>');
+    expect(page).toContain('Law &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).toContain('1 Jul 2026, 10:30 BST');
+    expect(renderPortfolioHtml(portfolio, 'Europe/London')).not.toContain('Removed as entered in error');
   });
 
   it('says when appraisal and audit text is withheld from the reader', () => {

@@ -85,7 +85,8 @@ ${c.years.map(
 export function renderPortfolioHtml(p: PortfolioDto, timeZone: string): string {
   const who = p.practitioner;
   const s = p.supervision;
-  const generated = DateTime.fromISO(p.generatedAt).setZone(timeZone).setLocale('en-GB').toFormat('d MMM yyyy, HH:mm ZZZZ');
+  const instant = (at: string) => DateTime.fromISO(at).setZone(timeZone).setLocale('en-GB').toFormat('d MMM yyyy, HH:mm ZZZZ');
+  const generated = instant(p.generatedAt);
   const supervisionStatus =
     s.status.status === 'overdue'
       ? html`<span class="bad">Overdue by ${plural(s.status.daysOverdue, 'day')}</span>`
@@ -142,6 +143,18 @@ ${p.training.records.map(
 `,
 )}</tbody></table>`
     : html`<p class="muted">No training recorded.</p>`
+}
+${
+  p.training.removed.length
+    ? html`<h3>Removed as entered in error</h3>
+<p class="muted">Kept on the record; counted in no year.</p>
+<table><thead><tr><th>Completed</th><th>Topic</th><th>Provider</th><th class="num">Hours</th><th>Removed</th></tr></thead><tbody>
+${p.training.removed.map(
+  (r) =>
+    html`<tr><td>${day(r.completedOn)}</td><td>${r.topic}</td><td>${r.provider}</td><td class="num">${hours(r.hours)}</td><td>${instant(r.removedAt)}</td></tr>
+`,
+)}</tbody></table>`
+    : ''
 }
 </section>
 

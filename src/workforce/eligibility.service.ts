@@ -38,7 +38,7 @@ const eligibilityFacts = (
        coalesce((SELECT json_agg(x ORDER BY x."startsOn") FROM (SELECT ${APPROVAL_COLUMNS} FROM approvals a WHERE a.practitioner_id = p.id) x), '[]') AS approvals,
        coalesce((SELECT json_agg(json_build_object('completedOn', to_char(t.completed_on, 'YYYY-MM-DD'), 'hours', t.hours::float8,
                                                    'mentalHealthSpecific', t.mental_health_specific) ORDER BY t.completed_on)
-                   FROM training_records t WHERE t.practitioner_id = p.id), '[]') AS training
+                   FROM training_records t WHERE t.practitioner_id = p.id AND t.removed_at IS NULL), '[]') AS training
   FROM practitioners p WHERE ${key} = ANY($1::uuid[])`;
 const FACTS_BY_PRACTITIONER = eligibilityFacts('p.id');
 const FACTS_BY_USER = eligibilityFacts('p.user_id');

@@ -37,4 +37,15 @@ export class TrainingRecordEntity {
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
+
+  /**
+   * Removed as entered in error (DELETE /training-records/:id): kept on the record, with who removed it and when, and
+   * of no effect: no year's hours count it (AMHP-06), and the LSSA's record of her training still shows it (AMHP-09).
+   */
+  @Column('timestamptz', { nullable: true })
+  removedAt: Date | null;
+
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  removedBy: string | null;
 }

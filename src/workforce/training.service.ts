@@ -8,7 +8,13 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { localDate } from '../statute/time';
 import { loadApprovals } from './approval.facts';
-import { CreateTrainingDto, TrainingRecordDto, TrainingShortfallDto, TrainingSummaryDto } from './dto/training.dto';
+import {
+  CreateTrainingDto,
+  TrainingRecordDto,
+  TrainingRemovedRecordDto,
+  TrainingShortfallDto,
+  TrainingSummaryDto,
+} from './dto/training.dto';
 import { PractitionersService } from './practitioners.service';
 import { TrainingRecordEntity } from './training-record.entity';
 import { effectiveEnd, TrainingFacts, trainingByApprovalYear } from './workforce.rules';
@@ -25,6 +31,10 @@ function dto(r: TrainingRecordEntity): TrainingRecordDto {
     mentalHealthSpecific: r.mentalHealthSpecific,
     notes: r.notes,
   };
+}
+
+function removedDto(r: TrainingRecordEntity): TrainingRemovedRecordDto {
+  return { ...dto(r), removedAt: r.removedAt!.toISOString(), removedBy: r.removedBy! };
 }
 
 /** Refresher training records and compliance against the yearly requirement (AMHP-06). */
@@ -70,22 +80,26 @@ export class TrainingService {
   }
 
   /**
-   * Removes a record, once: the row is deleted and read in one statement, so of concurrent removals exactly one finds
-   * it (the others wait on its row lock, then find it gone: 404) and exactly one `training.remove` is audited (QUALITY
-   * R3: the audit trail is what happened; AMHP-06's training history is read from it).
+   * Removes a record entered in error, once: it is kept, with who removed it and when, and is of no effect (no year's
+   * hours count it: AMHP-06), so the LSSA's record of her training still says what was recorded and what was taken
+   * back (AMHP-09). Marked and read in one statement, so of concurrent removals exactly one finds it not yet removed
+   * (the others wait on its row lock, then find it removed: 404) and exactly one `training.remove` is audited (QUALITY
+   * R3: the audit trail is what happened).
    */
   async remove(actor: Actor, id: string): Promise<void> {
+    const now = this.clock.now();
     await this.db.transaction(async (m) => {
-      // DELETE … RETURNING answers [rows, count].
+      // UPDATE … RETURNING answers [rows, count].
       const [rows]: [Array<{ practitionerId: string; hours: string; completedOn: string }>] = await m.query(
-        `DELETE FROM training_records WHERE id = $1
+        `UPDATE training_records SET removed_at = $2, removed_by = $3 WHERE id = $1 AND removed_at IS NULL
          RETURNING practitioner_id AS "practitionerId", hours, to_char(completed_on, 'YYYY-MM-DD') AS "completedOn"`,
-        [id],
+        [id, now, actor.userId],
       );
       if (!rows.length) throw new NotFoundProblem('Training record', id);
       const [r] = rows;
       await this.practitioners.refuseOwn(m, actor, r.practitionerId, 'remove training');
       await this.audit.record(m, {
+        at: now,
         action: 'training.remove',
         resourceType: 'training-record',
         resourceId: id,
@@ -106,7 +120,8 @@ export class TrainingService {
       endsOn: effectiveEnd(a),
       years: trainingByApprovalYear(a, records.map(facts), policy, today),
     }));
-    return { records: records.map(dto), compliance };
+    const removed = await this.records(m, [practitionerId], 'removed');
+    return { records: records.map(dto), compliance, removed: removed.map(removedDto) };
   }
 
   /** Who is short of training in their current (or just completed) approval year, by how much, and by when. */
@@ -151,13 +166,16 @@ export class TrainingService {
     return out.sort((a, b) => (a.status === b.status ? a.dueBy.localeCompare(b.dueBy) : a.status === 'short' ? -1 : 1));
   }
 
-  async records(m: EntityManager, practitionerIds: string[]): Promise<TrainingRecordEntity[]> {
+  /** The practitioners' training records that count (the default), or those removed as entered in error, oldest first. */
+  async records(m: EntityManager, practitionerIds: string[], which: 'counted' | 'removed' = 'counted'): Promise<TrainingRecordEntity[]> {
     if (!practitionerIds.length) return [];
     return m
       .getRepository(TrainingRecordEntity)
       .createQueryBuilder('t')
       .where('t.practitioner_id = ANY(:ids)', { ids: practitionerIds })
+      .andWhere(which === 'counted' ? 't.removed_at IS NULL' : 't.removed_at IS NOT NULL')
       .orderBy('t.completed_on', 'ASC')
+      .addOrderBy('t.created_at', 'ASC')
       .getMany();
   }
 }

@@ -66,9 +66,20 @@ export class ApprovalComplianceDto {
   @ApiProperty({ type: [ApprovalYearDto] }) years: ApprovalYearDto[];
 }
 
+export class TrainingRemovedRecordDto extends TrainingRecordDto {
+  @ApiProperty({ format: 'date-time', description: 'When it was removed as entered in error.' }) removedAt: string;
+  @ApiProperty({ format: 'uuid', description: 'Who removed it.' }) removedBy: string;
+}
+
 export class TrainingSummaryDto {
-  @ApiProperty({ type: [TrainingRecordDto] }) records: TrainingRecordDto[];
+  @ApiProperty({ type: [TrainingRecordDto], description: 'The records that count towards the yearly hours, oldest first.' })
+  records: TrainingRecordDto[];
   @ApiProperty({ type: [ApprovalComplianceDto] }) compliance: ApprovalComplianceDto[];
+  @ApiProperty({
+    type: [TrainingRemovedRecordDto],
+    description: 'Records removed as entered in error: kept on her record (AMHP-09), counted in no year (AMHP-06), oldest first.',
+  })
+  removed: TrainingRemovedRecordDto[];
 }
 
 export class TrainingShortfallDto {
