@@ -36,7 +36,9 @@ export class TrainingController {
   @Delete('training-records/:recordId')
   @Authorize('practitioners.write')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove a training record entered in error (audited).' })
+  @ApiOperation({
+    summary: 'Remove a training record entered in error: kept on her record as removed (AMHP-09), counted in no year (AMHP-06); audited.',
+  })
   @ApiNoContentResponse()
   remove(@CurrentActor() actor: Actor, @Param('recordId', new ParseIdPipe()) recordId: string): Promise<void> {
     return this.training.remove(actor, recordId);
