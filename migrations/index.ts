@@ -95,6 +95,7 @@ import * as m91 from './1796760000000-OrderOfMakingNames';
 import * as m92 from './1796800000000-OutboxCommitOrderIndex';
 import * as m93 from './1796840000000-SafeguardingDecisionsOrderOfMaking';
 import * as m94 from './1796840000001-TrainingRecordsRemovedKept';
+import * as m95 from './1796840000002-RelativesLivingWithSince';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -192,4 +193,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m92),
   ...Object.values(m93),
   ...Object.values(m94),
+  ...Object.values(m95),
 ];

@@ -72,6 +72,7 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
       ukResident: true,
       separatedOrDeserted: false,
       yearsLivingWith: null,
+      livingWithSince: null,
       authorisedDelegate: null,
       contact: { phone: '+44 7700 900001' },
       notes: null,
@@ -459,6 +460,41 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
     await as(manager).post(`/people/${p.id}/nearest-relative-objections/${randomUUID()}/withdrawal`, { details: 'x' }).expect(404);
     await as(manager).patch(`/people/${p.id}/displacements/${randomUUID()}`, { status: 'refused' }).expect(404);
     await as(manager).patch(`/people/${p.id}/relatives/not-a-uuid`, { name: 'Nana' }).expect(400);
+  });
+
+  it('NR-07: a cohabitee recorded with the day they moved in is the nearest relative from six months to the day, not the day before', async () => {
+    const p = await person();
+    await relative(p.id, { name: 'Dad', relationship: 'parent', dateOfBirth: '1950-01-01' });
+    const partner = await relative(p.id, {
+      name: 'Jo Partner',
+      relationship: 'cohabitee',
+      livesWithPatient: true,
+      livingWithSince: '2026-05-21',
+    });
+    expect(partner.livingWithSince).toBe('2026-05-21');
+    expect((await nearest(p.id)).proposal.nearestRelative.name).toBe('Jo Partner');
+    const dayBefore = await nearest(p.id, '?asAt=2026-11-20');
+    expect(dayBefore.proposal.nearestRelative.name).toBe('Dad');
+    expect(dayBefore.proposal.excluded.find((e: { relativeId: string }) => e.relativeId === partner.id).reason).toContain(
+      'since 2026-05-21 (six months not complete until on 2026-11-21)',
+    );
+    // Cleared, the years recorded are read again (none here: excluded).
+    await as(manager).patch(`/people/${p.id}/relatives/${partner.id}`, { livingWithSince: null }, `"v${partner.version}"`).expect(200);
+    expect((await nearest(p.id)).proposal.nearestRelative.name).toBe('Dad');
+  });
+
+  it('NR-07: the day they moved in cannot be after today or before the person was born: 422 naming livingWithSince, nothing stored', async () => {
+    const p = await person('1985-03-03');
+    for (const livingWithSince of ['2026-11-22', '1985-03-02']) {
+      const res = await as(manager).post(`/people/${p.id}/relatives`, { name: 'Jo', relationship: 'cohabitee', livingWithSince });
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['livingWithSince']);
+    }
+    expect(await count('relatives', p.id)).toBe(0);
+    await as(manager)
+      .post(`/people/${p.id}/relatives`, { name: 'Jo', relationship: 'cohabitee', livingWithSince: '2026-02-30' })
+      .expect(400);
   });
 
   describe('bad input is refused with problem+json naming the field, and nothing is stored', () => {

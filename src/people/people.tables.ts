@@ -90,7 +90,7 @@ export const recordedPersonSummarySql = (recorded: string, personId: string): st
 export const RELATIVE_COLUMNS = `r.id, r.person_id AS "personId", r.name, r.relationship, r.whole_blood AS "wholeBlood",
   to_char(r.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", r.lives_with_patient AS "livesWithPatient", r.cares_for_patient AS "caresForPatient",
   r.uk_resident AS "ukResident", r.separated_or_deserted AS "separatedOrDeserted", r.years_living_with::float8 AS "yearsLivingWith",
-  r.authorised_delegate AS "authorisedDelegate", r.contact, r.notes, r.version, r.created_by AS "createdBy", r.created_at AS "createdAt"`;
+  to_char(r.living_with_since, 'YYYY-MM-DD') AS "livingWithSince", r.authorised_delegate AS "authorisedDelegate", r.contact, r.notes, r.version, r.created_by AS "createdBy", r.created_at AS "createdAt"`;
 
 export const OBJECTION_COLUMNS = `o.id, o.person_id AS "personId", o.objector_kind AS "objectorKind", o.relative_id AS "relativeId",
   o.delegate_name AS "delegateName", o.displacement_id AS "displacementId", o.nominated_person_id AS "nominatedPersonId", o.notified_at AS "notifiedAt", o.notified_to AS "notifiedTo",

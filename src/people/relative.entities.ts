@@ -68,6 +68,10 @@ export class RelativeEntity {
   @Column('numeric', { precision: 5, scale: 2, nullable: true })
   yearsLivingWith: string | null;
 
+  /** NR-07: the day they began living with the patient, when known: read instead of yearsLivingWith (livedWithLongEnough). */
+  @Column('date', { nullable: true })
+  livingWithSince: string | null;
+
   /** NR-09: the NR has authorised another person in writing to act (reg 24): that person's name. */
   @Column('text', { nullable: true })
   authorisedDelegate: string | null;

@@ -68,11 +68,30 @@ const COLUMN: Record<RelativeField, string> = {
   ukResident: 'uk_resident',
   separatedOrDeserted: 'separated_or_deserted',
   yearsLivingWith: 'years_living_with',
+  livingWithSince: 'living_with_since',
   authorisedDelegate: 'authorised_delegate',
   contact: 'contact',
   notes: 'notes',
 };
 const FIELDS = Object.keys(COLUMN) as RelativeField[];
+
+/** What the nearest-relative rules read of a relative as recorded (an assessment's snapshot may predate livingWithSince). */
+function relativeFacts(r: Omit<RelativeDto, 'createdAt'>): RelativeFacts {
+  return {
+    id: r.id,
+    name: r.name,
+    relationship: r.relationship,
+    wholeBlood: r.wholeBlood,
+    dateOfBirth: r.dateOfBirth,
+    livesWithPatient: r.livesWithPatient,
+    caresForPatient: r.caresForPatient,
+    ukResident: r.ukResident,
+    separatedOrDeserted: r.separatedOrDeserted,
+    yearsLivingWith: r.yearsLivingWith,
+    livingWithSince: r.livingWithSince ?? null,
+    authorisedDelegate: r.authorisedDelegate,
+  };
+}
 
 type RelativeRow = Omit<RelativeDto, 'createdAt'> & { createdAt: Date };
 type NominatedRow = Omit<NominatedPersonDto, 'createdAt' | 'inOffice'> & { createdAt: Date };
@@ -237,7 +256,7 @@ export class RelativesService {
     // were recorded in (seq).
     const now = this.clock.now();
     return this.db.transaction(async (m) => {
-      await this.requirePerson(m, personId);
+      this.checkLivingWithSince(dto.livingWithSince, await this.requirePerson(m, personId));
       const fields = FIELDS.filter((f) => dto[f] !== undefined && dto[f] !== null);
       const values = fields.map((f) => (f === 'contact' ? JSON.stringify(dto.contact) : dto[f]));
       const [{ id }] = await m.query(
@@ -273,7 +292,7 @@ export class RelativesService {
   ): Promise<RelativeDto> {
     this.checkDateOfBirth(dto.dateOfBirth);
     return this.db.transaction(async (m) => {
-      await this.requirePerson(m, personId);
+      this.checkLivingWithSince(dto.livingWithSince, await this.requirePerson(m, personId));
       const current = await this.relative(m, personId, relativeId);
       assertVersion(expectedVersion, current.version);
       const fields = FIELDS.filter((f) => dto[f] !== undefined);
@@ -422,19 +441,7 @@ export class RelativesService {
         x.effectiveFrom! < y.effectiveFrom! ? 1 : x.effectiveFrom! > y.effectiveFrom! ? -1 : y.filedAt.getTime() - x.filedAt.getTime(),
       );
     const order = inForce[0] ?? null;
-    const facts = relatives.map((r): RelativeFacts => ({
-      id: r.id,
-      name: r.name,
-      relationship: r.relationship,
-      wholeBlood: r.wholeBlood,
-      dateOfBirth: r.dateOfBirth,
-      livesWithPatient: r.livesWithPatient,
-      caresForPatient: r.caresForPatient,
-      ukResident: r.ukResident,
-      separatedOrDeserted: r.separatedOrDeserted,
-      yearsLivingWith: r.yearsLivingWith,
-      authorisedDelegate: r.authorisedDelegate,
-    }));
+    const facts = relatives.map(relativeFacts);
     const propose = (on: IsoDate, reg: RepresentativeRegime, o: DisplacementRow | null) =>
       proposeNearestRelative({
         patient: { dateOfBirth: person.dateOfBirth, married: false, ukResident: person.ukResident },
@@ -818,6 +825,13 @@ export class RelativesService {
     return from !== null && date >= from ? 'nominated-person' : 'nearest-relative';
   }
 
+  /** NR-07: the day they began living with the person: not after today, nor before the person was born (422 naming it). */
+  private checkLivingWithSince(since: IsoDate | null | undefined, person: { dateOfBirth: IsoDate | null }): void {
+    if (!since) return;
+    recordedDate(since, 'livingWithSince', localDate(this.clock.now(), this.config.timeZone), MAX_AGE_YEARS);
+    this.bornBy('livingWithSince', since, person);
+  }
+
   private checkDateOfBirth(dateOfBirth: string | null | undefined): void {
     if (!dateOfBirth) return;
     const today = localDate(this.clock.now(), this.config.timeZone);
@@ -1029,19 +1043,7 @@ export class RelativesService {
    */
   private objectionViewer(person: PersonFacts, at: Date): (o: ObjectionRow) => ObjectionDto {
     const { relatives, displacements, nominated } = person;
-    const facts = relatives.map((r): RelativeFacts => ({
-      id: r.id,
-      name: r.name,
-      relationship: r.relationship,
-      wholeBlood: r.wholeBlood,
-      dateOfBirth: r.dateOfBirth,
-      livesWithPatient: r.livesWithPatient,
-      caresForPatient: r.caresForPatient,
-      ukResident: r.ukResident,
-      separatedOrDeserted: r.separatedOrDeserted,
-      yearsLivingWith: r.yearsLivingWith,
-      authorisedDelegate: r.authorisedDelegate,
-    }));
+    const facts = relatives.map(relativeFacts);
     const representativeOn = (on: IsoDate): RepresentativeAt => {
       const regime = this.regimeOn(on);
       const order = displacements

@@ -7,6 +7,7 @@ import {
   type RelativeFacts,
   type Relationship,
 } from './nearest-relative';
+import type { IsoDate } from './time';
 
 const AS_AT = '2026-11-21';
 let seq = 0;
@@ -726,4 +727,46 @@ describe('one holder at a time (MHA25-05): a new term may take over from the one
     '%s',
     (_, terms, from, overlapped) => expect(overlappedTerm(terms, from)?.name).toBe(overlapped),
   );
+});
+
+describe('NR-07 (s.26(6), (7)): the six months and the five years from the day they began living with the patient', () => {
+  type Case = [string, RelativeFacts, IsoDate, boolean];
+  const cases: Case[] = [
+    ['a cohabitee since 4 June 2026, asked on 4 December: six months to the day', cohabitee('2026-06-04'), '2026-12-04', true],
+    ['a cohabitee since 4 June 2026, asked on 3 December: a day short', cohabitee('2026-06-04'), '2026-12-03', false],
+    ['a cohabitee since 31 August 2026: February has no 31st, so complete on its last day', cohabitee('2026-08-31'), '2027-02-28', true],
+    ['a cohabitee since 31 August 2026, asked on 27 February 2027: not yet', cohabitee('2026-08-31'), '2027-02-27', false],
+    ['a cohabitee since 29 August 2027, in a leap year: complete on 29 February 2028', cohabitee('2027-08-29'), '2028-02-29', true],
+    ['a cohabitee since 29 August 2027, asked on 28 February 2028: a day short', cohabitee('2027-08-29'), '2028-02-28', false],
+    [
+      'a cohabitee since 1 December 2025 (0.49 years would have been refused for the same day)',
+      cohabitee('2025-12-01'),
+      '2026-06-01',
+      true,
+    ],
+    ['a friend living with the patient since 21 November 2021: five years on 21 November 2026', friend('2021-11-21'), '2026-11-21', true],
+    ['a friend since 22 November 2021: a day short of five years', friend('2021-11-22'), '2026-11-21', false],
+    ['a friend since 29 February 2024: five years complete on 28 February 2029', friend('2024-02-29'), '2029-02-28', true],
+    ['a friend since 29 February 2024, asked on 27 February 2029: not yet', friend('2024-02-29'), '2029-02-27', false],
+    ['the day given is read, not the years also recorded', cohabitee('2026-11-01', 3), '2026-11-21', false],
+  ];
+  it.each(cases)('%s', (_case, r, asAt, counts) => {
+    const result = propose([r], { asAt });
+    expect(result.nearestRelative?.name ?? null).toBe(counts ? r.name : null);
+    const excluded = result.excluded.find((e) => e.relativeId === r.id);
+    if (counts) expect(excluded).toBeUndefined();
+    else expect(excluded?.reason).toContain(`since ${r.livingWithSince}`);
+  });
+
+  function cohabitee(since: IsoDate, yearsLivingWith: number | null = null): RelativeFacts {
+    return rel('Partner', 'cohabitee', { livesWithPatient: true, livingWithSince: since, yearsLivingWith });
+  }
+  function friend(since: IsoDate): RelativeFacts {
+    return rel('Friend', 'non-relative-resident', { livesWithPatient: true, livingWithSince: since });
+  }
+
+  it('says in the trace when the period was complete', () => {
+    const { trace } = propose([rel('Partner', 'cohabitee', { livesWithPatient: true, livingWithSince: '2026-05-21' })]);
+    expect(trace.join('\n')).toContain('since 2026-05-21 (six months complete on 2026-11-21)');
+  });
 });

@@ -26,7 +26,7 @@
  * - reg 24, SI 2008/1184 (NR-09): the NR may authorise someone in writing to act for them: `actingAs`.
  * - s.29 (NR-10): a county court order appointing an acting NR overrides all of the above.
  */
-import { ageOn, isUnder, type IsoDate } from './time';
+import { addMonths, ageOn, isUnder, type IsoDate } from './time';
 
 /** s.26(1) classes, plus the derived candidates of s.26(6)-(7) and the child-patient branch of ss.27-28. */
 export const RELATIONSHIPS = [
@@ -50,10 +50,10 @@ export type Relationship = (typeof RELATIONSHIPS)[number];
 /** Which representative the law in force provides: the 1983 nearest relative, or the MHA 2025 nominated person. */
 export type RepresentativeRegime = 'nearest-relative' | 'nominated-person';
 
-/** NR-07 (s.26(6)): living together as a couple for "not less than six months". */
-export const COHABITEE_MIN_YEARS = 0.5;
-/** NR-07 (s.26(7)): a non-relative the patient has lived with for "not less than five years". */
-export const NON_RELATIVE_MIN_YEARS = 5;
+/** NR-07 (s.26(6)): living together as a couple for "not less than six months" (calendar months). */
+export const COHABITEE_MIN_MONTHS = 6;
+/** NR-07 (s.26(7)): a non-relative the patient has lived with for "not less than five years" (60 calendar months). */
+export const NON_RELATIVE_MIN_MONTHS = 60;
 /** NR-06 (s.26(5)(c)) and NR-08 (ss.27-28): the age of majority. */
 export const ADULT_AGE = 18;
 
@@ -83,6 +83,11 @@ export interface RelativeFacts {
   ukResident: boolean;
   separatedOrDeserted: boolean;
   yearsLivingWith: number | null;
+  /**
+   * NR-07: the day they began living with the patient, when known: the six months (or five years) are then counted in
+   * calendar months to the day asked about (livedWithLongEnough), and `yearsLivingWith` is not read.
+   */
+  livingWithSince?: IsoDate | null;
   /** NR-09: the person this relative has authorised in writing to act as nearest relative. */
   authorisedDelegate: string | null;
 }
@@ -200,6 +205,27 @@ function named(r: RelativeFacts): string {
 function yearsText(years: number | null): string {
   if (years === null) return 'for a length of time not recorded';
   return `for ${years} year${years === 1 ? '' : 's'}`;
+}
+
+/**
+ * NR-07 (s.26(6), (7)): whether `r` has lived with the patient "for not less than" `months` calendar months on `asAt`,
+ * and how long, in words. From the day they began (`livingWithSince`) the period is complete on the same day of the
+ * month `months` later (a day that month lacks is its last day, C6): living together since 4 June 2026, six months are
+ * complete on 4 December 2026, not on 3 December. Without that day, the years recorded are compared.
+ */
+export function livedWithLongEnough(
+  r: Pick<RelativeFacts, 'yearsLivingWith' | 'livingWithSince'>,
+  months: number,
+  asAt: IsoDate,
+): { enough: boolean; words: string } {
+  if (r.livingWithSince) {
+    const complete = addMonths(r.livingWithSince, months);
+    return {
+      enough: complete <= asAt,
+      words: `since ${r.livingWithSince} (${months === 6 ? 'six months' : `${months / 12} years`} ${complete <= asAt ? 'complete' : 'not complete until'} on ${complete})`,
+    };
+  }
+  return { enough: r.yearsLivingWith !== null && r.yearsLivingWith >= months / 12, words: yearsText(r.yearsLivingWith) };
 }
 
 /** s.26(4)/(3): preference, then class, then whole blood, then known age, then the elder, then as recorded. */
@@ -358,16 +384,17 @@ export function proposeNearestRelative(input: NearestRelativeInput): NearestRela
         guardians.push({ r, cls: 's.28', preferred, order });
         return;
       }
-      case 'cohabitee':
+      case 'cohabitee': {
         if (!r.livesWithPatient)
           return exclude(
             r,
             `s.26(6): ${named(r)} excluded: a cohabitee counts only while living with the patient (or until admission), and that is not recorded.`,
           );
-        if (r.yearsLivingWith === null || r.yearsLivingWith < COHABITEE_MIN_YEARS) {
+        const together = livedWithLongEnough(r, COHABITEE_MIN_MONTHS, asAt);
+        if (!together.enough) {
           return exclude(
             r,
-            `s.26(6): ${named(r)} excluded: has lived with the patient as a couple ${yearsText(r.yearsLivingWith)}, not the six months or more needed to be treated as a spouse.`,
+            `s.26(6): ${named(r)} excluded: has lived with the patient as a couple ${together.words}, not the six months or more needed to be treated as a spouse.`,
           );
         }
         if (married)
@@ -376,16 +403,18 @@ export function proposeNearestRelative(input: NearestRelativeInput): NearestRela
             `s.26(6): ${named(r)} excluded: the patient is married or in a civil partnership and the spouse is not separated or deserted, so a cohabitee is not treated as a spouse.`,
           );
         trace.push(
-          `s.26(6): ${r.name} has lived with the patient as a couple for ${r.yearsLivingWith} years (six months or more), so is treated as a husband, wife or civil partner (class (a)).`,
+          `s.26(6): ${r.name} has lived with the patient as a couple ${r.livingWithSince ? together.words : `for ${r.yearsLivingWith} years (six months or more)`}, so is treated as a husband, wife or civil partner (class (a)).`,
         );
         break;
-      case 'non-relative-resident':
+      }
+      case 'non-relative-resident': {
         if (!r.livesWithPatient)
           return exclude(r, `s.26(7): ${named(r)} excluded: the patient does not ordinarily reside with them (nor did before admission).`);
-        if (r.yearsLivingWith === null || r.yearsLivingWith < NON_RELATIVE_MIN_YEARS) {
+        const resident = livedWithLongEnough(r, NON_RELATIVE_MIN_MONTHS, asAt);
+        if (!resident.enough) {
           return exclude(
             r,
-            `s.26(7): ${named(r)} excluded: the patient has lived with them ${yearsText(r.yearsLivingWith)}, not the five years or more needed to be treated as a relative.`,
+            `s.26(7): ${named(r)} excluded: the patient has lived with them ${resident.words}, not the five years or more needed to be treated as a relative.`,
           );
         }
         if (married)
@@ -394,9 +423,10 @@ export function proposeNearestRelative(input: NearestRelativeInput): NearestRela
             `s.26(7)(b): ${named(r)} excluded: a non-relative is not the nearest relative of a married patient (or one in a civil partnership) whose spouse is not separated or deserted.`,
           );
         trace.push(
-          `s.26(7): the patient has lived with ${r.name} for ${r.yearsLivingWith} years (five or more), so ${r.name} is treated as a relative, ranked after class (h).`,
+          `s.26(7): the patient has lived with ${r.name} ${r.livingWithSince ? resident.words : `for ${r.yearsLivingWith} years (five or more)`}, so ${r.name} is treated as a relative, ranked after class (h).`,
         );
         break;
+      }
       default:
         break;
     }

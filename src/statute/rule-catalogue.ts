@@ -661,7 +661,8 @@ export const RULES = {
   },
   'NR-07': {
     citation: 'MHA 1983 s.26(6), (7)',
-    summary: 'A cohabitee of six months counts as a spouse; a non-relative the patient lived with for five years counts as a relative.',
+    summary:
+      'A cohabitee of six months counts as a spouse; a non-relative the patient lived with for five years counts as a relative. From the day they began living with the patient, when recorded, the period is counted in calendar months and is complete on the same day of the month (since 4 June: six months on 4 December); otherwise the years recorded are compared.',
     severity: 'info',
     regime: 'mha-1983',
     commencement: null,

@@ -97,6 +97,14 @@ export class CreateRelativeDto {
   @Max(150)
   yearsLivingWith?: number;
   @ApiPropertyOptional({
+    format: 'date',
+    description:
+      'NR-07: the day they began living with the person, when known: the six months (a cohabitee) or five years (a non-relative) are then counted from it in calendar months to the day the nearest relative is worked out for, and yearsLivingWith is not read. Not after today, nor before the person was born.',
+  })
+  @IsOptional()
+  @IsLocalDate()
+  livingWithSince?: string;
+  @ApiPropertyOptional({
     maxLength: 200,
     description: 'NR-09: the person this relative has authorised in writing to act as nearest relative (reg 24).',
   })
@@ -139,6 +147,10 @@ export class UpdateRelativeDto {
   @Min(0)
   @Max(150)
   yearsLivingWith?: number | null;
+  @ApiPropertyOptional({ format: 'date', nullable: true, type: String, description: 'NR-07: see CreateRelativeDto; null clears it.' })
+  @IsOptional()
+  @IsLocalDate()
+  livingWithSince?: string | null;
   @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String })
   @IsOptional()
   @Transform(trim)
@@ -165,6 +177,8 @@ export class RelativeDto {
   @ApiProperty() ukResident: boolean;
   @ApiProperty() separatedOrDeserted: boolean;
   @ApiProperty({ nullable: true, type: Number }) yearsLivingWith: number | null;
+  @ApiProperty({ format: 'date', nullable: true, type: String, description: 'NR-07: the day they began living with the person.' })
+  livingWithSince: string | null;
   @ApiProperty({ nullable: true, type: String }) authorisedDelegate: string | null;
   @ApiProperty({ type: RelativeContactDto }) contact: RelativeContactDto;
   @ApiProperty({ nullable: true, type: String }) notes: string | null;
