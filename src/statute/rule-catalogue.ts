@@ -52,6 +52,14 @@ export const RULES = {
     regime: 'mha-1983',
     commencement: null,
   },
+  'AMHP-02': {
+    citation: 'SI 2008/1206 reg 3(3)',
+    summary:
+      'A first approval needs an approved AMHP course completed within the five years before the approval starts (on or after the same day five years earlier, and not after it starts); a practitioner approved before, here or by another authority, is not held to it.',
+    severity: 'blocker',
+    regime: 'mha-1983',
+    commencement: null,
+  },
   'AMHP-03': {
     citation: 'SI 2008/1206 reg 3, Sch 1',
     summary: 'An AMHP comes from an eligible profession and keeps an active professional registration.',

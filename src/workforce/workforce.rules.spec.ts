@@ -3,6 +3,7 @@ import {
   ApprovalFacts,
   approvalPeriodFindings,
   approvalStatus,
+  approvedCourseFindings,
   approvedHere,
   eligibility,
   hardFindings,
@@ -91,6 +92,37 @@ describe('AMHP-05: an approval lasts at most five years', () => {
   it('an approval of no years, or part of one, is not a setting', () => {
     expect(() => maxApprovalEnd('2026-01-01', 0)).toThrow(RangeError);
     expect(() => maxApprovalEnd('2026-01-01', 2.5)).toThrow(RangeError);
+  });
+});
+
+describe('AMHP-02: a first approval needs an approved AMHP course completed within the last five years', () => {
+  it.each<[string, string, string | null, boolean, string[]]>([
+    ['a first approval with the course a year before', '2026-01-01', '2025-01-01', true, []],
+    ['a first approval with the course exactly five years before', '2026-01-01', '2021-01-01', true, []],
+    ['a first approval with the course five years and a day before', '2026-01-01', '2020-12-31', true, ['approved-course-too-old']],
+    ['a first approval with the course on the day it starts', '2026-01-01', '2026-01-01', true, []],
+    ['a first approval with the course the day after it starts', '2026-01-01', '2026-01-02', true, ['approved-course-after-start']],
+    ['a first approval without the course date', '2026-01-01', null, true, ['approved-course-required']],
+    // 29 February: five years before 29 Feb 2028 is 28 Feb 2023 (no 29 Feb in 2023, clamped, C6).
+    ['a first approval from 29 Feb 2028, the course on 28 Feb 2023', '2028-02-29', '2023-02-28', true, []],
+    ['a first approval from 29 Feb 2028, the course on 27 Feb 2023', '2028-02-29', '2023-02-27', true, ['approved-course-too-old']],
+    // A course on 29 February: five years on there is none, so it lasts through 28 Feb and 1 Mar is too late.
+    ['a first approval from 28 Feb 2029, the course on 29 Feb 2024', '2029-02-28', '2024-02-29', true, []],
+    ['a first approval from 1 Mar 2029, the course on 29 Feb 2024', '2029-03-01', '2024-02-29', true, ['approved-course-too-old']],
+    ['a first approval from 1 Mar 2029, the course on 1 Mar 2024', '2029-03-01', '2024-03-01', true, []],
+    ['a re-approval without the course date', '2026-01-01', null, false, []],
+    ['a re-approval with a course ten years before', '2026-01-01', '2016-01-01', false, []],
+    ['a re-approval with a course date after it starts', '2026-01-01', '2026-06-01', false, []],
+  ])('%s → %j', (_name, startsOn, approvedCourseCompletedOn, firstApproval, expected) => {
+    const findings = approvedCourseFindings({ startsOn, approvedCourseCompletedOn, firstApproval });
+    expect(findings.map((f) => f.code)).toEqual(expected);
+    for (const f of findings) expect(f).toMatchObject({ rule: 'AMHP-02', severity: 'hard', field: 'approvedCourseCompletedOn' });
+  });
+
+  it('says the earliest course date a refused first approval could have had', () => {
+    expect(approvedCourseFindings({ startsOn: '2026-01-01', approvedCourseCompletedOn: '2020-12-31', firstApproval: true })[0].message).toBe(
+      'A first approval needs an approved AMHP course completed within the last five years: one starting 2026-01-01 needs a course completed on or after 2021-01-01, not 2020-12-31 (SI 2008/1206 reg 3(3)).',
+    );
   });
 });
 

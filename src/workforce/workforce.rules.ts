@@ -1,6 +1,6 @@
 /**
  * Whether a practitioner may act as an AMHP, and the checks behind it. Pure: facts in, findings out.
- * Rule ids are AMHP-01..AMHP-10 (SI 2008/1206; MHA 1983 s.114). Readings marked ✱ are driven by configuration (WorkforcePolicy).
+ * Rule ids are AMHP-01..AMHP-12 (SI 2008/1206; MHA 1983 s.114; local policy). Readings marked ✱ are driven by configuration (WorkforcePolicy).
  */
 import {
   addYears,
@@ -23,6 +23,8 @@ export interface Finding {
   rule: RuleId;
   severity: Severity;
   message: string;
+  /** The request field the finding is about, when it is about one (a refusal names it in `errors`). */
+  field?: string;
 }
 
 export interface SuspensionFacts {
@@ -108,6 +110,63 @@ export function approvalPeriodFindings(startsOn: IsoDate, endsOn: IsoDate, maxYe
       },
     ];
   }
+  return [];
+}
+
+/** What AMHP-02 judges of an approval being recorded. */
+export interface ApprovedCourseFacts {
+  startsOn: IsoDate;
+  /** When she completed the approved AMHP course; undefined or null: not given. */
+  approvedCourseCompletedOn?: IsoDate | null;
+  /**
+   * A first approval: no approval of hers starting before this one is recorded here (by any authority), and she is not
+   * said to have been approved before by an authority this hub has no record of.
+   */
+  firstApproval: boolean;
+}
+
+/**
+ * AMHP-02 (SI 2008/1206 reg 3(3)): a first approval needs an approved AMHP course completed within the last five years:
+ * on or after the day five calendar years before the approval starts (addYears: 29 February clamped to 28 February, C6)
+ * and not after the day it starts. A re-approval is not held to it: a course date given with one is kept, never refused.
+ * Empty when the approval may be recorded.
+ */
+export function approvedCourseFindings(facts: ApprovedCourseFacts): Finding[] {
+  if (!facts.firstApproval) return [];
+  const field = 'approvedCourseCompletedOn';
+  const completedOn = facts.approvedCourseCompletedOn;
+  if (!completedOn)
+    return [
+      {
+        code: 'approved-course-required',
+        rule: 'AMHP-02',
+        severity: 'hard',
+        field,
+        message:
+          'A first approval needs the date she completed an approved AMHP course (approvedCourseCompletedOn), or previouslyApprovedBy naming the authority that approved her before (SI 2008/1206 reg 3(3)).',
+      },
+    ];
+  if (completedOn > facts.startsOn)
+    return [
+      {
+        code: 'approved-course-after-start',
+        rule: 'AMHP-02',
+        severity: 'hard',
+        field,
+        message: `The approved AMHP course must be completed before a first approval starts: completed on ${completedOn}, after the approval starts on ${facts.startsOn} (SI 2008/1206 reg 3(3)).`,
+      },
+    ];
+  const earliest = addYears(facts.startsOn, -5);
+  if (completedOn < earliest)
+    return [
+      {
+        code: 'approved-course-too-old',
+        rule: 'AMHP-02',
+        severity: 'hard',
+        field,
+        message: `A first approval needs an approved AMHP course completed within the last five years: one starting ${facts.startsOn} needs a course completed on or after ${earliest}, not ${completedOn} (SI 2008/1206 reg 3(3)).`,
+      },
+    ];
   return [];
 }
 
