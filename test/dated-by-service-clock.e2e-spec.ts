@@ -123,6 +123,7 @@ describe("records are dated by the service's clock, not the database's", () => {
           approvingAuthority: 'Northshire County Council',
           startsOn: '2025-06-01',
           endsOn: '2030-05-31',
+          approvedCourseCompletedOn: '2025-04-02',
         })
         .expect(201)
     ).body as { id: string };

@@ -157,6 +157,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
           approvingAuthority: 'Northshire County Council',
           startsOn: '2026-01-01',
           endsOn: '2030-12-31',
+          approvedCourseCompletedOn: '2025-11-02',
           conditions: 'Act for Northshire only',
         })
         .expect(201);
@@ -174,6 +175,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
           approvingAuthority: 'Northshire County Council',
           startsOn: '2026-01-01',
           endsOn: '2031-01-01',
+          approvedCourseCompletedOn: '2025-11-02',
         })
         .expect(422);
       expect(res.body).toMatchObject({ code: 'approval-longer-than-five-years', findings: [{ rule: 'AMHP-05', severity: 'hard' }] });
@@ -199,6 +201,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
           approvingAuthority: 'Northshire County Council',
           startsOn: '2028-02-29',
           endsOn: '2031-02-28',
+          approvedCourseCompletedOn: '2027-12-31',
         }).expect(422);
         expect(res.headers['content-type']).toContain('application/problem+json');
         expect(res.body).toMatchObject({ code: 'approval-longer-than-five-years', findings: [{ rule: 'AMHP-05', severity: 'hard' }] });
@@ -211,6 +214,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
           approvingAuthority: 'Northshire County Council',
           startsOn: '2028-02-29',
           endsOn: '2031-02-27',
+          approvedCourseCompletedOn: '2027-12-31',
         }).expect(201);
         const longer = await short.http
           .patch(`/approvals/${ok.body.id}`)
@@ -235,6 +239,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
             approvingAuthority: 'Northshire County Council',
             startsOn,
             endsOn: '2028-12-31',
+            approvedCourseCompletedOn: '2025-11-01',
           }),
         ),
       );
@@ -250,6 +255,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
             approvingAuthority: 'Northshire County Council',
             startsOn: '2025-01-01',
             endsOn: '2029-12-31',
+            approvedCourseCompletedOn: '2024-11-02',
           })
           .expect(201)
       ).body;
@@ -281,6 +287,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
             approvingAuthority: 'Northshire County Council',
             startsOn: '2025-01-01',
             endsOn: '2029-12-31',
+            approvedCourseCompletedOn: '2024-11-02',
           })
           .expect(201)
       ).body;
@@ -300,6 +307,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
             approvingAuthority: 'Northshire County Council',
             startsOn: '2022-01-10',
             endsOn: '2027-01-09',
+            approvedCourseCompletedOn: '2021-11-11',
           })
           .expect(201)
       ).body;
@@ -308,6 +316,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
           approvingAuthority: 'Northshire County Council',
           startsOn: '2022-03-01',
           endsOn: '2027-02-28',
+          approvedCourseCompletedOn: '2021-12-31',
         })
         .expect(201);
       await as(manager)
@@ -327,6 +336,149 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
     });
   });
 
+  describe('a first approval needs an approved AMHP course completed within the last five years (AMHP-02, SI 2008/1206 reg 3(3))', () => {
+    const approval = { approvingAuthority: 'Northshire County Council', startsOn: '2026-01-01', endsOn: '2030-12-31' };
+    const stored = async (practitionerId: string) => ({
+      approvals: await t.sql('SELECT id FROM approvals WHERE practitioner_id = $1', [practitionerId]),
+      audited: await t.sql(`SELECT id FROM audit_events WHERE action = 'approval.create' AND details->>'practitionerId' = $1`, [
+        practitionerId,
+      ]),
+    });
+
+    it('refuses a first approval without the course date with 422 naming approvedCourseCompletedOn, storing nothing', async () => {
+      const { p } = await practitioner();
+      const res = await as(manager).post(`/practitioners/${p.id}/approvals`, approval).expect(422);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body).toMatchObject({
+        status: 422,
+        code: 'approved-course-required',
+        findings: [{ rule: 'AMHP-02', severity: 'hard', field: 'approvedCourseCompletedOn' }],
+        errors: [{ field: 'approvedCourseCompletedOn' }],
+      });
+      expect(res.body.detail).toContain('SI 2008/1206 reg 3(3)');
+      expect(await stored(p.id)).toEqual({ approvals: [], audited: [] });
+    });
+
+    it('refuses a course completed five years and a day before the approval starts (AMHP-02), storing nothing; exactly five years before is accepted and kept', async () => {
+      const { p } = await practitioner();
+      const old = await as(manager)
+        .post(`/practitioners/${p.id}/approvals`, { ...approval, approvedCourseCompletedOn: '2020-12-31' })
+        .expect(422);
+      expect(old.body).toMatchObject({
+        code: 'approved-course-too-old',
+        findings: [{ rule: 'AMHP-02', severity: 'hard' }],
+        errors: [{ field: 'approvedCourseCompletedOn' }],
+      });
+      expect(old.body.detail).toBe(
+        'A first approval needs an approved AMHP course completed within the last five years: one starting 2026-01-01 needs a course completed on or after 2021-01-01, not 2020-12-31 (SI 2008/1206 reg 3(3)).',
+      );
+      expect(await stored(p.id)).toEqual({ approvals: [], audited: [] });
+
+      const ok = await as(manager)
+        .post(`/practitioners/${p.id}/approvals`, { ...approval, approvedCourseCompletedOn: '2021-01-01' })
+        .expect(201);
+      expect(ok.body).toMatchObject({ status: 'active', approvedCourseCompletedOn: '2021-01-01', previouslyApprovedBy: null });
+      const list = (await as(manager).get(`/practitioners/${p.id}/approvals`).expect(200)).body.items;
+      expect(list).toEqual([
+        expect.objectContaining({ id: ok.body.id, approvedCourseCompletedOn: '2021-01-01', previouslyApprovedBy: null }),
+      ]);
+      const audit = await t.sql<{ details: Record<string, unknown> }>(
+        `SELECT details FROM audit_events WHERE action = 'approval.create' AND resource_id = $1`,
+        [ok.body.id],
+      );
+      expect(audit.map((a) => a.details)).toEqual([
+        {
+          practitionerId: p.id,
+          startsOn: '2026-01-01',
+          endsOn: '2030-12-31',
+          firstApproval: true,
+          approvedCourseCompletedOn: '2021-01-01',
+        },
+      ]);
+    });
+
+    it('refuses a course completed after the first approval starts (AMHP-02)', async () => {
+      const { p } = await practitioner();
+      const res = await as(manager)
+        .post(`/practitioners/${p.id}/approvals`, { ...approval, approvedCourseCompletedOn: '2026-01-02' })
+        .expect(422);
+      expect(res.body).toMatchObject({ code: 'approved-course-after-start', errors: [{ field: 'approvedCourseCompletedOn' }] });
+      expect(await stored(p.id)).toEqual({ approvals: [], audited: [] });
+    });
+
+    it('records a re-approval without the course date when an earlier approval of hers is recorded here, by any authority', async () => {
+      const { p } = await practitioner();
+      await as(manager)
+        .post(`/practitioners/${p.id}/approvals`, {
+          approvingAuthority: 'Southvale Borough Council',
+          startsOn: '2021-01-01',
+          endsOn: '2025-12-31',
+          approvedCourseCompletedOn: '2020-07-10',
+        })
+        .expect(201);
+      const again = await as(manager).post(`/practitioners/${p.id}/approvals`, approval).expect(201);
+      expect(again.body).toMatchObject({ startsOn: '2026-01-01', approvedCourseCompletedOn: null, previouslyApprovedBy: null });
+      // A course date given with a re-approval is kept, however long ago.
+      const { p: q } = await practitioner();
+      await as(manager)
+        .post(`/practitioners/${q.id}/approvals`, {
+          ...approval,
+          startsOn: '2020-01-01',
+          endsOn: '2024-12-31',
+          approvedCourseCompletedOn: '2019-09-01',
+        })
+        .expect(201);
+      const kept = await as(manager)
+        .post(`/practitioners/${q.id}/approvals`, { ...approval, approvedCourseCompletedOn: '2019-09-01' })
+        .expect(201);
+      expect(kept.body.approvedCourseCompletedOn).toBe('2019-09-01');
+    });
+
+    it('records an approval without the course date when she was approved before by an authority this hub has no record of, and keeps who', async () => {
+      const { p } = await practitioner();
+      const res = await as(manager)
+        .post(`/practitioners/${p.id}/approvals`, { ...approval, previouslyApprovedBy: '  Eastmoor Metropolitan Borough Council ' })
+        .expect(201);
+      expect(res.body).toMatchObject({ approvedCourseCompletedOn: null, previouslyApprovedBy: 'Eastmoor Metropolitan Borough Council' });
+      expect((await as(manager).get(`/practitioners/${p.id}/approvals`).expect(200)).body.items).toEqual([
+        expect.objectContaining({ previouslyApprovedBy: 'Eastmoor Metropolitan Borough Council' }),
+      ]);
+      const audit = await t.sql<{ details: Record<string, unknown> }>(
+        `SELECT details FROM audit_events WHERE action = 'approval.create' AND resource_id = $1`,
+        [res.body.id],
+      );
+      expect(audit[0].details).toMatchObject({ firstApproval: false, previouslyApprovedBy: 'Eastmoor Metropolitan Borough Council' });
+    });
+
+    it.each([
+      [
+        'an authority of one letter once trimmed',
+        { previouslyApprovedBy: ' X ' },
+        'previouslyApprovedBy',
+        /longer than or equal to 2 characters/,
+      ],
+      [
+        'an authority of 201 letters',
+        { previouslyApprovedBy: 'x'.repeat(201) },
+        'previouslyApprovedBy',
+        /shorter than or equal to 200 characters/,
+      ],
+      [
+        'a course date written 18/07/2025',
+        { approvedCourseCompletedOn: '18/07/2025' },
+        'approvedCourseCompletedOn',
+        /must be a date YYYY-MM-DD/,
+      ],
+    ])('refuses %s with 400 naming %s and what it must be, storing nothing', async (_name, over, field, says) => {
+      const { p } = await practitioner();
+      const res = await as(manager)
+        .post(`/practitioners/${p.id}/approvals`, { ...approval, ...over })
+        .expect(400);
+      expect(res.body.errors).toEqual([{ field, messages: [expect.stringMatching(says)] }]);
+      expect(await stored(p.id)).toEqual({ approvals: [], audited: [] });
+    });
+  });
+
   describe('training (AMHP-06)', () => {
     it('records training and reports compliance per approval year', async () => {
       const { p } = await practitioner();
@@ -335,6 +487,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
           approvingAuthority: 'Northshire County Council',
           startsOn: '2025-06-01',
           endsOn: '2030-05-31',
+          approvedCourseCompletedOn: '2025-04-02',
         })
         .expect(201);
       await as(manager)
@@ -385,6 +538,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
             approvingAuthority: 'Northshire County Council',
             startsOn: '2025-06-01',
             endsOn: '2030-05-31',
+            approvedCourseCompletedOn: '2025-04-02',
           })
           .expect(201)
       ).body;
@@ -464,6 +618,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
           approvingAuthority: 'Northshire County Council',
           startsOn: '2026-07-09',
           endsOn: '2031-07-08',
+          approvedCourseCompletedOn: '2026-05-10',
         })
         .expect(201);
       const res = await as(manager).post(`/practitioners/${p.id}/training`, {
@@ -619,12 +774,18 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
 
     it('the night her approval renews is covered by the old and the new in turn (re-approval without a gap), a night after a gap is not', async () => {
       const { p } = await practitioner();
-      for (const [startsOn, endsOn] of [
-        ['2022-01-15', '2027-01-14'],
-        ['2027-01-15', '2032-01-14'],
+      // Her first approval after the approved AMHP course (AMHP-02), then the re-approval.
+      for (const [startsOn, endsOn, approvedCourseCompletedOn] of [
+        ['2022-01-15', '2027-01-14', '2021-12-10'],
+        ['2027-01-15', '2032-01-14', undefined],
       ])
         await as(manager)
-          .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire County Council', startsOn, endsOn })
+          .post(`/practitioners/${p.id}/approvals`, {
+            approvingAuthority: 'Northshire County Council',
+            startsOn,
+            endsOn,
+            approvedCourseCompletedOn,
+          })
           .expect(201);
       // Her training met in every year of the first approval (AMHP-06), so the approvals alone are judged.
       for (const completedOn of ['2022-03-01', '2023-03-01', '2024-03-01', '2025-03-01', '2026-03-01'])
@@ -637,12 +798,17 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       expect(renewal.body.findings.map((f: { code: string }) => f.code)).not.toContain('approval-ends-during-period');
       expect(renewal.body.findings.filter((f: { severity: string }) => f.severity === 'hard')).toEqual([]);
       const { p: other } = await practitioner();
-      for (const [startsOn, endsOn] of [
-        ['2022-01-15', '2027-01-14'],
-        ['2027-01-16', '2032-01-15'],
+      for (const [startsOn, endsOn, approvedCourseCompletedOn] of [
+        ['2022-01-15', '2027-01-14', '2021-12-10'],
+        ['2027-01-16', '2032-01-15', undefined],
       ])
         await as(manager)
-          .post(`/practitioners/${other.id}/approvals`, { approvingAuthority: 'Northshire County Council', startsOn, endsOn })
+          .post(`/practitioners/${other.id}/approvals`, {
+            approvingAuthority: 'Northshire County Council',
+            startsOn,
+            endsOn,
+            approvedCourseCompletedOn,
+          })
           .expect(201);
       const gap = await as(manager)
         .get(`/practitioners/${other.id}/eligibility?from=2027-01-14T22:00:00Z&to=2027-01-15T09:00:00Z`)
@@ -660,6 +826,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
           approvingAuthority: 'Northshire County Council',
           startsOn: '2026-01-01',
           endsOn: '2030-12-31',
+          approvedCourseCompletedOn: '2025-11-02',
         })
         .expect(201);
       const res = await as(manager).get(`/practitioners/${p.id}/eligibility?from=2026-11-21T22:00:00Z&to=2026-11-22T09:00:00Z`).expect(200);
@@ -689,6 +856,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
           approvingAuthority: 'Northshire County Council',
           startsOn: '2021-11-22',
           endsOn: '2026-11-21',
+          approvedCourseCompletedOn: '2021-09-23',
         })
         .expect(201);
       const res = await as(manager).get(`/practitioners/${p.id}/eligibility?from=2026-11-21T22:00:00Z&to=2026-11-22T09:00:00Z`).expect(200);
@@ -706,6 +874,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
             approvingAuthority: 'Northshire County Council',
             startsOn: '2026-01-01',
             endsOn: '2030-12-31',
+            approvedCourseCompletedOn: '2025-11-02',
           })
           .expect(201)
       ).body;
@@ -756,6 +925,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
             approvingAuthority: 'Northshire County Council',
             startsOn: '2026-01-01',
             endsOn: '2030-12-31',
+            approvedCourseCompletedOn: '2025-11-02',
           })
           .expect(201);
         const ending = await practitioner();
@@ -764,6 +934,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
             approvingAuthority: 'Northshire County Council',
             startsOn: '2021-11-22',
             endsOn: '2026-11-21',
+            approvedCourseCompletedOn: '2021-09-23',
           })
           .expect(201);
         const none = await practitioner();

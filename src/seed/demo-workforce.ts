@@ -182,6 +182,8 @@ export class DemoWorkforce {
         startsOn,
         endsOn,
         conditions: 'Acts for Northshire and, by arrangement, Southvale',
+        // AMHP-02: each demo AMHP's first approval follows her approved AMHP course by a few weeks.
+        approvedCourseCompletedOn: addDays(startsOn, -(30 + i * 11)),
       });
       // Training on the anniversary-relative dates of the previous and current approval years; every year before those
       // met the requirement (a short completed year blocks her until the approving authority decides, AMHP-06).

@@ -34,6 +34,14 @@ export class ApprovalEntity {
   @Column('text', { nullable: true })
   conditions: string | null;
 
+  /** When she completed the approved AMHP course (AMHP-02, reg 3(3)): required for a first approval; null on those recorded before it was asked. */
+  @Column('date', { nullable: true })
+  approvedCourseCompletedOn: string | null;
+
+  /** The authority that approved her before, when this hub has no record of it: the approval is then not her first (AMHP-02). */
+  @Column('text', { nullable: true })
+  previouslyApprovedBy: string | null;
+
   /** Ended early (AMHP-08): the last day the approval had effect. */
   @Column('date', { nullable: true })
   endedOn: string | null;

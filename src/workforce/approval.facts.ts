@@ -1,10 +1,14 @@
 import type { EntityManager } from 'typeorm';
+import type { IsoDate } from '../statute/time';
 import type { ApprovalFacts, TrainingYearDecision } from './workforce.rules';
 
 export interface ApprovalRecord extends ApprovalFacts {
   practitionerId: string;
   trainingDecisions: TrainingYearDecision[];
   conditions: string | null;
+  /** AMHP-02: when she completed the approved AMHP course, and who approved her before, as given (null: not given). */
+  approvedCourseCompletedOn: IsoDate | null;
+  previouslyApprovedBy: string | null;
   endReason: string | null;
   version: number;
   suspensions: Array<ApprovalFacts['suspensions'][number] & { id: string; liftReason: string | null }>;
@@ -28,6 +32,7 @@ export interface WithdrawnSuspension {
 export const APPROVAL_COLUMNS = `a.id, a.practitioner_id AS "practitionerId", a.approving_authority AS "approvingAuthority",
             to_char(a.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(a.ends_on, 'YYYY-MM-DD') AS "endsOn",
             to_char(a.ended_on, 'YYYY-MM-DD') AS "endedOn", a.end_reason AS "endReason", a.conditions, a.version,
+            to_char(a.approved_course_completed_on, 'YYYY-MM-DD') AS "approvedCourseCompletedOn", a.previously_approved_by AS "previouslyApprovedBy",
             coalesce((SELECT json_agg(json_build_object('id', s.id, 'startsAt', s.starts_at, 'endsAt', s.ends_at, 'reason', s.reason, 'liftReason', s.lift_reason) ORDER BY s.starts_at)
                         FROM approval_suspensions s WHERE s.approval_id = a.id AND s.withdrawn_at IS NULL), '[]') AS suspensions,
             coalesce((SELECT json_agg(json_build_object('year', d.year, 'decidedOn', to_char(d.decided_on, 'YYYY-MM-DD'), 'reason', d.reason) ORDER BY d.year)

@@ -36,10 +36,16 @@ export class ApprovalsController {
 
   @Post('practitioners/:id/approvals')
   @Authorize('practitioners.write')
-  @ApiOperation({ summary: 'Record an approval (warrant): at most five years (AMHP-05), never overlapping another.' })
+  @ApiOperation({
+    summary:
+      'Record an approval (warrant): at most five years (AMHP-05), never overlapping another; a first approval with the approved AMHP course completed within the five years before it starts (AMHP-02).',
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: ApprovalDto })
-  @ApiUnprocessableEntityResponse({ description: 'Longer than five years, or ending before it starts (findings with rule ids).' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'Longer than five years, or ending before it starts (AMHP-05); a first approval without approvedCourseCompletedOn, or with a course completed after it starts or more than five years before (AMHP-02, naming the field in errors). Findings with rule ids.',
+  })
   async create(
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,

@@ -25,10 +25,23 @@ import { EligibilityWithdrawals } from './eligibility-withdrawals';
 import { facts as trainingFacts, TrainingService } from './training.service';
 import { workforcePolicy } from './workforce.policy';
 import { PractitionersService } from './practitioners.service';
-import { approvalPeriodFindings, approvalStatus, Finding, reminderStage, trainingByApprovalYear } from './workforce.rules';
+import {
+  approvalPeriodFindings,
+  approvalStatus,
+  approvedCourseFindings,
+  Finding,
+  reminderStage,
+  trainingByApprovalYear,
+} from './workforce.rules';
 
+/** A 422 with the findings, and the request fields they are about named in `errors` as every refused field is. */
 function rejectFindings(findings: Finding[]): void {
-  if (findings.length) throw new UnprocessableProblem(findings.map((f) => f.message).join(' '), findings[0].code, { findings });
+  if (!findings.length) return;
+  const errors = findings.filter((f) => f.field).map((f) => ({ field: f.field, messages: [f.message] }));
+  throw new UnprocessableProblem(findings.map((f) => f.message).join(' '), findings[0].code, {
+    findings,
+    ...(errors.length ? { errors } : {}),
+  });
 }
 
 /** AMHP approvals (warrants): their periods (AMHP-05), suspensions (AMHP-07) and early ends (AMHP-08). */
@@ -62,11 +75,31 @@ export class ApprovalsService {
     rejectFindings(approvalPeriodFindings(dto.startsOn, dto.endsOn, this.config.approvalMaxYears));
     return this.db.transaction(async (m) => {
       await this.practitioners.refuseOwn(m, actor, practitionerId, 'record an approval');
+      // AMHP-02: her first approval (none of hers starting earlier is recorded here, by any authority, and none elsewhere
+      // is given) needs the approved course completed within the five years before it starts.
+      const [earlier]: Array<{ id: string }> = await m.query(
+        'SELECT id FROM approvals WHERE practitioner_id = $1 AND starts_on < $2 LIMIT 1',
+        [practitionerId, dto.startsOn],
+      );
+      const firstApproval = !earlier && !dto.previouslyApprovedBy;
+      rejectFindings(
+        approvedCourseFindings({ startsOn: dto.startsOn, approvedCourseCompletedOn: dto.approvedCourseCompletedOn, firstApproval }),
+      );
       const now = this.clock.now();
       const [row] = await m
         .query(
-          `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on, conditions, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-          [practitionerId, dto.approvingAuthority, dto.startsOn, dto.endsOn, dto.conditions ?? null, now],
+          `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on, conditions, approved_course_completed_on, previously_approved_by, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+          [
+            practitionerId,
+            dto.approvingAuthority,
+            dto.startsOn,
+            dto.endsOn,
+            dto.conditions ?? null,
+            dto.approvedCourseCompletedOn ?? null,
+            dto.previouslyApprovedBy ?? null,
+            now,
+          ],
         )
         .catch((err) => {
           if ((err as { driverError?: { code?: string } }).driverError?.code === '23P01') {
@@ -82,7 +115,14 @@ export class ApprovalsService {
         action: 'approval.create',
         resourceType: 'approval',
         resourceId: row.id,
-        details: { practitionerId, startsOn: dto.startsOn, endsOn: dto.endsOn },
+        details: {
+          practitionerId,
+          startsOn: dto.startsOn,
+          endsOn: dto.endsOn,
+          firstApproval,
+          ...(dto.approvedCourseCompletedOn ? { approvedCourseCompletedOn: dto.approvedCourseCompletedOn } : {}),
+          ...(dto.previouslyApprovedBy ? { previouslyApprovedBy: dto.previouslyApprovedBy } : {}),
+        },
       });
       return this.dto(await this.load(m, row.id));
     });
@@ -358,6 +398,8 @@ export class ApprovalsService {
       startsOn: a.startsOn,
       endsOn: a.endsOn,
       conditions: a.conditions,
+      approvedCourseCompletedOn: a.approvedCourseCompletedOn,
+      previouslyApprovedBy: a.previouslyApprovedBy,
       endedOn: a.endedOn,
       endReason: a.endReason,
       status: approvalStatus(a, this.clock.now(), this.config.timeZone),

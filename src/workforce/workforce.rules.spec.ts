@@ -120,7 +120,9 @@ describe('AMHP-02: a first approval needs an approved AMHP course completed with
   });
 
   it('says the earliest course date a refused first approval could have had', () => {
-    expect(approvedCourseFindings({ startsOn: '2026-01-01', approvedCourseCompletedOn: '2020-12-31', firstApproval: true })[0].message).toBe(
+    expect(
+      approvedCourseFindings({ startsOn: '2026-01-01', approvedCourseCompletedOn: '2020-12-31', firstApproval: true })[0].message,
+    ).toBe(
       'A first approval needs an approved AMHP course completed within the last five years: one starting 2026-01-01 needs a course completed on or after 2021-01-01, not 2020-12-31 (SI 2008/1206 reg 3(3)).',
     );
   });

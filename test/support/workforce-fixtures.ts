@@ -21,8 +21,10 @@ export async function amhp(
   );
   if (opts.approval !== null) {
     const a = opts.approval ?? { startsOn: '2026-01-01', endsOn: '2030-12-31' };
+    // Her first approval, so with the approved AMHP course completed before it (AMHP-02).
     await t.sql(
-      `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on) VALUES ($1, 'Northshire County Council', $2, $3)`,
+      `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on, approved_course_completed_on)
+       VALUES ($1, 'Northshire County Council', $2, $3, $2::date - 60)`,
       [id, a.startsOn, a.endsOn],
     );
     await t.sql(

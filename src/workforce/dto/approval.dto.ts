@@ -16,6 +16,31 @@ export class CreateApprovalDto {
   @IsLocalDate()
   endsOn: string;
   @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) conditions?: string;
+  @ApiPropertyOptional({
+    format: 'date',
+    example: '2025-07-18',
+    description:
+      'When she completed the approved AMHP course (AMHP-02, SI 2008/1206 reg 3(3)). Required for a first approval (none of hers ' +
+      'recorded here and no previouslyApprovedBy), and then on or before startsOn and no earlier than the same day five years ' +
+      'before it; kept, never refused, on a re-approval.',
+  })
+  @IsOptional()
+  @IsLocalDate()
+  approvedCourseCompletedOn?: string;
+  @ApiPropertyOptional({
+    minLength: 2,
+    maxLength: 200,
+    example: 'Southvale Borough Council',
+    description:
+      'The authority that approved her before, when this hub has no record of that approval: this approval is then a ' +
+      're-approval, not held to the five-year course rule (AMHP-02).',
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(200)
+  previouslyApprovedBy?: string;
 }
 
 export class UpdateApprovalDto {
@@ -161,6 +186,20 @@ export class ApprovalDto {
   @ApiProperty({ format: 'date' }) startsOn: string;
   @ApiProperty({ format: 'date' }) endsOn: string;
   @ApiProperty({ nullable: true, type: String }) conditions: string | null;
+  @ApiProperty({
+    format: 'date',
+    nullable: true,
+    type: String,
+    description:
+      'When she completed the approved AMHP course (AMHP-02); null when not given (a re-approval, or recorded before it was asked).',
+  })
+  approvedCourseCompletedOn: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The authority that approved her before, as given when this approval was recorded (AMHP-02); null when not given.',
+  })
+  previouslyApprovedBy: string | null;
   @ApiProperty({ format: 'date', nullable: true, type: String }) endedOn: string | null;
   @ApiProperty({ nullable: true, type: String }) endReason: string | null;
   @ApiProperty({ enum: ['future', 'active', 'suspended', 'expired', 'ended'] }) status: string;
