@@ -39,6 +39,7 @@ describe('reapproval portfolio', () => {
         approvingAuthority: 'Northshire County Council',
         startsOn: '2025-06-01',
         endsOn: '2030-05-31',
+        approvedCourseCompletedOn: '2025-04-02',
       })
       .expect(201);
     await as(manager)
@@ -97,7 +98,7 @@ describe('reapproval portfolio', () => {
     return { user, p };
   }
 
-  it('assembles the JSON portfolio: practitioner, approvals, training per approval year, supervision counts per year (no notes), appraisals and practice audits; the read is audited', async () => {
+  it('assembles the JSON portfolio: practitioner, approvals (with the day she completed the approved AMHP course, AMHP-02), training per approval year, supervision counts per year (no notes), appraisals and practice audits; the read is audited', async () => {
     const { p } = await practitionerWithRecord('Alex Example');
     const res = await as(manager).get(`/practitioners/${p.id}/portfolio`).expect(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -121,6 +122,8 @@ describe('reapproval portfolio', () => {
         approvingAuthority: 'Northshire County Council',
         startsOn: '2025-06-01',
         endsOn: '2030-05-31',
+        approvedCourseCompletedOn: '2025-04-02',
+        previouslyApprovedBy: null,
         status: 'active',
       }),
     ]);
@@ -243,6 +246,7 @@ describe('reapproval portfolio', () => {
     });
     const page = res.text;
     expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(page).toContain('Completed 2 Apr 2025');
     expect(page).not.toContain(evil);
     expect(page).not.toMatch(/<script/i);
     expect(page).not.toMatch(/<img/i);

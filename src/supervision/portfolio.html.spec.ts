@@ -72,6 +72,8 @@ describe('renderPortfolioHtml', () => {
         startsOn: '2025-06-01',
         endsOn: '2030-05-31',
         conditions: evil,
+        approvedCourseCompletedOn: '2024-07-18',
+        previouslyApprovedBy: `Southvale ${evil}`,
         endedOn: null,
         endReason: null,
         status: 'active',
@@ -213,6 +215,12 @@ describe('renderPortfolioHtml', () => {
     expect(page).toContain('Law &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page).toContain('1 Jul 2026, 10:30 BST');
     expect(renderPortfolioHtml(portfolio, 'Europe/London')).not.toContain('Removed as entered in error');
+  });
+
+  it('shows beside each approval when she completed the approved AMHP course and who approved her before (AMHP-02)', () => {
+    const page = renderPortfolioHtml(portfolio, 'Europe/London');
+    expect(page).toContain('<th>AMHP course (AMHP-02)</th>');
+    expect(page).toContain('Completed 18 Jul 2024<div>Approved before by Southvale &lt;script&gt;alert(1)&lt;/script&gt;</div>');
   });
 
   it('says when appraisal and audit text is withheld from the reader', () => {

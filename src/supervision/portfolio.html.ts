@@ -118,11 +118,11 @@ export function renderPortfolioHtml(p: PortfolioDto, timeZone: string): string {
 <h2>Approvals</h2>
 ${
   p.approvals.length
-    ? html`<table><thead><tr><th>Approving authority</th><th>From</th><th>To</th><th>Status</th><th>Conditions</th><th>Ended</th><th>Suspensions</th></tr></thead><tbody>
+    ? html`<table><thead><tr><th>Approving authority</th><th>From</th><th>To</th><th>Status</th><th>AMHP course (AMHP-02)</th><th>Conditions</th><th>Ended</th><th>Suspensions</th></tr></thead><tbody>
 ${p.approvals.map(
   (
     a,
-  ) => html`<tr><td>${a.approvingAuthority}</td><td>${day(a.startsOn)}</td><td>${day(a.endsOn)}</td><td>${label(a.status)}</td><td class="text">${a.conditions ?? '—'}</td><td>${a.endedOn ? html`${day(a.endedOn)}: ${a.endReason}` : '—'}</td><td>${a.suspensions.length ? a.suspensions.map((x) => html`<div>${day(localDate(new Date(x.startsAt), timeZone))} to ${x.endsAt ? day(localDate(new Date(x.endsAt), timeZone)) : 'now'}: ${x.reason}</div>`) : '—'}</td></tr>
+  ) => html`<tr><td>${a.approvingAuthority}</td><td>${day(a.startsOn)}</td><td>${day(a.endsOn)}</td><td>${label(a.status)}</td><td>${a.approvedCourseCompletedOn ? html`Completed ${day(a.approvedCourseCompletedOn)}` : '—'}${a.previouslyApprovedBy ? html`<div>Approved before by ${a.previouslyApprovedBy}</div>` : ''}</td><td class="text">${a.conditions ?? '—'}</td><td>${a.endedOn ? html`${day(a.endedOn)}: ${a.endReason}` : '—'}</td><td>${a.suspensions.length ? a.suspensions.map((x) => html`<div>${day(localDate(new Date(x.startsAt), timeZone))} to ${x.endsAt ? day(localDate(new Date(x.endsAt), timeZone)) : 'now'}: ${x.reason}</div>`) : '—'}</td></tr>
 `,
 )}</tbody></table>`
     : html`<p class="muted">No approvals recorded.</p>`
