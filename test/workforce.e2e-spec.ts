@@ -662,6 +662,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
           approvingAuthority: 'Northshire County Council',
           startsOn: '2026-06-01',
           endsOn: '2031-05-31',
+          approvedCourseCompletedOn: '2025-11-02',
         })
         .expect(201);
       const add = (hours: number, topic: string) =>
