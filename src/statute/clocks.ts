@@ -16,7 +16,7 @@ import { DISCHARGER_TEXT, type DetentionEndKind, type Discharger } from './asses
 import { citationOf, type RuleId } from './rule-catalogue';
 import { visibleLength } from './visible-text';
 import { addDays as addDaysIso, ageOn, endOfLocalDay, isIsoDate, isUnder, type IsoDate, lastDayOfPeriod, localDate } from './time';
-import type { PoliceConsultation, WarrantAttendance } from './police-powers.rules';
+import type { PlaceOfSafetyConsent, PoliceConsultation, WarrantAttendance } from './police-powers.rules';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -48,7 +48,11 @@ export const CLOCK_SKEW_MS = 5 * MINUTE_MS;
 // Facts
 
 export type Instant = Date;
-export type PlaceOfSafetyType = 'health-based' | 'police-station' | 'a-and-e' | 'other';
+/**
+ * The kinds of place of safety the hub records (s.135(6)): a private dwelling (a house, flat or room where a person is
+ * living) and another suitable place ('other') are places of safety only with the agreements s.135(7) asks (POL-10).
+ */
+export type PlaceOfSafetyType = 'health-based' | 'police-station' | 'a-and-e' | 'private-dwelling' | 'other';
 /** Where a s.136 removal happened (POL-05: never lawful from a private dwelling). */
 export type RemovalLocation = 'public-place' | 'dwelling' | 'other';
 export type Urgency = 'emergency' | 'urgent' | 'routine';
@@ -66,6 +70,8 @@ export interface PlaceOfSafetyTransfer {
   placeOfSafetyType: PlaceOfSafetyType;
   /** The new place, as the hub names it (e.g. "Northshire General, s.136 suite"). */
   place?: string | null;
+  /** POL-10 (s.135(7)): the agreements to a private dwelling or another suitable place as the new place of safety. */
+  placeOfSafetyConsent?: PlaceOfSafetyConsent;
 }
 
 /**
@@ -98,6 +104,8 @@ export type S136Context = PlaceOfSafetyMoves & {
   inspectorAuthorisedAt?: Instant;
   /** POL-06 (s.136(1C)): whether the constable consulted a professional first, whom and when, or why not. */
   policeConsultation?: PoliceConsultation;
+  /** POL-10 (s.135(7)): the agreements to a private dwelling or another suitable place as the first place of safety. */
+  placeOfSafetyConsent?: PlaceOfSafetyConsent;
 } & S136Anchor;
 
 /**
@@ -116,6 +124,8 @@ export type S135Context = PlaceOfSafetyMoves & {
   inspectorAuthorisedAt?: Instant;
   /** POL-02 (s.135(4)): who accompanied the constable who executed the warrant. */
   executionAttendance?: WarrantAttendance;
+  /** POL-10 (s.135(7)): the agreements to a private dwelling or another suitable place as the first place of safety. */
+  placeOfSafetyConsent?: PlaceOfSafetyConsent;
 } & S135Anchor;
 
 export type LegalContext =
@@ -311,7 +321,13 @@ export const LEGAL_CONTEXT_INSTANTS = [
   'inspectorAuthorisedAt',
 ] as const;
 
-const PLACE_OF_SAFETY_FIELDS = ['placeOfSafetyType', 'personUnder18', 'inspectorAuthorisedAt', 'arrivedAt'] as const;
+const PLACE_OF_SAFETY_FIELDS = [
+  'placeOfSafetyType',
+  'placeOfSafetyConsent',
+  'personUnder18',
+  'inspectorAuthorisedAt',
+  'arrivedAt',
+] as const;
 
 /**
  * The fields each kind of legal context records (beside `kind`): the facts its power's clock and checks read. A field of
@@ -666,6 +682,7 @@ const PLACE_LABELS: Record<PlaceOfSafetyType, string> = {
   'health-based': 'a health-based place of safety',
   'police-station': 'a police station',
   'a-and-e': 'A&E',
+  'private-dwelling': 'a private dwelling',
   other: 'another place of safety',
 };
 

@@ -1,5 +1,9 @@
-import type { LegalContext } from './clocks';
+import type { LegalContext, S136Context } from './clocks';
 import {
+  currentPlaceOfSafetyConsentFindings,
+  type PlaceOfSafetyConsent,
+  placeOfSafetyConsentErrors,
+  placeOfSafetyConsentFindings,
   POLICE_RECORD_FIELD,
   POLICE_RECORD_RULE,
   policePowerOf,
@@ -272,5 +276,186 @@ describe('policePowerOf: the police power a referral was made under, which its r
     ['toString', null],
   ])('%s: %s', (kind, power) => {
     expect(policePowerOf(kind)).toBe(power);
+  });
+});
+
+describe('placeOfSafetyConsentFindings (POL-10, s.135(6)-(7)): a private dwelling or another place used without the agreements it needs is flagged, never refused', () => {
+  const cases: Array<{ name: string; type: string | undefined; consent?: PlaceOfSafetyConsent; findings: string[]; says?: RegExp }> = [
+    {
+      name: 'her own flat, where she lives alone, and she agreed: a place of safety (s.135(7)(a)(i))',
+      type: 'private-dwelling',
+      consent: { personAgreed: 'yes', soleOccupier: 'yes' },
+      findings: [],
+    },
+    {
+      name: 'her parents’ house: she and her mother (an occupier) agreed (s.135(7)(a)(ii)-(iii))',
+      type: 'private-dwelling',
+      consent: { personAgreed: 'yes', soleOccupier: 'no', occupierAgreed: 'yes' },
+      findings: [],
+    },
+    {
+      name: 'a shared flat: he agreed, his flatmate refused',
+      type: 'private-dwelling',
+      consent: { personAgreed: 'yes', soleOccupier: 'no', occupierAgreed: 'no' },
+      findings: ['dwelling-occupier-did-not-agree'],
+      says: /No occupier of the private dwelling agreed/,
+    },
+    {
+      name: 'his own home, alone, and he refused',
+      type: 'private-dwelling',
+      consent: { personAgreed: 'no', soleOccupier: 'yes' },
+      findings: ['dwelling-person-did-not-agree'],
+      says: /did not agree/,
+    },
+    {
+      name: 'a family home where neither he nor anyone living there agreed: both said',
+      type: 'private-dwelling',
+      consent: { personAgreed: 'no', soleOccupier: 'no', occupierAgreed: 'no' },
+      findings: ['dwelling-person-did-not-agree', 'dwelling-occupier-did-not-agree'],
+    },
+    {
+      name: 'others live there; he agreed, whether they did is not known: the occupier’s agreement is named as missing',
+      type: 'private-dwelling',
+      consent: { personAgreed: 'yes', soleOccupier: 'no' },
+      findings: ['dwelling-agreement-not-recorded'],
+      says: /does not record whether one of the other occupiers agreed \(others live there\)/,
+    },
+    {
+      name: 'she agreed, but whether she lives alone is unknown: both that and another occupier’s agreement are missing',
+      type: 'private-dwelling',
+      consent: { personAgreed: 'yes', soleOccupier: 'unknown' },
+      findings: ['dwelling-agreement-not-recorded'],
+      says: /does not record whether they are its only occupier and if not, whether one of the other occupiers agreed/,
+    },
+    {
+      name: 'a dwelling with nothing recorded: every agreement is missing',
+      type: 'private-dwelling',
+      findings: ['dwelling-agreement-not-recorded'],
+      says: /does not record whether the person detained agreed, whether they are its only occupier and if not, whether one of the other occupiers agreed/,
+    },
+    {
+      name: 'an occupier refused and whether he agreed is unknown: the refusal, and what is missing',
+      type: 'private-dwelling',
+      consent: { personAgreed: 'unknown', soleOccupier: 'no', occupierAgreed: 'no' },
+      findings: ['dwelling-occupier-did-not-agree', 'dwelling-agreement-not-recorded'],
+      says: /does not record whether the person detained agreed:/,
+    },
+    {
+      name: 'a church hall whose warden agreed to receive him (s.135(7)(b))',
+      type: 'other',
+      consent: { managerAgreed: 'yes' },
+      findings: [],
+    },
+    { name: 'a place whose manager refused', type: 'other', consent: { managerAgreed: 'no' }, findings: ['place-manager-did-not-agree'] },
+    {
+      name: 'another place, the manager’s agreement unknown',
+      type: 'other',
+      consent: { managerAgreed: 'unknown' },
+      findings: ['place-agreement-not-recorded'],
+    },
+    { name: 'another place, nothing recorded', type: 'other', findings: ['place-agreement-not-recorded'] },
+    { name: 'a health-based place of safety needs no agreement', type: 'health-based', findings: [] },
+    { name: 'A&E needs no agreement', type: 'a-and-e', findings: [] },
+    { name: 'a police station: POL-09’s, not this rule’s', type: 'police-station', findings: [] },
+    { name: 'no type recorded (a s.135(1) kept at the premises)', type: undefined, findings: [] },
+  ];
+  it.each(cases)('$name: $findings', ({ type, consent, findings, says }) => {
+    const found = placeOfSafetyConsentFindings(type, consent);
+    expect(found.map((f) => f.code)).toEqual(findings);
+    for (const f of found) expect(f).toMatchObject({ rule: 'POL-10', severity: 'warning', citation: 'MHA 1983 s.135(6), (7)' });
+    if (says) expect(found.map((f) => f.message).join(' ')).toMatch(says);
+  });
+});
+
+describe('placeOfSafetyConsentErrors (POL-10): agreements given where they have no meaning are refused, naming the field', () => {
+  const F = 'legalContext.placeOfSafetyConsent';
+  it.each<[string, string | undefined, PlaceOfSafetyConsent | undefined, string[]]>([
+    ['none given', 'health-based', undefined, []],
+    ['a dwelling with its three facts', 'private-dwelling', { personAgreed: 'yes', soleOccupier: 'no', occupierAgreed: 'yes' }, []],
+    ['a dwelling with nothing known', 'private-dwelling', {}, []],
+    ['another place with its manager’s agreement', 'other', { managerAgreed: 'no' }, []],
+    ['agreements to a health-based place of safety', 'health-based', { personAgreed: 'yes' }, [F]],
+    ['agreements to a police station', 'police-station', { managerAgreed: 'yes' }, [F]],
+    ['agreements with no type of place given', undefined, {}, [F]],
+    ['a manager’s agreement to a dwelling', 'private-dwelling', { personAgreed: 'yes', managerAgreed: 'yes' }, [`${F}.managerAgreed`]],
+    [
+      'a person’s and an occupier’s agreement to another place',
+      'other',
+      { personAgreed: 'yes', occupierAgreed: 'yes' },
+      [`${F}.personAgreed`, `${F}.occupierAgreed`],
+    ],
+    [
+      'another occupier’s agreement when she lives alone',
+      'private-dwelling',
+      { soleOccupier: 'yes', occupierAgreed: 'unknown' },
+      [`${F}.occupierAgreed`],
+    ],
+  ])('%s: %j', (_name, type, consent, fields) => {
+    const errors = placeOfSafetyConsentErrors(type, consent, F);
+    expect(errors.map((e) => e.field)).toEqual(fields);
+    for (const e of errors) expect(e.code).toBe('place-of-safety-consent-not-applicable');
+  });
+});
+
+describe('currentPlaceOfSafetyConsentFindings (POL-10): judged for where the person is held now', () => {
+  const s136 = (over: Partial<Pick<S136Context, 'placeOfSafetyType' | 'placeOfSafetyConsent' | 'transfers'>> = {}): LegalContext => ({
+    kind: 's136',
+    placeOfSafetyType: 'health-based',
+    locationType: 'public-place',
+    arrivedAt: ARRIVED,
+    ...over,
+  });
+  it.each<[string, LegalContext, string[]]>([
+    ['at a health-based place, never moved', s136(), []],
+    [
+      'at her home without her agreement, never moved',
+      s136({ placeOfSafetyType: 'private-dwelling', placeOfSafetyConsent: { personAgreed: 'no', soleOccupier: 'yes' } }),
+      ['dwelling-person-did-not-agree'],
+    ],
+    [
+      'taken from a health-based place to her sister’s flat, her sister not asked',
+      s136({
+        transfers: [
+          {
+            at: at('2026-11-21T03:00:00Z'),
+            placeOfSafetyType: 'private-dwelling',
+            placeOfSafetyConsent: { personAgreed: 'yes', soleOccupier: 'no' },
+          },
+        ],
+      }),
+      ['dwelling-agreement-not-recorded'],
+    ],
+    [
+      'taken from a dwelling without agreement on to the s.136 suite: nothing now',
+      s136({
+        placeOfSafetyType: 'private-dwelling',
+        transfers: [{ at: at('2026-11-21T03:00:00Z'), placeOfSafetyType: 'health-based' }],
+      }),
+      [],
+    ],
+    [
+      'the last move counts whatever order the moves are kept in',
+      s136({
+        transfers: [
+          { at: at('2026-11-21T05:00:00Z'), placeOfSafetyType: 'other', placeOfSafetyConsent: { managerAgreed: 'no' } },
+          { at: at('2026-11-21T03:00:00Z'), placeOfSafetyType: 'a-and-e' },
+        ],
+      }),
+      ['place-manager-did-not-agree'],
+    ],
+    [
+      'a s.135(1) at a dwelling with both agreements',
+      {
+        kind: 's135-1',
+        warrantExecutedAt: at('2026-11-21T00:30:00Z'),
+        arrivedAt: ARRIVED,
+        placeOfSafetyType: 'private-dwelling',
+        placeOfSafetyConsent: { personAgreed: 'yes', soleOccupier: 'no', occupierAgreed: 'yes' },
+      },
+      [],
+    ],
+    ['a s.5(2): no place of safety', { kind: 's5-2', h1FurnishedAt: ARRIVED }, []],
+  ])('%s', (_name, context, codes) => {
+    expect(currentPlaceOfSafetyConsentFindings(context).map((f) => f.code)).toEqual(codes);
   });
 });

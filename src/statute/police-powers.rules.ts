@@ -1,11 +1,12 @@
 /**
  * What the police record at intake about how they used their powers, judged as the Act asks: the consultation before
- * a s.136 (POL-06, s.136(1C)) and who went with the constable who executed a s.135 warrant (POL-02, s.135(4)). Pure
+ * a s.136 (POL-06, s.136(1C)), who went with the constable who executed a s.135 warrant (POL-02, s.135(4)) and the
+ * agreements a private dwelling or another suitable place needs to be a place of safety (POL-10, s.135(6)-(7)). Pure
  * rules: no Nest, no ORM, no I/O. The referral intake (ReferralsService.create) refuses what cannot be true (a field
  * error, 422) and records the rest with these findings: the hub cannot undo what the police did, so these are
  * warnings to record and raise with the police, as POL-05 (a s.136 from a dwelling) is.
  */
-import { CLOCK_SKEW_MS, formatLocal, type Finding, type LegalContext } from './clocks';
+import { CLOCK_SKEW_MS, formatLocal, type Finding, type LegalContext, type PlaceOfSafetyType } from './clocks';
 import { citationOf } from './rule-catalogue';
 
 /** POL-06: what the referral says about the consultation: done, not practicable (with why), or not known. */
@@ -312,4 +313,165 @@ export function policeRecordFindings(context: LegalContext): Finding[] {
   if (context.kind === 's136') return policeConsultationFindings(context.policeConsultation);
   if (context.kind === 's135-1' || context.kind === 's135-2') return warrantAttendanceFindings(context.kind, context.executionAttendance);
   return [];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// POL-10 (s.135(6)-(7), inserted by the Policing and Crime Act 2017 s.81): a private dwelling or another suitable place
+// as the place of safety, for s.135 and s.136 alike.
+
+/** POL-10: each agreement as the police know it: given, refused, or not known. */
+export const CONSENT_ANSWERS = ['yes', 'no', 'unknown'] as const;
+export type ConsentAnswer = (typeof CONSENT_ANSWERS)[number];
+
+/**
+ * POL-10 (s.135(7)): the facts that make a private dwelling or another suitable place a place of safety. A fact left out
+ * is not known.
+ */
+export interface PlaceOfSafetyConsent {
+  /** A private dwelling: whether the person detained agreed to its use as a place of safety (s.135(7)(a)). */
+  personAgreed?: ConsentAnswer;
+  /** A private dwelling: whether the person detained is its only occupier (no: others live there, or it is not their home). */
+  soleOccupier?: ConsentAnswer;
+  /** A private dwelling the person is not the only occupier of: whether one of its (other) occupiers agreed (s.135(7)(a)(ii)-(iii)). */
+  occupierAgreed?: ConsentAnswer;
+  /** Another suitable place: whether the person who manages it (its occupier) agreed to its use as a place of safety (s.135(7)(b)). */
+  managerAgreed?: ConsentAnswer;
+}
+
+/** POL-10: the facts recorded for each type of place of safety that needs agreement; no other type records any. */
+export const PLACE_OF_SAFETY_CONSENT_FACTS = {
+  'private-dwelling': ['personAgreed', 'soleOccupier', 'occupierAgreed'],
+  other: ['managerAgreed'],
+} as const satisfies Partial<Record<PlaceOfSafetyType, ReadonlyArray<keyof PlaceOfSafetyConsent>>>;
+
+/** The places of safety that need agreement to be used (POL-10). */
+type AgreedPlace = keyof typeof PLACE_OF_SAFETY_CONSENT_FACTS;
+const needsAgreement = (type: string | undefined): type is AgreedPlace => type === 'private-dwelling' || type === 'other';
+
+/**
+ * POL-10 (s.135(7)): what in the agreements recorded for a place of safety has no meaning, each naming its field
+ * (`field`: where the request holds the record, e.g. `legalContext.placeOfSafetyConsent`): any of them for a type of
+ * place that needs no agreement (a hospital, A&E, a police station, or no type given); a fact of the other kind of place
+ * (a manager's agreement to a dwelling, a person's to another place); another occupier's agreement for a person who is
+ * the dwelling's only occupier. Empty when the record applies.
+ */
+export function placeOfSafetyConsentErrors(
+  type: string | undefined,
+  consent: PlaceOfSafetyConsent | undefined,
+  field: string,
+): FieldError[] {
+  if (consent === undefined) return [];
+  const code = 'place-of-safety-consent-not-applicable';
+  if (!needsAgreement(type))
+    return [
+      {
+        field,
+        code,
+        message: `${field} is recorded only for a private dwelling or another suitable place as the place of safety (s.135(7)), not for ${type ? `a ${type} place of safety` : 'a place of safety whose type is not given'}.`,
+      },
+    ];
+  const facts: readonly string[] = PLACE_OF_SAFETY_CONSENT_FACTS[type];
+  const errors: FieldError[] = (Object.keys(consent) as Array<keyof PlaceOfSafetyConsent>)
+    .filter((k) => consent[k] !== undefined && !facts.includes(k))
+    .map((k) => ({
+      field: `${field}.${k}`,
+      code,
+      message: `${field}.${k} does not apply to ${type === 'private-dwelling' ? 'a private dwelling, which records personAgreed, soleOccupier and occupierAgreed' : 'another suitable place, which records managerAgreed'}.`,
+    }));
+  if (type === 'private-dwelling' && consent.soleOccupier === 'yes' && consent.occupierAgreed !== undefined)
+    errors.push({
+      field: `${field}.occupierAgreed`,
+      code,
+      message: `${field}.occupierAgreed is another occupier's agreement: the person is recorded as the dwelling's only occupier (soleOccupier: yes), so there is none to give it.`,
+    });
+  return errors;
+}
+
+/** "a, b and c". */
+const listed = (items: readonly string[]): string =>
+  items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+
+/**
+ * POL-10 (s.135(6)-(7)): the warnings a place of safety of this type carries for the agreements recorded. A private
+ * dwelling is a place of safety only if the person detained agrees and, when they are not its only occupier, one of
+ * its (other) occupiers agrees too; another suitable place only if the person who manages it agrees. An agreement
+ * refused is said as such; what is not known (left out, or unknown) is named, to ask the police. Nothing for a place
+ * of any other type, or with every agreement it needs given. The hub cannot undo what the police did: it records the
+ * detention, its clocks run, and the AMHP records the warning and raises it with the police (as POL-05's).
+ */
+export function placeOfSafetyConsentFindings(type: string | undefined, consent: PlaceOfSafetyConsent | undefined): Finding[] {
+  if (!needsAgreement(type)) return [];
+  const warn = (code: string, message: string): Finding => ({
+    rule: 'POL-10',
+    severity: 'warning',
+    code,
+    message,
+    citation: citationOf('POL-10'),
+  });
+  const c = consent ?? {};
+  const known = (a: ConsentAnswer | undefined) => a === 'yes' || a === 'no';
+  const raise = 'Record it and raise it with the police.';
+  if (type === 'other') {
+    if (c.managerAgreed === 'yes') return [];
+    if (c.managerAgreed === 'no')
+      return [
+        warn(
+          'place-manager-did-not-agree',
+          `The person who manages the place of safety did not agree to its use: a place that is not a hospital, a care home, council residential accommodation, a police station or a private dwelling is a place of safety only if whoever manages it agrees to receive the person, so this detention there is not lawful. ${raise}`,
+        ),
+      ];
+    return [
+      warn(
+        'place-agreement-not-recorded',
+        'Whether the person who manages the place of safety agreed to receive the person is not recorded: a place that is not a hospital, a care home, council residential accommodation, a police station or a private dwelling is a place of safety only if they agree. Ask the police, and raise it with them if they did not.',
+      ),
+    ];
+  }
+  const findings: Finding[] = [];
+  if (c.personAgreed === 'no')
+    findings.push(
+      warn(
+        'dwelling-person-did-not-agree',
+        `The person detained did not agree to the private dwelling being used as the place of safety: a house, flat or room where someone lives is a place of safety only if the person detained agrees, so this detention there is not lawful. ${raise}`,
+      ),
+    );
+  if (c.soleOccupier === 'no' && c.occupierAgreed === 'no')
+    findings.push(
+      warn(
+        'dwelling-occupier-did-not-agree',
+        `No occupier of the private dwelling agreed to its use as the place of safety: where the person detained is not its only occupier, one of the (other) occupiers must agree as well as the person, so this detention there is not lawful. ${raise}`,
+      ),
+    );
+  const missing = [
+    ...(known(c.personAgreed) ? [] : ['whether the person detained agreed']),
+    ...(known(c.soleOccupier) ? [] : ['whether they are its only occupier']),
+    ...(c.soleOccupier === 'yes' || known(c.occupierAgreed)
+      ? []
+      : [
+          c.soleOccupier === 'no'
+            ? 'whether one of the other occupiers agreed (others live there)'
+            : 'if not, whether one of the other occupiers agreed',
+        ]),
+  ];
+  if (missing.length)
+    findings.push(
+      warn(
+        'dwelling-agreement-not-recorded',
+        `The place of safety is a private dwelling, but the referral does not record ${listed(missing)}: a house, flat or room where someone lives is a place of safety only if the person detained agrees and, where others live there, one of them agrees too. Ask the police, and raise it with them if the agreements were not given.`,
+      ),
+    );
+  return findings;
+}
+
+/**
+ * POL-10: the findings for where the person is held now: the last move recorded (s.136(3), s.135(3A)) with the
+ * agreements recorded with it, else the first place of safety with the intake's. A move judges them again, as POL-09's
+ * are. Empty for any power but s.136 and s.135(1).
+ */
+export function currentPlaceOfSafetyConsentFindings(context: LegalContext): Finding[] {
+  if (context.kind !== 's136' && context.kind !== 's135-1') return [];
+  const last = [...(context.transfers ?? [])].sort((a, b) => a.at.getTime() - b.at.getTime()).at(-1);
+  return last
+    ? placeOfSafetyConsentFindings(last.placeOfSafetyType, last.placeOfSafetyConsent)
+    : placeOfSafetyConsentFindings(context.placeOfSafetyType, context.placeOfSafetyConsent);
 }

@@ -875,6 +875,14 @@ export const RULES = {
     regime: 'mha-1983',
     commencement: null,
   },
+  'POL-10': {
+    citation: 'MHA 1983 s.135(6), (7)',
+    summary:
+      'A private dwelling is a place of safety only if the person detained agrees and, where they are not its only occupier, one of its occupiers agrees too; another suitable place only if whoever manages it agrees: a place used without them (or not known) is flagged.',
+    severity: 'warning',
+    regime: 'mha-1983',
+    commencement: null,
+  },
   'POL-11': {
     citation: 'MHA 1983 s.135(3), s.136(2)',
     summary:
