@@ -16,6 +16,7 @@ describe('places of safety: a person moved on keeps the period of the first arri
   const get = (p: string) => t.http.get(p).set('authorization', manager.auth);
   const pol07 = (r: { clocks: Array<{ id: string }> }) => r.clocks.find((c) => c.id === 'POL-07') as Record<string, unknown>;
   const codes = (r: { findings: Array<{ code: string }> }) => r.findings.map((f) => f.code);
+  const pol7Basis = (r: { clocks: Array<{ id: string }> }) => String(pol07(r).basis);
   let n = 0;
   /** A s.136 at A&E, arrived `arrivedAt`, received 5 minutes later. */
   const atAandE = async (arrivedAt: string) =>
@@ -287,5 +288,162 @@ describe('places of safety: a person moved on keeps the period of the first arri
     // The extension recorded on the further referral is the detention's one, counted once: with the two others above
     // (the first place's, and the one before the referrer referred again), 3.
     expect(value('summary.all.extensions')).toBe(3);
+  });
+
+  describe('POL-10 (s.135(6)-(7)): a move to a private dwelling or another place is judged on the agreements to it, and the findings follow the person', () => {
+    type Found = { rule: string; code: string; message: string };
+    const pol10 = (r: { findings: Found[] }) => r.findings.filter((f) => f.rule === 'POL-10').map((f) => f.code);
+    const rejudged = async (id: string) =>
+      (await get(`/referrals/${id}/events`).expect(200)).body.items.filter(
+        (e: { type: string; data: { rule: string } }) => e.type === 'findings-rejudged' && e.data.rule === 'POL-10',
+      );
+
+    it("moved from A&E to her sister's flat, the sister not asked: the move keeps the agreements, a POL-10 warning names what is missing, on the timeline, audited and published", async () => {
+      const first = await atAandE('2026-12-05T22:00:00Z');
+      expect(pol10(first)).toEqual([]);
+      const consent = { personAgreed: 'yes', soleOccupier: 'no' };
+      const moved = (
+        await post(`/referrals/${first.id}/transfers`, {
+          at: '2026-12-06T00:30:00Z',
+          placeOfSafetyType: 'private-dwelling',
+          place: "Her sister's flat",
+          placeOfSafetyConsent: consent,
+        }).expect(201)
+      ).body;
+      expect(moved.legalContext.transfers).toEqual([
+        {
+          at: '2026-12-06T00:30:00.000Z',
+          placeOfSafetyType: 'private-dwelling',
+          place: "Her sister's flat",
+          placeOfSafetyConsent: consent,
+        },
+      ]);
+      expect(pol10(moved)).toEqual(['dwelling-agreement-not-recorded']);
+      expect(moved.findings.find((f: Found) => f.rule === 'POL-10').message).toContain('whether one of the other occupiers agreed');
+      expect(pol7Basis(moved)).toContain("Moved to Her sister's flat (a private dwelling)");
+      const read = (await get(`/referrals/${first.id}`).expect(200)).body;
+      expect(pol10(read)).toEqual(['dwelling-agreement-not-recorded']);
+      const events = (await get(`/referrals/${first.id}/events`).expect(200)).body.items;
+      expect(events.find((e: { type: string }) => e.type === 'place-of-safety-moved').data).toMatchObject({
+        placeOfSafetyType: 'private-dwelling',
+        placeOfSafetyConsent: consent,
+        codes: ['dwelling-agreement-not-recorded'],
+      });
+      expect((await rejudged(first.id)).map((e: { data: unknown }) => e.data)).toEqual([
+        expect.objectContaining({ rule: 'POL-10', cause: 'place-of-safety-moved', codes: ['dwelling-agreement-not-recorded'] }),
+      ]);
+      expect(
+        await t.sql(`SELECT actor_id FROM audit_events WHERE action = 'referral.findings-rejudged' AND resource_id = $1`, [first.id]),
+      ).toEqual([{ actor_id: manager.id }]);
+      expect(
+        await t.sql(`SELECT payload FROM outbox_events WHERE aggregate_id = $1 AND type = 'referral.findings-rejudged'`, [first.id]),
+      ).toEqual([
+        {
+          payload: expect.objectContaining({ rule: 'POL-10', cause: 'place-of-safety-moved', codes: ['dwelling-agreement-not-recorded'] }),
+        },
+      ]);
+    });
+
+    it('taken from a dwelling used without her agreement on to the s.136 suite: the POL-10 warning goes with the move, and comes back when she is taken to a place whose manager refused', async () => {
+      const { person: _p, ...rest } = s136Referral(`Moved${++n}`, '2026-12-05T22:00:00Z', {
+        legalContext: {
+          kind: 's136',
+          placeOfSafetyType: 'private-dwelling',
+          placeOfSafetyConsent: { personAgreed: 'no', soleOccupier: 'yes' },
+          locationType: 'public-place',
+          arrivedAt: '2026-12-05T22:00:00Z',
+        },
+        receivedAt: '2026-12-05T22:05:00Z',
+      });
+      const first = (await post('/referrals', { ...rest, person: { givenName: 'Robin', familyName: `Moved${++n}` } }).expect(201)).body;
+      expect(pol10(first)).toEqual(['dwelling-person-did-not-agree']);
+      const suite = (
+        await post(`/referrals/${first.id}/transfers`, { at: '2026-12-06T00:00:00Z', placeOfSafetyType: 'health-based' }).expect(201)
+      ).body;
+      expect(pol10(suite)).toEqual([]);
+      const hall = (
+        await post(`/referrals/${first.id}/transfers`, {
+          at: '2026-12-06T01:00:00Z',
+          placeOfSafetyType: 'other',
+          placeOfSafetyConsent: { managerAgreed: 'no' },
+        }).expect(201)
+      ).body;
+      expect(pol10(hall)).toEqual(['place-manager-did-not-agree']);
+      expect((await rejudged(first.id)).map((e: { data: { codes: string[] } }) => e.data.codes)).toEqual([
+        [],
+        ['place-manager-did-not-agree'],
+      ]);
+    });
+
+    it('moved to a house whose occupier and the person both agreed: no POL-10 warning, and nothing judged again', async () => {
+      const first = await atAandE('2026-12-05T22:00:00Z');
+      const moved = (
+        await post(`/referrals/${first.id}/transfers`, {
+          at: '2026-12-06T00:30:00Z',
+          placeOfSafetyType: 'private-dwelling',
+          placeOfSafetyConsent: { personAgreed: 'yes', soleOccupier: 'no', occupierAgreed: 'yes' },
+        }).expect(201)
+      ).body;
+      expect(pol10(moved)).toEqual([]);
+      expect(await rejudged(first.id)).toEqual([]);
+    });
+
+    it.each([
+      ['agreements with a move to a health-based place', 'health-based', { personAgreed: 'yes' }, 'placeOfSafetyConsent'],
+      [
+        'a person’s agreement with a move to another place',
+        'other',
+        { personAgreed: 'yes', managerAgreed: 'yes' },
+        'placeOfSafetyConsent.personAgreed',
+      ],
+    ])(
+      '%s is refused (422 place-of-safety-consent-not-applicable) naming the field, nothing stored',
+      async (_what, type, consent, field) => {
+        const first = await atAandE('2026-12-05T22:00:00Z');
+        const stored = () => t.sql(`SELECT legal_context, version FROM referrals WHERE id = $1`, [first.id]);
+        const before = await stored();
+        const res = await post(`/referrals/${first.id}/transfers`, {
+          at: '2026-12-06T00:30:00Z',
+          placeOfSafetyType: type,
+          placeOfSafetyConsent: consent,
+        }).expect(422);
+        expect(res.headers['content-type']).toMatch(/problem\+json/);
+        expect(res.body).toMatchObject({ code: 'place-of-safety-consent-not-applicable', errors: [expect.objectContaining({ field })] });
+        expect(await stored()).toEqual(before);
+        expect(await t.sql(`SELECT 1 FROM referral_events WHERE referral_id = $1 AND type = 'place-of-safety-moved'`, [first.id])).toEqual(
+          [],
+        );
+      },
+    );
+
+    it('the places-of-safety report counts a detention begun at a private dwelling under its own type, in words', async () => {
+      const { person: _p, ...rest } = s136Referral('unused', '2026-12-05T23:00:00Z', {
+        legalContext: {
+          kind: 's136',
+          placeOfSafetyType: 'private-dwelling',
+          placeOfSafetyConsent: { personAgreed: 'yes', soleOccupier: 'yes' },
+          locationType: 'public-place',
+          arrivedAt: '2026-12-05T23:00:00Z',
+        },
+        receivedAt: '2026-12-05T23:05:00Z',
+      });
+      await post('/referrals', { ...rest, person: { givenName: 'Robin', familyName: `Moved${++n}` } }).expect(201);
+      const [{ dwellings }] = await t.sql<{ dwellings: number }>(
+        `SELECT count(*)::int AS dwellings FROM referrals WHERE legal_context->>'placeOfSafetyType' = 'private-dwelling'`,
+      );
+      const figures = (await get('/reports/places-of-safety?period=2026-12').expect(200)).body.figures as Array<{
+        section: string;
+        group: string;
+        groupLabel: string;
+        measure: string;
+        value: unknown;
+      }>;
+      expect(figures.find((f) => f.section === 'place-type' && f.group === 'private-dwelling' && f.measure === 'detentions')).toMatchObject(
+        {
+          groupLabel: 'Private dwelling',
+          value: dwellings,
+        },
+      );
+    });
   });
 });

@@ -767,4 +767,122 @@ describe("the police's use of s.136 and s.135 warrants: consultation and attenda
       ).toEqual([{ n: 1 }]);
     });
   });
+
+  describe('s.135(6)-(7): a private dwelling or another suitable place as the place of safety, and the agreements it needs (POL-10)', () => {
+    const atHome = (placeOfSafetyConsent?: Record<string, unknown>, placeOfSafetyType = 'private-dwelling') =>
+      s136({ placeOfSafetyType, ...(placeOfSafetyConsent ? { placeOfSafetyConsent } : {}) });
+    type Found = { rule: string; code: string; message: string };
+    const pol10 = (r: { findings: Found[] }): Found[] => r.findings.filter((f) => f.rule === 'POL-10');
+
+    it("a s.136 to her mother's house, she and her mother agreeing: recorded with the agreements, shown on the referral, on its timeline and in the audit trail, with no POL-10 warning", async () => {
+      const consent = { personAgreed: 'yes', soleOccupier: 'no', occupierAgreed: 'yes' };
+      const sent = (await as(manager).post('/referrals', atHome(consent)).expect(201)).body;
+      expect(sent.legalContext).toMatchObject({ placeOfSafetyType: 'private-dwelling', placeOfSafetyConsent: consent });
+      expect(pol10(sent)).toEqual([]);
+      const read = (await as(manager).get(`/referrals/${sent.id}`).expect(200)).body;
+      expect(read.legalContext.placeOfSafetyConsent).toEqual(consent);
+      expect(pol10(read)).toEqual([]);
+      expect((await received(sent.id)).data).toMatchObject({ placeOfSafetyConsent: consent });
+      expect(await audited(sent.id)).toMatchObject({ legalContext: 's136', placeOfSafetyConsent: consent });
+    });
+
+    it('a s.136 to her own flat, where she lives alone and agreed: no POL-10 warning', async () => {
+      const sent = (
+        await as(manager)
+          .post('/referrals', atHome({ personAgreed: 'yes', soleOccupier: 'yes' }))
+          .expect(201)
+      ).body;
+      expect(pol10(sent)).toEqual([]);
+    });
+
+    it("a s.136 to a shared house whose other occupier did not agree is recorded, its clocks running, with a POL-10 warning naming the occupier's agreement", async () => {
+      const sent = (
+        await as(manager)
+          .post('/referrals', atHome({ personAgreed: 'yes', soleOccupier: 'no', occupierAgreed: 'no' }))
+          .expect(201)
+      ).body;
+      expect(sent.clocks.find((c: { id: string }) => c.id === 'POL-07')).toMatchObject({ deadline: '2026-11-22T01:00:00.000Z' });
+      const read = (await as(manager).get(`/referrals/${sent.id}`).expect(200)).body;
+      expect(pol10(read)).toEqual([
+        expect.objectContaining({
+          rule: 'POL-10',
+          severity: 'warning',
+          code: 'dwelling-occupier-did-not-agree',
+          citation: 'MHA 1983 s.135(6), (7)',
+        }),
+      ]);
+      expect(pol10(read)[0].message).toMatch(/No occupier of the private dwelling agreed/);
+    });
+
+    it('a s.136 to a shared house where whether an occupier agreed is not known: a POL-10 warning saying that is what to ask the police', async () => {
+      const sent = (
+        await as(manager)
+          .post('/referrals', atHome({ personAgreed: 'yes', soleOccupier: 'no' }))
+          .expect(201)
+      ).body;
+      expect(pol10(sent).map((f) => f.code)).toEqual(['dwelling-agreement-not-recorded']);
+      expect(pol10(sent)[0].message).toContain('whether one of the other occupiers agreed');
+    });
+
+    it.each([
+      ['another place whose manager did not agree', { managerAgreed: 'no' }, 'place-manager-did-not-agree'],
+      ['another place, with nothing said of its manager agreeing', undefined, 'place-agreement-not-recorded'],
+    ])('a s.136 to %s carries a POL-10 warning', async (_name, consent, code) => {
+      const sent = (await as(manager).post('/referrals', atHome(consent, 'other')).expect(201)).body;
+      expect(pol10(sent).map((f) => f.code)).toEqual([code]);
+    });
+
+    it('a s.135(1) to a dwelling whose occupiers agreed: no POL-10 warning', async () => {
+      const sent = (
+        await as(manager)
+          .post(
+            '/referrals',
+            s135({
+              kind: 's135-1',
+              warrantExecutedAt: '2026-11-21T00:30:00Z',
+              arrivedAt: ARRIVED,
+              placeOfSafetyType: 'private-dwelling',
+              placeOfSafetyConsent: { personAgreed: 'yes', soleOccupier: 'no', occupierAgreed: 'yes' },
+            }),
+          )
+          .expect(201)
+      ).body;
+      expect(pol10(sent)).toEqual([]);
+    });
+
+    it.each([
+      ['agreements to a health-based place of safety', 'health-based', { personAgreed: 'yes' }, 'legalContext.placeOfSafetyConsent'],
+      [
+        'a manager’s agreement to a dwelling',
+        'private-dwelling',
+        { managerAgreed: 'yes' },
+        'legalContext.placeOfSafetyConsent.managerAgreed',
+      ],
+      [
+        'another occupier’s agreement to the flat of a person who lives alone',
+        'private-dwelling',
+        { personAgreed: 'yes', soleOccupier: 'yes', occupierAgreed: 'yes' },
+        'legalContext.placeOfSafetyConsent.occupierAgreed',
+      ],
+    ])(
+      '%s is refused (422 place-of-safety-consent-not-applicable) naming the field, and nothing is recorded',
+      async (_name, type, consent, field) => {
+        const before = await referralCount();
+        const res = await as(manager).post('/referrals', atHome(consent, type)).expect(422);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.body).toMatchObject({ code: 'place-of-safety-consent-not-applicable', errors: [expect.objectContaining({ field })] });
+        expect(await referralCount()).toBe(before);
+      },
+    );
+
+    it('an agreement that is not yes, no or unknown is refused naming the field, and nothing is recorded', async () => {
+      const before = await referralCount();
+      const res = await as(manager)
+        .post('/referrals', atHome({ personAgreed: true }))
+        .expect(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'legalContext.placeOfSafetyConsent.personAgreed' })]);
+      expect(await referralCount()).toBe(before);
+    });
+  });
 });

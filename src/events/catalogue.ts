@@ -263,15 +263,18 @@ export const EVENTS = {
   ),
   'referral.findings-rejudged': event(
     'referral',
-    "A rule judged again after intake, its findings on the referral now standing as given: POL-09 (s.136A(1)) when the person's date of birth on record was recorded or corrected, or they were moved to another place of safety; POL-06 (s.136(1C)) or POL-02 (s.135(4)) when the police's answer about the consultation before a s.136 or who attended a warrant's execution was recorded after intake.",
+    "A rule judged again after intake, its findings on the referral now standing as given: POL-09 (s.136A(1)) when the person's date of birth on record was recorded or corrected, or they were moved to another place of safety; POL-10 (s.135(7)) when they were moved to another place of safety, judged on the agreements to the new place; POL-06 (s.136(1C)) or POL-02 (s.135(4)) when the police's answer about the consultation before a s.136 or who attended a warrant's execution was recorded after intake.",
     obj({
       referralId: uuid(),
-      rule: enumOf(['POL-09', 'POL-06', 'POL-02'] as const, 'The rule judged again.'),
+      rule: enumOf(['POL-09', 'POL-10', 'POL-06', 'POL-02'] as const, 'The rule judged again.'),
       cause: enumOf(
         ['date-of-birth', 'place-of-safety-moved', 'police-record'] as const,
         "What changed: the date of birth on record, the place of safety, or the police's record of how they used the power.",
       ),
-      codes: arrayOf(str(), "The rule's finding codes now (police-station-under-18 is a child held at a police station)."),
+      codes: arrayOf(
+        str(),
+        "The rule's finding codes now (police-station-under-18 is a child held at a police station; POL-10's dwelling-… and place-… codes a place of safety used without, or not known to have, the agreements it needs).",
+      ),
       personUnder18: nullable(
         bool('Under 18 on the day of arrival, by the flag given at intake or the date of birth on record; null when not known.'),
       ),
@@ -283,7 +286,10 @@ export const EVENTS = {
     obj({
       referralId: uuid(),
       at: instant('When the person arrived at the new place of safety.'),
-      placeOfSafetyType: enumOf(['health-based', 'police-station', 'a-and-e', 'other'] as const, 'The type of the new place of safety.'),
+      placeOfSafetyType: enumOf(
+        ['health-based', 'police-station', 'a-and-e', 'private-dwelling', 'other'] as const,
+        'The type of the new place of safety.',
+      ),
     }),
   ),
 

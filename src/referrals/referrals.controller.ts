@@ -147,7 +147,7 @@ export class ReferralsController {
   @Authorize('referrals.screen')
   @ApiOperation({
     summary:
-      'Record that the person was taken to another place of safety (s.136(3), s.135(3A)): the new place, its type and the arrival there. The 24 hours (and any s.136B extension) still run from the first start: the clock does not move. Refused (422) outside the period; a child moved to a police station is recorded and raised at once (POL-09).',
+      "Record that the person was taken to another place of safety (s.136(3), s.135(3A)): the new place, its type and the arrival there. The 24 hours (and any s.136B extension) still run from the first start: the clock does not move. Refused (422) outside the period; a child moved to a police station is recorded and raised at once (POL-09). A move to a private dwelling or another suitable place carries the agreements to it (placeOfSafetyConsent, POL-10, s.135(7)): the referral's POL-10 findings are judged again for the new place (a warning when an agreement was refused or is not known, never a refusal); agreements given for a place that needs none are 422 place-of-safety-consent-not-applicable naming the field.",
   })
   @ApiCreatedResponse({ type: ReferralDto })
   transfer(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string, @Body() dto: TransferDto): Promise<ReferralDto> {

@@ -89,6 +89,10 @@ import { citationOf, type RuleId } from '../statute/rule-catalogue';
 import {
   attendanceCodes,
   type AttendanceCodes,
+  currentPlaceOfSafetyConsentFindings,
+  type PlaceOfSafetyConsent,
+  placeOfSafetyConsentErrors,
+  placeOfSafetyConsentFindings,
   POLICE_RECORD_FIELD,
   POLICE_RECORD_RULE,
   type PoliceConsultation,
@@ -218,6 +222,16 @@ function policeRecordSummary(
       : {}),
     ...(attendance ? { executionAttendance: attendanceCodes(attendance) } : {}),
   };
+}
+
+/**
+ * POL-10 (s.135(7)): the agreements to a private dwelling or another suitable place as given (yes, no, unknown; no
+ * names), for the referral's record of a move, its timeline and the audit trail. Empty when none were given.
+ */
+function consentSummary(consent: PlaceOfSafetyConsent | undefined): { placeOfSafetyConsent?: PlaceOfSafetyConsent } {
+  if (!consent) return {};
+  const kept = Object.fromEntries(Object.entries(consent).filter(([, v]) => v !== undefined)) as PlaceOfSafetyConsent;
+  return { placeOfSafetyConsent: kept };
 }
 
 /**
@@ -451,6 +465,17 @@ export class ReferralsService implements OnModuleInit {
       throw new UnprocessableProblem(policeErrors.map((e) => e.message).join(' '), policeErrors[0].code, {
         errors: policeErrors.map((e) => ({ field: e.field, messages: [e.message] })),
       });
+    // POL-10 (s.135(7)): the agreements a private dwelling or another suitable place needs, given for a place that needs
+    // none (or a fact of the other kind of place), are refused naming the field; an agreement missing is a warning.
+    const consentErrors = placeOfSafetyConsentErrors(
+      dto.legalContext.placeOfSafetyType,
+      dto.legalContext.placeOfSafetyConsent,
+      'legalContext.placeOfSafetyConsent',
+    );
+    if (consentErrors.length)
+      throw new UnprocessableProblem(consentErrors.map((e) => e.message).join(' '), consentErrors[0].code, {
+        errors: consentErrors.map((e) => ({ field: e.field, messages: [e.message] })),
+      });
     const consultedAt = dto.legalContext.kind === 's136' ? dto.legalContext.policeConsultation?.at : undefined;
     if (consultedAt) recordedInstant(consultedAt, 'legalContext.policeConsultation.at', receivedAt, CONTEXT_LEAD_DAYS);
     let clocks: Clock[];
@@ -469,7 +494,11 @@ export class ReferralsService implements OnModuleInit {
     let ageBasis: string | undefined;
     const intake = (datesOfBirth: Parameters<typeof withAgeAtArrival>[1], s29: DisplacementApplicationFacts[] = []): Finding[] => {
       const aged = withAgeAtArrival(context, datesOfBirth, receivedAt, this.policy().timeZone);
-      const found = [...intakeFindings(aged, receivedAt, this.policy(), s29), ...policeRecordFindings(aged)];
+      const found = [
+        ...intakeFindings(aged, receivedAt, this.policy(), s29),
+        ...policeRecordFindings(aged),
+        ...currentPlaceOfSafetyConsentFindings(aged),
+      ];
       const refusing = found.filter(refusesIntake);
       if (refusing.length) throw new UnprocessableProblem(refusing.map((f) => f.message).join(' '), refusing[0].code, { findings: found });
       under18 = (aged.kind === 's136' || aged.kind === 's135-1') && aged.personUnder18 === true;
@@ -583,7 +612,10 @@ export class ReferralsService implements OnModuleInit {
         ? await this.warrantAttendance(m, dto.legalContext.executionAttendance)
         : undefined;
       // What the police's record says, as codes (the timeline's and the audit trail's).
-      const policeRecord = policeRecordSummary(dto.legalContext.policeConsultation, attendance);
+      const policeRecord = {
+        ...policeRecordSummary(dto.legalContext.policeConsultation, attendance),
+        ...consentSummary(dto.legalContext.placeOfSafetyConsent),
+      };
       // The reference, REF-<year received (UTC)>-<number>, the number at least six digits, taken from its sequence in
       // the same statement; and the referral's first timeline event, 'received', written by the same statement.
       const [inserted] = await this.db.preparedOn<Record<string, unknown>>(
@@ -866,6 +898,39 @@ export class ReferralsService implements OnModuleInit {
       [personId],
     );
     for (const { id } of open) await this.rejudgePoliceStation(m, await this.row(m, id), actor, 'date-of-birth');
+  }
+
+  /**
+   * POL-10 (s.135(6)-(7)): a s.135(1) or s.136 referral's findings about the agreements to its place of safety, judged
+   * again for where the person is held now (a move recorded: the new place and the agreements recorded with it). As
+   * POL-09's are: the findings as they now stand replace those the referral showed (findingsOf), on the timeline
+   * (`findings-rejudged`), audited and published, in the caller's transaction; nothing is written when they did not
+   * change. Whether anything changed.
+   */
+  private async rejudgePlaceOfSafetyConsent(m: EntityManager, r: Row, actor: Actor, basis: string): Promise<boolean> {
+    const before = findingsOf(r).filter((f) => f.rule === 'POL-10');
+    const after = currentPlaceOfSafetyConsentFindings(toLegalContext(r.legalContext));
+    const shown = (fs: Finding[]) => JSON.stringify(fs.map((f) => [f.code, f.message]));
+    if (shown(before) === shown(after)) return false;
+    const codes = after.map((f) => f.code);
+    const cause = 'place-of-safety-moved';
+    const personUnder18 = ((r.legalContext as Record<string, unknown>).personUnder18 as boolean | undefined) ?? null;
+    await this.event(m, r.id, actor, 'findings-rejudged', { rule: 'POL-10', cause, findings: after, codes, personUnder18 });
+    await this.audit.record(m, {
+      action: 'referral.findings-rejudged',
+      resourceType: 'referral',
+      resourceId: r.id,
+      subjectPersonId: r.personId,
+      accessBasis: basis,
+      details: { rule: 'POL-10', cause, codes, personUnder18 },
+    });
+    await this.events.emit(m, {
+      type: 'referral.findings-rejudged',
+      aggregateType: 'referral',
+      aggregateId: r.id,
+      payload: { referralId: r.id, rule: 'POL-10', cause, codes, personUnder18 },
+    });
+    return true;
   }
 
   /**
@@ -1403,7 +1468,19 @@ export class ReferralsService implements OnModuleInit {
       await this.refuseWhenEnded(actor, r, 'move');
       const now = this.clock.now();
       const at = recordedInstant(dto.at, 'at', now, CONTEXT_LEAD_DAYS);
-      const move: PlaceOfSafetyTransfer = { at, placeOfSafetyType: dto.placeOfSafetyType, place: dto.place ?? null };
+      // POL-10 (s.135(7)): as at intake, agreements given for a place that needs none are refused naming the field.
+      const consentErrors = placeOfSafetyConsentErrors(dto.placeOfSafetyType, dto.placeOfSafetyConsent, 'placeOfSafetyConsent');
+      if (consentErrors.length)
+        throw new UnprocessableProblem(consentErrors.map((e) => e.message).join(' '), consentErrors[0].code, {
+          errors: consentErrors.map((e) => ({ field: e.field, messages: [e.message] })),
+        });
+      const consent = dto.placeOfSafetyConsent ? { ...dto.placeOfSafetyConsent } : undefined;
+      const move: PlaceOfSafetyTransfer = {
+        at,
+        placeOfSafetyType: dto.placeOfSafetyType,
+        place: dto.place ?? null,
+        ...(consent ? { placeOfSafetyConsent: consent } : {}),
+      };
       // The detention may have ended earlier (the person admitted, or released after the assessment: POL-11).
       const clock = this.clocksOf(r).find((c) => c.id === 'POL-07' || c.id === 'POL-04');
       const stop = clock ? clockStop(clock, this.stopFactsOf(r, now), this.config.timeZone) : null;
@@ -1425,14 +1502,20 @@ export class ReferralsService implements OnModuleInit {
           findings,
           errors: [{ field: 'at', messages: refusing.map((f) => f.message) }],
         });
-      const codes = findings.map((f) => f.code);
+      // POL-10: the move's own warnings about the agreements to the new place, with the others the move raised.
+      const codes = [...findings, ...placeOfSafetyConsentFindings(move.placeOfSafetyType, consent)].map((f) => f.code);
+      const agreed = consentSummary(consent);
       await this.changeWithEvent(
         m,
         `UPDATE referrals SET legal_context = jsonb_set(legal_context, '{transfers}', coalesce(legal_context->'transfers', '[]'::jsonb) || $2::jsonb),
                 version = version + 1 WHERE id = $1`,
         // As JSON text: the driver would send an array as a Postgres array.
-        [id, JSON.stringify([{ at: at.toISOString(), placeOfSafetyType: move.placeOfSafetyType, place: move.place }])],
-        { actor, type: 'place-of-safety-moved', data: { at: at.toISOString(), placeOfSafetyType: move.placeOfSafetyType, codes } },
+        [id, JSON.stringify([{ at: at.toISOString(), placeOfSafetyType: move.placeOfSafetyType, place: move.place, ...agreed }])],
+        {
+          actor,
+          type: 'place-of-safety-moved',
+          data: { at: at.toISOString(), placeOfSafetyType: move.placeOfSafetyType, ...agreed, codes },
+        },
       );
       await this.audit.record(m, {
         action: 'referral.place-of-safety-moved',
@@ -1440,7 +1523,7 @@ export class ReferralsService implements OnModuleInit {
         resourceId: id,
         subjectPersonId: r.personId,
         accessBasis: basis,
-        details: { at: at.toISOString(), placeOfSafetyType: move.placeOfSafetyType, codes },
+        details: { at: at.toISOString(), placeOfSafetyType: move.placeOfSafetyType, ...agreed, codes },
       });
       await this.events.emit(m, {
         type: 'referral.place-of-safety-moved',
@@ -1448,9 +1531,11 @@ export class ReferralsService implements OnModuleInit {
         aggregateId: id,
         payload: { referralId: id, at: at.toISOString(), placeOfSafetyType: move.placeOfSafetyType },
       });
-      // POL-09 (s.136A(1)): the referral's findings, and the pages, follow the child to where she is held now.
+      // POL-09 (s.136A(1)): the referral's findings, and the pages, follow the child to where she is held now; POL-10's
+      // (s.135(7)) follow the person to the new place and the agreements to it.
       await this.rejudgePoliceStation(m, await this.row(m, id), actor, 'place-of-safety-moved', basis);
-      return this.view(await this.row(m, id));
+      const moved = await this.row(m, id);
+      return this.view((await this.rejudgePlaceOfSafetyConsent(m, moved, actor, basis)) ? await this.row(m, id) : moved);
     });
   }
 

@@ -20,7 +20,12 @@ import { PageQuery } from '../../common/pagination';
 import { CreatePersonDto } from '../../people/dto/person.dto';
 import { REFERRAL_SOURCES, REFERRAL_STATUSES, URGENCIES } from '../referral.entities';
 import { DETENTION_END_KINDS, DISCHARGERS } from '../../statute/assessment.types';
-import { POLICE_RECORD_FIELD, S136_CONSULTATION_OUTCOMES, S136_CONSULTEE_PROFESSIONS } from '../../statute/police-powers.rules';
+import {
+  CONSENT_ANSWERS,
+  POLICE_RECORD_FIELD,
+  S136_CONSULTATION_OUTCOMES,
+  S136_CONSULTEE_PROFESSIONS,
+} from '../../statute/police-powers.rules';
 
 /** A power whose use the police record (POL-06, POL-02): a key of POLICE_RECORD_FIELD. */
 type PolicePower = keyof typeof POLICE_RECORD_FIELD;
@@ -184,13 +189,67 @@ export class WarrantAttendanceDto {
   doctor?: AuthorisingDoctorDto;
 }
 
+export const PLACE_OF_SAFETY_TYPES = ['health-based', 'police-station', 'a-and-e', 'private-dwelling', 'other'] as const;
+
+const CONSENT_WORDS = 'yes, no, or unknown (left out: not known).';
+
+/**
+ * POL-10 (s.135(6)-(7)): the agreements that make a private dwelling (a house, flat or room where a person is living)
+ * or another suitable place a place of safety, as the police know them. Each is yes, no or unknown; one left out is not
+ * known. A private dwelling records personAgreed, soleOccupier and, when the person is not its only occupier,
+ * occupierAgreed; another place records managerAgreed. Any of them for another type of place: 422
+ * place-of-safety-consent-not-applicable naming the field. Nothing is refused for an agreement missing: the referral
+ * carries a POL-10 warning for the AMHP to record and raise with the police.
+ */
+export class PlaceOfSafetyConsentDto {
+  @ApiPropertyOptional({
+    enum: CONSENT_ANSWERS,
+    description: `A private dwelling: whether the person detained agreed to its use as a place of safety (s.135(7)(a)): ${CONSENT_WORDS}`,
+  })
+  @IsOptional()
+  @IsIn(CONSENT_ANSWERS)
+  personAgreed?: (typeof CONSENT_ANSWERS)[number];
+  @ApiPropertyOptional({
+    enum: CONSENT_ANSWERS,
+    description: `A private dwelling: whether the person detained is its only occupier (no: others live there, or it is not their home): ${CONSENT_WORDS}`,
+  })
+  @IsOptional()
+  @IsIn(CONSENT_ANSWERS)
+  soleOccupier?: (typeof CONSENT_ANSWERS)[number];
+  @ApiPropertyOptional({
+    enum: CONSENT_ANSWERS,
+    description: `A private dwelling the person is not the only occupier of: whether one of its (other) occupiers agreed (s.135(7)(a)(ii)-(iii)); refused (422) with soleOccupier yes: ${CONSENT_WORDS}`,
+  })
+  @IsOptional()
+  @IsIn(CONSENT_ANSWERS)
+  occupierAgreed?: (typeof CONSENT_ANSWERS)[number];
+  @ApiPropertyOptional({
+    enum: CONSENT_ANSWERS,
+    description: `Another suitable place (type other): whether the person who manages it agreed to its use as a place of safety, to receive the person (s.135(7)(b)): ${CONSENT_WORDS}`,
+  })
+  @IsOptional()
+  @IsIn(CONSENT_ANSWERS)
+  managerAgreed?: (typeof CONSENT_ANSWERS)[number];
+}
+
+const CONSENT_DESCRIPTION =
+  "POL-10 (s.135(6)-(7)): with a private-dwelling or other place of safety, the agreements that make it one. A private dwelling used without the person's agreement, or without an occupier's where others live there, or with any of it not known, carries a POL-10 warning (dwelling-person-did-not-agree, dwelling-occupier-did-not-agree, dwelling-agreement-not-recorded); another place without its manager's agreement, or not known, too (place-manager-did-not-agree, place-agreement-not-recorded). Given with any other type of place: 422 place-of-safety-consent-not-applicable.";
+
 /** The legal context at referral. Which fields apply depends on `kind` (src/statute/clocks.ts checks them). */
 export class LegalContextDto {
   @ApiProperty({ enum: LEGAL_CONTEXT_KINDS }) @IsIn(LEGAL_CONTEXT_KINDS) kind: (typeof LEGAL_CONTEXT_KINDS)[number];
-  @ApiPropertyOptional({ enum: ['health-based', 'police-station', 'a-and-e', 'other'], description: 's.136/s.135: the place of safety.' })
+  @ApiPropertyOptional({
+    enum: PLACE_OF_SAFETY_TYPES,
+    description:
+      's.136/s.135: the place of safety. private-dwelling: a house, flat or room where a person is living; other: another suitable place (POL-10: each needs the agreements in placeOfSafetyConsent).',
+  })
   @IsOptional()
-  @IsIn(['health-based', 'police-station', 'a-and-e', 'other'])
+  @IsIn(PLACE_OF_SAFETY_TYPES)
   placeOfSafetyType?: string;
+  @ApiPropertyOptional({ type: PlaceOfSafetyConsentDto, description: CONSENT_DESCRIPTION })
+  @IsOptional()
+  @Nested(() => PlaceOfSafetyConsentDto)
+  placeOfSafetyConsent?: PlaceOfSafetyConsentDto;
   @ApiPropertyOptional({ enum: ['public-place', 'dwelling', 'other'], description: 's.136: where the person was removed from (POL-05).' })
   @IsOptional()
   @IsIn(['public-place', 'dwelling', 'other'])
@@ -286,13 +345,16 @@ export class LegalContextDto {
   admittedAt?: string;
 }
 
-export const PLACE_OF_SAFETY_TYPES = ['health-based', 'police-station', 'a-and-e', 'other'] as const;
-
 /** A move recorded on the referral (s.136(3), s.135(3A)), as the referral shows it. */
 export class PlaceOfSafetyTransferViewDto {
   @ApiProperty({ format: 'date-time', description: 'When the person arrived at the new place of safety.' }) at: string;
   @ApiProperty({ enum: PLACE_OF_SAFETY_TYPES }) placeOfSafetyType: string;
   @ApiProperty({ nullable: true, type: String, description: 'The new place, as the hub named it.' }) place: string | null;
+  @ApiPropertyOptional({
+    type: PlaceOfSafetyConsentDto,
+    description: 'POL-10 (s.135(7)): the agreements recorded with the move to a private dwelling or another suitable place, when given.',
+  })
+  placeOfSafetyConsent?: PlaceOfSafetyConsentDto;
 }
 
 /** The detention this referral records began on an earlier referral (s.136(3), s.135(3A)): its period runs from there. */
@@ -458,6 +520,13 @@ export class TransferDto {
   @MinLength(2)
   @MaxLength(200)
   place?: string;
+  @ApiPropertyOptional({
+    type: PlaceOfSafetyConsentDto,
+    description: `${CONSENT_DESCRIPTION} Judged for the new place: the referral's POL-10 findings follow where the person is held now.`,
+  })
+  @IsOptional()
+  @Nested(() => PlaceOfSafetyConsentDto)
+  placeOfSafetyConsent?: PlaceOfSafetyConsentDto;
 }
 
 export class CreateReferralDto {
