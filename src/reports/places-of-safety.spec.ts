@@ -127,3 +127,49 @@ describe('a s.136 referral withdrawn as the duplicate of another open referral (
     ]).toEqual([expected, expected, expected, expected]);
   });
 });
+
+describe('detentions by type of place of safety: a private dwelling (POL-10) is a type of its own, in words, never dropped or counted as another', () => {
+  const sel = {
+    period: parsePeriod({ period: '2026-11' }, 'Europe/London', '2999-12-31'),
+    filters: {},
+    zone: 'Europe/London',
+    bankHolidays: new Set<string>(),
+  };
+  const byType = (rows: PlaceOfSafetyRow[]) =>
+    placesOfSafetyFigures(sel, rows, 180, new Date('2026-11-20T00:00:00Z'))
+      .filter((f) => f.section === 'place-type' && f.measure === 'detentions')
+      .map((f) => [f.group, f.groupLabel, figureValue(f, false)]);
+
+  it.each<[string, PlaceOfSafetyRow[], Array<[string, string, number]>]>([
+    [
+      'one at a health-based place and two at private dwellings, one a child',
+      [
+        row({ referralId: 'a' }),
+        row({ referralId: 'b', placeType: 'private-dwelling' }),
+        row({ referralId: 'c', placeType: 'private-dwelling', under18: true }),
+      ],
+      [
+        ['health-based', 'Health-based place of safety', 1],
+        ['police-station', 'Police station', 0],
+        ['a-and-e', 'A&E', 0],
+        ['private-dwelling', 'Private dwelling', 2],
+        ['other', 'Other', 0],
+        ['not-recorded', 'Not recorded', 0],
+      ],
+    ],
+    [
+      'none at a private dwelling: the type is still listed, with none',
+      [row({ referralId: 'a', placeType: 'other' })],
+      [
+        ['health-based', 'Health-based place of safety', 0],
+        ['police-station', 'Police station', 0],
+        ['a-and-e', 'A&E', 0],
+        ['private-dwelling', 'Private dwelling', 0],
+        ['other', 'Other', 1],
+        ['not-recorded', 'Not recorded', 0],
+      ],
+    ],
+  ])('%s', (_what, rows, expected) => {
+    expect(byType(rows)).toEqual(expected);
+  });
+});

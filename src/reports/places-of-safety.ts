@@ -16,6 +16,7 @@ export const PLACE_TYPE_LABELS: Record<string, string> = {
   'health-based': 'Health-based place of safety',
   'police-station': 'Police station',
   'a-and-e': 'A&E',
+  'private-dwelling': 'Private dwelling',
   other: 'Other',
   'not-recorded': 'Not recorded',
 };

@@ -250,6 +250,8 @@ export class DemoHistory {
                 ? {
                     kind: 's136',
                     placeOfSafetyType: place!,
+                    // POL-10 (s.135(7)): another suitable place is one because whoever manages it agreed to receive them.
+                    ...(place === 'other' ? { placeOfSafetyConsent: { managerAgreed: 'yes' as const } } : {}),
                     locationType: random() < 0.85 ? 'public-place' : 'other',
                     arrivedAt: new Date(arrivedAt).toISOString(),
                     ...(under18 ? { personUnder18: true } : {}),
