@@ -261,6 +261,33 @@ describe('the hub’s other screens on a phone', () => {
       ).toEqual([{ c: { consulted: 'not-practicable', reason: 'He was on the railings; there was no time to phone anyone.' } }]);
       expect(await mine()).toHaveLength(before + 2);
     });
+
+    it('takes the person to a private home: says so in words, and asks whether the person agreed, whether they live there alone and, if not, whether someone who lives there agreed (POL-10)', async () => {
+      await newReferral();
+      await page.fill('#person\\.givenName', 'Ren');
+      await page.fill('#person\\.familyName', 'Castell');
+      await page.fill('#reason', 'Found in the road outside his mother’s house; she asked us to keep him there until help came.');
+      await page.check('#risks');
+      await page.fill('#referrer\\.phone', '+44 7700 900555');
+      await page.fill('#legalContext\\.arrivedAt', '2026-11-21T09:50');
+      await page.getByLabel('A private home (a house, flat or room where someone lives)').check();
+      // Living alone, no one else is asked; living with others, whether one of them agreed is.
+      await page.check('#legalContext\\.placeOfSafetyConsent\\.soleOccupier');
+      await expect(page.locator('input[name="legalContext.placeOfSafetyConsent.occupierAgreed"]').count()).resolves.toBe(0);
+      await page.check('#legalContext\\.placeOfSafetyConsent\\.soleOccupier-no');
+      await page.check('#legalContext\\.placeOfSafetyConsent\\.personAgreed');
+      await page.check('#legalContext\\.placeOfSafetyConsent\\.occupierAgreed');
+      await accessible(page, 'referral-7-private-home');
+      await page.getByRole('button', { name: 'Send the referral' }).click();
+      await page.getByRole('heading', { name: 'Referral sent' }).waitFor();
+      expect(
+        await t.sql(
+          `SELECT legal_context->>'placeOfSafetyType' AS type, legal_context->'placeOfSafetyConsent' AS c
+             FROM referrals WHERE referrer_user_id = $1 ORDER BY reference DESC LIMIT 1`,
+          [police],
+        ),
+      ).toEqual([{ type: 'private-dwelling', c: { personAgreed: 'yes', soleOccupier: 'no', occupierAgreed: 'yes' } }]);
+    });
   });
 
   describe('the manager on call', () => {

@@ -77,7 +77,18 @@ const PLACES = [
   { value: 'health-based', label: 'A health-based place of safety (a hospital suite)' },
   { value: 'a-and-e', label: 'A&E' },
   { value: 'police-station', label: 'A police station' },
-  { value: 'other', label: 'Somewhere else' },
+  {
+    value: 'private-dwelling',
+    label: 'A private home (a house, flat or room where someone lives)',
+    hint: 'Only if the person agrees and, if anyone else lives there, one of them agrees too.',
+  },
+  { value: 'other', label: 'Somewhere else', hint: 'Only if whoever runs the place agrees to take the person.' },
+];
+/** POL-10 (s.135(7)): each agreement a private home or another place needs, as the officer knows it. */
+const AGREED = [
+  { value: 'yes', label: 'Yes' },
+  { value: 'no', label: 'No' },
+  { value: 'unknown', label: 'I do not know' },
 ];
 const FLAGS = [
   ['weapons', 'Weapons'],
@@ -143,6 +154,7 @@ export function NewReferralScreen({ me }) {
   const [kept, setKept] = useState('removed');
   const [place, setPlace] = useState('health-based');
   const [consulted, setConsulted] = useState(null); // POL-06: not answered until she chooses
+  const [alone, setAlone] = useState('unknown'); // POL-10: whether the person lives alone in the home used
   const [errors, setErrors] = useState([]);
   const [busy, setBusy] = useState(false);
   const held = useRef(false); // held at once: a second tap before the button re-renders disabled saves nothing
@@ -165,6 +177,15 @@ export function NewReferralScreen({ me }) {
       if (under18 === 'yes') lc.personUnder18 = true;
       if (under18 === 'no') lc.personUnder18 = false;
       if (place === 'police-station') lc.inspectorAuthorisedAt = time('inspectorAuthorisedAt');
+      // POL-10 (s.135(7)): the agreements that make a private home or another place a place of safety.
+      const agreed = (name) => radioValue(form, `legalContext.placeOfSafetyConsent.${name}`);
+      if (place === 'private-dwelling')
+        lc.placeOfSafetyConsent = {
+          personAgreed: agreed('personAgreed'),
+          soleOccupier: alone,
+          ...(alone === 'yes' ? {} : { occupierAgreed: agreed('occupierAgreed') }),
+        };
+      if (place === 'other') lc.placeOfSafetyConsent = { managerAgreed: agreed('managerAgreed') };
     }
     if (kind === 's136') {
       lc.locationType = radioValue(form, 'legalContext.locationType');
@@ -373,6 +394,52 @@ export function NewReferralScreen({ me }) {
                 label="When did an inspector (or above) authorise a police station?"
                 hint="Only for an adult, and only when no other place of safety will do."
                 error=${err('legalContext.inspectorAuthorisedAt')}
+              />`
+            }
+            ${
+              place === 'private-dwelling' &&
+              html`<div key="home">
+                <${Radios}
+                  id="legalContext.placeOfSafetyConsent.personAgreed"
+                  legend="Did the person agree to being kept there?"
+                  options=${AGREED}
+                  value="unknown"
+                  inline
+                  error=${err('legalContext.placeOfSafetyConsent.personAgreed')}
+                />
+                <${Radios}
+                  id="legalContext.placeOfSafetyConsent.soleOccupier"
+                  legend="Does the person live there alone?"
+                  hint="Answer no if anyone else lives there, or if it is not the person's home."
+                  options=${AGREED}
+                  value=${alone}
+                  onChange=${setAlone}
+                  inline
+                  error=${err('legalContext.placeOfSafetyConsent.soleOccupier')}
+                />
+                ${
+                  alone !== 'yes' &&
+                  html`<${Radios}
+                    id="legalContext.placeOfSafetyConsent.occupierAgreed"
+                    legend="Did someone who lives there agree?"
+                    options=${AGREED}
+                    value="unknown"
+                    inline
+                    error=${err('legalContext.placeOfSafetyConsent.occupierAgreed')}
+                  />`
+                }
+              </div>`
+            }
+            ${
+              place === 'other' &&
+              html`<${Radios}
+                key="elsewhere"
+                id="legalContext.placeOfSafetyConsent.managerAgreed"
+                legend="Did whoever runs the place agree to take the person?"
+                options=${AGREED}
+                value="unknown"
+                inline
+                error=${err('legalContext.placeOfSafetyConsent.managerAgreed')}
               />`
             }
             <${Radios}
