@@ -349,6 +349,7 @@ function detentionRemainingOn(
   applications: readonly DisplacementApplicationFacts[],
   at: Date,
   zone: string,
+  s29AppealDays: number,
 ): DetentionRemaining {
   const pos = referral.clocks.find((c) => c.id === 'POL-07' || c.id === 'POL-04');
   return detentionRemaining(
@@ -358,6 +359,7 @@ function detentionRemainingOn(
       placeOfSafety: pos ? { rule: pos.id === 'POL-04' ? 'POL-04' : 'POL-07', endsAt: new Date(pos.deadline) } : null,
       detainedUnderS2: detainedUnderS2Of(referral),
       displacementApplications: displacementsKnownAt(applications, at, zone),
+      s29AppealDays,
     },
     zone,
   );
@@ -1381,6 +1383,7 @@ export class AssessmentsService implements OnModuleInit {
                 state.displacementApplications,
                 on.at,
                 this.config.timeZone,
+                this.config.s29AppealDays,
               ),
             ),
           }
@@ -1931,7 +1934,10 @@ export class AssessmentsService implements OnModuleInit {
           : conveyanceWindow(facts)?.admittedTooLate
             ? null
             : application.admittedAt;
-      const s2 = section === 's2' && admittedAt ? s2End(admittedAt, facts.application!.displacementApplications, zone) : null;
+      const s2 =
+        section === 's2' && admittedAt
+          ? s2End(admittedAt, facts.application!.displacementApplications, zone, this.config.s29AppealDays)
+          : null;
       const judged = judgedDetentionEnd(
         { section, s4NotConverted: s4 && !becameS2, admittedAt, s2: s2 && { end: s2.end, open: endNotKnown(s2.extension) } },
         dto,
@@ -2629,7 +2635,13 @@ export class AssessmentsService implements OnModuleInit {
               // Kept when recorded; an exception recorded before it was kept is computed now as at its recording.
               detentionRemaining: nr.exception.detentionRemaining
                 ? detentionRemainingOf(nr.exception.detentionRemaining)
-                : detentionRemainingOn(referral, state.displacementApplications, nr.asAt ? new Date(nr.asAt) : at, this.config.timeZone),
+                : detentionRemainingOn(
+                    referral,
+                    state.displacementApplications,
+                    nr.asAt ? new Date(nr.asAt) : at,
+                    this.config.timeZone,
+                    this.config.s29AppealDays,
+                  ),
             }
           : null,
         objectionInForce: state.objectionInForce,
@@ -2676,6 +2688,7 @@ export class AssessmentsService implements OnModuleInit {
       nrDelayWarningHours: this.config.nrDelayWarningHours,
       s14ReportDays: this.config.s14ReportDays,
       guardianshipForwardDays: this.config.guardianshipForwardDays,
+      s29AppealDays: this.config.s29AppealDays,
     };
     const check = checkAssessment(facts, opts);
     if (!rectifications.length) return { facts, check };
@@ -2729,7 +2742,8 @@ export class AssessmentsService implements OnModuleInit {
     at: Date,
     displacements: readonly DisplacementApplicationFacts[],
   ): Promise<ApplicationFacts['detainedUnderS2']> {
-    if (stated && s2InForce(s2End(stated.admittedAt, displacements, this.config.timeZone), at, stated.ended)) return stated;
+    if (stated && s2InForce(s2End(stated.admittedAt, displacements, this.config.timeZone, this.config.s29AppealDays), at, stated.ended))
+      return stated;
     const onRecord = await this.s2OnRecord(m, a, at, displacements);
     return onRecord && !(stated && sameAdmission(onRecord.admittedAt, stated.admittedAt)) ? onRecord : (stated ?? onRecord);
   }
@@ -2766,7 +2780,7 @@ export class AssessmentsService implements OnModuleInit {
     const s2 = last.section === 's2' || (last.section === 's4' && !!last.s4_converts_at && last.s4_converts_at.getTime() <= at.getTime());
     if (!s2) return null;
     const admittedAt = new Date(last.admitted_at);
-    const judged = s2End(admittedAt, displacements, this.config.timeZone);
+    const judged = s2End(admittedAt, displacements, this.config.timeZone, this.config.s29AppealDays);
     // APP-22 (s.23, s.2(4), s.6(4)): a discharge, lapse or s.3 recorded on it by then ended it.
     const ended = last.ended_at ? { at: new Date(last.ended_at) } : null;
     return s2InForce(judged, at, ended) ? { admittedAt, from: 'record', assessmentId: last.id } : null;

@@ -40,6 +40,9 @@ describe('loadConfig', () => {
     expect(loadConfig(base).approvalMaxYears).toBe(5);
     expect(loadConfig({ ...base, AMHP_APPROVAL_MAX_YEARS: '3' }).approvalMaxYears).toBe(3);
     expect(() => loadConfig({ ...base, AMHP_APPROVAL_MAX_YEARS: '6' })).toThrow(/AMHP_APPROVAL_MAX_YEARS/);
+    // NR-11 ✱: and the days allowed for appealing a s.29 decision (court rules, 21 by default), 1-90.
+    expect(loadConfig(base).s29AppealDays).toBe(21);
+    expect(loadConfig({ ...base, S29_APPEAL_DAYS: '28' }).s29AppealDays).toBe(28);
     // OOH-04/05 ✱: and how the days of a DoLS urgent authorisation are counted (default N x 24 hours from the grant).
     expect(loadConfig(base).dolsDayCounting).toBe('elapsed-hours');
     expect(loadConfig({ ...base, DOLS_DAY_COUNTING: 'local-days' }).dolsDayCounting).toBe('local-days');
@@ -95,6 +98,8 @@ describe('loadConfig', () => {
     [{ VAPID_PRIVATE_KEY: 'a'.repeat(43) }, 'VAPID_PUBLIC_KEY', /required when VAPID_PRIVATE_KEY is set/],
     [{ VAPID_PUBLIC_KEY: 'a'.repeat(87), VAPID_PRIVATE_KEY: 'a'.repeat(43) }, 'VAPID_PUBLIC_KEY', /uncompressed P-256/],
     [{ GUARDIANSHIP_FORWARD_DAYS: '0' }, 'GUARDIANSHIP_FORWARD_DAYS', /between 1 and 28/],
+    [{ S29_APPEAL_DAYS: '0' }, 'S29_APPEAL_DAYS', /between 1 and 90/],
+    [{ S29_APPEAL_DAYS: '91' }, 'S29_APPEAL_DAYS', /between 1 and 90/],
     [{ MHA2025_S3_RENEWAL_MONTHS: '3,six' }, 'MHA2025_S3_RENEWAL_MONTHS', /whole numbers of months/],
     [{ MHA2025_S3_RENEWAL_MONTHS: '3,0' }, 'MHA2025_S3_RENEWAL_MONTHS', /from 1 to 12/],
     [{ MHA2025_S3_RENEWAL_MONTHS: '3,24' }, 'MHA2025_S3_RENEWAL_MONTHS', /from 1 to 12/],

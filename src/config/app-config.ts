@@ -2,6 +2,7 @@ import type { RegimeConfig } from '../statute/assessment.types';
 import { DEFAULT_NR_DELAY_WARNING_HOURS, DEFAULT_S14_REPORT_DAYS, FORWARD_TO_LSSA_DAYS } from '../statute/assessment-rules';
 import { DEFAULT_2025_S3_RENEWAL_MONTHS, renewalMonthsProblem } from '../statute/legal-regime';
 import { DEFAULT_DOLS_DAY_COUNTING, DOLS_DAY_COUNTINGS, type DolsDayCounting } from '../statute/dols';
+import { DEFAULT_S29_APPEAL_DAYS } from '../statute/clocks';
 import { DEFAULT_APPROVAL_MAX_YEARS } from '../workforce/workforce.rules';
 import { createECDH, createHmac, ECDH, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -108,6 +109,13 @@ export class AppConfig {
    * the regulation fixes the period or sets a maximum is unconfirmed, so a setting). 1-5.
    */
   readonly approvalMaxYears: number;
+  /**
+   * NR-11 ✱ (s.29(4), (5)): the days after the county court's decision on a s.29 displacement application allowed for
+   * appealing from it (21, read from CPR 52.12(2)(b); court rules, not the Act, and unconfirmed, so a setting). Until
+   * they have passed, or an appeal brought in them is determined or withdrawn, a s.2 the application extends stays in
+   * force. 1-90.
+   */
+  readonly s29AppealDays: number;
   /** OOH-04/05 ✱: local calendar days beginning with the day of the grant (default), or N × 24 elapsed hours. */
   readonly dolsDayCounting: DolsDayCounting;
   /** Of those, hours that must be mental-health specific (local policy, e.g. Devon: 18 of 30). */
@@ -521,6 +529,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nrDelayWarningHours: int(env, 'NR_DELAY_WARNING_HOURS', DEFAULT_NR_DELAY_WARNING_HOURS, 0, 72),
     s14ReportDays: int(env, 'S14_REPORT_DAYS', DEFAULT_S14_REPORT_DAYS, 1, 28),
     guardianshipForwardDays: int(env, 'GUARDIANSHIP_FORWARD_DAYS', FORWARD_TO_LSSA_DAYS, 1, 28),
+    // NR-11 ✱: the time for appealing a s.29 decision, court rules (CPR 52.12(2)(b): 21 days unless the court directs).
+    s29AppealDays: int(env, 'S29_APPEAL_DAYS', DEFAULT_S29_APPEAL_DAYS, 1, 90),
     // OOH-04/05 ✱: how the days of a DoLS urgent authorisation and its extension are counted is unconfirmed, so data.
     dolsDayCounting: oneOf(env, 'DOLS_DAY_COUNTING', DOLS_DAY_COUNTINGS, DEFAULT_DOLS_DAY_COUNTING),
     councilName: councilName(env, seedDemo),

@@ -292,7 +292,12 @@ type Row = ReferralEntity &
      */
     rejudgedFindings: Array<{ rule: RuleId; findings: Finding[] }> | null;
     /** NR-11: the person's s.29 applications on ground (c) or (d), read for a patient already on a s.2 (else none). */
-    s29Applications: Array<{ filedAt: string; status: DisplacementApplicationFacts['status']; disposedOn: string | null }>;
+    s29Applications: Array<{
+      filedAt: string;
+      status: DisplacementApplicationFacts['status'];
+      disposedOn: string | null;
+      appeal?: DisplacementApplicationFacts['appeal'];
+    }>;
     /** APP-22: the person's applications whose end is recorded on them, read for a patient already on a s.2 (else none). */
     recordedS2Ends: Array<{ assessmentId: string; admittedAt: string | null; ended: StoredDetentionEnd }>;
     stopFacts: {
@@ -1995,7 +2000,7 @@ export class ReferralsService implements OnModuleInit {
         recorded?.assessmentId ? `, on the hub's own assessment of the same admission (${recorded.assessmentId})` : '',
       );
       const admittedAt = new Date(context.admittedAt as string);
-      const s2 = s2End(admittedAt, this.s29Of(r), zone);
+      const s2 = s2End(admittedAt, this.s29Of(r), zone, this.config.s29AppealDays);
       const judged = judgedDetentionEnd({ section: 's2', admittedAt, s2: { end: s2.end, open: endNotKnown(s2.extension) } }, dto, times, {
         now,
         zone,
@@ -3274,7 +3279,7 @@ export class ReferralsService implements OnModuleInit {
   }
 
   private policy() {
-    return { ...DEFAULT_CLOCK_POLICY, timeZone: this.config.timeZone };
+    return { ...DEFAULT_CLOCK_POLICY, timeZone: this.config.timeZone, s29AppealDays: this.config.s29AppealDays };
   }
 
   private extensionsOf(r: Row): S136BExtension[] {
@@ -3306,7 +3311,12 @@ export class ReferralsService implements OnModuleInit {
 
   /** NR-11 (s.29(4)): the s.29 applications on ground (c) or (d) that may extend a s.2 the patient is already on. */
   private s29Of(r: Row): DisplacementApplicationFacts[] {
-    return (r.s29Applications ?? []).map((d) => ({ filedAt: new Date(d.filedAt), status: d.status, disposedOn: d.disposedOn }));
+    return (r.s29Applications ?? []).map((d) => ({
+      filedAt: new Date(d.filedAt),
+      status: d.status,
+      disposedOn: d.disposedOn,
+      appeal: d.appeal ?? null,
+    }));
   }
 
   /** The facts that stop clocks (clockStop); a referral no longer open without a closing time stops now. */
@@ -3330,6 +3340,7 @@ export class ReferralsService implements OnModuleInit {
       })),
       closedAt: r.closedAt ? new Date(r.closedAt) : !isOpen(r.status) ? now : null,
       displacementApplications: this.s29Of(r),
+      s29AppealDays: this.config.s29AppealDays,
       s2Ended: this.statedS2EndOf(r),
     };
   }

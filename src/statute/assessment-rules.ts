@@ -22,7 +22,10 @@ import {
   endNotKnown,
   s2End,
   s2InForce,
-  S29_APPEAL_DAYS,
+  DEFAULT_S29_APPEAL_DAYS,
+  appealPending,
+  appealStillPossible,
+  s29OrderStands,
   S29_ORDER_FURTHER_DAYS,
   type Finding,
   type Instant,
@@ -251,6 +254,8 @@ interface Ctx {
   nrDelayWarningHours: number;
   /** GDN-06 ✱: the days, beginning with the last examination, to forward a guardianship application (FORWARD_TO_LSSA_DAYS). */
   forwardDays: number;
+  /** NR-11 ✱ (s.29(5)): the days allowed for an appeal from the court's decision on a s.29 application (S29_APPEAL_DAYS). */
+  s29AppealDays: number;
 }
 
 function add(ctx: Ctx, rule: RuleId, severity: Finding['severity'], code: string, message: string, citation: string): void {
@@ -1158,6 +1163,8 @@ export interface DetentionsInForce {
   detainedUnderS2?: { admittedAt: Instant; ended?: S2Ended | null } | null;
   /** NR-11: the person's s.29 applications on ground (c) or (d), which may extend that s.2. */
   displacementApplications?: readonly DisplacementApplicationFacts[];
+  /** NR-11 ✱ (s.29(5)): the days allowed for an appeal from the court's decision (S29_APPEAL_DAYS); 21 when absent. */
+  s29AppealDays?: number;
 }
 
 const DETENTION_NAMES: Record<NonNullable<DetentionRemaining['detention']>['rule'], string> = {
@@ -1194,11 +1201,18 @@ export function detentionRemaining(at: Instant, detentions: DetentionsInForce, z
   const recorded = detentions.detainedUnderS2?.ended;
   const ended = recorded && recorded.at.getTime() <= at.getTime() ? recorded : null;
   if (detentions.detainedUnderS2) {
-    const judged = s2End(detentions.detainedUnderS2.admittedAt, detentions.displacementApplications ?? [], zone);
+    const judged = s2End(
+      detentions.detainedUnderS2.admittedAt,
+      detentions.displacementApplications ?? [],
+      zone,
+      detentions.s29AppealDays ?? DEFAULT_S29_APPEAL_DAYS,
+    );
     rule = 'APP-17';
     if (ended) endsAt = ended.at;
     else if (endNotKnown(judged.extension))
-      extended = `extended by the s.29 application filed at ${formatLocal(judged.extension.by.filedAt, zone)} (NR-11, s.29(4)) until the court disposes of it, so it had no end date`;
+      extended = appealPending(judged.extension.by)
+        ? `extended by the s.29 application filed at ${formatLocal(judged.extension.by.filedAt, zone)} (NR-11, s.29(4)) while an appeal against the court's decision, lodged on ${judged.extension.by.appeal!.lodgedOn}, was pending (s.29(5)), so it had no end date`
+        : `extended by the s.29 application filed at ${formatLocal(judged.extension.by.filedAt, zone)} (NR-11, s.29(4)) until the court disposes of it, so it had no end date`;
     else endsAt = judged.end;
   } else if (detentions.holdingPower) {
     rule = detentions.holdingPower.rule;
@@ -1598,6 +1612,7 @@ function makeCtx(
   asAt: Instant,
   nrDelayWarningHours = DEFAULT_NR_DELAY_WARNING_HOURS,
   forwardDays = FORWARD_TO_LSSA_DAYS,
+  s29AppealDays = DEFAULT_S29_APPEAL_DAYS,
 ): Ctx {
   const app = facts.application;
   const zone = facts.timeZone;
@@ -1614,6 +1629,7 @@ function makeCtx(
     deadlines: [],
     nrDelayWarningHours,
     forwardDays,
+    s29AppealDays,
   };
 }
 
@@ -1634,6 +1650,8 @@ export function checkAssessment(
     s14ReportDays?: number;
     /** GDN-06 ✱: days beginning with the last examination to forward a guardianship application (default 14). */
     guardianshipForwardDays?: number;
+    /** NR-11 ✱ (s.29(5)): days allowed for an appeal from a s.29 decision (default 21, the S29_APPEAL_DAYS setting). */
+    s29AppealDays?: number;
   },
 ): AssessmentCheck {
   assertInstant(opts.asAt, 'asAt');
@@ -1646,7 +1664,10 @@ export function checkAssessment(
   const forwardDays = opts.guardianshipForwardDays ?? FORWARD_TO_LSSA_DAYS;
   if (!Number.isInteger(forwardDays) || forwardDays < 1)
     throw new RangeError(`guardianshipForwardDays must be a whole number of days, at least 1, not ${forwardDays}`);
-  const ctx = makeCtx(facts, opts.asAt, nrDelayWarningHours, forwardDays);
+  const s29AppealDays = opts.s29AppealDays ?? DEFAULT_S29_APPEAL_DAYS;
+  if (!Number.isInteger(s29AppealDays) || s29AppealDays < 1)
+    throw new RangeError(`s29AppealDays must be a whole number of days, at least 1, not ${s29AppealDays}`);
+  const ctx = makeCtx(facts, opts.asAt, nrDelayWarningHours, forwardDays, s29AppealDays);
   const s14ReportDays = opts.s14ReportDays ?? DEFAULT_S14_REPORT_DAYS;
   if (!Number.isFinite(s14ReportDays) || s14ReportDays < 1) throw new RangeError(`s14ReportDays must be at least 1, not ${s14ReportDays}`);
   if (ctx.app) checkApplication(ctx, ctx.app, opts.nrInformSlaHours, s14ReportDays);
@@ -2251,7 +2272,7 @@ function describeContacts(ctx: Ctx, contacts: readonly ContactFacts[], from: Iso
  */
 function checkS2NotRenewed(ctx: Ctx, app: ApplicationFacts, s2: NonNullable<ApplicationFacts['detainedUnderS2']>): void {
   if (app.signedAt.getTime() < s2.admittedAt.getTime()) return;
-  const judged = s2End(s2.admittedAt, app.displacementApplications, ctx.zone);
+  const judged = s2End(s2.admittedAt, app.displacementApplications, ctx.zone, ctx.s29AppealDays);
   // APP-22: a s.2 whose end (discharge, lapse, s.3) is recorded by the signing is not renewed by a fresh s.2.
   if (!s2InForce(judged, app.signedAt, s2.ended)) return;
   const open = endNotKnown(judged.extension);
@@ -2275,7 +2296,7 @@ function checkS2NotRenewed(ctx: Ctx, app: ApplicationFacts, s2: NonNullable<Appl
  * the admission under the s.2 a patient applied for under s.3 is already detained under), as s2End judges it.
  */
 function s2Expiry(ctx: Ctx, app: ApplicationFacts, admittedAt: Instant, from: string, s3OnS2 = false): void {
-  const judged = s2End(admittedAt, app.displacementApplications, ctx.zone);
+  const judged = s2End(admittedAt, app.displacementApplications, ctx.zone, ctx.s29AppealDays);
   const { admissionDay: admitDay, lastDay, extension } = judged;
   const at = judged.end;
   let basis = `C4 (s.2(4)): 28 days beginning with the day of ${from} (${formatDay(admitDay)}, day 1), so it lapses at ${endOfDayText(lastDay)} (midnight: ${local(ctx, judged.unextendedEnd)}). Not renewable.`;
@@ -2319,7 +2340,19 @@ function s2Expiry(ctx: Ctx, app: ApplicationFacts, admittedAt: Instant, from: st
       C.nr11,
     );
   }
-  if (extension.kind === 'pending') {
+  if (extension.kind === 'pending' && appealPending(extension.by)) {
+    const pending = extension.by;
+    label = `${label.replace(' lapses', '')} would lapse: extended while an appeal on a displacement application is pending`;
+    basis += ` EXTENDED (NR-11, s.29(4), (5)): a displacement application filed at ${local(ctx, pending.filedAt)}, while the s.2 was in force, was decided on ${formatDay(pending.disposedOn!)}, and an appeal against the decision lodged on ${formatDay(pending.appeal!.lodgedOn)} is not yet determined or withdrawn: the application is not finally disposed of, so the s.2 stays in force, with no end date, until the appeal is determined or withdrawn, and for ${S29_ORDER_FURTHER_DAYS} days more if an order then stands; the date shown is the unextended expiry.`;
+    add(
+      ctx,
+      'NR-11',
+      'warning',
+      's2-extended-pending-appeal',
+      `An appeal against the court's decision of ${formatDay(pending.disposedOn!)} on the s.29 displacement application filed at ${local(ctx, pending.filedAt)} was lodged on ${formatDay(pending.appeal!.lodgedOn)} and is pending. The application is not finally disposed of while it is (s.29(5)), so the s.2 stays in force until the appeal is determined or withdrawn, and for ${S29_ORDER_FURTHER_DAYS} days more if an order then stands: record the appeal's outcome when it comes, because the s.2 ends then, not on ${formatDay(lastDay)}.`,
+      C.nr11,
+    );
+  } else if (extension.kind === 'pending') {
     const pending = extension.by;
     label = `${label.replace(' lapses', '')} would lapse: extended while a displacement application is pending`;
     basis += ` EXTENDED (NR-11, s.29(4)): a displacement application filed at ${local(ctx, pending.filedAt)}, while the s.2 was in force, keeps it in force until the application is finally disposed of (including the time allowed for an appeal), and for ${S29_ORDER_FURTHER_DAYS} days more if an order is made; the date shown is the unextended expiry.`;
@@ -2344,12 +2377,17 @@ function s2Expiry(ctx: Ctx, app: ApplicationFacts, admittedAt: Instant, from: st
     );
   } else if (extension.kind === 'decided') {
     const d = extension.by;
-    const appeal = d.status === 'withdrawn' ? '' : ', or later if an appeal is brought in that time';
-    // s.29(5): a decision is final only once the time allowed for an appeal has passed; after an order, 7 days more.
+    const appeal = appealStillPossible(d) ? ', or later if an appeal is brought in that time' : '';
+    // s.29(5): a decision is final only once the time allowed for an appeal has passed, or an appeal brought in it is
+    // determined or withdrawn; 7 days more while an order stands (s.29(4)(b)).
+    const decided = `was ${d.status === 'withdrawn' ? 'withdrawn' : d.status === 'order' ? 'decided with an order' : 'refused'} on ${formatDay(d.disposedOn)}`;
+    const stands = s29OrderStands(d.status, d.appeal?.outcome ?? null);
     const counted =
-      d.status === 'withdrawn'
-        ? `was withdrawn on ${formatDay(d.disposedOn!)}, so disposed of that day`
-        : `was ${d.status === 'order' ? 'decided with an order' : 'refused'} on ${formatDay(d.disposedOn!)} and is finally disposed of when the ${S29_APPEAL_DAYS} days allowed for an appeal have passed (s.29(5))${d.status === 'order' ? `, and the s.2 runs ${S29_ORDER_FURTHER_DAYS} days more (s.29(4)(b))` : ''}`;
+      d.appeal?.outcome && d.appeal.disposedOn
+        ? `${decided}; an appeal lodged on ${formatDay(d.appeal.lodgedOn)} was ${d.appeal.outcome === 'withdrawn' ? 'withdrawn' : 'determined'} on ${formatDay(d.appeal.disposedOn)} (${d.appeal.outcome}), so it was finally disposed of that day (s.29(5))${stands ? `, and with an order standing the s.2 runs ${S29_ORDER_FURTHER_DAYS} days more (s.29(4)(b))` : ''}`
+        : d.status === 'withdrawn'
+          ? `${decided}, so disposed of that day`
+          : `${decided} and is finally disposed of when the ${ctx.s29AppealDays} days allowed for an appeal have passed (s.29(5))${d.status === 'order' ? `, and the s.2 runs ${S29_ORDER_FURTHER_DAYS} days more (s.29(4)(b))` : ''}`;
     label = `${label.replace(' lapses', '')} lapses: extended by a displacement application (s.29(4))`;
     basis += ` EXTENDED (NR-11, s.29(4)): a displacement application filed at ${local(ctx, d.filedAt)}, while the s.2 was in force, ${counted}: it lapses at ${endOfDayText(extension.lastDay)}${appeal}.`;
     add(

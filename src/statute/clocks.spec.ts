@@ -17,6 +17,7 @@ import {
   s5_2Start,
   CLOCK_SKEW_MS,
   DEFAULT_CLOCK_POLICY,
+  DEFAULT_S29_APPEAL_DAYS,
   DEFAULT_RESPONSE_TARGETS,
   DEFAULT_WARNINGS,
   formatHours,
@@ -989,7 +990,7 @@ describe('s2End (APP-17, NR-11, s.29(4)): one judgement of when a s.2 ends, for 
     ],
     ['decided, day not recorded: end unknown', [app('2026-12-03T10:00:00Z', 'withdrawn')], 'end-unknown', '2026-12-05T00:00:00.000Z'],
   ] as const)('%s', (_name, apps, kind, end) => {
-    const judged = s2End(admitted, apps, 'Europe/London');
+    const judged = s2End(admitted, apps, 'Europe/London', DEFAULT_S29_APPEAL_DAYS);
     expect(judged.extension.kind).toBe(kind);
     expect(judged.end.toISOString()).toBe(end);
     expect(judged.unextendedEnd.toISOString()).toBe('2026-12-05T00:00:00.000Z');
@@ -1016,7 +1017,7 @@ describe('s2End (APP-17, NR-11, s.29(4)): one judgement of when a s.2 ends, for 
     ['refused Wed 9 Dec: ended on Thu 31 Dec', [app('2026-12-03T10:00:00Z', 'refused', '2026-12-09')], '2026-12-31T00:00:00Z', false],
     ['withdrawn Wed 9 Dec: ended on 10 Dec', [app('2026-12-03T10:00:00Z', 'withdrawn', '2026-12-09')], '2026-12-10T00:00:00Z', false],
   ] as const)('in force (s2InForce): %s', (_name, apps, at, inForce) => {
-    const judged = s2End(admitted, apps, 'Europe/London');
+    const judged = s2End(admitted, apps, 'Europe/London', DEFAULT_S29_APPEAL_DAYS);
     expect(s2InForce(judged, new Date(at))).toBe(inForce);
   });
 
@@ -1032,7 +1033,7 @@ describe('s2End (APP-17, NR-11, s.29(4)): one judgement of when a s.2 ends, for 
     ],
     ['an end recorded after the instant asked about does not end it before', [], '2026-12-03T10:00:00Z', '2026-12-02T10:00:00Z', true],
   ] as const)('in force with a recorded end (s2InForce, APP-22): %s', (_name, apps, endedAt, at, inForce) => {
-    const judged = s2End(admitted, apps, 'Europe/London');
+    const judged = s2End(admitted, apps, 'Europe/London', DEFAULT_S29_APPEAL_DAYS);
     expect(s2InForce(judged, new Date(at), { at: new Date(endedAt) })).toBe(inForce);
   });
 

@@ -32,6 +32,15 @@ export const S5_2_HOURS = 72;
 export const S5_4_HOURS = 6;
 // APP-17 (s.2(4)): 28 days beginning with the day of admission (C4). ✔ S6, S40
 export const S2_DAYS = 28;
+/**
+ * NR-11 (s.29(4), (5)) ✱: the days after the court's decision on a s.29 application allowed for appealing from it, by
+ * default. The application is not finally disposed of (so a s.2 it extends stays in force) until they have passed, or
+ * until an appeal brought in them is determined or withdrawn. 21 days after the date of the decision (CPR 52.12(2)(b)),
+ * unless the court directs otherwise: court rules, not the Act, so a setting (S29_APPEAL_DAYS, 1-90) for the legal
+ * team to confirm, passed to s2End and the functions it uses as `appealDays`.
+ */
+export const DEFAULT_S29_APPEAL_DAYS = 21;
+
 // APP-11 (s.4(4)): a s.4 detention ends 72 hours from admission unless the second recommendation is received (C5). ✔ S4
 export const S4_DETENTION_HOURS = 72;
 // CTO-03 (s.17F(4)-(5), (8)): a recalled community patient may be detained 72 hours, from the start of their detention in
@@ -218,11 +227,14 @@ export interface ClockPolicy {
   timeZone: string;
   /** ✱ COP-09: target to start a s.135/s.136 assessment, minutes from the anchor; null turns the clock off. */
   assessmentStartMinutes: number | null;
+  /** ✱ NR-11 (s.29(5)): the days allowed for appealing a court's decision on a s.29 application (S29_APPEAL_DAYS). */
+  s29AppealDays: number;
 }
 
 export const DEFAULT_CLOCK_POLICY: Readonly<ClockPolicy> = {
   timeZone: 'Europe/London',
   assessmentStartMinutes: 3 * 60,
+  s29AppealDays: DEFAULT_S29_APPEAL_DAYS,
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -914,15 +926,17 @@ function statutoryClocks(
       // 28th day, i.e. at the first instant of the 29th (half-open), whatever the hour of admission. NR-11 (s.29(4)):
       // a s.29 application on ground (c) or (d) made while it is in force extends it (s2End, the one judgement of it);
       // while that application is undecided the clock stops (clockStop), as the s.2 then has no end date.
-      const judged = s2End(context.admittedAt, displacements, zone);
+      const judged = s2End(context.admittedAt, displacements, zone, policy.s29AppealDays);
       const { admissionDay, lastDay, extension } = judged;
       const unextended = `${S2_DAYS} days beginning with the day of admission (${admissionDay}, day 1), so it would lapse at the end of ${lastDay} (${formatLocal(judged.unextendedEnd, zone)}). Not renewable`;
       const basis =
         extension.kind === 'decided'
-          ? `${unextended}; EXTENDED (NR-11, s.29(4)) by the displacement application filed at ${formatLocal(extension.by.filedAt, zone)}, while the s.2 was in force, ${s29ExtensionWords(extension.by.status as 'order' | 'refused' | 'withdrawn', extension.by.disposedOn!)}: it lapses at the end of ${extension.lastDay} (${formatLocal(extension.end, zone)})${extension.by.status === 'withdrawn' ? '' : ', later if an appeal is brought in that time'}.`
+          ? `${unextended}; EXTENDED (NR-11, s.29(4)) by the displacement application filed at ${formatLocal(extension.by.filedAt, zone)}, while the s.2 was in force, ${s29ExtensionWords(extension.by, policy.s29AppealDays)}: it lapses at the end of ${extension.lastDay} (${formatLocal(extension.end, zone)})${appealStillPossible(extension.by) ? ', later if an appeal is brought in that time' : ''}.`
           : extension.kind === 'none'
             ? `${unextended}; extended only by a s.29 displacement application on ground (c) or (d) made while it is in force (NR-11, s.29(4)), and none is recorded.`
-            : `${unextended}; EXTENDED (NR-11, s.29(4)) by the displacement application filed at ${formatLocal(extension.by.filedAt, zone)}, while the s.2 was in force: it continues until the court finally disposes of the application (including the time allowed for an appeal), and ${S29_ORDER_FURTHER_DAYS} days more if an order is made.`;
+            : extension.kind === 'pending' && appealPending(extension.by)
+              ? `${unextended}; EXTENDED (NR-11, s.29(4)) by the displacement application filed at ${formatLocal(extension.by.filedAt, zone)}, while the s.2 was in force: ${s29PendingWords(extension.by)}. The s.2 has no end date while the appeal is pending: it ends on the day the appeal is determined or withdrawn, ${S29_ORDER_FURTHER_DAYS} days after it if an order then stands.`
+              : `${unextended}; EXTENDED (NR-11, s.29(4)) by the displacement application filed at ${formatLocal(extension.by.filedAt, zone)}, while the s.2 was in force: it continues until the court finally disposes of the application (including the ${policy.s29AppealDays} days allowed for an appeal), and ${S29_ORDER_FURTHER_DAYS} days more if an order is made.`;
       return [
         {
           id: 'APP-17',
@@ -943,71 +957,240 @@ function statutoryClocks(
   }
 }
 
+/**
+ * NR-11 (s.29(5)): the outcome of an appeal against the court's decision on a s.29 application: determined (the order
+ * upheld or set aside; the refusal upheld, or reversed with an order made) or withdrawn.
+ */
+export const S29_APPEAL_OUTCOMES = ['order-upheld', 'order-set-aside', 'refusal-upheld', 'refusal-reversed', 'withdrawn'] as const;
+export type S29AppealOutcome = (typeof S29_APPEAL_OUTCOMES)[number];
+
+/** NR-11 (s.29(5)): an appeal brought against the court's decision on a s.29 application, as far as it has gone. */
+export interface S29AppealFacts {
+  /** The day the appeal was lodged: on or after the decision, within the time for appealing. */
+  lodgedOn: IsoDate;
+  /** Null while the appeal is not determined or withdrawn. */
+  outcome: S29AppealOutcome | null;
+  /** The day it was determined or withdrawn; null while it is pending. */
+  disposedOn: IsoDate | null;
+}
+
 /** NR-11: a s.29 application on ground (c) or (d), as far as the court has taken it. */
 export interface DisplacementApplicationFacts {
   filedAt: Instant;
   status: 'applied' | 'interim-order' | 'order' | 'refused' | 'withdrawn';
   /** The day the court finally decided it (the order made, refused) or it was withdrawn; null while pending or unknown. */
   disposedOn: IsoDate | null;
+  /** An appeal brought against the decision (s.29(5)); absent or null when none is recorded. */
+  appeal?: S29AppealFacts | null;
 }
 
 /**
  * NR-11: the s.29 applications as known at `at`: filed by then, and still undecided if the court decided them after
- * that (local) day.
+ * that (local) day; an appeal lodged after that day is not known, and one disposed of after it is still pending.
  */
 export function displacementsKnownAt(
   applications: readonly DisplacementApplicationFacts[],
   at: Instant,
   zone: string,
 ): DisplacementApplicationFacts[] {
+  const day = localDate(at, zone);
   return applications
     .filter((d) => d.filedAt.getTime() <= at.getTime())
-    .map((d) => (d.disposedOn && d.disposedOn > localDate(at, zone) ? { ...d, status: 'applied' as const, disposedOn: null } : d));
+    .map((d) => {
+      if (d.disposedOn && d.disposedOn > day) {
+        const { appeal: _, ...undecided } = d;
+        return { ...undecided, status: 'applied' as const, disposedOn: null };
+      }
+      if (!d.appeal) return d;
+      if (d.appeal.lodgedOn > day) return { ...d, appeal: null };
+      if (d.appeal.disposedOn && d.appeal.disposedOn > day) return { ...d, appeal: { ...d.appeal, outcome: null, disposedOn: null } };
+      return d;
+    });
 }
 
 /** s.29(4)(b): the further days a s.2 runs after the court makes an order on a (c) or (d) application. */
 export const S29_ORDER_FURTHER_DAYS = 7;
 
-/**
- * NR-11 (s.29(4), (5)) ✱: the days after the court's decision on a s.29 application allowed for appealing from it. The
- * application is not finally disposed of (so a s.2 it extends stays in force) until they have passed, or until an appeal
- * brought in them is heard or withdrawn. 21 days after the date of the decision (CPR 52.12(2)(b)), unless the court
- * directs otherwise: court rules, not the Act, so a named constant for the legal team to confirm.
- */
-export const S29_APPEAL_DAYS = 21;
-
-/**
- * NR-11 (s.29(4), (5)): the last day of a s.2 extended by a s.29 application decided on `disposedOn`: a refusal is
- * finally disposed of when the time for appealing has passed (S29_APPEAL_DAYS after the decision), an order then too
- * and the s.2 runs a further S29_ORDER_FURTHER_DAYS (s.29(4)(b)); a withdrawn application is disposed of the day it was
- * withdrawn (there is no decision to appeal).
- */
-export function s29ExtendedLastDay(status: 'order' | 'refused' | 'withdrawn', disposedOn: IsoDate): IsoDate {
-  if (status === 'withdrawn') return disposedOn;
-  return addDaysIso(disposedOn, S29_APPEAL_DAYS + (status === 'order' ? S29_ORDER_FURTHER_DAYS : 0));
+function assertAppealDays(appealDays: number): void {
+  if (!Number.isInteger(appealDays) || appealDays < 1)
+    throw new RangeError(`appealDays must be a whole number of days, at least 1, not ${appealDays}`);
 }
 
+/** NR-11: an appeal lodged against the decision and not yet determined or withdrawn (s.29(5)). */
+export function appealPending(d: Pick<DisplacementApplicationFacts, 'appeal'>): boolean {
+  return !!d.appeal && (d.appeal.outcome === null || d.appeal.disposedOn === null);
+}
+
+/**
+ * NR-11 (s.29(4)(b)): whether an order stands once the application is finally disposed of, so that the s.2 runs seven
+ * days more. Without an appeal, when the court made one. After an appeal: the order upheld, or a refusal reversed with
+ * an order made, stands; an order set aside, or a refusal upheld, leaves none; a withdrawn appeal leaves the decision
+ * appealed from as it was (an order stands if the court had made one).
+ */
+export function s29OrderStands(status: DisplacementApplicationFacts['status'], outcome: S29AppealOutcome | null = null): boolean {
+  if (outcome === 'order-upheld' || outcome === 'refusal-reversed') return true;
+  if (outcome === 'order-set-aside' || outcome === 'refusal-upheld') return false;
+  return status === 'order';
+}
+
+/** A s.29 application the court has disposed of (or that was withdrawn), on a recorded day. */
+export type DecidedDisplacement = Omit<DisplacementApplicationFacts, 'status' | 'disposedOn'> & {
+  status: 'order' | 'refused' | 'withdrawn';
+  disposedOn: IsoDate;
+};
+
+/**
+ * NR-11 (s.29(4), (5)): the last day of a s.2 extended by a s.29 application decided on `d.disposedOn`, with `appealDays`
+ * (the S29_APPEAL_DAYS setting) allowed for an appeal:
+ * - no appeal: a refusal is finally disposed of when the time for appealing has passed (`appealDays` after the
+ *   decision), an order then too and the s.2 runs a further S29_ORDER_FURTHER_DAYS (s.29(4)(b)); a withdrawn
+ *   application is disposed of the day it was withdrawn (there is no decision to appeal);
+ * - an appeal brought and determined or withdrawn: finally disposed of that day, and seven days more when an order
+ *   stands after it (s29OrderStands). While it is pending there is no last day (appealPending; s2End says so).
+ */
+export function s29ExtendedLastDay(d: DecidedDisplacement, appealDays: number): IsoDate {
+  assertAppealDays(appealDays);
+  const appeal = d.appeal;
+  if (appeal?.outcome && appeal.disposedOn)
+    return addDaysIso(appeal.disposedOn, s29OrderStands(d.status, appeal.outcome) ? S29_ORDER_FURTHER_DAYS : 0);
+  if (d.status === 'withdrawn') return d.disposedOn;
+  return addDaysIso(d.disposedOn, appealDays + (d.status === 'order' ? S29_ORDER_FURTHER_DAYS : 0));
+}
+
+const APPEAL_OUTCOME_TEXT: Record<S29AppealOutcome, string> = {
+  'order-upheld': 'determined, upholding the order',
+  'order-set-aside': 'determined, setting the order aside',
+  'refusal-upheld': 'determined, upholding the refusal',
+  'refusal-reversed': 'determined, reversing the refusal and making an order',
+  withdrawn: 'withdrawn',
+};
+
 /** How a decided s.29 application's extension of a s.2 is counted, in words (NR-11, s.29(4), (5)). */
-export function s29ExtensionWords(status: 'order' | 'refused' | 'withdrawn', disposedOn: IsoDate): string {
-  const appeal = `the ${S29_APPEAL_DAYS} days allowed for an appeal (s.29(5))`;
-  if (status === 'withdrawn') return `withdrawn on ${disposedOn}, so disposed of that day`;
-  if (status === 'refused') return `refused on ${disposedOn}, and finally disposed of when ${appeal} have passed`;
-  return `decided with an order on ${disposedOn}, finally disposed of when ${appeal} have passed, and ${S29_ORDER_FURTHER_DAYS} days more (s.29(4)(b))`;
+export function s29ExtensionWords(d: DecidedDisplacement, appealDays: number): string {
+  const decided =
+    d.status === 'withdrawn'
+      ? `withdrawn on ${d.disposedOn}`
+      : d.status === 'refused'
+        ? `refused on ${d.disposedOn}`
+        : `decided with an order on ${d.disposedOn}`;
+  const appeal = d.appeal;
+  if (appeal?.outcome && appeal.disposedOn) {
+    const stands = s29OrderStands(d.status, appeal.outcome);
+    return `${decided}; an appeal lodged on ${appeal.lodgedOn} was ${APPEAL_OUTCOME_TEXT[appeal.outcome]} on ${appeal.disposedOn}, so finally disposed of that day (s.29(5))${stands ? `, and with the order standing ${S29_ORDER_FURTHER_DAYS} days more (s.29(4)(b))` : ', with no order standing'}`;
+  }
+  const time = `the ${appealDays} days allowed for an appeal (s.29(5))`;
+  if (d.status === 'withdrawn') return `${decided}, so disposed of that day`;
+  if (d.status === 'refused') return `${decided}, and finally disposed of when ${time} have passed`;
+  return `${decided}, finally disposed of when ${time} have passed, and ${S29_ORDER_FURTHER_DAYS} days more (s.29(4)(b))`;
+}
+
+/** Whether a later appeal could still change the end (none brought, and the decision is one that can be appealed). */
+export function appealStillPossible(d: DecidedDisplacement): boolean {
+  return !d.appeal && d.status !== 'withdrawn';
+}
+
+/**
+ * NR-11 (s.29(5)): why a s.29 application made during a s.2 keeps it in force with no end date (s2End's 'pending'), in
+ * words: before the court, or an appeal against its decision lodged and not yet determined or withdrawn.
+ */
+export function s29PendingWords(d: DisplacementApplicationFacts): string {
+  if (d.appeal && appealPending(d))
+    return `an appeal against the court's decision of ${d.disposedOn ?? '(day not recorded)'} (${d.status === 'order' ? 'an order' : d.status}) was lodged on ${d.appeal.lodgedOn} and is pending, not yet determined or withdrawn, so the application is not finally disposed of (s.29(5))`;
+  return 'the court has not yet decided it';
+}
+
+/** Why an appeal (or its outcome) cannot be recorded as given: the field, a stable code and the words (NR-11). */
+export interface S29AppealProblem {
+  field: 'lodgedOn' | 'outcome' | 'disposedOn';
+  code: string;
+  message: string;
+}
+
+/**
+ * NR-11 (s.29(5)) ✱: whether an appeal lodged on `lodgedOn` against a decision of `decidedOn` can be recorded on
+ * `today`: not in the future, not before the decision, and within the time for appealing, `appealDays` after the
+ * decision (the last day to lodge is the decision's day + appealDays, the day the application would otherwise be
+ * finally disposed of). One lodged later is out of time: it does not keep the application undisposed of (a late appeal
+ * needs the court's leave, which the hub does not record), so it is refused rather than extending a s.2.
+ */
+export function s29AppealLodgingProblem(
+  decidedOn: IsoDate,
+  lodgedOn: IsoDate,
+  today: IsoDate,
+  appealDays: number,
+): S29AppealProblem | null {
+  assertAppealDays(appealDays);
+  const lastDay = addDaysIso(decidedOn, appealDays);
+  if (lodgedOn > today)
+    return { field: 'lodgedOn', code: 'in-future', message: `lodgedOn (${lodgedOn}) must not be in the future (today is ${today}).` };
+  if (lodgedOn < decidedOn)
+    return {
+      field: 'lodgedOn',
+      code: 'appeal-before-decision',
+      message: `NR-11 (s.29(5)): an appeal is brought against the court's decision of ${decidedOn}; lodgedOn (${lodgedOn}) cannot be before it.`,
+    };
+  if (lodgedOn > lastDay)
+    return {
+      field: 'lodgedOn',
+      code: 'appeal-out-of-time',
+      message: `NR-11 (s.29(5)): the time for appealing the decision of ${decidedOn} is ${appealDays} days, to the end of ${lastDay}; an appeal lodged on ${lodgedOn} is out of time and does not keep the application from being finally disposed of.`,
+    };
+  return null;
+}
+
+/** NR-11: the outcomes an appeal against each decision can have (an order is upheld or set aside; a refusal upheld or reversed). */
+export const S29_APPEAL_OUTCOMES_FOR: Readonly<Record<'order' | 'refused', readonly S29AppealOutcome[]>> = {
+  order: ['order-upheld', 'order-set-aside', 'withdrawn'],
+  refused: ['refusal-upheld', 'refusal-reversed', 'withdrawn'],
+};
+
+/**
+ * NR-11 (s.29(5)): whether an appeal lodged on `lodgedOn` against a decision (`status`: an order, or a refusal) can be
+ * recorded as ended with `outcome` on `disposedOn`, on `today`: an outcome that fits the decision appealed against, on
+ * or after the lodging, not in the future.
+ */
+export function s29AppealDisposalProblem(
+  status: 'order' | 'refused',
+  lodgedOn: IsoDate,
+  outcome: S29AppealOutcome,
+  disposedOn: IsoDate,
+  today: IsoDate,
+): S29AppealProblem | null {
+  const allowed = S29_APPEAL_OUTCOMES_FOR[status];
+  if (!allowed.includes(outcome))
+    return {
+      field: 'outcome',
+      code: 'appeal-outcome-mismatch',
+      message: `NR-11: the appeal is against ${status === 'order' ? 'an order' : 'a refusal'}, so its outcome is one of ${allowed.join(', ')}, not ${outcome}.`,
+    };
+  if (disposedOn > today)
+    return { field: 'disposedOn', code: 'in-future', message: `disposedOn (${disposedOn}) must not be in the future (today is ${today}).` };
+  if (disposedOn < lodgedOn)
+    return {
+      field: 'disposedOn',
+      code: 'appeal-disposed-before-lodged',
+      message: `NR-11 (s.29(5)): the appeal was lodged on ${lodgedOn}; it cannot have been determined or withdrawn before that (disposedOn ${disposedOn}).`,
+    };
+  return null;
 }
 
 /** How a s.29 application extends a s.2 (NR-11), as s2End judges it. */
 export type S2Extension =
   /** Not extended: no application was made while the s.2 was in force. */
   | { kind: 'none' }
-  /** Extended while this application, made during the s.2, is undecided: the s.2 has no end date until it is. */
+  /**
+   * Extended while this application, made during the s.2, is undecided, or an appeal against its decision is pending
+   * (s.29(5)): the s.2 has no end date until it is finally disposed of.
+   */
   | { kind: 'pending'; by: DisplacementApplicationFacts }
   /** Decided, but the day it was decided is not recorded: the end cannot be known. */
   | { kind: 'end-unknown'; by: DisplacementApplicationFacts }
   /**
    * Decided: the s.2 runs to the end of `lastDay`: the decision, the time allowed for an appeal (s.29(5)) and, after an
-   * order, seven days more (s29ExtendedLastDay); later still if an appeal is brought in that time.
+   * order, seven days more, or the appeal's determination or withdrawal and seven days more if an order stands
+   * (s29ExtendedLastDay); later still if an appeal is brought in the time allowed (appealStillPossible).
    */
-  | { kind: 'decided'; by: DisplacementApplicationFacts; lastDay: IsoDate; end: Instant };
+  | { kind: 'decided'; by: DecidedDisplacement; lastDay: IsoDate; end: Instant };
 
 /** APP-17 with NR-11: when a s.2 ends, from its admission and the s.29 applications on ground (c) or (d). */
 /** A s.2 with no end date yet (NR-11, s.29(4)): a displacement application made during it is undecided, or its decision's day is not recorded. */
@@ -1060,9 +1243,11 @@ export interface S2End {
  * patient was liable to be detained under it: on or after the admission and before the s.2 would have lapsed. It
  * then runs until the application is finally disposed of and, when an order is made, seven days more
  * (s.29(4)(b)). "Finally disposed of" includes the time allowed for an appeal (s.29(5)): a decision is final only when
- * S29_APPEAL_DAYS have passed without one (an appeal brought in them keeps it pending, which the record does not hold).
+ * `appealDays` (the S29_APPEAL_DAYS setting) have passed without one; an appeal brought in them keeps the application
+ * pending (no end date) until it is determined or withdrawn, and the s.2 then ends as s29ExtendedLastDay counts it.
  */
-export function s2End(admittedAt: Instant, applications: readonly DisplacementApplicationFacts[], zone: string): S2End {
+export function s2End(admittedAt: Instant, applications: readonly DisplacementApplicationFacts[], zone: string, appealDays: number): S2End {
+  assertAppealDays(appealDays);
   const admissionDay = localDate(admittedAt, zone);
   const lastDay = lastDayOfPeriod(admissionDay, { days: S2_DAYS });
   const unextendedEnd = endOfLocalDay(lastDay, zone);
@@ -1078,14 +1263,14 @@ export function s2End(admittedAt: Instant, applications: readonly DisplacementAp
     filedBefore: before.length ? before[before.length - 1] : null,
     filedAfterLapse: after.length && !during.length ? after[0] : null,
   };
-  const pending = during.find((d) => d.status === 'applied' || d.status === 'interim-order');
+  const pending = during.find((d) => d.status === 'applied' || d.status === 'interim-order' || appealPending(d));
   if (pending) return { ...base, extension: { kind: 'pending', by: pending } };
   const unknown = during.find((d) => d.disposedOn === null);
   if (unknown) return { ...base, extension: { kind: 'end-unknown', by: unknown } };
   // Every application made during the s.2 is decided: the one that keeps it longest decides its end.
-  let latest: { end: Instant; lastDay: IsoDate; by: DisplacementApplicationFacts } | null = null;
-  for (const d of during) {
-    const endDay = s29ExtendedLastDay(d.status as 'order' | 'refused' | 'withdrawn', d.disposedOn!);
+  let latest: { end: Instant; lastDay: IsoDate; by: DecidedDisplacement } | null = null;
+  for (const d of during as DecidedDisplacement[]) {
+    const endDay = s29ExtendedLastDay(d, appealDays);
     const end = endOfLocalDay(endDay, zone);
     if (!latest || end.getTime() > latest.end.getTime()) latest = { end, lastDay: endDay, by: d };
   }
@@ -1576,7 +1761,7 @@ export function intakeFindings(
   for (const clock of statutoryClocks(context, [], policy, known)) {
     if (clock.id === 'COP-09' || clock.provisional) continue;
     if (context.kind === 'already-s2' && clock.id === 'APP-17') {
-      const { extension } = s2End(context.admittedAt, known, zone);
+      const { extension } = s2End(context.admittedAt, known, zone, policy.s29AppealDays);
       if (endNotKnown(extension)) continue;
     }
     if (clock.deadline.getTime() <= receivedAt.getTime()) {
@@ -1736,6 +1921,8 @@ export interface StopFacts {
   closedAt?: Instant | null;
   /** NR-11 (s.29(4)): the person's s.29 applications on ground (c) or (d), which may extend a s.2 (APP-17). */
   displacementApplications?: readonly DisplacementApplicationFacts[];
+  /** ✱ NR-11 (s.29(5)): the days allowed for an appeal (the S29_APPEAL_DAYS setting); DEFAULT_S29_APPEAL_DAYS when absent. */
+  s29AppealDays?: number;
   /** APP-22: the end recorded of the s.2 the referral states the patient is on (discharged, lapsed, became a s.3). */
   s2Ended?: S2Ended | null;
 }
@@ -1935,18 +2122,21 @@ export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT
       // assessment that made it) ends the clock then, met: the s.2 no longer runs, and nothing is owed before its end.
       const ended = facts.s2Ended;
       if (ended) add(ended.at, 'APP-22', (t) => s2EndedReason(ended, t), true);
-      // NR-11 (s.29(4)): while an application made during the s.2 is undecided (or its decision's day is not
-      // recorded), the s.2 has no end date: the clock stops at the filing, met, and runs again to the extended end
-      // (clocksFor) once the court's decision is recorded.
-      const { extension } = s2End(clock.anchor, facts.displacementApplications ?? [], zone);
+      // NR-11 (s.29(4), (5)): while an application made during the s.2 is undecided, an appeal against its decision is
+      // pending, or its decision's day is not recorded, the s.2 has no end date: the clock stops at the filing, met, and
+      // runs again to the extended end (clocksFor) once the court's decision (or the appeal's outcome) is recorded.
+      const appealDays = facts.s29AppealDays ?? DEFAULT_S29_APPEAL_DAYS;
+      const { extension } = s2End(clock.anchor, facts.displacementApplications ?? [], zone, appealDays);
       if (endNotKnown(extension))
         add(
           extension.by.filedAt,
           'NR-11',
           (t) =>
-            extension.kind === 'pending'
-              ? `a s.29 displacement application was filed at ${t}, while the s.2 was in force: the s.2 is extended until the court finally disposes of it (including the time allowed for an appeal), and ${S29_ORDER_FURTHER_DAYS} days more if an order is made (s.29(4)); it has no end date until then, so follow the court dates and record the decision`
-              : `a s.29 displacement application filed at ${t}, while the s.2 was in force, extended it until the court disposed of it (s.29(4)), but the day it was decided is not recorded: record it to know when the s.2 ends`,
+            extension.kind === 'pending' && appealPending(extension.by)
+              ? `a s.29 displacement application was filed at ${t}, while the s.2 was in force, and ${s29PendingWords(extension.by)}: the s.2 stays in force until the appeal is determined or withdrawn, and ${S29_ORDER_FURTHER_DAYS} days more if an order then stands (s.29(4)); it has no end date until then, so follow the appeal and record its outcome`
+              : extension.kind === 'pending'
+                ? `a s.29 displacement application was filed at ${t}, while the s.2 was in force: the s.2 is extended until the court finally disposes of it (including the time allowed for an appeal), and ${S29_ORDER_FURTHER_DAYS} days more if an order is made (s.29(4)); it has no end date until then, so follow the court dates and record the decision`
+                : `a s.29 displacement application filed at ${t}, while the s.2 was in force, extended it until the court disposed of it (s.29(4)), but the day it was decided is not recorded: record it to know when the s.2 ends`,
           true,
         );
       break;

@@ -698,9 +698,9 @@ export const RULES = {
     commencement: null,
   },
   'NR-11': {
-    citation: 'MHA 1983 s.29(4)',
+    citation: 'MHA 1983 s.29(4), (5)',
     summary:
-      'A displacement application on ground (c) or (d) made while the patient is detained under s.2 keeps the s.2 in force until the application is finally disposed of, and seven days more after an order; one made before the admission does not. A decision is final only once the time allowed for an appeal has passed (s.29(5); ✱ 21 days after the decision under the court rules, a named constant, S29_APPEAL_DAYS); a withdrawal disposes of it that day.',
+      'A displacement application on ground (c) or (d) made while the patient is detained under s.2 keeps the s.2 in force until the application is finally disposed of, and seven days more after an order; one made before the admission does not. A decision is final only once the time allowed for an appeal has passed (s.29(5); ✱ 21 days after the decision under the court rules, unconfirmed, so a setting, S29_APPEAL_DAYS), or an appeal lodged in that time is determined or withdrawn (the s.2 has no end date while it is pending); seven days more when an order stands after it. A withdrawal of the application disposes of it that day.',
     severity: 'warning',
     regime: 'mha-1983',
     commencement: null,
