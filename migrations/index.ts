@@ -94,9 +94,10 @@ import * as m90 from './1796750000001-CtoExtensionEvents';
 import * as m91 from './1796760000000-OrderOfMakingNames';
 import * as m92 from './1796800000000-OutboxCommitOrderIndex';
 import * as m93 from './1796810000001-ApprovalCourseCompleted';
-import * as m94 from './1796840000000-SafeguardingDecisionsOrderOfMaking';
-import * as m95 from './1796840000001-TrainingRecordsRemovedKept';
-import * as m96 from './1796840000002-RelativesLivingWithSince';
+import * as m94 from './1796830000001-DisplacementAppeal';
+import * as m95 from './1796840000000-SafeguardingDecisionsOrderOfMaking';
+import * as m96 from './1796840000001-TrainingRecordsRemovedKept';
+import * as m97 from './1796840000002-RelativesLivingWithSince';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -196,4 +197,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m94),
   ...Object.values(m95),
   ...Object.values(m96),
+  ...Object.values(m97),
 ];

@@ -204,6 +204,8 @@ const GOLDEN: Record<string, string> = {
   'POST /pages/:id/gateway-receipts': 'admin',
   'POST /people': 'manager amhp referrer',
   'POST /people/:id/displacements': 'manager:all amhp:allocated+break-glass',
+  'POST /people/:id/displacements/:displacementId/appeal': 'manager:all amhp:allocated+break-glass',
+  'POST /people/:id/displacements/:displacementId/appeal/decision': 'manager:all amhp:allocated+break-glass',
   'POST /people/:id/nearest-relative-objections': 'manager:all amhp:allocated+break-glass',
   'POST /people/:id/nearest-relative-objections/:objectionId/withdrawal': 'manager:all amhp:allocated+break-glass',
   'POST /people/:id/nominated-persons': 'manager:all amhp:allocated+break-glass',

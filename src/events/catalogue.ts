@@ -24,7 +24,7 @@ import {
   uuid,
 } from './schema';
 import { S136_CONSULTATION_OUTCOMES, WARRANT_KINDS } from '../statute/police-powers.rules';
-import { CORRECTION_TIMES } from '../statute/clocks';
+import { CORRECTION_TIMES, S29_APPEAL_OUTCOMES } from '../statute/clocks';
 import { CTO_EXTENSION_WITHDRAWAL_REASONS } from '../statute/cto-extension.rules';
 
 /** The kinds of page: the one list, which the pages table's check (pages.entities) and its DTOs are written from. */
@@ -606,6 +606,22 @@ export const EVENTS = {
     'person',
     'A displacement application was updated without a status change.',
     displacementPayload,
+  ),
+  'nearest-relative.displacement-appeal-lodged': event(
+    'person',
+    "An appeal against the court's decision on a displacement application was lodged (NR-11, s.29(5)): the application is not finally disposed of while it is pending.",
+    obj({ personId: uuid(), displacementId: uuid(), lodgedOn: date() }),
+  ),
+  'nearest-relative.displacement-appeal-disposed': event(
+    'person',
+    'An appeal on a displacement application was determined or withdrawn (NR-11, s.29(5)): the application was finally disposed of that day.',
+    obj({
+      personId: uuid(),
+      displacementId: uuid(),
+      outcome: enumOf(S29_APPEAL_OUTCOMES, 'How the appeal ended.'),
+      disposedOn: date(),
+      orderStands: bool('Whether an order stands after it (the s.2 it extends then runs 7 days more, s.29(4)(b)).'),
+    }),
   ),
 
   // rota

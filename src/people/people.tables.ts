@@ -59,13 +59,17 @@ export const personMatchPendingSql = (personId: string): string =>
 /** SQL fragment for another module's query: a person with the id `id` (an SQL expression, e.g. `$1`) is on record. */
 export const personExistsSql = (id: string): string => `EXISTS (SELECT 1 FROM persons WHERE persons.id = ${id})`;
 
+/** NR-11 (s.29(5)): a displacement application's (`d`) appeal as JSON {lodgedOn, outcome, disposedOn}, or null when none is recorded. */
+const DISPLACEMENT_APPEAL_SQL = `CASE WHEN d.appeal_lodged_on IS NULL THEN NULL ELSE json_build_object('lodgedOn', to_char(d.appeal_lodged_on, 'YYYY-MM-DD'),
+  'outcome', d.appeal_outcome, 'disposedOn', to_char(d.appeal_disposed_on, 'YYYY-MM-DD')) END`;
+
 /**
  * SQL fragment for another module's query: the person's (`personId`, an SQL expression) s.29 applications on ground (c)
- * or (d), a JSON array of {filedAt, status, disposedOn} in filing order, `[]` if none: what NR-11 (s.29(4)) needs to
+ * or (d), a JSON array of {filedAt, status, disposedOn, appeal} in filing order, `[]` if none: what NR-11 (s.29(4)) needs to
  * judge when a s.2 the person is on ends.
  */
 export const s29ApplicationsSql = (personId: string): string =>
-  `coalesce((SELECT json_agg(json_build_object('filedAt', d.filed_at, 'status', d.status, 'disposedOn', to_char(d.disposed_on, 'YYYY-MM-DD'))
+  `coalesce((SELECT json_agg(json_build_object('filedAt', d.filed_at, 'status', d.status, 'disposedOn', to_char(d.disposed_on, 'YYYY-MM-DD'), 'appeal', ${DISPLACEMENT_APPEAL_SQL})
                             ORDER BY d.filed_at, d.seq)
                FROM nearest_relative_displacements d WHERE d.person_id = ${personId} AND d.ground IN ('c', 'd')), '[]')`;
 
@@ -97,7 +101,7 @@ export const OBJECTION_COLUMNS = `o.id, o.person_id AS "personId", o.objector_ki
   o.details, o.withdrawn_at AS "withdrawnAt", o.withdrawal_details AS "withdrawalDetails", o.recorded_by AS "recordedBy", o.created_at AS "createdAt"`;
 
 export const DISPLACEMENT_COLUMNS = `d.id, d.person_id AS "personId", d.relative_id AS "relativeId", d.ground, d.status, d.filed_at AS "filedAt",
-  to_char(d.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(d.disposed_on, 'YYYY-MM-DD') AS "disposedOn", d.acting_nearest_relative AS "actingNearestRelative", d.court, d.version,
+  to_char(d.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(d.disposed_on, 'YYYY-MM-DD') AS "disposedOn", ${DISPLACEMENT_APPEAL_SQL} AS appeal, d.acting_nearest_relative AS "actingNearestRelative", d.court, d.version,
   d.recorded_by AS "recordedBy", d.created_at AS "createdAt"`;
 
 export const NOMINATED_COLUMNS = `n.id, n.person_id AS "personId", n.name, n.relative_id AS "relativeId", to_char(n.appointed_on, 'YYYY-MM-DD') AS "appointedOn",

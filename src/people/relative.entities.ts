@@ -169,6 +169,14 @@ export class NearestRelativeObjectionEntity {
 @Entity('nearest_relative_displacements')
 @Check('nr_displacements_ground', `ground IN ('a','b','c','d','e')`)
 @Check('nr_displacements_status', `status IN ('applied','interim-order','order','refused','withdrawn')`)
+@Check(
+  'nr_displacements_appeal_outcome',
+  `appeal_outcome IS NULL OR appeal_outcome IN ('order-upheld','order-set-aside','refusal-upheld','refusal-reversed','withdrawn')`,
+)
+@Check(
+  'nr_displacements_appeal_disposal',
+  `(appeal_outcome IS NULL) = (appeal_disposed_on IS NULL) AND (appeal_outcome IS NULL OR (appeal_lodged_on IS NOT NULL AND appeal_disposed_on >= appeal_lodged_on))`,
+)
 @Index('nr_displacements_person_idx', ['personId', 'filedAt'])
 export class DisplacementEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -205,6 +213,18 @@ export class DisplacementEntity {
   /** NR-11: the day the application was finally decided (an order made, refused) or withdrawn. */
   @Column('date', { nullable: true })
   disposedOn: string | null;
+
+  /** NR-11 (s.29(5)): the day an appeal against the decision was lodged; null when none is recorded. */
+  @Column('date', { nullable: true })
+  appealLodgedOn: string | null;
+
+  /** NR-11 (s.29(5)): how the appeal ended (determined, or withdrawn); null while it is pending or none was brought. */
+  @Column('text', { nullable: true })
+  appealOutcome: 'order-upheld' | 'order-set-aside' | 'refusal-upheld' | 'refusal-reversed' | 'withdrawn' | null;
+
+  /** NR-11 (s.29(5)): the day the appeal was determined or withdrawn, when the application was finally disposed of. */
+  @Column('date', { nullable: true })
+  appealDisposedOn: string | null;
 
   /** The acting nearest relative the court appointed. */
   @Column('text', { nullable: true })

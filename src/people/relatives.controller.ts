@@ -22,9 +22,11 @@ import {
   CreateNominatedPersonDto,
   CreateObjectionDto,
   CreateRelativeDto,
+  DecideDisplacementAppealDto,
   DisplacementDto,
   DisplacementListDto,
   EndNominatedPersonDto,
+  LodgeDisplacementAppealDto,
   NearestRelativeDto,
   NominatedPersonDto,
   NominatedPersonListDto,
@@ -252,6 +254,68 @@ export class RelativesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DisplacementDto> {
     const d = await this.relatives.updateDisplacement(id, displacementId, dto, version, decided(decision));
+    reply.header('etag', etagFor(d.version));
+    return d;
+  }
+
+  @Post('displacements/:displacementId/appeal')
+  @HttpCode(200)
+  @Authorize('person.write', { personParam: 'id' })
+  @ApiOperation({
+    summary: "NR-11 (s.29(5)): record an appeal lodged against the court's decision on the application (an order, or a refusal).",
+    description:
+      'While the appeal is pending the application is not finally disposed of, so a s.2 it extends (ground (c) or (d), made during the s.2) has no end date. Lodged on or after the decision and within the time for appealing (S29_APPEAL_DAYS, 21 days by default), not in the future.',
+  })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: DisplacementDto })
+  @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })
+  @ApiNotFoundResponse({ description: 'No such person, or no such application of theirs.' })
+  @ApiConflictResponse({
+    description: '`appeal-already-recorded`, `no-decision-to-appeal` (not an order or a refusal) or `decision-day-not-recorded`.',
+  })
+  @ApiPreconditionFailedResponse({ description: 'The application changed since the ETag given.' })
+  @ApiUnprocessableEntityResponse({
+    description: '`appeal-before-decision`, `appeal-out-of-time` (NR-11: after the time for appealing) or `in-future`, naming lodgedOn.',
+  })
+  async lodgeDisplacementAppeal(
+    @Param('id', new ParseIdPipe()) id: string,
+    @Param('displacementId', new ParseIdPipe()) displacementId: string,
+    @Body() dto: LodgeDisplacementAppealDto,
+    @IfMatchVersion() version: ExpectedVersion,
+    @AccessDecision() decision: Decision | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DisplacementDto> {
+    const d = await this.relatives.lodgeAppeal(id, displacementId, dto, version, decided(decision));
+    reply.header('etag', etagFor(d.version));
+    return d;
+  }
+
+  @Post('displacements/:displacementId/appeal/decision')
+  @HttpCode(200)
+  @Authorize('person.write', { personParam: 'id' })
+  @ApiOperation({
+    summary: 'NR-11 (s.29(5)): record the appeal determined or withdrawn; the application is finally disposed of that day.',
+    description:
+      'A s.2 the application extends then ends at the end of that day, or 7 days later when an order stands after it (order-upheld, refusal-reversed, or an appeal against an order withdrawn; s.29(4)(b)).',
+  })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: DisplacementDto })
+  @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })
+  @ApiNotFoundResponse({ description: 'No such person, or no such application of theirs.' })
+  @ApiConflictResponse({ description: '`no-appeal` or `appeal-already-disposed`.' })
+  @ApiPreconditionFailedResponse({ description: 'The application changed since the ETag given.' })
+  @ApiUnprocessableEntityResponse({
+    description: '`appeal-outcome-mismatch` (naming outcome), `appeal-disposed-before-lodged` or `in-future` (naming disposedOn).',
+  })
+  async decideDisplacementAppeal(
+    @Param('id', new ParseIdPipe()) id: string,
+    @Param('displacementId', new ParseIdPipe()) displacementId: string,
+    @Body() dto: DecideDisplacementAppealDto,
+    @IfMatchVersion() version: ExpectedVersion,
+    @AccessDecision() decision: Decision | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DisplacementDto> {
+    const d = await this.relatives.decideAppeal(id, displacementId, dto, version, decided(decision));
     reply.header('etag', etagFor(d.version));
     return d;
   }

@@ -18,6 +18,7 @@ import {
   type RepresentativeRegime,
 } from '../statute/nearest-relative';
 import { objectionStanding, type Objector, type RepresentativeAt } from '../statute/objection-standing';
+import { s29AppealDisposalProblem, s29AppealLodgingProblem, s29OrderStands, type S29AppealProblem } from '../statute/clocks';
 import { addYears, endOfLocalDay, localDate, type IsoDate } from '../statute/time';
 import { DisplacementChanges } from './displacement-changes';
 import {
@@ -35,7 +36,10 @@ import {
   CreateNominatedPersonDto,
   CreateObjectionDto,
   CreateRelativeDto,
+  DecideDisplacementAppealDto,
+  DisplacementAppealDto,
   DisplacementDto,
+  LodgeDisplacementAppealDto,
   DisplacementStatus,
   EndNominatedPersonDto,
   NearestRelativeDto,
@@ -134,7 +138,13 @@ function factsFrom(row: FactsRow): PersonFacts {
     dateOfBirth: row.dateOfBirth,
     ukResident: row.ukResident,
     relatives: (row.relatives ?? []).map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString() })),
-    displacements: (row.displacements ?? []).map((d) => ({ ...d, filedAt: new Date(d.filedAt), createdAt: new Date(d.createdAt) })),
+    // A record kept before appeals were recorded (NR-11, s.29(5)) has none.
+    displacements: (row.displacements ?? []).map((d) => ({
+      ...d,
+      appeal: d.appeal ?? null,
+      filedAt: new Date(d.filedAt),
+      createdAt: new Date(d.createdAt),
+    })),
     nominated: (row.nominated ?? []).map(({ appointedOnDate: _, ...n }) => ({ ...n, createdAt: new Date(n.createdAt) })),
     objections: (row.objections ?? []).map((o) => ({
       ...o,
@@ -158,6 +168,15 @@ function factsStatement(parts: readonly FactPart[], each = false, settled = fals
   const who = each ? `p.id::text AS "personId", ` : '';
   const sameAs = settled ? `, ${sameAsSql('p.id')} AS "sameAs"` : '';
   return `SELECT ${who}to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.uk_resident AS "ukResident"${lists.join('')}${sameAs} FROM persons p WHERE p.id = ${each ? 'ANY($1::uuid[])' : '$1'}`;
+}
+
+/** NR-11: an appeal that cannot be recorded as given: 422 naming the field. */
+function refuseAppealProblem(problem: S29AppealProblem | null): void {
+  if (problem)
+    throw new UnprocessableProblem(problem.message, problem.code, {
+      rule: 'NR-11',
+      errors: [{ field: problem.field, messages: [problem.message] }],
+    });
 }
 
 /** NR-10: how a s.29 application moves through the court. An illegal move is 409 naming the allowed ones. */
@@ -188,7 +207,12 @@ export interface NearestRelativeState {
   /** NR-11: the earliest s.29 application on ground (c) or (d) filed by `asAt` and not yet disposed of (applied or interim order). */
   pendingDisplacementFiledAt: Date | null;
   /** NR-11: every s.29 application on ground (c) or (d) on record (whenever filed), as far as the court has taken it. */
-  displacementApplications: Array<{ filedAt: Date; status: DisplacementStatus; disposedOn: IsoDate | null }>;
+  displacementApplications: Array<{
+    filedAt: Date;
+    status: DisplacementStatus;
+    disposedOn: IsoDate | null;
+    appeal: DisplacementAppealDto | null;
+  }>;
   /** The order in force, else the latest pending application, else null. */
   displacement: DisplacementDto | null;
 }
@@ -476,7 +500,7 @@ export class RelativesService {
       pendingDisplacementFiledAt: pendingCOrD.length ? pendingCOrD[pendingCOrD.length - 1].filedAt : null,
       displacementApplications: displacements
         .filter((d) => d.ground === 'c' || d.ground === 'd')
-        .map((d) => ({ filedAt: d.filedAt, status: d.status, disposedOn: d.disposedOn })),
+        .map((d) => ({ filedAt: d.filedAt, status: d.status, disposedOn: d.disposedOn, appeal: d.appeal })),
       displacement: shown ? this.displacementView(shown, date) : null,
     };
   }
@@ -662,6 +686,13 @@ export class RelativesService {
       if (ORDERS.includes(status) && next.actingNearestRelative && !(ORDERS.includes(d.status) && d.actingNearestRelative))
         await this.refuseSecondOrder(m, personId, displacementId);
       next.disposedOn = this.disposedOn(status, dto, d, next.effectiveFrom, today);
+      // NR-11 (s.29(5)): the time for appealing ran from the decision's day; with an appeal recorded on it, it stays.
+      if (d.appeal && next.disposedOn !== d.disposedOn)
+        throw new ConflictProblem(
+          `An appeal lodged on ${d.appeal.lodgedOn} is recorded against the decision of ${d.disposedOn}; its day cannot change now.`,
+          'appeal-recorded',
+          { rule: 'NR-11', errors: [{ field: 'disposedOn', messages: ['an appeal is recorded against the decision of this day'] }] },
+        );
       const fields = (['status', 'actingNearestRelative', 'effectiveFrom', 'court', 'disposedOn'] as const).filter((f) =>
         f === 'disposedOn' ? next.disposedOn !== d.disposedOn : dto[f] !== undefined && dto[f] !== (f === 'status' ? d.status : d[f]),
       );
@@ -704,6 +735,130 @@ export class RelativesService {
       await this.displacementChanges.changed(m, personId);
       return this.displacementView(await this.displacementRow(m, personId, displacementId), today);
     });
+  }
+
+  /**
+   * POST /people/:id/displacements/:displacementId/appeal (NR-11, s.29(5)): an appeal lodged against the court's
+   * decision (an order, or a refusal, on a recorded day); If-Match on the version. While it is pending the application
+   * is not finally disposed of, so a s.2 it extends has no end date. One appeal per application (409 for a second, or
+   * for an application not decided or withdrawn); lodged before the decision, after the time for appealing (the
+   * S29_APPEAL_DAYS setting) or in the future is 422 naming lodgedOn.
+   */
+  async lodgeAppeal(
+    personId: string,
+    displacementId: string,
+    dto: LodgeDisplacementAppealDto,
+    expectedVersion: ExpectedVersion,
+    decision: Decision,
+  ): Promise<DisplacementDto> {
+    const today = localDate(this.clock.now(), this.config.timeZone);
+    return this.db.transaction(async (m) => {
+      await this.requirePerson(m, personId);
+      const d = await this.displacementRow(m, personId, displacementId, true);
+      assertVersion(expectedVersion, d.version);
+      if (d.appeal)
+        throw new ConflictProblem(
+          `An appeal against this decision was already recorded, lodged on ${d.appeal.lodgedOn}.`,
+          'appeal-already-recorded',
+          { rule: 'NR-11' },
+        );
+      if (d.status !== 'order' && d.status !== 'refused')
+        throw new ConflictProblem(
+          `A displacement application that is ${d.status} has no decision to appeal against (NR-11, s.29(5)); an appeal is recorded on an order or a refusal.`,
+          'no-decision-to-appeal',
+          { rule: 'NR-11' },
+        );
+      if (!d.disposedOn)
+        throw new ConflictProblem(
+          'The day the court decided the application is not recorded: record it (disposedOn) before the appeal, whose time runs from it.',
+          'decision-day-not-recorded',
+          { rule: 'NR-11' },
+        );
+      refuseAppealProblem(s29AppealLodgingProblem(d.disposedOn, dto.lodgedOn, today, this.config.s29AppealDays));
+      await this.saveAppeal(m, personId, d, { lodgedOn: dto.lodgedOn, outcome: null, disposedOn: null });
+      await this.audit.record(m, {
+        action: 'displacement.appeal',
+        resourceType: 'displacement',
+        resourceId: displacementId,
+        subjectPersonId: personId,
+        accessBasis: decision.basis,
+        details: { fields: ['appeal.lodgedOn'], decision: d.status },
+      });
+      await this.events.emit(m, {
+        type: 'nearest-relative.displacement-appeal-lodged',
+        aggregateType: 'person',
+        aggregateId: personId,
+        payload: { personId, displacementId, lodgedOn: dto.lodgedOn },
+      });
+      // NR-11 (s.29(4), (5)): a s.2 the application extends has no end date now; its referrals' clocks move with it.
+      await this.displacementChanges.changed(m, personId);
+      return this.displacementView(await this.displacementRow(m, personId, displacementId), today);
+    });
+  }
+
+  /**
+   * POST /people/:id/displacements/:displacementId/appeal/decision (NR-11, s.29(5)): the appeal determined or
+   * withdrawn, on a day; If-Match on the version. The application is finally disposed of that day, and a s.2 it extends
+   * ends then, or 7 days later when an order stands (s29OrderStands). Once only (409); an outcome that does not fit the
+   * decision appealed against, or a day before the lodging or in the future, is 422 naming the field.
+   */
+  async decideAppeal(
+    personId: string,
+    displacementId: string,
+    dto: DecideDisplacementAppealDto,
+    expectedVersion: ExpectedVersion,
+    decision: Decision,
+  ): Promise<DisplacementDto> {
+    const today = localDate(this.clock.now(), this.config.timeZone);
+    return this.db.transaction(async (m) => {
+      await this.requirePerson(m, personId);
+      const d = await this.displacementRow(m, personId, displacementId, true);
+      assertVersion(expectedVersion, d.version);
+      const appeal = d.appeal;
+      if (!appeal)
+        throw new ConflictProblem('No appeal is recorded on this application: record it (POST .../appeal) first.', 'no-appeal', {
+          rule: 'NR-11',
+        });
+      if (appeal.outcome)
+        throw new ConflictProblem(
+          `The appeal was already ${appeal.outcome === 'withdrawn' ? 'withdrawn' : 'determined'} on ${appeal.disposedOn}.`,
+          'appeal-already-disposed',
+          {
+            rule: 'NR-11',
+          },
+        );
+      refuseAppealProblem(s29AppealDisposalProblem(d.status as 'order' | 'refused', appeal.lodgedOn, dto.outcome, dto.disposedOn, today));
+      await this.saveAppeal(m, personId, d, { lodgedOn: appeal.lodgedOn, outcome: dto.outcome, disposedOn: dto.disposedOn });
+      const orderStands = s29OrderStands(d.status, dto.outcome);
+      await this.audit.record(m, {
+        action: 'displacement.appeal-decision',
+        resourceType: 'displacement',
+        resourceId: displacementId,
+        subjectPersonId: personId,
+        accessBasis: decision.basis,
+        details: { fields: ['appeal.outcome', 'appeal.disposedOn'], outcome: dto.outcome, orderStands },
+      });
+      await this.events.emit(m, {
+        type: 'nearest-relative.displacement-appeal-disposed',
+        aggregateType: 'person',
+        aggregateId: personId,
+        payload: { personId, displacementId, outcome: dto.outcome, disposedOn: dto.disposedOn, orderStands },
+      });
+      // NR-11 (s.29(4), (5)): finally disposed of: a s.2 the application extends has an end again; its clocks move.
+      await this.displacementChanges.changed(m, personId);
+      return this.displacementView(await this.displacementRow(m, personId, displacementId), today);
+    });
+  }
+
+  /** Writes an application's appeal, on the version read (412 if it moved meanwhile). */
+  private async saveAppeal(m: EntityManager, personId: string, d: DisplacementRow, appeal: DisplacementAppealDto): Promise<void> {
+    const [rows]: [Array<{ id: string }>, number] = await m.query(
+      `UPDATE nearest_relative_displacements SET appeal_lodged_on = $4, appeal_outcome = $5, appeal_disposed_on = $6, version = version + 1
+        WHERE id = $1 AND person_id = $2 AND version = $3 RETURNING id`,
+      [d.id, personId, d.version, appeal.lodgedOn, appeal.outcome, appeal.disposedOn],
+    );
+    if (!rows.length)
+      throw new PreconditionFailedProblem('The displacement application was changed by someone else meanwhile; fetch it again and retry.');
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -1149,7 +1304,9 @@ export class RelativesService {
 
   /** NR-10: an order or interim order naming an acting nearest relative, in effect on `date`. */
   private displacementInForce(d: DisplacementRow, date: IsoDate): boolean {
-    return ORDERS.includes(d.status) && !!d.actingNearestRelative && !!d.effectiveFrom && d.effectiveFrom <= date;
+    // NR-11 (s.29(5)): an order set aside on appeal no longer displaces the nearest relative from the day it was.
+    const setAside = d.appeal?.outcome === 'order-set-aside' && !!d.appeal.disposedOn && d.appeal.disposedOn <= date;
+    return ORDERS.includes(d.status) && !!d.actingNearestRelative && !!d.effectiveFrom && d.effectiveFrom <= date && !setAside;
   }
 
   private displacementView(d: DisplacementRow, date: IsoDate): DisplacementDto {

@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import { IsInstant, IsLocalDate, MaxDecimalPlaces, Nested, present, personName, trim, MinLength } from '../../common/validators';
 import { RELATIONSHIPS, type Relationship } from '../../statute/nearest-relative';
+import { S29_APPEAL_OUTCOMES, type S29AppealOutcome } from '../../statute/clocks';
 import { NOMINATED_BY, OBJECTOR_KINDS, type ObjectorKind } from '../relative.entities';
 
 export const NOTIFIED_TO = ['amhp', 'lssa'] as const;
@@ -368,6 +369,49 @@ export class UpdateDisplacementDto {
   disposedOn?: string;
 }
 
+/** NR-11 (s.29(5)): an appeal against the court's decision on the application, as far as it has gone. */
+export class DisplacementAppealDto {
+  @ApiProperty({ format: 'date', description: 'The day the appeal was lodged.' }) lodgedOn: string;
+  @ApiProperty({
+    enum: S29_APPEAL_OUTCOMES,
+    nullable: true,
+    type: String,
+    description:
+      'How it ended: determined (order-upheld, order-set-aside, refusal-upheld, refusal-reversed: an order made on appeal) or withdrawn; null while it is pending, when a s.2 the application extends has no end date.',
+  })
+  outcome: S29AppealOutcome | null;
+  @ApiProperty({ format: 'date', nullable: true, type: String, description: 'The day it was determined or withdrawn; null while pending.' })
+  disposedOn: string | null;
+}
+
+/**
+ * NR-11 (s.29(5)): an appeal lodged against the court's decision (an order, or a refusal). While it is pending the
+ * application is not finally disposed of, so a s.2 it extends stays in force.
+ */
+export class LodgeDisplacementAppealDto {
+  @ApiProperty({
+    format: 'date',
+    description:
+      'The day the appeal was lodged: on or after the decision (disposedOn) and within the time for appealing (the S29_APPEAL_DAYS setting, 21 days by default, after it), not in the future; otherwise 422 naming lodgedOn (NR-11).',
+  })
+  @IsLocalDate()
+  lodgedOn: string;
+}
+
+/** NR-11 (s.29(5)): the appeal determined or withdrawn; the application is finally disposed of that day. */
+export class DecideDisplacementAppealDto {
+  @ApiProperty({
+    enum: S29_APPEAL_OUTCOMES,
+    description:
+      'Against an order: order-upheld, order-set-aside or withdrawn; against a refusal: refusal-upheld, refusal-reversed (the appeal court made an order) or withdrawn (422 otherwise). An order stands after order-upheld, refusal-reversed, or a withdrawn appeal against an order: the s.2 then runs 7 days more (s.29(4)(b)).',
+  })
+  @IsIn(S29_APPEAL_OUTCOMES)
+  outcome: S29AppealOutcome;
+  @ApiProperty({ format: 'date', description: 'The day it was determined or withdrawn: on or after the lodging, not in the future (422).' })
+  @IsLocalDate()
+  disposedOn: string;
+}
+
 export class DisplacementDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) personId: string;
@@ -383,6 +427,12 @@ export class DisplacementDto {
     description: 'NR-11: the day the application was finally decided or withdrawn; null while pending (or not recorded).',
   })
   disposedOn: string | null;
+  @ApiProperty({
+    type: DisplacementAppealDto,
+    nullable: true,
+    description: 'NR-11 (s.29(5)): an appeal against the decision, when one is recorded (POST .../appeal); null otherwise.',
+  })
+  appeal: DisplacementAppealDto | null;
   @ApiProperty({ nullable: true, type: String }) actingNearestRelative: string | null;
   @ApiProperty({ nullable: true, type: String }) court: string | null;
   @ApiProperty({
