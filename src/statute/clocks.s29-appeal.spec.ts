@@ -172,18 +172,27 @@ describe('s2End with an appeal (NR-11, s.29(5)): worked examples across month en
 
 describe('s29AppealLodgingProblem (NR-11, s.29(5)): an appeal is lodged on or after the decision and within the time for appealing', () => {
   it.each([
-    ['the day of the decision', '2026-11-21', '2026-11-21', 21, null],
-    ['day 20', '2026-11-21', '2026-12-11', 21, null],
-    ['day 21, the last day allowed', '2026-11-21', '2026-12-12', 21, null],
-    ['day 22: out of time', '2026-11-21', '2026-12-13', 21, 'appeal-out-of-time'],
-    ['day 22 with 28 days allowed', '2026-11-21', '2026-12-13', 28, null],
-    ['day 29 with 28 days allowed: out of time', '2026-11-21', '2026-12-20', 28, 'appeal-out-of-time'],
-    ['the day before the decision', '2026-11-21', '2026-11-20', 21, 'appeal-before-decision'],
-    ['a decision of Sun 31 Jan 2027, 28 days: the last day is Sun 28 Feb', '2027-01-31', '2027-02-28', 28, null],
-    ['a decision of Sun 31 Jan 2027, 28 days: Mon 1 Mar is out of time', '2027-01-31', '2027-03-01', 28, 'appeal-out-of-time'],
-    ['after today', '2026-11-21', '2026-12-15', 21, 'in-future'],
-  ] as const)('%s', (_name, decidedOn, lodgedOn, appealDays, code) => {
-    const problem = s29AppealLodgingProblem(decidedOn, lodgedOn, lodgedOn === '2026-12-15' ? '2026-12-14' : '2027-03-31', appealDays);
+    // [what, decided on, lodged on, today, appeal days, the problem's code]
+    ['the day of the decision', '2026-11-21', '2026-11-21', '2026-12-31', 21, null],
+    ['day 20', '2026-11-21', '2026-12-11', '2026-12-31', 21, null],
+    ['day 21, the last day allowed', '2026-11-21', '2026-12-12', '2026-12-31', 21, null],
+    ['day 22: out of time', '2026-11-21', '2026-12-13', '2026-12-31', 21, 'appeal-out-of-time'],
+    ['day 22 with 28 days allowed', '2026-11-21', '2026-12-13', '2026-12-31', 28, null],
+    ['day 29 with 28 days allowed: out of time', '2026-11-21', '2026-12-20', '2026-12-31', 28, 'appeal-out-of-time'],
+    ['the day before the decision', '2026-11-21', '2026-11-20', '2026-12-31', 21, 'appeal-before-decision'],
+    ['a decision of Sun 31 Jan 2027, 28 days: the last day is Sun 28 Feb', '2027-01-31', '2027-02-28', '2027-03-31', 28, null],
+    [
+      'a decision of Sun 31 Jan 2027, 28 days: Mon 1 Mar is out of time',
+      '2027-01-31',
+      '2027-03-01',
+      '2027-03-31',
+      28,
+      'appeal-out-of-time',
+    ],
+    ['lodged today, day 19', '2026-11-21', '2026-12-10', '2026-12-10', 21, null],
+    ['lodged after today (day 20 on day 19)', '2026-11-21', '2026-12-11', '2026-12-10', 21, 'in-future'],
+  ] as const)('%s', (_name, decidedOn, lodgedOn, today, appealDays, code) => {
+    const problem = s29AppealLodgingProblem(decidedOn, lodgedOn, today, appealDays);
     expect(problem?.code ?? null).toBe(code);
     if (problem) expect(problem.field).toBe('lodgedOn');
   });
