@@ -128,7 +128,7 @@ describe('NR-11 (s.29(5)): an appeal against the decision on a displacement appl
     }
   });
 
-  it('an appeal lodged on day 22, after the 21 days allowed, is refused (422 naming lodgedOn, NR-11) and nothing changes: the s.2 keeps its end', async () => {
+  it('an appeal lodged on day 22, after the 21 days allowed, is refused (422 naming lodgedOn, NR-11) and nothing changes; an order later set aside on appeal ends the s.2 that day and appoints no one', async () => {
     const { referral, a, d } = await ordered();
     try {
       const u = await at('2026-12-14T12:00:00Z');
@@ -161,6 +161,21 @@ describe('NR-11 (s.29(5)): an appeal against the decision on a displacement appl
       // Set aside on Mon 14 Dec: no order stands, so the s.2 ends that day (the end of Mon 14 Dec), with no 7 days more.
       await appealDecision(u, a.person.id, next, { outcome: 'order-set-aside', disposedOn: '2026-12-14' }).expect(200);
       expect(await s2Clock(u, referral.id)).toMatchObject({ deadline: '2026-12-15T00:00:00.000Z' });
+      // From that day the order names no acting nearest relative (NR-10), and a new order on another application is not refused.
+      const nr = (await w.t.http.get(`/people/${a.person.id}/nearest-relative`).set('authorization', u.auth).expect(200)).body;
+      expect(nr.proposal.nearestRelative?.basis).not.toBe('s.29');
+      const again = (
+        await w.t.http
+          .post(`/people/${a.person.id}/displacements`)
+          .set('authorization', u.auth)
+          .send({ ground: 'e', filedAt: '2026-12-14T10:00:00Z' })
+          .expect(201)
+      ).body;
+      await w.t.http
+        .patch(`/people/${a.person.id}/displacements/${again.id}`)
+        .set('authorization', u.auth)
+        .send({ status: 'order', actingNearestRelative: 'Alex Other', effectiveFrom: '2026-12-14' })
+        .expect(200);
     } finally {
       w.t.clock.set('2026-11-21T12:00:00Z');
     }

@@ -1079,11 +1079,13 @@ export class RelativesService {
    * Serialised on the person's row, as appointments are, so two orders recorded at once cannot both pass.
    */
   private async refuseSecondOrder(m: EntityManager, personId: string, displacementId: string): Promise<void> {
+    // An order set aside on appeal (NR-11, s.29(5)) appoints no one: it does not stand in the way of another.
     await m.query('SELECT 1 FROM persons WHERE id = $1 FOR UPDATE', [personId]);
     const [other]: Array<{ id: string; status: DisplacementStatus; acting: string; effectiveFrom: string | null }> = await m.query(
       `SELECT id, status, acting_nearest_relative AS acting, to_char(effective_from, 'YYYY-MM-DD') AS "effectiveFrom"
          FROM nearest_relative_displacements
         WHERE person_id = $1 AND id <> $2 AND status = ANY($3::text[]) AND acting_nearest_relative IS NOT NULL
+          AND appeal_outcome IS DISTINCT FROM 'order-set-aside'
         ORDER BY effective_from NULLS LAST, seq LIMIT 1`,
       [personId, displacementId, ORDERS],
     );
