@@ -476,7 +476,7 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
     const dayBefore = await nearest(p.id, '?asAt=2026-11-20');
     expect(dayBefore.proposal.nearestRelative.name).toBe('Dad');
     expect(dayBefore.proposal.excluded.find((e: { relativeId: string }) => e.relativeId === partner.id).reason).toContain(
-      'since 2026-05-21 (six months not complete until on 2026-11-21)',
+      'since 2026-05-21 (six months complete only on 2026-11-21)',
     );
     // Cleared, the years recorded are read again (none here: excluded).
     await as(manager).patch(`/people/${p.id}/relatives/${partner.id}`, { livingWithSince: null }, `"v${partner.version}"`).expect(200);

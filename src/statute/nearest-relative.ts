@@ -222,7 +222,7 @@ export function livedWithLongEnough(
     const complete = addMonths(r.livingWithSince, months);
     return {
       enough: complete <= asAt,
-      words: `since ${r.livingWithSince} (${months === 6 ? 'six months' : `${months / 12} years`} ${complete <= asAt ? 'complete' : 'not complete until'} on ${complete})`,
+      words: `since ${r.livingWithSince} (${months === 6 ? 'six months' : `${months / 12} years`} complete ${complete <= asAt ? 'on' : 'only on'} ${complete})`,
     };
   }
   return { enough: r.yearsLivingWith !== null && r.yearsLivingWith >= months / 12, words: yearsText(r.yearsLivingWith) };
