@@ -397,6 +397,39 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       ]);
     });
 
+    it('a mistyped course date is corrected with PATCH, judged as when it was recorded: too old is 422 and changes nothing; in the five years, kept and audited', async () => {
+      const { p } = await practitioner();
+      const a = (
+        await as(manager)
+          .post(`/practitioners/${p.id}/approvals`, { ...approval, approvedCourseCompletedOn: '2025-01-10' })
+          .expect(201)
+      ).body;
+      const old = await as(manager).patch(`/approvals/${a.id}`, { approvedCourseCompletedOn: '2015-01-10' }, `"v${a.version}"`).expect(422);
+      expect(old.body).toMatchObject({ code: 'approved-course-too-old', errors: [{ field: 'approvedCourseCompletedOn' }] });
+      // Saying she was approved before makes it a re-approval, not held to the rule; taking that back holds it again.
+      const before = await as(manager)
+        .patch(
+          `/approvals/${a.id}`,
+          { approvedCourseCompletedOn: '2015-01-10', previouslyApprovedBy: 'Southvale Borough Council' },
+          `"v${a.version}"`,
+        )
+        .expect(200);
+      expect(before.body).toMatchObject({ approvedCourseCompletedOn: '2015-01-10', previouslyApprovedBy: 'Southvale Borough Council' });
+      await as(manager).patch(`/approvals/${a.id}`, { previouslyApprovedBy: null }, `"v${before.body.version}"`).expect(422);
+      const fixed = await as(manager)
+        .patch(`/approvals/${a.id}`, { approvedCourseCompletedOn: '2024-10-01', previouslyApprovedBy: null }, `"v${before.body.version}"`)
+        .expect(200);
+      expect(fixed.body).toMatchObject({ approvedCourseCompletedOn: '2024-10-01', previouslyApprovedBy: null });
+      const audit = await t.sql<{ details: Record<string, unknown> }>(
+        `SELECT details FROM audit_events WHERE action = 'approval.update' AND resource_id = $1 ORDER BY id`,
+        [a.id],
+      );
+      expect(audit.map((x) => [x.details.approvedCourseCompletedOn, x.details.previouslyApprovedBy])).toEqual([
+        ['2015-01-10', 'Southvale Borough Council'],
+        ['2024-10-01', null],
+      ]);
+    });
+
     it('refuses a course completed after the first approval starts (AMHP-02)', async () => {
       const { p } = await practitioner();
       const res = await as(manager)

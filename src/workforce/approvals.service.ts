@@ -135,11 +135,28 @@ export class ApprovalsService {
       assertVersion(expectedVersion, a.version);
       if (a.endedOn) throw new ConflictProblem('An approval that has been ended cannot be changed.', 'approval-ended');
       if (dto.endsOn) rejectFindings(approvalPeriodFindings(a.startsOn, dto.endsOn, this.config.approvalMaxYears));
+      // AMHP-02: the course date or the earlier authority corrected is judged as at the approval's recording.
+      const course = dto.approvedCourseCompletedOn ?? a.approvedCourseCompletedOn;
+      const before = dto.previouslyApprovedBy !== undefined ? dto.previouslyApprovedBy : a.previouslyApprovedBy;
+      if (dto.approvedCourseCompletedOn !== undefined || dto.previouslyApprovedBy !== undefined) {
+        const [earlier]: Array<{ id: string }> = await m.query(
+          'SELECT id FROM approvals WHERE practitioner_id = $1 AND starts_on < $2 LIMIT 1',
+          [a.practitionerId, a.startsOn],
+        );
+        rejectFindings(
+          approvedCourseFindings({
+            startsOn: a.startsOn,
+            approvedCourseCompletedOn: course ?? undefined,
+            firstApproval: !earlier && !before,
+          }),
+        );
+      }
       const [rows] = await m
         .query(
-          `UPDATE approvals SET ends_on = coalesce($3, ends_on), conditions = CASE WHEN $5 THEN $4 ELSE conditions END, version = version + 1
+          `UPDATE approvals SET ends_on = coalesce($3, ends_on), conditions = CASE WHEN $5 THEN $4 ELSE conditions END,
+                  approved_course_completed_on = $6, previously_approved_by = $7, version = version + 1
           WHERE id = $1 AND version = $2 RETURNING id`,
-          [id, a.version, dto.endsOn ?? null, dto.conditions ?? null, dto.conditions !== undefined],
+          [id, a.version, dto.endsOn ?? null, dto.conditions ?? null, dto.conditions !== undefined, course, before],
         )
         .catch((err) => {
           if ((err as { driverError?: { code?: string } }).driverError?.code === '23P01')
@@ -151,7 +168,12 @@ export class ApprovalsService {
         action: 'approval.update',
         resourceType: 'approval',
         resourceId: id,
-        details: { fields: Object.keys(dto), ...(dto.endsOn ? { endsOn: dto.endsOn } : {}) },
+        details: {
+          fields: Object.keys(dto),
+          ...(dto.endsOn ? { endsOn: dto.endsOn } : {}),
+          ...(dto.approvedCourseCompletedOn ? { approvedCourseCompletedOn: dto.approvedCourseCompletedOn } : {}),
+          ...(dto.previouslyApprovedBy !== undefined ? { previouslyApprovedBy: dto.previouslyApprovedBy } : {}),
+        },
       });
       return dto.endsOn ? this.withRota(m, id) : this.dto(await this.load(m, id));
     });

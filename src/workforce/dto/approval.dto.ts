@@ -50,6 +50,27 @@ export class UpdateApprovalDto {
   @IsString()
   @MaxLength(4000)
   conditions?: string | null;
+  @ApiPropertyOptional({
+    format: 'date',
+    description:
+      'A course date mistyped, or not given at the time, corrected (AMHP-02): judged as when the approval was recorded (422 naming it for a first approval whose course falls outside the five years before it starts).',
+  })
+  @IsOptional()
+  @IsLocalDate()
+  approvedCourseCompletedOn?: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    minLength: 2,
+    maxLength: 200,
+    description:
+      'The authority that approved her before, corrected; null: she was not approved before, so a first approval is held to the course rule (AMHP-02) again.',
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(200)
+  previouslyApprovedBy?: string | null;
 }
 
 export class SuspendApprovalDto {
