@@ -9,7 +9,7 @@ import type { Actor } from '../auth/actor';
 import { Clock, isoOrNull, recordedInstant } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
-import { ConflictProblem, NotFoundProblem, UnprocessableProblem, ValidationProblem } from '../common/problem';
+import { ConflictProblem, NotFoundProblem, refuseFieldErrors, UnprocessableProblem, ValidationProblem } from '../common/problem';
 import { SqlWhere } from '../common/sql-where';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -764,10 +764,7 @@ export class AssessmentsService implements OnModuleInit {
     at: number,
   ): Promise<WarrantAttendance> {
     const errors = warrantAttendanceErrors(given, new Date(at), { attendance: 'executionAttendance', executedAt: 'at' });
-    if (errors.length)
-      throw new UnprocessableProblem(errors.map((e) => e.message).join(' '), errors[0].code, {
-        errors: errors.map((e) => ({ field: e.field, messages: [e.message] })),
-      });
+    refuseFieldErrors(errors);
     return this.referrals.warrantAttendance(m, given, 'executionAttendance');
   }
 

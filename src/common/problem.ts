@@ -118,6 +118,17 @@ export function unprocessableField(field: string, detail: string, code: string, 
 }
 
 /**
+ * The field errors a rule found in a request (each with its field, code and message), refused together as one 422: the
+ * messages as the detail, the first one's code, and every field named in `errors`. Nothing when there are none.
+ */
+export function refuseFieldErrors(errors: ReadonlyArray<{ field: string; code: string; message: string }>): void {
+  if (!errors.length) return;
+  throw new UnprocessableProblem(errors.map((e) => e.message).join(' '), errors[0].code, {
+    errors: errors.map((e) => ({ field: e.field, messages: [e.message] })),
+  });
+}
+
+/**
  * A period a read asks for, `from` to `to`: `to` after `from` and, when `maxDays` is given, at most that long (said as
  * `tooLong`). Otherwise 422 `bad-period` naming `to`, the one check every list of a period makes.
  */

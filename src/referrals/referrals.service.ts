@@ -25,7 +25,14 @@ import { Clock as SystemClock, isoOrNull, RECORDED_SKEW_MS, recordedInstant } fr
 import { isInstant, minutesOfHours } from '../common/validators';
 import { assertVersion, etagFor, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
-import { ConflictProblem, NotFoundProblem, UnprocessableProblem, ValidationProblem, unprocessableField } from '../common/problem';
+import {
+  ConflictProblem,
+  NotFoundProblem,
+  refuseFieldErrors,
+  UnprocessableProblem,
+  ValidationProblem,
+  unprocessableField,
+} from '../common/problem';
 import { SqlWhere } from '../common/sql-where';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -465,22 +472,16 @@ export class ReferralsService implements OnModuleInit {
     let context = toLegalContext({ ...dto.legalContext });
     // POL-06 (s.136(1C)), POL-02 (s.135(4)): what the police record of how they used the power cannot say is refused,
     // naming the field (a consultation after the removal, an AMHP named two ways); what it does not show is a warning.
-    const policeErrors = policeRecordErrors(context, receivedAt, this.config.timeZone);
-    if (policeErrors.length)
-      throw new UnprocessableProblem(policeErrors.map((e) => e.message).join(' '), policeErrors[0].code, {
-        errors: policeErrors.map((e) => ({ field: e.field, messages: [e.message] })),
-      });
+    refuseFieldErrors(policeRecordErrors(context, receivedAt, this.config.timeZone));
     // POL-10 (s.135(7)): the agreements a private dwelling or another suitable place needs, given for a place that needs
     // none (or a fact of the other kind of place), are refused naming the field; an agreement missing is a warning.
-    const consentErrors = placeOfSafetyConsentErrors(
-      dto.legalContext.placeOfSafetyType,
-      dto.legalContext.placeOfSafetyConsent,
-      'legalContext.placeOfSafetyConsent',
+    refuseFieldErrors(
+      placeOfSafetyConsentErrors(
+        dto.legalContext.placeOfSafetyType,
+        dto.legalContext.placeOfSafetyConsent,
+        'legalContext.placeOfSafetyConsent',
+      ),
     );
-    if (consentErrors.length)
-      throw new UnprocessableProblem(consentErrors.map((e) => e.message).join(' '), consentErrors[0].code, {
-        errors: consentErrors.map((e) => ({ field: e.field, messages: [e.message] })),
-      });
     const consultedAt = dto.legalContext.kind === 's136' ? dto.legalContext.policeConsultation?.at : undefined;
     if (consultedAt) recordedInstant(consultedAt, 'legalContext.policeConsultation.at', receivedAt, CONTEXT_LEAD_DAYS);
     let clocks: Clock[];
@@ -921,21 +922,34 @@ export class ReferralsService implements OnModuleInit {
     const cause = 'place-of-safety-moved';
     const personUnder18 = ((r.legalContext as Record<string, unknown>).personUnder18 as boolean | undefined) ?? null;
     await this.event(m, r.id, actor, 'findings-rejudged', { rule: 'POL-10', cause, findings: after, codes, personUnder18 });
+    await this.rejudgedRecorded(m, r, { rule: 'POL-10', cause, codes, personUnder18 }, basis);
+    return true;
+  }
+
+  /**
+   * A rule's findings judged again on a referral (its timeline's `findings-rejudged` already written): audited as a
+   * read-and-change of the person's referral, on `basis` when the caller has one, and published.
+   */
+  private async rejudgedRecorded(
+    m: EntityManager,
+    r: Row,
+    judged: { rule: 'POL-09' | 'POL-10'; cause: 'date-of-birth' | 'place-of-safety-moved'; codes: string[]; personUnder18: boolean | null },
+    basis?: string,
+  ): Promise<void> {
     await this.audit.record(m, {
       action: 'referral.findings-rejudged',
       resourceType: 'referral',
       resourceId: r.id,
       subjectPersonId: r.personId,
-      accessBasis: basis,
-      details: { rule: 'POL-10', cause, codes, personUnder18 },
+      ...(basis ? { accessBasis: basis } : {}),
+      details: judged,
     });
     await this.events.emit(m, {
       type: 'referral.findings-rejudged',
       aggregateType: 'referral',
       aggregateId: r.id,
-      payload: { referralId: r.id, rule: 'POL-10', cause, codes, personUnder18 },
+      payload: { referralId: r.id, ...judged },
     });
-    return true;
   }
 
   /**
@@ -981,20 +995,7 @@ export class ReferralsService implements OnModuleInit {
       [r.id, JSON.stringify(kept), dropped],
       { actor, type: 'findings-rejudged', data: { rule: 'POL-09', cause, findings: after, codes, personUnder18 } },
     );
-    await this.audit.record(m, {
-      action: 'referral.findings-rejudged',
-      resourceType: 'referral',
-      resourceId: r.id,
-      subjectPersonId: r.personId,
-      ...(basis ? { accessBasis: basis } : {}),
-      details: { rule: 'POL-09', cause, codes, personUnder18 },
-    });
-    await this.events.emit(m, {
-      type: 'referral.findings-rejudged',
-      aggregateType: 'referral',
-      aggregateId: r.id,
-      payload: { referralId: r.id, rule: 'POL-09', cause, codes, personUnder18 },
-    });
+    await this.rejudgedRecorded(m, r, { rule: 'POL-09', cause, codes, personUnder18 }, basis);
     const unlawful = (fs: Finding[]) => fs.some((f) => f.severity === 'blocker' && RECORDED_INTAKE_BLOCKERS.has(f.code));
     if (unlawful(after) && !unlawful(before)) {
       // Her detention at the place of safety may be over (admitted, released after the assessment: POL-11): then
@@ -1474,11 +1475,7 @@ export class ReferralsService implements OnModuleInit {
       const now = this.clock.now();
       const at = recordedInstant(dto.at, 'at', now, CONTEXT_LEAD_DAYS);
       // POL-10 (s.135(7)): as at intake, agreements given for a place that needs none are refused naming the field.
-      const consentErrors = placeOfSafetyConsentErrors(dto.placeOfSafetyType, dto.placeOfSafetyConsent, 'placeOfSafetyConsent');
-      if (consentErrors.length)
-        throw new UnprocessableProblem(consentErrors.map((e) => e.message).join(' '), consentErrors[0].code, {
-          errors: consentErrors.map((e) => ({ field: e.field, messages: [e.message] })),
-        });
+      refuseFieldErrors(placeOfSafetyConsentErrors(dto.placeOfSafetyType, dto.placeOfSafetyConsent, 'placeOfSafetyConsent'));
       const consent = dto.placeOfSafetyConsent ? { ...dto.placeOfSafetyConsent } : undefined;
       const move: PlaceOfSafetyTransfer = {
         at,
@@ -1885,11 +1882,7 @@ export class ReferralsService implements OnModuleInit {
         [field]: dto[field],
         ...(dto.warrantExecutedAt ? { warrantExecutedAt: dto.warrantExecutedAt } : {}),
       });
-      const errors = policeRecordErrors(answered, receivedAt, zone, '');
-      if (errors.length)
-        throw new UnprocessableProblem(errors.map((e) => e.message).join(' '), errors[0].code, {
-          errors: errors.map((e) => ({ field: e.field, messages: [e.message] })),
-        });
+      refuseFieldErrors(policeRecordErrors(answered, receivedAt, zone, ''));
       // A time given with it is judged as intake's are (never after the referral's receipt); what the context already
       // said without it is not asked again (as for a time corrected).
       this.refuseAsIntake(before, answered, receivedAt, this.policy(), 'warrantExecutedAt');
