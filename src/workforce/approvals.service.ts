@@ -66,6 +66,24 @@ export class ApprovalsService {
     return { ...this.dto(a), ...(await this.withdrawals.recheck(m, a.practitionerId)) };
   }
 
+  /**
+   * AMHP-02: whether an approval starting `startsOn` is her first: none of hers starting earlier is recorded here, by any
+   * authority, and no authority that approved her before is given (`previouslyApprovedBy`).
+   */
+  private async isFirstApproval(
+    m: EntityManager,
+    practitionerId: string,
+    startsOn: IsoDate,
+    previouslyApprovedBy: string | null | undefined,
+  ): Promise<boolean> {
+    if (previouslyApprovedBy) return false;
+    const [earlier]: Array<{ id: string }> = await m.query(
+      'SELECT id FROM approvals WHERE practitioner_id = $1 AND starts_on < $2 LIMIT 1',
+      [practitionerId, startsOn],
+    );
+    return !earlier;
+  }
+
   async list(actor: Actor, practitionerId: string): Promise<ApprovalDto[]> {
     await this.practitioners.findReadable(this.db.manager, actor, practitionerId);
     return (await loadApprovals(this.db.manager, [practitionerId])).map((a) => this.dto(a));
@@ -75,13 +93,8 @@ export class ApprovalsService {
     rejectFindings(approvalPeriodFindings(dto.startsOn, dto.endsOn, this.config.approvalMaxYears));
     return this.db.transaction(async (m) => {
       await this.practitioners.refuseOwn(m, actor, practitionerId, 'record an approval');
-      // AMHP-02: her first approval (none of hers starting earlier is recorded here, by any authority, and none elsewhere
-      // is given) needs the approved course completed within the five years before it starts.
-      const [earlier]: Array<{ id: string }> = await m.query(
-        'SELECT id FROM approvals WHERE practitioner_id = $1 AND starts_on < $2 LIMIT 1',
-        [practitionerId, dto.startsOn],
-      );
-      const firstApproval = !earlier && !dto.previouslyApprovedBy;
+      // AMHP-02: her first approval needs the approved course completed within the five years before it starts.
+      const firstApproval = await this.isFirstApproval(m, practitionerId, dto.startsOn, dto.previouslyApprovedBy);
       rejectFindings(
         approvedCourseFindings({ startsOn: dto.startsOn, approvedCourseCompletedOn: dto.approvedCourseCompletedOn, firstApproval }),
       );
@@ -139,17 +152,8 @@ export class ApprovalsService {
       const course = dto.approvedCourseCompletedOn ?? a.approvedCourseCompletedOn;
       const before = dto.previouslyApprovedBy !== undefined ? dto.previouslyApprovedBy : a.previouslyApprovedBy;
       if (dto.approvedCourseCompletedOn !== undefined || dto.previouslyApprovedBy !== undefined) {
-        const [earlier]: Array<{ id: string }> = await m.query(
-          'SELECT id FROM approvals WHERE practitioner_id = $1 AND starts_on < $2 LIMIT 1',
-          [a.practitionerId, a.startsOn],
-        );
-        rejectFindings(
-          approvedCourseFindings({
-            startsOn: a.startsOn,
-            approvedCourseCompletedOn: course ?? undefined,
-            firstApproval: !earlier && !before,
-          }),
-        );
+        const firstApproval = await this.isFirstApproval(m, a.practitionerId, a.startsOn, before);
+        rejectFindings(approvedCourseFindings({ startsOn: a.startsOn, approvedCourseCompletedOn: course ?? undefined, firstApproval }));
       }
       const [rows] = await m
         .query(
