@@ -492,9 +492,11 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
       expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['livingWithSince']);
     }
     expect(await count('relatives', p.id)).toBe(0);
-    await as(manager)
+    const noSuchDay = await as(manager)
       .post(`/people/${p.id}/relatives`, { name: 'Jo', relationship: 'cohabitee', livingWithSince: '2026-02-30' })
       .expect(400);
+    expect(noSuchDay.body.errors.map((e: { field: string }) => e.field)).toEqual(['livingWithSince']);
+    expect(await count('relatives', p.id)).toBe(0);
   });
 
   describe('bad input is refused with problem+json naming the field, and nothing is stored', () => {

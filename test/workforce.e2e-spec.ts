@@ -406,6 +406,12 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       ).body;
       const old = await as(manager).patch(`/approvals/${a.id}`, { approvedCourseCompletedOn: '2015-01-10' }, `"v${a.version}"`).expect(422);
       expect(old.body).toMatchObject({ code: 'approved-course-too-old', errors: [{ field: 'approvedCourseCompletedOn' }] });
+      const kept = () =>
+        t.sql(
+          `SELECT approved_course_completed_on::text AS course, previously_approved_by AS before, version FROM approvals WHERE id = $1`,
+          [a.id],
+        );
+      expect(await kept()).toEqual([{ course: '2025-01-10', before: null, version: a.version }]);
       // Saying she was approved before makes it a re-approval, not held to the rule; taking that back holds it again.
       const before = await as(manager)
         .patch(
@@ -415,7 +421,11 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
         )
         .expect(200);
       expect(before.body).toMatchObject({ approvedCourseCompletedOn: '2015-01-10', previouslyApprovedBy: 'Southvale Borough Council' });
-      await as(manager).patch(`/approvals/${a.id}`, { previouslyApprovedBy: null }, `"v${before.body.version}"`).expect(422);
+      const heldAgain = await as(manager)
+        .patch(`/approvals/${a.id}`, { previouslyApprovedBy: null }, `"v${before.body.version}"`)
+        .expect(422);
+      expect(heldAgain.body).toMatchObject({ code: 'approved-course-too-old', errors: [{ field: 'approvedCourseCompletedOn' }] });
+      expect(await kept()).toEqual([{ course: '2015-01-10', before: 'Southvale Borough Council', version: before.body.version }]);
       const fixed = await as(manager)
         .patch(`/approvals/${a.id}`, { approvedCourseCompletedOn: '2024-10-01', previouslyApprovedBy: null }, `"v${before.body.version}"`)
         .expect(200);
